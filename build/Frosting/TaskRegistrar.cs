@@ -1,0 +1,63 @@
+// Stand-in for Cake.Frosting (see README.md in this folder); goes away when Cake.Frosting is served.
+using System.Reflection;
+using Cake.Core;
+
+namespace Cake.Frosting;
+
+/// <summary>Finds task classes by reflection and registers them into Cake's engine, which orders and runs them.</summary>
+internal static class TaskRegistrar
+{
+    public static IEnumerable<Type> FindTaskTypes(IEnumerable<Assembly> assemblies) =>
+        assemblies.Distinct()
+            .SelectMany(assembly => assembly.GetTypes())
+            .Where(type => typeof(IFrostingTask).IsAssignableFrom(type) && type is { IsAbstract: false, IsClass: true })
+            .OrderBy(type => type.FullName, StringComparer.Ordinal);
+
+    public static string NameOf(Type taskType) =>
+        taskType.GetCustomAttribute<TaskNameAttribute>()?.Name ?? taskType.Name;
+
+    public static void Register(ICakeEngine engine, Type taskType, Func<IFrostingTask> resolveTask, Func<ICakeContext> resolveContext)
+    {
+        var builder = engine.RegisterTask(NameOf(taskType));
+
+        var description = taskType.GetCustomAttribute<TaskDescriptionAttribute>()?.Description;
+        if (description is not null)
+        {
+            builder.Description(description);
+        }
+
+        foreach (var dependency in taskType.GetCustomAttributes<IsDependentOnAttribute>())
+        {
+            builder.IsDependentOn(NameOf(CheckIsTask(taskType, dependency.Task)));
+        }
+
+        foreach (var dependee in taskType.GetCustomAttributes<IsDependeeOfAttribute>())
+        {
+            builder.IsDependeeOf(NameOf(CheckIsTask(taskType, dependee.Task)));
+        }
+
+        builder.WithCriteria(() => resolveTask().ShouldRun(resolveContext()));
+        builder.Does(() => resolveTask().RunAsync(resolveContext()));
+
+        // As in Frosting, the handlers are registered only when the task overrides them: a Cake
+        // error handler takes the exception over, and a task without one must fail the run.
+        if (Overrides(taskType, nameof(IFrostingTask.OnError)))
+        {
+            builder.OnError(exception => resolveTask().OnError(exception, resolveContext()));
+        }
+
+        if (Overrides(taskType, nameof(IFrostingTask.Finally)))
+        {
+            builder.Finally(() => resolveTask().Finally(resolveContext()));
+        }
+    }
+
+    private static Type CheckIsTask(Type owner, Type referenced) =>
+        typeof(IFrostingTask).IsAssignableFrom(referenced)
+            ? referenced
+            : throw new FrostingException($"Task {owner.Name} names {referenced.Name} as a dependency, but it is not a task.");
+
+    private static bool Overrides(Type taskType, string method) =>
+        taskType.GetMethods(BindingFlags.Public | BindingFlags.Instance)
+            .Any(m => m.Name == method && m.GetBaseDefinition().DeclaringType != m.DeclaringType);
+}

@@ -1,0 +1,124 @@
+namespace CoralNet.Deploy.Settings;
+
+/// <summary>Where an environment's hosts come from: the local sandbox, or AWS.</summary>
+public enum ProviderKind
+{
+    Sandbox,
+    Aws,
+}
+
+/// <summary>
+/// Everything a run needs to know about one environment, read from environments/NAME.json and
+/// overridable key by key (Section_Key) from cake.config, CAKE_* variables and arguments.
+/// </summary>
+public sealed class DeploySettings
+{
+    /// <summary>The environment's name: the settings file it was read from.</summary>
+    [NotASetting]
+    public string Environment { get; set; } = "";
+
+    public ProviderKind Provider { get; set; }
+    public SiteSettings Site { get; set; } = new();
+    public SshSettings Ssh { get; set; } = new();
+    public SandboxSettings Sandbox { get; set; } = new();
+    public DatabaseSettings Database { get; set; } = new();
+    public AwsSettings Aws { get; set; } = new();
+    public List<PersonSettings> People { get; set; } = [];
+    public TimeoutSettings Timeouts { get; set; } = new();
+}
+
+public sealed class SiteSettings
+{
+    /// <summary>The site's folder under <see cref="Root"/>, and its nginx and systemd names.</summary>
+    public string Name { get; set; } = "coralnet";
+    public string Domain { get; set; } = "";
+    /// <summary>The Django project to deploy, relative to the repository root.</summary>
+    public string Source { get; set; } = "samples/site";
+    public string Root { get; set; } = "/srv/www";
+    public int Workers { get; set; } = 3;
+    public int GunicornTimeoutSeconds { get; set; } = 604810;
+    public int KeepReleases { get; set; } = 5;
+    public bool RunMigrations { get; set; } = true;
+    public int ClientMaxBodySizeMegabytes { get; set; } = 50;
+    /// <summary>Debian packages the site needs beyond the standard set.</summary>
+    public List<string> ExtraPackages { get; set; } = [];
+    public SecretReference SecretKey { get; set; } = SecretReference.None;
+}
+
+public sealed class SshSettings
+{
+    public string User { get; set; } = "root";
+    public int Port { get; set; } = 22;
+    /// <summary>OpenSSH private key file (ed25519 or RSA).</summary>
+    public string PrivateKey { get; set; } = "";
+    /// <summary>Name of the environment variable holding the key's passphrase, if it has one.</summary>
+    public string PassphraseVariable { get; set; } = "";
+    public string KnownHosts { get; set; } = "";
+    /// <summary>Accept and record the key of a host never seen before. A changed key is refused regardless.</summary>
+    public bool TrustOnFirstUse { get; set; }
+    public int KeepAliveSeconds { get; set; } = 15;
+}
+
+public sealed class SandboxSettings
+{
+    public List<string> WebHosts { get; set; } = ["web1"];
+    public string DatabaseHost { get; set; } = "db1";
+    /// <summary>The private /24 of the sandbox bridge; the bridge takes .1, hosts follow.</summary>
+    public string Subnet { get; set; } = "10.213.0.0/24";
+    /// <summary>Where the sandbox keeps its base image, keys and host roots, relative to the repository root.</summary>
+    public string StateDirectory { get; set; } = ".sandbox";
+}
+
+public sealed class DatabaseSettings
+{
+    public string Name { get; set; } = "coralnet";
+    public string User { get; set; } = "django";
+    public SecretReference Password { get; set; } = SecretReference.None;
+    public string MasterUser { get; set; } = "postgres";
+    public SecretReference MasterPassword { get; set; } = SecretReference.None;
+    public int Port { get; set; } = 5432;
+}
+
+public sealed class AwsSettings
+{
+    public string Region { get; set; } = "";
+    /// <summary>Send every AWS call to this endpoint (an API emulator); empty for AWS itself.</summary>
+    public string Endpoint { get; set; } = "";
+    public string InstanceType { get; set; } = "t3.small";
+    /// <summary>Empty: the current Ubuntu LTS from SSM's public parameter.</summary>
+    public string Ami { get; set; } = "";
+    public string KeyName { get; set; } = "";
+    /// <summary>The operator's OpenSSH public key file, imported as the EC2 key pair.</summary>
+    public string PublicKey { get; set; } = "";
+    /// <summary>Addresses allowed to reach SSH, in CIDR form.</summary>
+    public List<string> OperatorCidrs { get; set; } = [];
+    public int RootVolumeGigabytes { get; set; } = 30;
+    public string DatabaseInstanceClass { get; set; } = "db.t3.micro";
+    public string DatabaseEngineVersion { get; set; } = "15";
+    public int DatabaseStorageGigabytes { get; set; } = 20;
+    public int DatabaseBackupRetentionDays { get; set; } = 7;
+    /// <summary>The manual setup made the database public; offered only on explicit request.</summary>
+    public bool DatabasePubliclyAccessible { get; set; }
+    public string BucketName { get; set; } = "";
+    /// <summary>The manual setup's public-read-by-Referer bucket policy; off by default (a Referer can be forged).</summary>
+    public bool BucketRefererPolicy { get; set; }
+    public int PresignedUrlExpirySeconds { get; set; } = 3600;
+}
+
+public sealed class PersonSettings
+{
+    public string Login { get; set; } = "";
+    public List<string> Keys { get; set; } = [];
+}
+
+public sealed class TimeoutSettings
+{
+    public int ConnectSeconds { get; set; } = 10;
+    public int CommandSeconds { get; set; } = 900;
+    public int HealthCheckSeconds { get; set; } = 60;
+    public int AwsWaitSeconds { get; set; } = 1200;
+}
+
+/// <summary>The property is computed, not read from the settings file.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class NotASettingAttribute : Attribute;

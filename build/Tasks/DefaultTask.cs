@@ -1,0 +1,11 @@
+using Cake.Frosting;
+using CoralNet.Deploy.Context;
+
+namespace CoralNet.Deploy.Tasks;
+
+[TaskName("Default")]
+[TaskDescription("What runs without --target: shows the settings and changes nothing")]
+[IsDependentOn(typeof(ShowSettingsTask))]
+public sealed class DefaultTask : FrostingTask<DeployContext>
+{
+}

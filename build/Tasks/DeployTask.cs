@@ -1,0 +1,11 @@
+using Cake.Frosting;
+using CoralNet.Deploy.Context;
+
+namespace CoralNet.Deploy.Tasks;
+
+[TaskName("Deploy")]
+[TaskDescription("The main job: provision, configure the hosts and deploy the site")]
+[IsDependentOn(typeof(ShowSettingsTask))]
+public sealed class DeployTask : FrostingTask<DeployContext>
+{
+}
