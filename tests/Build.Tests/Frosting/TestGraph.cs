@@ -1,0 +1,117 @@
+using Cake.Core;
+using Cake.Core.Diagnostics;
+using Cake.Frosting;
+
+namespace CoralNet.Deploy.Tests.Frosting;
+
+// A small graph of its own to test the host with: each task records that it ran.
+//   Package -> Compile -> Restore, with Lint a dependee of Compile (runs before it),
+//   Optional skipped by ShouldRun, failing tasks with and without handlers.
+
+public sealed class Recorder
+{
+    public List<string> Events { get; } = [];
+}
+
+public sealed class RecordingContext(ICakeContext context, Recorder recorder) : FrostingContext(context)
+{
+    public Recorder Recorder { get; } = recorder;
+}
+
+public sealed class RecordingLifetime : FrostingLifetime<RecordingContext>
+{
+    public override void Setup(RecordingContext context, ISetupContext info) => context.Recorder.Events.Add("setup");
+
+    public override void Teardown(RecordingContext context, ITeardownContext info) =>
+        context.Recorder.Events.Add(info.Successful ? "teardown" : "teardown after failure");
+}
+
+[TaskName("Restore")]
+[TaskDescription("Restores")]
+public sealed class RestoreTask : FrostingTask<RecordingContext>
+{
+    public override void Run(RecordingContext context) => context.Recorder.Events.Add("Restore");
+}
+
+[TaskName("Lint")]
+[TaskDescription("Lints before compiling")]
+[IsDependeeOf(typeof(CompileTask))]
+public sealed class LintTask : FrostingTask<RecordingContext>
+{
+    public override void Run(RecordingContext context) => context.Recorder.Events.Add("Lint");
+}
+
+[TaskName("Compile")]
+[TaskDescription("Compiles")]
+[IsDependentOn(typeof(RestoreTask))]
+public sealed class CompileTask : AsyncFrostingTask<RecordingContext>
+{
+    public override async Task RunAsync(RecordingContext context)
+    {
+        await Task.Yield();
+        context.Recorder.Events.Add("Compile");
+    }
+}
+
+[TaskName("Optional")]
+[TaskDescription("Never runs")]
+public sealed class OptionalTask : FrostingTask<RecordingContext>
+{
+    public override bool ShouldRun(RecordingContext context) => false;
+
+    public override void Run(RecordingContext context) => context.Recorder.Events.Add("Optional");
+}
+
+[TaskName("Package")]
+[TaskDescription("Packages")]
+[IsDependentOn(typeof(CompileTask))]
+[IsDependentOn(typeof(OptionalTask))]
+public sealed class PackageTask : FrostingTask<RecordingContext>
+{
+    public override void Run(RecordingContext context) => context.Recorder.Events.Add("Package:" + context.Arguments.GetArgument("flavour"));
+}
+
+[TaskName("Default")]
+[TaskDescription("Everything")]
+[IsDependentOn(typeof(PackageTask))]
+public sealed class DefaultTask : FrostingTask<RecordingContext>
+{
+}
+
+[TaskName("FailsHandled")]
+[TaskDescription("Fails, with an error handler and a finally handler")]
+[IsDependentOn(typeof(RestoreTask))]
+public sealed class FailsHandledTask : FrostingTask<RecordingContext>
+{
+    public override void Run(RecordingContext context) => throw new InvalidOperationException("handled failure");
+
+    public override void OnError(Exception exception, RecordingContext context) => context.Recorder.Events.Add("OnError:" + exception.Message);
+
+    public override void Finally(RecordingContext context) => context.Recorder.Events.Add("Finally");
+}
+
+[TaskName("FailsPlain")]
+[TaskDescription("Fails without handlers")]
+public sealed class FailsPlainTask : FrostingTask<RecordingContext>
+{
+    public override void Run(RecordingContext context) => throw new InvalidOperationException("plain failure");
+}
+
+[TaskName("AfterFailure")]
+[TaskDescription("Depends on a failing task")]
+[IsDependentOn(typeof(FailsPlainTask))]
+public sealed class AfterFailureTask : FrostingTask<RecordingContext>
+{
+    public override void Run(RecordingContext context) => context.Recorder.Events.Add("AfterFailure");
+}
+
+[TaskName("Chatty")]
+[TaskDescription("Logs at every verbosity")]
+public sealed class ChattyTask : FrostingTask<RecordingContext>
+{
+    public override void Run(RecordingContext context)
+    {
+        context.Log.Information("info line");
+        context.Log.Debug("diagnostic line");
+    }
+}
