@@ -75,15 +75,7 @@ public sealed class HostOptions
         switch (name.ToLowerInvariant())
         {
             case "target" or "t":
-                if (string.IsNullOrWhiteSpace(value))
-                {
-                    Errors.Add("--target needs a task name, for example --target=Deploy.");
-                }
-                else
-                {
-                    Target = value;
-                }
-
+                Target = Required(name, value, "a task name, for example --target=Deploy") ?? Target;
                 break;
             case "dryrun" or "noop" or "whatif":
                 DryRun = Flag(name, value);
@@ -115,20 +107,23 @@ public sealed class HostOptions
 
                 break;
             case "working" or "w":
-                if (string.IsNullOrWhiteSpace(value))
-                {
-                    Errors.Add("--working needs a directory, for example --working=/path/to/repo.");
-                }
-                else
-                {
-                    WorkingDirectory = value;
-                }
-
+                WorkingDirectory = Required(name, value, "a directory, for example --working=/path/to/repo") ?? WorkingDirectory;
                 break;
             default:
                 Arguments.Add(new(name, value ?? "true"));
                 break;
         }
+    }
+
+    private string? Required(string name, string? value, string what)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Errors.Add($"--{name} needs {what}.");
+            return null;
+        }
+
+        return value;
     }
 
     private bool Flag(string name, string? value)
