@@ -18,7 +18,7 @@ internal sealed class ListLog : IAwsLog
 public sealed class AwsProvisionerTests
 {
     private const string MasterPassword = "Master-Passw0rd-that-must-not-leak";
-    private const string PublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOperatorKeyOperatorKeyOperatorKey operator@laptop";
+    internal const string PublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIyakhF1D4cDBI5rg6VjCTneJRkLQcWM+LPoXIt7IL9N operator@laptop";
 
     private static readonly string[] FirstProvisionCalls =
     [
