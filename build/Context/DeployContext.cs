@@ -17,12 +17,16 @@ public sealed class DeployContext : FrostingContext
         (Settings, Secrets) = SettingsLoader.Load(
             RepositoryRoot,
             environment,
-            key => context.Configuration.GetValue(key),
+            key => context.Configuration.GetValue(key) ?? AliasedArgument(context.Arguments, key),
             context.Environment.GetEnvironmentVariable,
             redactor);
     }
 
     public string RepositoryRoot { get; }
+
+    /// <summary>--aws-endpoint=URL, the spelling AWS tools use, stands for the setting Aws_Endpoint.</summary>
+    private static string? AliasedArgument(ICakeArguments arguments, string key) =>
+        key == "Aws_Endpoint" && arguments.HasArgument("aws-endpoint") ? arguments.GetArgument("aws-endpoint") : null;
 
     public DeploySettings Settings { get; }
 

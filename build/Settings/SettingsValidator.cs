@@ -153,7 +153,11 @@ public static partial class SettingsValidator
     private static IEnumerable<string> ValidateAws(DeploySettings settings, string repositoryRoot)
     {
         var aws = settings.Aws;
-        if (!Region().IsMatch(aws.Region))
+        if (aws.Region.Length == 0 && Amazon.Runtime.FallbackRegionFactory.GetRegionEndpoint() is null)
+        {
+            yield return "Aws.Region: not set, and neither AWS_REGION nor the AWS profile names one; set it, for example us-west-2.";
+        }
+        else if (aws.Region.Length > 0 && !Region().IsMatch(aws.Region))
         {
             yield return $"Aws.Region: '{aws.Region}' is not an AWS region, for example us-west-2.";
         }

@@ -1,0 +1,40 @@
+using CoralNet.Deploy.Settings;
+
+namespace CoralNet.Deploy.Aws;
+
+/// <summary>
+/// The names and tags of one environment's AWS resources. Every resource carries the tags
+/// Project, Environment and Name and is found again by them (or by its unique name where the
+/// service has no tag search): there is no local state file.
+/// </summary>
+public sealed class AwsNames(DeploySettings settings)
+{
+    public string Project => settings.Site.Name;
+
+    public string Environment => settings.Environment;
+
+    public string Prefix => $"{Project}-{Environment}";
+
+    public string WebGroup => Prefix + "-web";
+
+    public string DatabaseGroup => Prefix + "-db";
+
+    public string Instance => Prefix + "-web";
+
+    public string ElasticIp => Prefix + "-web";
+
+    public string Database => Prefix + "-db";
+
+    public string Role => Prefix + "-web";
+
+    public string InstanceProfile => Prefix + "-web";
+
+    public const string BucketPolicyName = "site-bucket";
+
+    public IReadOnlyDictionary<string, string> Tags(string name) => new Dictionary<string, string>
+    {
+        ["Project"] = Project,
+        ["Environment"] = Environment,
+        ["Name"] = name,
+    };
+}

@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using CoralNet.Deploy.Settings;
+
+namespace CoralNet.Deploy.Aws;
+
+/// <summary>
+/// The least-privilege IAM policy for whoever runs Plan and Provision: exactly the actions the
+/// suite calls, each scoped to the environment's resources by ARN or by tag where AWS allows it.
+/// </summary>
+public static class DeployPolicy
+{
+    public static IReadOnlyList<PolicyStatement> Statements(DeploySettings settings, string region)
+    {
+        var names = new AwsNames(settings);
+        var ownTags = new JsonObject
+        {
+            ["StringEquals"] = new JsonObject
+            {
+                ["aws:ResourceTag/Project"] = names.Project,
+                ["aws:ResourceTag/Environment"] = names.Environment,
+            },
+        };
+        var requestTags = new JsonObject
+        {
+            ["StringEquals"] = new JsonObject
+            {
+                ["aws:RequestTag/Project"] = names.Project,
+                ["aws:RequestTag/Environment"] = names.Environment,
+            },
+        };
+        var bucket = $"arn:aws:s3:::{settings.Aws.BucketName}";
+        return
+        [
+            // Describe calls and GetCallerIdentity support no resource-level scoping.
+            new("ReadOnlyLookups",
+                ["sts:GetCallerIdentity", "ec2:DescribeSecurityGroups", "ec2:DescribeKeyPairs", "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeAddresses", "ec2:DescribeImages"],
+                ["*"]),
+            new("CreateOnlyWithTheEnvironmentsTags", ["ec2:CreateSecurityGroup", "ec2:ImportKeyPair", "ec2:AllocateAddress"], ["*"], requestTags),
+            // RunInstances also touches the image, subnet and network interface, which carry no request tags.
+            new("LaunchTheWebInstance", ["ec2:RunInstances"], ["*"]),
+            new("TagOnlyWhileCreating", ["ec2:CreateTags"], ["*"], new JsonObject
+            {
+                ["StringEquals"] = new JsonObject
+                {
+                    ["ec2:CreateAction"] = new JsonArray("CreateSecurityGroup", "ImportKeyPair", "RunInstances", "AllocateAddress"),
+                },
+            }),
+            new("ChangeOnlyTheEnvironmentsResources",
+                ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:AssociateIamInstanceProfile", "ec2:AssociateAddress", "ec2:GetConsoleOutput"],
+                ["*"],
+                ownTags),
+            new("UbuntuImageParameter", ["ssm:GetParameter"], [$"arn:aws:ssm:{region}::parameter/aws/service/canonical/*"]),
+            new("TheInstanceRole",
+                ["iam:GetRole", "iam:CreateRole", "iam:TagRole", "iam:GetRolePolicy", "iam:PutRolePolicy", "iam:PassRole"],
+                [$"arn:aws:iam::*:role/{names.Role}"]),
+            new("TheInstanceProfile",
+                ["iam:GetInstanceProfile", "iam:CreateInstanceProfile", "iam:TagInstanceProfile", "iam:AddRoleToInstanceProfile"],
+                [$"arn:aws:iam::*:instance-profile/{names.InstanceProfile}"]),
+            new("TheSiteBucket",
+                [
+                    "s3:CreateBucket", "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:PutBucketTagging", "s3:GetBucketCORS", "s3:PutBucketCORS",
+                    "s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock", "s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy",
+                ],
+                [bucket]),
+            new("TheDatabase",
+                ["rds:DescribeDBInstances", "rds:CreateDBInstance", "rds:ModifyDBInstance", "rds:AddTagsToResource"],
+                [$"arn:aws:rds:{region}:*:db:{names.Database}", $"arn:aws:rds:{region}:*:subgrp:default*", $"arn:aws:rds:{region}:*:secgrp:*"]),
+        ];
+    }
+
+    public static string Render(DeploySettings settings, string region) => PolicyDocument.Write(Statements(settings, region));
+}

@@ -1,0 +1,111 @@
+using System.Net;
+
+namespace CoralNet.Deploy.Aws.Query;
+
+public sealed record IamRole(string Name, string Arn, IReadOnlyDictionary<string, string> Tags);
+
+public sealed record IamInstanceProfile(string Name, string Arn, IReadOnlyList<string> RoleNames);
+
+/// <summary>The IAM calls the suite makes.</summary>
+public interface IIamClient
+{
+    Task<IamRole?> GetRoleAsync(string roleName, CancellationToken cancellationToken);
+
+    Task<IamRole> CreateRoleAsync(string roleName, string assumeRolePolicy, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
+
+    /// <summary>The inline policy's JSON document, or null when the role has no policy of that name.</summary>
+    Task<string?> GetRolePolicyAsync(string roleName, string policyName, CancellationToken cancellationToken);
+
+    Task PutRolePolicyAsync(string roleName, string policyName, string document, CancellationToken cancellationToken);
+
+    Task<IamInstanceProfile?> GetInstanceProfileAsync(string name, CancellationToken cancellationToken);
+
+    Task<IamInstanceProfile> CreateInstanceProfileAsync(string name, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
+
+    Task AddRoleToInstanceProfileAsync(string profileName, string roleName, CancellationToken cancellationToken);
+}
+
+/// <summary>IAM over the Query protocol, API version 2010-05-08 (a global service, signed for us-east-1).</summary>
+public sealed class IamClient(QueryClient client) : IIamClient
+{
+    public const string ApiVersion = "2010-05-08";
+
+    public async Task<IamRole?> GetRoleAsync(string roleName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await client.CallAsync("GetRole", new QueryParameters().Add("RoleName", roleName), cancellationToken);
+            return ParseRole(result.Child("Role"));
+        }
+        catch (AwsQueryException exception) when (IsNoSuchEntity(exception))
+        {
+            return null;
+        }
+    }
+
+    public async Task<IamRole> CreateRoleAsync(string roleName, string assumeRolePolicy, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        var result = await client.CallAsync(
+            "CreateRole",
+            new QueryParameters().Add("RoleName", roleName).Add("AssumeRolePolicyDocument", assumeRolePolicy).AddTags(tags, "member"),
+            cancellationToken);
+        return ParseRole(result.Child("Role"));
+    }
+
+    public async Task<string?> GetRolePolicyAsync(string roleName, string policyName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await client.CallAsync("GetRolePolicy", new QueryParameters().Add("RoleName", roleName).Add("PolicyName", policyName), cancellationToken);
+            // IAM returns policy documents URL-encoded (RFC 3986).
+            return result.Text("PolicyDocument") is { } document ? WebUtility.UrlDecode(document) : null;
+        }
+        catch (AwsQueryException exception) when (IsNoSuchEntity(exception))
+        {
+            return null;
+        }
+    }
+
+    public Task PutRolePolicyAsync(string roleName, string policyName, string document, CancellationToken cancellationToken) =>
+        client.CallAsync("PutRolePolicy", new QueryParameters().Add("RoleName", roleName).Add("PolicyName", policyName).Add("PolicyDocument", document), cancellationToken);
+
+    public async Task<IamInstanceProfile?> GetInstanceProfileAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await client.CallAsync("GetInstanceProfile", new QueryParameters().Add("InstanceProfileName", name), cancellationToken);
+            return ParseProfile(result.Child("InstanceProfile"));
+        }
+        catch (AwsQueryException exception) when (IsNoSuchEntity(exception))
+        {
+            return null;
+        }
+    }
+
+    public async Task<IamInstanceProfile> CreateInstanceProfileAsync(string name, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        var result = await client.CallAsync("CreateInstanceProfile", new QueryParameters().Add("InstanceProfileName", name).AddTags(tags, "member"), cancellationToken);
+        return ParseProfile(result.Child("InstanceProfile"));
+    }
+
+    public Task AddRoleToInstanceProfileAsync(string profileName, string roleName, CancellationToken cancellationToken) =>
+        client.CallAsync("AddRoleToInstanceProfile", new QueryParameters().Add("InstanceProfileName", profileName).Add("RoleName", roleName), cancellationToken);
+
+    private static bool IsNoSuchEntity(AwsQueryException exception) => exception.Code == "NoSuchEntity";
+
+    private static IamRole ParseRole(System.Xml.Linq.XElement? role) =>
+        role is null
+            ? throw new InvalidOperationException("IAM replied without a Role element.")
+            : new IamRole(
+                role.Text("RoleName") ?? "",
+                role.Text("Arn") ?? "",
+                role.Child("Tags")?.Children("member").ToDictionary(tag => tag.Text("Key") ?? "", tag => tag.Text("Value") ?? "") ?? []);
+
+    private static IamInstanceProfile ParseProfile(System.Xml.Linq.XElement? profile) =>
+        profile is null
+            ? throw new InvalidOperationException("IAM replied without an InstanceProfile element.")
+            : new IamInstanceProfile(
+                profile.Text("InstanceProfileName") ?? "",
+                profile.Text("Arn") ?? "",
+                profile.Child("Roles")?.Children("member").Select(member => member.Text("RoleName") ?? "").ToList() ?? []);
+}

@@ -1,0 +1,194 @@
+using System.Net;
+using System.Text;
+using System.Xml.Linq;
+using CoralNet.Deploy.Settings;
+
+namespace CoralNet.Deploy.Aws.Query;
+
+/// <summary>Credentials for one signature: what the SDK's default chain resolved.</summary>
+public sealed record AwsSigningCredentials(string AccessKey, string SecretKey, string? SessionToken);
+
+/// <summary>An error reply of an AWS API, with AWS's own code and message.</summary>
+public sealed class AwsQueryException(string service, string action, HttpStatusCode status, string code, string message, string requestId)
+    : Exception($"{service} {action} failed: {code}: {message} (HTTP {(int)status}, request {requestId})")
+{
+    public string Service { get; } = service;
+    public string Action { get; } = action;
+    public HttpStatusCode Status { get; } = status;
+    public string Code { get; } = code;
+    public string AwsMessage { get; } = message;
+}
+
+/// <summary>The parameters of one call, in order; secret values print as *** in any log.</summary>
+public sealed class QueryParameters
+{
+    private readonly List<(string Name, string Value, bool Secret)> _items = [];
+
+    public QueryParameters Add(string name, string? value)
+    {
+        if (value is not null)
+        {
+            _items.Add((name, value, false));
+        }
+
+        return this;
+    }
+
+    public QueryParameters Add(string name, bool value) => Add(name, value ? "true" : "false");
+
+    public QueryParameters Add(string name, int value) => Add(name, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public QueryParameters AddSecret(string name, Secret value)
+    {
+        _items.Add((name, value.Reveal(), true));
+        return this;
+    }
+
+    /// <summary>A list member: Name.member.1, Name.member.2, ...</summary>
+    public QueryParameters AddList(string name, IEnumerable<string> values, string memberName = "member")
+    {
+        var index = 1;
+        foreach (var value in values)
+        {
+            Add($"{name}.{memberName}.{index++}", value);
+        }
+
+        return this;
+    }
+
+    /// <summary>Tags as both Query APIs take them: Tags.member.N.Key (IAM) or Tags.Tag.N.Key (RDS).</summary>
+    public QueryParameters AddTags(IReadOnlyDictionary<string, string> tags, string memberName)
+    {
+        var index = 1;
+        foreach (var (key, value) in tags)
+        {
+            Add($"Tags.{memberName}.{index}.Key", key);
+            Add($"Tags.{memberName}.{index}.Value", value);
+            index++;
+        }
+
+        return this;
+    }
+
+    internal string FormBody(string action, string version) =>
+        string.Join('&', new[] { ("Action", action), ("Version", version) }
+            .Concat(_items.Select(item => (item.Name, item.Value)))
+            .Select(pair => SigV4.Encode(pair.Item1) + "=" + SigV4.Encode(pair.Item2)));
+
+    /// <summary>What may be logged: names and values, secrets masked.</summary>
+    public override string ToString() =>
+        string.Join(' ', _items.Select(item => item.Name + "=" + (item.Secret ? Secret.Mask : item.Value)));
+}
+
+/// <summary>What a Query client needs besides its endpoint: how to sign, wait and log.</summary>
+public sealed record QueryClientOptions(
+    Func<CancellationToken, Task<AwsSigningCredentials>> Credentials,
+    Func<DateTime> UtcNow,
+    Func<TimeSpan, CancellationToken, Task> Delay,
+    Action<string> Trace,
+    int MaxAttempts = 5);
+
+/// <summary>
+/// AWS's Query protocol (RDS, IAM): a form-encoded POST of Action, Version and parameters, signed
+/// with SigV4, answered with XML. Error replies become <see cref="AwsQueryException"/>; throttling
+/// and server errors are retried with exponential backoff.
+/// </summary>
+public sealed class QueryClient(HttpClient http, Uri endpoint, string signingRegion, string service, string version, QueryClientOptions options)
+{
+    private static readonly HashSet<string> ThrottlingCodes =
+        ["Throttling", "ThrottlingException", "RequestLimitExceeded", "RequestThrottled", "TooManyRequestsException", "RequestThrottledException"];
+
+    public string Service => service;
+
+    /// <summary>Calls <paramref name="action"/> and returns its &lt;ActionResult&gt; element (empty for calls that return nothing).</summary>
+    public async Task<XElement> CallAsync(string action, QueryParameters parameters, CancellationToken cancellationToken)
+    {
+        var body = Encoding.UTF8.GetBytes(parameters.FormBody(action, version));
+        for (var attempt = 1; ; attempt++)
+        {
+            options.Trace($"{service} {action} {parameters}");
+            using var request = await SignedRequestAsync(body, cancellationToken);
+            using var response = await http.SendAsync(request, cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                var document = XDocument.Parse(text);
+                return document.Root?.Child(action + "Result") ?? new XElement(action + "Result");
+            }
+
+            var error = ParseError(action, response.StatusCode, text);
+            var retryable = ThrottlingCodes.Contains(error.Code) || (int)response.StatusCode >= 500;
+            if (!retryable || attempt >= options.MaxAttempts)
+            {
+                throw error;
+            }
+
+            var backoff = TimeSpan.FromMilliseconds(Math.Min(20_000, 250 * Math.Pow(2, attempt - 1) * (1 + Random.Shared.NextDouble())));
+            options.Trace($"{service} {action}: {error.Code}, retrying in {backoff.TotalSeconds:0.0}s (attempt {attempt + 1} of {options.MaxAttempts})");
+            await options.Delay(backoff, cancellationToken);
+        }
+    }
+
+    private async Task<HttpRequestMessage> SignedRequestAsync(byte[] body, CancellationToken cancellationToken)
+    {
+        var credentials = await options.Credentials(cancellationToken);
+        var now = options.UtcNow();
+        var headers = new Dictionary<string, string>
+        {
+            ["content-type"] = "application/x-www-form-urlencoded; charset=utf-8",
+            ["host"] = endpoint.IsDefaultPort ? endpoint.Host : $"{endpoint.Host}:{endpoint.Port}",
+            ["x-amz-date"] = SigV4.AmzDate(now),
+        };
+        if (!string.IsNullOrEmpty(credentials.SessionToken))
+        {
+            headers["x-amz-security-token"] = credentials.SessionToken;
+        }
+
+        var authorization = SigV4.Authorization(credentials.AccessKey, credentials.SecretKey, signingRegion, service, now, "POST", endpoint, headers, body);
+        var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", headers["content-type"]);
+        request.Headers.TryAddWithoutValidation("X-Amz-Date", headers["x-amz-date"]);
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        if (headers.TryGetValue("x-amz-security-token", out var token))
+        {
+            request.Headers.TryAddWithoutValidation("X-Amz-Security-Token", token);
+        }
+
+        return request;
+    }
+
+    private AwsQueryException ParseError(string action, HttpStatusCode status, string text)
+    {
+        try
+        {
+            var root = XDocument.Parse(text).Root;
+            var error = root?.Descendants().FirstOrDefault(element => element.Name.LocalName == "Error");
+            return new AwsQueryException(
+                service,
+                action,
+                status,
+                error?.Child("Code")?.Value ?? status.ToString(),
+                error?.Child("Message")?.Value ?? "",
+                root?.Descendants().FirstOrDefault(element => element.Name.LocalName == "RequestId")?.Value ?? "");
+        }
+        catch (System.Xml.XmlException)
+        {
+            return new AwsQueryException(service, action, status, status.ToString(), text.Length > 200 ? text[..200] : text, "");
+        }
+    }
+}
+
+/// <summary>Reading Query replies without caring for their XML namespace (RDS and IAM each have one).</summary>
+public static class QueryXml
+{
+    public static XElement? Child(this XElement element, string name) =>
+        element.Elements().FirstOrDefault(child => child.Name.LocalName == name);
+
+    public static IEnumerable<XElement> Children(this XElement element, string name) =>
+        element.Elements().Where(child => child.Name.LocalName == name);
+
+    public static string? Text(this XElement element, string name) => element.Child(name)?.Value;
+
+    public static XElement? Path(this XElement element, params string[] names) =>
+        names.Aggregate((XElement?)element, (current, name) => current?.Child(name));
+}

@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Xml.Linq;
+using CoralNet.Deploy.Settings;
+
+namespace CoralNet.Deploy.Aws.Query;
+
+/// <summary>An RDS DB instance as DescribeDBInstances reports it: only what the suite reads.</summary>
+public sealed record DbInstance(
+    string Identifier,
+    string Status,
+    string Engine,
+    string EngineVersion,
+    string InstanceClass,
+    int AllocatedStorage,
+    int BackupRetentionPeriod,
+    bool PubliclyAccessible,
+    bool DeletionProtection,
+    IReadOnlyList<string> VpcSecurityGroupIds,
+    IReadOnlyDictionary<string, string> Tags,
+    string? EndpointAddress,
+    int? EndpointPort);
+
+/// <summary>What CreateDBInstance is given.</summary>
+public sealed record DbInstanceSpec(
+    string Identifier,
+    string InstanceClass,
+    string EngineVersion,
+    int AllocatedStorage,
+    string MasterUsername,
+    Secret MasterPassword,
+    IReadOnlyList<string> VpcSecurityGroupIds,
+    bool PubliclyAccessible,
+    int BackupRetentionPeriod,
+    IReadOnlyDictionary<string, string> Tags);
+
+/// <summary>A change to an existing instance (ModifyDBInstance); null leaves the attribute alone.</summary>
+public sealed record DbInstanceChanges(
+    string? InstanceClass = null,
+    int? AllocatedStorage = null,
+    int? BackupRetentionPeriod = null,
+    bool? PubliclyAccessible = null,
+    bool? DeletionProtection = null,
+    IReadOnlyList<string>? VpcSecurityGroupIds = null);
+
+/// <summary>The RDS calls the suite makes.</summary>
+public interface IRdsClient
+{
+    /// <summary>The instance, or null when RDS answers DBInstanceNotFound.</summary>
+    Task<DbInstance?> DescribeDbInstanceAsync(string identifier, CancellationToken cancellationToken);
+
+    Task<DbInstance> CreateDbInstanceAsync(DbInstanceSpec spec, CancellationToken cancellationToken);
+
+    Task<DbInstance> ModifyDbInstanceAsync(string identifier, DbInstanceChanges changes, CancellationToken cancellationToken);
+}
+
+/// <summary>RDS over the Query protocol, API version 2014-10-31.</summary>
+public sealed class RdsClient(QueryClient client) : IRdsClient
+{
+    public const string ApiVersion = "2014-10-31";
+
+    public async Task<DbInstance?> DescribeDbInstanceAsync(string identifier, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await client.CallAsync("DescribeDBInstances", new QueryParameters().Add("DBInstanceIdentifier", identifier), cancellationToken);
+            return result.Child("DBInstances")?.Children("DBInstance").Select(Parse).FirstOrDefault();
+        }
+        catch (AwsQueryException exception) when (exception.Code == "DBInstanceNotFound")
+        {
+            return null;
+        }
+    }
+
+    public async Task<DbInstance> CreateDbInstanceAsync(DbInstanceSpec spec, CancellationToken cancellationToken)
+    {
+        var parameters = new QueryParameters()
+            .Add("DBInstanceIdentifier", spec.Identifier)
+            .Add("DBInstanceClass", spec.InstanceClass)
+            .Add("Engine", "postgres")
+            .Add("EngineVersion", spec.EngineVersion)
+            .Add("AllocatedStorage", spec.AllocatedStorage)
+            .Add("MasterUsername", spec.MasterUsername)
+            .AddSecret("MasterUserPassword", spec.MasterPassword)
+            .AddList("VpcSecurityGroupIds", spec.VpcSecurityGroupIds, "VpcSecurityGroupId")
+            .Add("PubliclyAccessible", spec.PubliclyAccessible)
+            .Add("BackupRetentionPeriod", spec.BackupRetentionPeriod)
+            .Add("DeletionProtection", true)
+            .Add("StorageEncrypted", true)
+            .AddTags(spec.Tags, "Tag");
+        var result = await client.CallAsync("CreateDBInstance", parameters, cancellationToken);
+        return Parse(result.Child("DBInstance") ?? throw Missing("CreateDBInstance"));
+    }
+
+    public async Task<DbInstance> ModifyDbInstanceAsync(string identifier, DbInstanceChanges changes, CancellationToken cancellationToken)
+    {
+        var parameters = new QueryParameters()
+            .Add("DBInstanceIdentifier", identifier)
+            .Add("DBInstanceClass", changes.InstanceClass)
+            .Add("AllocatedStorage", changes.AllocatedStorage?.ToString(CultureInfo.InvariantCulture))
+            .Add("BackupRetentionPeriod", changes.BackupRetentionPeriod?.ToString(CultureInfo.InvariantCulture))
+            .Add("PubliclyAccessible", changes.PubliclyAccessible is { } publiclyAccessible ? publiclyAccessible ? "true" : "false" : null)
+            .Add("DeletionProtection", changes.DeletionProtection is { } deletionProtection ? deletionProtection ? "true" : "false" : null)
+            .AddList("VpcSecurityGroupIds", changes.VpcSecurityGroupIds ?? [], "VpcSecurityGroupId")
+            .Add("ApplyImmediately", true);
+        var result = await client.CallAsync("ModifyDBInstance", parameters, cancellationToken);
+        return Parse(result.Child("DBInstance") ?? throw Missing("ModifyDBInstance"));
+    }
+
+    private static InvalidOperationException Missing(string action) => new($"RDS {action} replied without a DBInstance element.");
+
+    internal static DbInstance Parse(XElement element)
+    {
+        var endpoint = element.Child("Endpoint");
+        return new DbInstance(
+            element.Text("DBInstanceIdentifier") ?? "",
+            element.Text("DBInstanceStatus") ?? "",
+            element.Text("Engine") ?? "",
+            element.Text("EngineVersion") ?? "",
+            element.Text("DBInstanceClass") ?? "",
+            Int(element.Text("AllocatedStorage")) ?? 0,
+            Int(element.Text("BackupRetentionPeriod")) ?? 0,
+            element.Text("PubliclyAccessible") == "true",
+            element.Text("DeletionProtection") == "true",
+            element.Child("VpcSecurityGroups")?.Children("VpcSecurityGroupMembership").Select(member => member.Text("VpcSecurityGroupId") ?? "").ToList() ?? [],
+            element.Child("TagList")?.Children("Tag").ToDictionary(tag => tag.Text("Key") ?? "", tag => tag.Text("Value") ?? "") ?? [],
+            endpoint?.Text("Address"),
+            Int(endpoint?.Text("Port")));
+    }
+
+    private static int? Int(string? text) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+}

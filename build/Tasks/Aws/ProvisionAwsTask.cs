@@ -1,0 +1,21 @@
+using Cake.Frosting;
+using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Settings;
+
+namespace CoralNet.Deploy.Tasks.Aws;
+
+[TaskName("ProvisionAws")]
+[TaskDescription("Creates or corrects the environment's AWS resources (security groups, key pair, IAM, S3, EC2, Elastic IP, RDS) and records the host keys")]
+public sealed class ProvisionAwsTask : AsyncFrostingTask<DeployContext>
+{
+    public override bool ShouldRun(DeployContext context) => context.Settings.Provider == ProviderKind.Aws;
+
+    public override async Task RunAsync(DeployContext context)
+    {
+        var (provisioner, services) = CakeAwsLog.Provisioner(context);
+        using (services)
+        {
+            await provisioner.ProvisionAsync(CancellationToken.None);
+        }
+    }
+}

@@ -1,0 +1,264 @@
+using Amazon.EC2.Model;
+using CoralNet.Deploy.Aws;
+using CoralNet.Deploy.Settings;
+
+namespace CoralNet.Deploy.Tests.Aws;
+
+internal sealed class ListLog : IAwsLog
+{
+    public List<string> Lines { get; } = [];
+
+    public void Information(string message) => Lines.Add("INFO " + message);
+
+    public void Warning(string message) => Lines.Add("WARN " + message);
+
+    public void Verbose(string message) => Lines.Add("VERB " + message);
+}
+
+public sealed class AwsProvisionerTests
+{
+    private const string MasterPassword = "Master-Passw0rd-that-must-not-leak";
+    internal const string PublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIyakhF1D4cDBI5rg6VjCTneJRkLQcWM+LPoXIt7IL9N operator@laptop";
+
+    private static readonly string[] FirstProvisionCalls =
+    [
+        "sts:GetCallerIdentity",
+        "ec2:DescribeSecurityGroups", "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:DescribeSecurityGroups", "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:DescribeKeyPairs", "ec2:ImportKeyPair",
+        "iam:GetRole", "iam:CreateRole",
+        "iam:GetRolePolicy", "iam:PutRolePolicy",
+        "iam:GetInstanceProfile", "iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile",
+        "s3:GetBucketLocation", "s3:CreateBucket", "s3:PutBucketTagging", "s3:PutBucketCORS", "s3:PutBucketPublicAccessBlock",
+        "ec2:DescribeInstances", "ssm:GetParameter", "ec2:DescribeImages", "ec2:RunInstances", "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute",
+        "ec2:DescribeAddresses", "ec2:AllocateAddress", "ec2:AssociateAddress",
+        "ec2:GetConsoleOutput",
+        "rds:DescribeDBInstances", "rds:CreateDBInstance", "rds:DescribeDBInstances", "rds:DescribeDBInstances",
+    ];
+
+    private static readonly string[] SecondProvisionCalls =
+    [
+        "sts:GetCallerIdentity",
+        "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroups",
+        "ec2:DescribeKeyPairs",
+        "iam:GetRole", "iam:GetRolePolicy", "iam:GetInstanceProfile",
+        "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:GetBucketCORS", "s3:GetBucketPublicAccessBlock", "s3:GetBucketPolicy",
+        "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute",
+        "ec2:DescribeAddresses",
+        "ec2:GetConsoleOutput",
+        "rds:DescribeDBInstances",
+    ];
+
+    private string _root = "";
+
+    [SetUp]
+    public void SetUp()
+    {
+        _root = Directory.CreateTempSubdirectory("aws-plan-").FullName;
+        File.WriteAllText(Path.Combine(_root, "operator.pub"), PublicKey + "\n");
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_root, recursive: true);
+
+    private DeploySettings Settings() => new()
+    {
+        Environment = "production",
+        Provider = ProviderKind.Aws,
+        Site = { Name = "coralnet", Domain = "coralnet.example.org" },
+        Ssh = { KnownHosts = "environments/production.known_hosts" },
+        Aws =
+        {
+            Region = "us-west-2",
+            KeyName = "coralnet-deploy",
+            PublicKey = "operator.pub",
+            OperatorCidrs = ["203.0.113.7/32"],
+            BucketName = "coralnet-media-test",
+        },
+    };
+
+    private AwsProvisioner Provisioner(FakeAws fake, ListLog log, DeploySettings? settings = null) =>
+        new(settings ?? Settings(), _root, new Secret(MasterPassword), fake.Services(), new WaitOptions(TimeSpan.FromSeconds(30), TimeSpan.Zero, (_, _) => Task.CompletedTask), log);
+
+    [Test]
+    public async Task First_provision_creates_everything_and_the_second_has_nothing_to_do()
+    {
+        var fake = new FakeAws();
+        var log = new ListLog();
+
+        var first = await Provisioner(fake, log).ProvisionAsync(CancellationToken.None);
+        var firstCalls = fake.Calls.ToList();
+        fake.Calls.Clear();
+        var second = await Provisioner(fake, log).ProvisionAsync(CancellationToken.None);
+
+        TestContext.Out.WriteLine("First Provision: " + string.Join(", ", firstCalls));
+        TestContext.Out.WriteLine("Second Provision: " + string.Join(", ", fake.Calls));
+        Assert.That(first.Select(change => change.Kind), Is.All.EqualTo(ChangeKind.Create));
+        Assert.That(first, Has.Count.EqualTo(11));
+        Assert.That(second, Is.Empty);
+        Assert.That(firstCalls, Is.EqualTo(FirstProvisionCalls));
+        Assert.That(fake.Calls, Is.EqualTo(SecondProvisionCalls));
+        Assert.That(log.Lines, Has.Some.EqualTo("INFO Provision: nothing to do, every resource matches the settings."));
+    }
+
+    [Test]
+    public async Task First_provision_gives_every_resource_the_attributes_of_the_settings()
+    {
+        var fake = new FakeAws();
+        await Provisioner(fake, new ListLog()).ProvisionAsync(CancellationToken.None);
+
+        var web = fake.Groups.Single(g => g.GroupName == "coralnet-production-web");
+        var database = fake.Groups.Single(g => g.GroupName == "coralnet-production-db");
+        Assert.That(IngressRule.FromPermissions(web.IpPermissions).Select(r => r.ToString()), Is.EquivalentTo(new[]
+        {
+            "tcp 22 from 203.0.113.7/32", "tcp 80 from 0.0.0.0/0", "tcp 80 from ::/0", "tcp 443 from 0.0.0.0/0", "tcp 443 from ::/0",
+        }));
+        Assert.That(IngressRule.FromPermissions(database.IpPermissions).Select(r => r.ToString()), Is.EqualTo(new[] { $"tcp 5432 from {web.GroupId}" }));
+        Assert.That(web.Tags.Select(t => $"{t.Key}={t.Value}"), Is.EquivalentTo(new[] { "Project=coralnet", "Environment=production", "Name=coralnet-production-web" }));
+
+        Assert.That(fake.ImportedKeyMaterial, Is.EqualTo(new[] { PublicKey }));
+
+        var launch = fake.Launches.Single();
+        Assert.That(launch.ImageId, Is.EqualTo("ami-0123456789abcdef0"), "the current Ubuntu LTS from SSM");
+        Assert.That(launch.DisableApiTermination, Is.True);
+        Assert.That(launch.KeyName, Is.EqualTo("coralnet-deploy"));
+        Assert.That(launch.SecurityGroupIds, Is.EqualTo(new[] { web.GroupId }));
+        Assert.That(launch.IamInstanceProfile.Name, Is.EqualTo("coralnet-production-web"));
+        Assert.That(launch.BlockDeviceMappings.Single().DeviceName, Is.EqualTo("/dev/sda1"));
+        Assert.That(launch.BlockDeviceMappings.Single().Ebs.DeleteOnTermination, Is.False);
+        Assert.That(fake.TerminationProtection.Values.Single(), Is.True);
+        Assert.That(fake.Addresses.Single().InstanceId, Is.EqualTo(fake.Instances.Single().InstanceId));
+
+        var db = fake.DatabaseSpecs.Single();
+        Assert.That(db.PubliclyAccessible, Is.False);
+        Assert.That(db.VpcSecurityGroupIds, Is.EqualTo(new[] { database.GroupId }));
+        Assert.That(db.BackupRetentionPeriod, Is.EqualTo(7));
+        Assert.That(db.MasterPassword.Reveal(), Is.EqualTo(MasterPassword));
+        Assert.That(fake.Databases.Single().Value.DeletionProtection, Is.True);
+
+        Assert.That(fake.Buckets["coralnet-media-test"], Does.ContainKey("Project").WithValue("coralnet"));
+        var cors = fake.Cors["coralnet-media-test"].Rules.Single();
+        Assert.That((cors.AllowedMethods, cors.AllowedOrigins, cors.AllowedHeaders, cors.MaxAgeSeconds), Is.EqualTo((new List<string> { "GET" }, new List<string> { "*" }, new List<string> { "Authorization" }, 3000)));
+        var block = fake.Blocks["coralnet-media-test"];
+        Assert.That(new[] { block.BlockPublicAcls, block.IgnorePublicAcls, block.BlockPublicPolicy, block.RestrictPublicBuckets }, Is.All.True);
+        Assert.That(fake.BucketPolicies, Is.Empty);
+        Assert.That(fake.RolePolicies.Single().Value, Does.Contain("arn:aws:s3:::coralnet-media-test/*").And.Not.Contain("\"*\""));
+
+        var knownHosts = File.ReadAllLines(Path.Combine(_root, "environments/production.known_hosts"));
+        Assert.That(knownHosts, Is.EquivalentTo(new[] { "198.51.100.20 ecdsa-sha2-nistp256 AAAAE2VjZHNh", "198.51.100.20 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5" }));
+    }
+
+    [Test]
+    public async Task Plan_of_an_empty_account_lists_every_create_with_read_only_calls()
+    {
+        var fake = new FakeAws();
+        var changes = await Provisioner(fake, new ListLog()).PlanAsync(CancellationToken.None);
+
+        Assert.That(changes.Select(c => c.Kind), Is.All.EqualTo(ChangeKind.Create));
+        Assert.That(fake.Calls, Is.All.Matches<string>(IsReadOnly));
+        Assert.That(fake.Groups, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_drifted_rule_and_lost_termination_protection_are_planned_and_corrected()
+    {
+        var fake = new FakeAws();
+        await Provisioner(fake, new ListLog()).ProvisionAsync(CancellationToken.None);
+        var web = fake.Groups.Single(g => g.GroupName == "coralnet-production-web");
+        web.IpPermissions.Add(IngressRule.FromCidr(5432, "0.0.0.0/0").ToPermission());
+        web.IpPermissions.RemoveAll(p => p.FromPort == 22);
+        fake.TerminationProtection[fake.Instances.Single().InstanceId] = false;
+        fake.Calls.Clear();
+
+        var plan = await Provisioner(fake, new ListLog()).PlanAsync(CancellationToken.None);
+        var planCalls = fake.Calls.ToList();
+        var applied = await Provisioner(fake, new ListLog()).ProvisionAsync(CancellationToken.None);
+        var again = await Provisioner(fake, new ListLog()).ProvisionAsync(CancellationToken.None);
+
+        var updates = plan.Where(c => c.Kind == ChangeKind.Update).ToDictionary(c => c.Resource, c => c.Differences);
+        Assert.That(updates.Keys, Is.EquivalentTo(new[] { "security group coralnet-production-web", "EC2 instance coralnet-production-web" }));
+        Assert.That(updates["security group coralnet-production-web"], Is.EquivalentTo(new[] { "ingress tcp 22 from 203.0.113.7/32 missing", "ingress tcp 5432 from 0.0.0.0/0 not wanted" }));
+        Assert.That(updates["EC2 instance coralnet-production-web"], Is.EqualTo(new[] { "termination protection off" }));
+        Assert.That(planCalls, Is.All.Matches<string>(IsReadOnly));
+        Assert.That(applied, Has.Count.EqualTo(2));
+        Assert.That(again, Is.Empty);
+        Assert.That(fake.TerminationProtection.Values.Single(), Is.True);
+        Assert.That(IngressRule.FromPermissions(web.IpPermissions).Select(r => r.FromPort), Is.EquivalentTo(new[] { 22, 80, 80, 443, 443 }));
+    }
+
+    [Test]
+    public async Task A_launch_that_lost_termination_protection_gets_it_set_again()
+    {
+        var fake = new FakeAws { LaunchKeepsTerminationProtection = false };
+        var log = new ListLog();
+        await Provisioner(fake, log).ProvisionAsync(CancellationToken.None);
+
+        Assert.That(fake.Calls, Has.Some.EqualTo("ec2:ModifyInstanceAttribute"));
+        Assert.That(fake.TerminationProtection.Values.Single(), Is.True);
+        Assert.That(log.Lines, Has.Some.Contains("came up without termination protection"));
+    }
+
+    [Test]
+    public async Task The_referer_policy_is_rendered_from_its_template_with_a_warning()
+    {
+        var fake = new FakeAws();
+        var log = new ListLog();
+        var settings = Settings();
+        settings.Aws.BucketRefererPolicy = true;
+        await Provisioner(fake, log, settings).ProvisionAsync(CancellationToken.None);
+
+        Assert.That(fake.BucketPolicies["coralnet-media-test"], Does.Contain("\"aws:Referer\": \"http://coralnet.example.org/*\"").And.Contain("arn:aws:s3:::coralnet-media-test/*"));
+        Assert.That(fake.Blocks["coralnet-media-test"].BlockPublicPolicy, Is.False);
+        Assert.That(fake.Blocks["coralnet-media-test"].BlockPublicAcls, Is.True);
+        Assert.That(log.Lines, Has.Some.StartsWith("WARN Aws.BucketRefererPolicy is on").And.Contains("forged"));
+        Assert.That(await Provisioner(fake, new ListLog(), settings).ProvisionAsync(CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
+    public async Task The_master_password_appears_in_no_log_line()
+    {
+        var fake = new FakeAws();
+        var log = new ListLog();
+        await Provisioner(fake, log).ProvisionAsync(CancellationToken.None);
+
+        Assert.That(fake.DatabaseSpecs.Single().MasterPassword.ToString(), Is.EqualTo("***"));
+        Assert.That(log.Lines, Is.Not.Empty);
+        Assert.That(log.Lines, Has.None.Contains(MasterPassword));
+    }
+
+    [Test]
+    public void A_wait_is_bounded_by_its_timeout_and_says_how_long_it_waited()
+    {
+        var log = new ListLog();
+        var polls = 0;
+        var error = Assert.ThrowsAsync<TimeoutException>(() => Waiter.UntilAsync<int>(
+            "database x",
+            _ => Task.FromResult((false, $"creating {++polls}", 0)),
+            new WaitOptions(TimeSpan.FromMilliseconds(50), TimeSpan.Zero, (_, _) => Task.Delay(5)),
+            log,
+            CancellationToken.None));
+
+        Assert.That(error!.Message, Does.StartWith("database x: still 'creating").And.Contains("Timeouts.AwsWaitSeconds"));
+        Assert.That(polls, Is.GreaterThan(1));
+        Assert.That(log.Lines, Has.Some.Matches<string>(line => line.Contains("elapsed, waiting up to")));
+    }
+
+    [Test]
+    public void The_deploy_policy_allows_exactly_the_actions_a_provision_calls()
+    {
+        var statements = DeployPolicy.Statements(Settings(), "us-west-2");
+        var allowed = statements.SelectMany(s => s.Actions).ToHashSet();
+        var called = FirstProvisionCalls.Concat(SecondProvisionCalls)
+            .Concat(["ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:AssociateIamInstanceProfile", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "rds:ModifyDBInstance"])
+            .ToHashSet();
+        // Granted without being called directly: tagging at creation, and handing the role to EC2.
+        string[] implied = ["ec2:CreateTags", "iam:TagRole", "iam:TagInstanceProfile", "iam:PassRole", "rds:AddTagsToResource"];
+
+        Assert.That(allowed, Is.EquivalentTo(called.Concat(implied)));
+        Assert.That(statements.Single(s => s.Sid == "TheSiteBucket").Resources, Is.EqualTo(new[] { "arn:aws:s3:::coralnet-media-test" }));
+        Assert.That(statements.Single(s => s.Sid == "TheInstanceRole").Resources, Is.EqualTo(new[] { "arn:aws:iam::*:role/coralnet-production-web" }));
+    }
+
+    private static bool IsReadOnly(string call) =>
+        call.Split(':')[1] is var action && (action.StartsWith("Describe", StringComparison.Ordinal) || action.StartsWith("Get", StringComparison.Ordinal) || action.StartsWith("List", StringComparison.Ordinal));
+}
