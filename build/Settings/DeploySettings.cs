@@ -43,6 +43,8 @@ public sealed class SiteSettings
     /// <summary>Debian packages the site needs beyond the standard set.</summary>
     public List<string> ExtraPackages { get; set; } = [];
     public SecretReference SecretKey { get; set; } = SecretReference.None;
+    /// <summary>The first of the two loopback ports of the gunicorn instances (blue/green: this one and the next).</summary>
+    public int GunicornPort { get; set; } = 8001;
 }
 
 public sealed class SshSettings

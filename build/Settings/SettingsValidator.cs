@@ -33,6 +33,7 @@ public static partial class SettingsValidator
                      .Concat(InRange("Site.KeepReleases", site.KeepReleases, 2, 100))
                      .Concat(InRange("Site.GunicornTimeoutSeconds", site.GunicornTimeoutSeconds, 10, 31_536_000))
                      .Concat(InRange("Site.ClientMaxBodySizeMegabytes", site.ClientMaxBodySizeMegabytes, 1, 10_240))
+                     .Concat(InRange("Site.GunicornPort", site.GunicornPort, 1024, 65534))
                      .Concat(InRange("Ssh.Port", settings.Ssh.Port, 1, 65535))
                      .Concat(InRange("Ssh.KeepAliveSeconds", settings.Ssh.KeepAliveSeconds, 1, 3600))
                      .Concat(InRange("Database.Port", settings.Database.Port, 1, 65535))

@@ -1,0 +1,339 @@
+namespace CoralNet.Deploy.Release;
+
+/// <summary>
+/// Every command the release deploy sends to a web host, built in this one place as plain
+/// <see cref="RemoteScript"/>s so that dry-run and tests show exactly what would run. Each is
+/// idempotent and ends with ok or changed.
+/// </summary>
+public sealed class ReleaseCommands(ReleasePaths paths)
+{
+    private const string SystemPython = "/usr/bin/python3";
+    private const string WebGroup = "www-data";
+
+    public ReleasePaths Paths => paths;
+
+    /// <summary>The upload, in order: make the directory, link what did not change from <paramref name="previousId"/>, extract the archive of the rest, verify.</summary>
+    public IReadOnlyList<RemoteScript> Upload(string id, string? previousId, ManifestDiff diff, string manifestHash, Action<Stream> writeArchive) =>
+    [
+        MakeReleaseDirectory(id),
+        .. previousId is null ? Array.Empty<RemoteScript>() : [LinkUnchanged(id, previousId, diff.NotToLink)],
+        Extract(id, writeArchive),
+        Verify(id, manifestHash),
+    ];
+
+    /// <summary>Makes the site's directories and an empty release directory; a half-made one left by a failed upload is replaced.</summary>
+    public RemoteScript MakeReleaseDirectory(string id) => new($"make release {id}", $$"""
+        set -eu
+        mkdir -p {{Sh.Quote(paths.Releases)}} {{Sh.Quote(paths.Venvs)}} {{Sh.Quote(paths.Slots)}}
+        new={{Sh.Quote(paths.Release(id))}}
+        if [ -e "$new" ]; then
+          if [ "$(readlink -f {{Sh.Quote(paths.Current)}})" = "$(readlink -f "$new")" ]; then
+            echo "release {{id}} is serving; it cannot be made again" >&2
+            exit 1
+          fi
+          rm -rf "$new"
+        fi
+        mkdir -p "$new/.release"
+        : > "$new/.release/kept"
+        echo changed
+        """);
+
+    /// <summary>
+    /// Hard-links into the new release every file of the previous release's manifest except those
+    /// changed or removed, in one batch (no file list crosses the wire beyond <paramref name="notToLink"/>),
+    /// and keeps their manifest lines for <see cref="Verify"/>.
+    /// </summary>
+    public RemoteScript LinkUnchanged(string id, string previousId, IReadOnlyList<string> notToLink) => new($"link unchanged files of {previousId} into {id}", $$"""
+        set -eu
+        new={{Sh.Quote(paths.Release(id))}}
+        previous={{Sh.Quote(paths.Release(previousId))}}
+        {{(notToLink.Count == 0 ? ":" : "printf '%s\\n' " + string.Join(' ', notToLink.Select(Sh.Quote)))}} > "$new/.release/drop"
+        awk -F '\t' 'FILENAME == ARGV[1] { drop[$0] = 1; next } !($1 in drop)' "$new/.release/drop" "$previous/.release/manifest" > "$new/.release/kept"
+        cut -f 1 "$new/.release/kept" | tr '\n' '\0' | (cd "$previous" && xargs -0r cp -l --parents -t "$new" --)
+        rm -f "$new/.release/drop"
+        echo changed
+        """);
+
+    /// <summary>Extracts the archive of <see cref="ReleaseTar"/> from standard input into the release.</summary>
+    public RemoteScript Extract(string id, Action<Stream> writeArchive) => new RemoteScript($"extract new and changed files into {id}", $"""
+        set -eu
+        tar -xzf - -C {Sh.Quote(paths.Release(id))} --no-same-owner
+        echo changed
+        """) { Input = new ScriptInput.ReleaseArchive(writeArchive) };
+
+    /// <summary>
+    /// Rebuilds the manifest on the host from the linked files' lines and the sent files' lines, checks
+    /// it is the suite's manifest (<paramref name="manifestHash"/>), then checks every file with sha256sum -c.
+    /// </summary>
+    public RemoteScript Verify(string id, string manifestHash) => new($"verify release {id}", $$"""
+        set -eu
+        cd {{Sh.Quote(paths.Release(id))}}
+        cat .release/kept .release/delta | LC_ALL=C sort > .release/manifest
+        rm -f .release/kept .release/delta
+        if ! echo '{{manifestHash}}  .release/manifest' | sha256sum -c --status -; then
+          echo "the manifest rebuilt on the host is not the release's: the previous release's files differ from its manifest; deploy again without it" >&2
+          exit 1
+        fi
+        awk -F '\t' '{ print $4 "  " $1 }' .release/manifest | sha256sum -c --quiet --strict -
+        echo ok
+        """);
+
+    /// <summary>
+    /// Links the release to the venv for its requirements (keyed by <paramref name="requirementsSha256"/>
+    /// and the host's Python version), making it with --system-site-packages and pip only when it is missing.
+    /// Null when the site has no requirements.txt.
+    /// </summary>
+    public RemoteScript InstallRequirements(string id, string? requirementsSha256)
+    {
+        var key = requirementsSha256?[..16] ?? "none";
+        var pip = requirementsSha256 is null
+            ? ""
+            : "\n  \"$venv/bin/python\" -m pip install --disable-pip-version-check --no-input --quiet -r \"$release/requirements.txt\"";
+        return new($"venv for {id}", $$"""
+            set -eu
+            release={{Sh.Quote(paths.Release(id))}}
+            version=$({{SystemPython}} -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
+            venv={{Sh.Quote(paths.Venvs)}}/py$version-{{key}}
+            status=ok
+            if [ ! -e "$venv/.complete" ]; then
+              rm -rf "$venv"
+              {{SystemPython}} -m venv --system-site-packages "$venv"{{pip}}
+              : > "$venv/.complete"
+              status=changed
+            fi
+            ln -sfn "$venv" "$release/venv"
+            echo "$status"
+            """);
+    }
+
+    /// <summary>The shared environment file, read by gunicorn (systemd) and by manage.py (sh); mode 0640, group www-data.</summary>
+    public RemoteScript WriteEnvironmentFile(ScriptInput.SecretText content) =>
+        InstallFile("environment file", paths.EnvironmentFile, "0640", WebGroup, content, onChange: null);
+
+    public RemoteScript InstallMaintenancePage(string html) =>
+        InstallFile("maintenance page", paths.MaintenancePage, "0644", "root", new ScriptInput.PlainText(html), onChange: null);
+
+    /// <summary>The gunicorn socket or service template unit (suffix "socket" or "service").</summary>
+    public RemoteScript InstallGunicornUnit(string suffix, string content) =>
+        InstallFile($"gunicorn {suffix} unit", paths.GunicornUnitFile(suffix), "0644", "root", new ScriptInput.PlainText(content), onChange: "systemctl daemon-reload");
+
+    /// <summary>Enables and starts the listening sockets of the gunicorn instances.</summary>
+    public RemoteScript EnableSockets(IEnumerable<int> ports) => new("enable gunicorn sockets", $$"""
+        set -eu
+        status=ok
+        for unit in {{string.Join(' ', ports.Select(p => Sh.Quote(paths.GunicornUnit(p) + ".socket")))}}; do
+          if ! systemctl is-enabled --quiet "$unit" || ! systemctl is-active --quiet "$unit"; then
+            systemctl enable --now "$unit"
+            status=changed
+          fi
+        done
+        echo "$status"
+        """);
+
+    public RemoteScript Migrate(string id) =>
+        ManagePy(id, "migrate", "migrate --noinput", "No migrations to apply.");
+
+    public RemoteScript CollectStatic(string id) =>
+        ManagePy(id, "collect static files", "collectstatic --noinput", "\n0 static files copied");
+
+    /// <summary>Points the gunicorn instance on <paramref name="port"/> at a release (it runs it from its next start).</summary>
+    public RemoteScript PointSlot(int port, string id) =>
+        AtomicLink($"point slot {port} at {id}", paths.Slot(port), "../releases/" + ReleaseId.Require(id), id);
+
+    /// <summary>Moves <c>current</c> atomically: a new link, then <c>mv -T</c> over the old one.</summary>
+    public RemoteScript SwitchCurrent(string id) =>
+        AtomicLink($"switch current to {id}", paths.Current, "releases/" + ReleaseId.Require(id), id);
+
+    /// <summary>Records which gunicorn instance nginx sends requests to.</summary>
+    public RemoteScript MarkServingSlot(int port) => new($"mark slot {port} serving", $$"""
+        set -eu
+        file={{Sh.Quote(paths.Slots + "/serving")}}
+        if [ "$(cat "$file" 2>/dev/null || true)" = {{port}} ]; then echo ok; exit 0; fi
+        echo {{port}} > "$file.new"
+        mv -f "$file.new" "$file"
+        echo changed
+        """);
+
+    /// <summary>Starts the instance afresh from its slot's release (never a HUP, which would keep the old working directory).</summary>
+    public RemoteScript RestartSlot(int port) => new($"restart gunicorn on {port}", $"""
+        set -eu
+        systemctl restart {Sh.Quote(paths.GunicornUnit(port) + ".service")}
+        echo changed
+        """);
+
+    /// <summary>Stops the instance; in-flight requests finish within gunicorn's graceful timeout. Its socket stays open.</summary>
+    public RemoteScript StopSlot(int port) => new($"stop gunicorn on {port}", $$"""
+        set -eu
+        unit={{Sh.Quote(paths.GunicornUnit(port) + ".service")}}
+        if systemctl is-active --quiet "$unit"; then
+          systemctl stop "$unit"
+          echo changed
+        else
+          echo ok
+        fi
+        """);
+
+    /// <summary>
+    /// Installs the site's nginx config into sites-available and links it into sites-enabled (in
+    /// place of Debian's default site, whose default_server ours replaces), runs <c>nginx -t</c>, and
+    /// reloads nginx gracefully. When the test fails the previous config is put back, nginx keeps
+    /// serving the old one, and the script fails with nginx's message.
+    /// </summary>
+    public RemoteScript InstallNginxSite(string config) => new RemoteScript("nginx site", $$"""
+        set -eu
+        available={{Sh.Quote(paths.NginxAvailable)}}
+        enabled={{Sh.Quote(paths.NginxEnabled)}}
+        debian_default=/etc/nginx/sites-enabled/default
+        cat > "$available.new"
+        if [ -f "$available" ] && cmp -s "$available.new" "$available" && [ -L "$enabled" ] && [ ! -e "$debian_default" ]; then
+          rm -f "$available.new"
+          echo ok
+          exit 0
+        fi
+        had_default=no
+        if [ -e "$debian_default" ]; then had_default=yes; fi
+        if [ -f "$available" ]; then cp -p "$available" "$available.previous"; fi
+        mv -f "$available.new" "$available"
+        ln -sfn "$available" "$enabled"
+        rm -f "$debian_default"
+        if ! errors=$(nginx -t 2>&1); then
+          if [ -f "$available.previous" ]; then mv -f "$available.previous" "$available"; else rm -f "$available" "$enabled"; fi
+          if [ "$had_default" = yes ]; then ln -s ../sites-available/default "$debian_default"; fi
+          printf 'nginx -t refused the new config of {{paths.SiteName}}; the previous one is back and nginx keeps serving:\n%s\n' "$errors" >&2
+          exit 1
+        fi
+        rm -f "$available.previous"
+        systemctl reload nginx
+        echo changed
+        """) { Input = new ScriptInput.PlainText(config) };
+
+    public RemoteScript MaintenanceOn() => new("maintenance on", $$"""
+        set -eu
+        flag={{Sh.Quote(paths.MaintenanceFlag)}}
+        if [ -e "$flag" ]; then echo ok; else : > "$flag"; echo changed; fi
+        """);
+
+    public RemoteScript MaintenanceOff() => new("maintenance off", $$"""
+        set -eu
+        flag={{Sh.Quote(paths.MaintenanceFlag)}}
+        if [ -e "$flag" ]; then rm -f "$flag"; echo changed; else echo ok; fi
+        """);
+
+    /// <summary>
+    /// Takes the deploy lock (an atomic mkdir), waiting up to <paramref name="waitSeconds"/> (0: fail at
+    /// once); a refused lock fails with exit code 75 and names its holder.
+    /// </summary>
+    public RemoteScript Lock(DeployLockHolder holder, int waitSeconds) => new("take deploy lock", $$"""
+        set -eu
+        mkdir -p {{Sh.Quote(paths.Site)}}
+        lock={{Sh.Quote(paths.Lock)}}
+        deadline=$(( $(date +%s) + {{waitSeconds}} ))
+        until mkdir "$lock" 2>/dev/null; do
+          if [ "$(date +%s)" -ge "$deadline" ]; then
+            echo "another deploy holds the lock $lock ($(cat "$lock/holder" 2>/dev/null || echo 'holder not written yet')); wait with --lock-wait=SECONDS, or run the Unlock target if it is stale" >&2
+            exit 75
+          fi
+          sleep 1
+        done
+        printf '%s\n' {{Sh.Quote(holder.ToString())}} > "$lock/holder"
+        echo changed
+        """);
+
+    /// <summary>Releases the lock this run holds; a lock held by another run is left alone.</summary>
+    public RemoteScript Unlock(DeployLockHolder holder) => new("release deploy lock", $$"""
+        set -eu
+        lock={{Sh.Quote(paths.Lock)}}
+        if [ ! -d "$lock" ]; then echo ok; exit 0; fi
+        if [ "$(cat "$lock/holder" 2>/dev/null || true)" != {{Sh.Quote(holder.ToString())}} ]; then
+          echo "the lock $lock is held by another run ($(cat "$lock/holder" 2>/dev/null || echo 'unknown')); left alone" >&2
+          exit 1
+        fi
+        rm -rf "$lock"
+        echo changed
+        """);
+
+    /// <summary>Removes a stale lock whoever holds it, saying whose it was.</summary>
+    public RemoteScript ForceUnlock() => new("remove deploy lock", $$"""
+        set -eu
+        lock={{Sh.Quote(paths.Lock)}}
+        if [ ! -d "$lock" ]; then echo ok; exit 0; fi
+        echo "removing the deploy lock of: $(cat "$lock/holder" 2>/dev/null || echo 'unknown')"
+        rm -rf "$lock"
+        echo changed
+        """);
+
+    /// <summary>Lists releases, <c>current</c>, the slots and the serving slot, in the format <see cref="ReleaseListing.Parse"/> reads.</summary>
+    public RemoteScript ListReleases() => new("list releases", $$"""
+        set -eu
+        if ! cd {{Sh.Quote(paths.Site)}} 2>/dev/null; then echo ok; exit 0; fi
+        if [ -L current ]; then printf 'current\t%s\n' "$(basename "$(readlink current)")"; fi
+        if [ -f slots/serving ]; then printf 'serving\t%s\n' "$(cat slots/serving)"; fi
+        for slot in slots/*; do
+          if [ -L "$slot" ]; then printf 'slot\t%s\t%s\n' "${slot#slots/}" "$(basename "$(readlink "$slot")")"; fi
+        done
+        for dir in releases/*/; do
+          if [ -d "$dir" ]; then name=${dir#releases/}; printf 'release\t%s\n' "${name%/}"; fi
+        done
+        echo ok
+        """);
+
+    /// <summary>Prints a release's manifest (for a suite that does not have it cached).</summary>
+    public RemoteScript ReadManifest(string id) => new($"read manifest of {id}", $"""
+        set -eu
+        cat {Sh.Quote(paths.Release(id) + "/.release/manifest")}
+        echo ok
+        """);
+
+    /// <summary>Deletes the given releases (chosen by <see cref="ReleaseRetention"/>).</summary>
+    public RemoteScript RemoveReleases(IReadOnlyList<string> ids) => new("remove old releases", ids.Count == 0
+        ? "echo ok"
+        : $"""
+          set -eu
+          cd {Sh.Quote(paths.Releases)}
+          rm -rf -- {string.Join(' ', ids.Select(ReleaseId.Require))}
+          echo changed
+          """);
+
+    private RemoteScript ManagePy(string id, string title, string arguments, string unchangedMarker) => new($"{title} ({id})", $$"""
+        set -eu
+        cd {{Sh.Quote(paths.Release(id) + "/project")}}
+        set -a
+        . {{Sh.Quote(paths.EnvironmentFile)}}
+        . ../.release/env
+        set +a
+        out=$(../venv/bin/python manage.py {{arguments}})
+        printf '%s\n' "$out"
+        case "$out" in
+          *{{Sh.Quote(unchangedMarker)}}*) echo ok ;;
+          *) echo changed ;;
+        esac
+        """);
+
+    private RemoteScript AtomicLink(string title, string link, string target, string id) => new(title, $$"""
+        set -eu
+        link={{Sh.Quote(link)}}
+        if [ ! -d {{Sh.Quote(paths.Release(id))}} ]; then echo "there is no release {{id}} on this host" >&2; exit 1; fi
+        if [ "$(readlink "$link" 2>/dev/null || true)" = {{Sh.Quote(target)}} ]; then echo ok; exit 0; fi
+        ln -sfn {{Sh.Quote(target)}} "$link.new"
+        mv -T "$link.new" "$link"
+        echo changed
+        """);
+
+    private static RemoteScript InstallFile(string title, string path, string mode, string group, ScriptInput content, string? onChange) =>
+        new RemoteScript(title, $$"""
+            set -eu
+            target={{Sh.Quote(path)}}
+            mkdir -p "$(dirname "$target")"
+            umask 077
+            cat > "$target.new"
+            chown root:{{group}} "$target.new"
+            chmod {{mode}} "$target.new"
+            if [ -f "$target" ] && cmp -s "$target.new" "$target" && [ "$(stat -c %a:%G "$target")" = {{mode.TrimStart('0')}}:{{group}} ]; then
+              rm -f "$target.new"
+              echo ok
+            else
+              mv -f "$target.new" "$target"{{(onChange is null ? "" : "\n  " + onChange)}}
+              echo changed
+            fi
+            """) { Input = content };
+}

@@ -1,0 +1,53 @@
+namespace CoralNet.Deploy.Release;
+
+/// <summary>What a host holds of a site: its releases (oldest first), the one <c>current</c> names, the slots and the serving slot.</summary>
+public sealed record ReleaseListing(
+    IReadOnlyList<string> Releases,
+    string? Current,
+    IReadOnlyDictionary<int, string> Slots,
+    int? ServingSlot)
+{
+    /// <summary>Reads the output of <see cref="ReleaseCommands.ListReleases"/>.</summary>
+    public static ReleaseListing Parse(string output)
+    {
+        var releases = new List<string>();
+        string? current = null;
+        int? serving = null;
+        var slots = new Dictionary<int, string>();
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var fields = line.Split('\t');
+            switch (fields)
+            {
+                case ["release", var id] when ReleaseId.IsValid(id):
+                    releases.Add(id);
+                    break;
+                case ["current", var id]:
+                    current = ReleaseId.Require(id);
+                    break;
+                case ["serving", var port]:
+                    serving = int.Parse(port, System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case ["slot", var port, var id]:
+                    slots[int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)] = ReleaseId.Require(id);
+                    break;
+                case [RemoteScript.Ok]:
+                    break;
+                default:
+                    throw new FormatException($"Unexpected line in the release listing: '{line}'.");
+            }
+        }
+
+        releases.Sort(StringComparer.Ordinal);
+        return new ReleaseListing(releases, current, slots, serving);
+    }
+
+    /// <summary>The release before <see cref="Current"/>: where a rollback goes.</summary>
+    public string? Previous =>
+        Current is null ? null : Releases.Where(r => string.CompareOrdinal(r, Current) < 0).LastOrDefault();
+
+    /// <summary>One line per release, newest first, the serving one marked.</summary>
+    public IEnumerable<string> Describe() =>
+        Releases.Reverse().Select(r => (r == Current ? "* " : "  ") + r
+            + string.Concat(Slots.Where(s => s.Value == r).OrderBy(s => s.Key).Select(s => $"  [gunicorn :{s.Key}{(s.Key == ServingSlot ? ", serving" : "")}]")));
+}

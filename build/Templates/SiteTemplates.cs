@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text;
+using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Settings;
+
+namespace CoralNet.Deploy.Templates;
+
+/// <summary>The values of the site's config files (nginx site, gunicorn units, environment file, maintenance page), taken from typed settings.</summary>
+public static class SiteTemplates
+{
+    /// <summary>gunicorn's wait for in-flight requests when an instance stops, and systemd's beyond it.</summary>
+    public const int GracefulTimeoutSeconds = 30;
+    public const int StopTimeoutSeconds = GracefulTimeoutSeconds + 10;
+
+    /// <summary>nginx gives up this much before gunicorn does (604800 s against 604810 s).</summary>
+    public const int ProxyTimeoutMarginSeconds = 10;
+
+    public static string NginxSite(SiteSettings site, ReleasePaths paths, int gunicornPort) =>
+        TemplateRenderer.Render("nginx-site.conf", new Dictionary<string, string>
+        {
+            ["SiteName"] = site.Name,
+            ["Domain"] = site.Domain,
+            ["ClientMaxBodySizeMegabytes"] = Number(site.ClientMaxBodySizeMegabytes),
+            ["CurrentRelease"] = paths.Current,
+            ["SharedDirectory"] = paths.Shared,
+            ["MaintenanceFlag"] = paths.MaintenanceFlag,
+            ["GunicornPort"] = Number(gunicornPort),
+            ["GunicornTimeoutSeconds"] = Number(site.GunicornTimeoutSeconds),
+            ["ProxyReadTimeoutSeconds"] = Number(Math.Max(1, site.GunicornTimeoutSeconds - ProxyTimeoutMarginSeconds)),
+        });
+
+    public static string GunicornSocket(SiteSettings site)
+    {
+        var ports = GunicornSlots.Ports(site);
+        return TemplateRenderer.Render("gunicorn.socket", new Dictionary<string, string>
+        {
+            ["SiteName"] = site.Name,
+            ["FirstPort"] = Number(ports[0]),
+            ["SecondPort"] = Number(ports[1]),
+        });
+    }
+
+    public static string GunicornService(SiteSettings site, ReleasePaths paths) =>
+        TemplateRenderer.Render("gunicorn.service", new Dictionary<string, string>
+        {
+            ["SiteName"] = site.Name,
+            ["EnvironmentFile"] = paths.EnvironmentFile,
+            ["SlotsDirectory"] = paths.Slots,
+            ["Workers"] = Number(site.Workers),
+            ["GunicornTimeoutSeconds"] = Number(site.GunicornTimeoutSeconds),
+            ["GracefulTimeoutSeconds"] = Number(GracefulTimeoutSeconds),
+            ["StopTimeoutSeconds"] = Number(StopTimeoutSeconds),
+        });
+
+    /// <summary>The environment file; it holds secrets, so it comes back as a <see cref="Secret"/>.</summary>
+    public static Secret EnvironmentFile(SiteSettings site, SiteEnvironment environment) =>
+        new(TemplateRenderer.Render("site.env", new Dictionary<string, string>
+        {
+            ["SiteName"] = site.Name,
+            ["DatabaseName"] = Quote("DATABASE_NAME", environment.DatabaseName),
+            ["DatabaseUser"] = Quote("DATABASE_USER", environment.DatabaseUser),
+            ["DatabasePassword"] = Quote("DATABASE_PASSWORD", environment.DatabasePassword.Reveal()),
+            ["DatabaseHost"] = Quote("DATABASE_HOST", environment.DatabaseHost),
+            ["DatabasePort"] = Quote("DATABASE_PORT", Number(environment.DatabasePort)),
+            ["SecretKey"] = Quote("SECRET_KEY", environment.SecretKey.Reveal()),
+            ["AllowedHosts"] = Quote("ALLOWED_HOSTS", string.Join(',', environment.AllowedHosts)),
+            ["BucketName"] = Quote("BUCKET_NAME", environment.BucketName),
+        }));
+
+    public static string MaintenancePage(SiteSettings site) =>
+        TemplateRenderer.Render("maintenance.html", new Dictionary<string, string> { ["Domain"] = site.Domain });
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A value both systemd's EnvironmentFile= and sh read alike: double quotes, with \ " $ ` escaped.</summary>
+    private static string Quote(string name, string value)
+    {
+        if (value.Any(char.IsControl))
+        {
+            // The value itself is never shown: it may be a secret.
+            throw new InvalidOperationException($"{name} holds a control character (a newline?); an environment file cannot carry it. Fix the setting or the variable it comes from.");
+        }
+
+        var quoted = new StringBuilder("\"");
+        foreach (var c in value)
+        {
+            if (c is '\\' or '"' or '$' or '`')
+            {
+                quoted.Append('\\');
+            }
+
+            quoted.Append(c);
+        }
+
+        return quoted.Append('"').ToString();
+    }
+}
+
+/// <summary>What the Django site reads from its environment file.</summary>
+public sealed record SiteEnvironment(
+    string DatabaseName,
+    string DatabaseUser,
+    Secret DatabasePassword,
+    string DatabaseHost,
+    int DatabasePort,
+    Secret SecretKey,
+    IReadOnlyList<string> AllowedHosts,
+    string BucketName);

@@ -1,0 +1,232 @@
+using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Settings;
+
+namespace CoralNet.Deploy.Tests.Release;
+
+/// <summary>The host scripts, checked as text and run for real with the local sh, tar and coreutils against a temporary root.</summary>
+public sealed class ReleaseCommandsTests
+{
+    private static readonly DateTimeOffset Monday = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+
+    [Test]
+    public void SwitchCurrentIsANewLinkMovedOverTheOldOne()
+    {
+        var commands = new ReleaseCommands(new ReleasePaths("/srv/www", "coralnet"));
+
+        Assert.That(commands.SwitchCurrent("20261125T234501Z-3f2a9c1b").Script, Is.EqualTo("""
+            set -eu
+            link=/srv/www/coralnet/current
+            if [ ! -d /srv/www/coralnet/releases/20261125T234501Z-3f2a9c1b ]; then echo "there is no release 20261125T234501Z-3f2a9c1b on this host" >&2; exit 1; fi
+            if [ "$(readlink "$link" 2>/dev/null || true)" = releases/20261125T234501Z-3f2a9c1b ]; then echo ok; exit 0; fi
+            ln -sfn releases/20261125T234501Z-3f2a9c1b "$link.new"
+            mv -T "$link.new" "$link"
+            echo changed
+            """));
+    }
+
+    [Test]
+    public void LinkUnchangedIsOneBatchNamingOnlyTheFilesNotToLink()
+    {
+        var commands = new ReleaseCommands(new ReleasePaths("/srv/www/", "coralnet"));
+
+        var script = commands.LinkUnchanged("20261125T234501Z-3f2a9c1b", "20261124T101010Z-00112233", ["it's changed.py", "gone.py"]).Script;
+
+        Assert.That(script, Is.EqualTo("""
+            set -eu
+            new=/srv/www/coralnet/releases/20261125T234501Z-3f2a9c1b
+            previous=/srv/www/coralnet/releases/20261124T101010Z-00112233
+            printf '%s\n' 'it'\''s changed.py' gone.py > "$new/.release/drop"
+            awk -F '\t' 'FILENAME == ARGV[1] { drop[$0] = 1; next } !($1 in drop)' "$new/.release/drop" "$previous/.release/manifest" > "$new/.release/kept"
+            cut -f 1 "$new/.release/kept" | tr '\n' '\0' | (cd "$previous" && xargs -0r cp -l --parents -t "$new" --)
+            rm -f "$new/.release/drop"
+            echo changed
+            """));
+    }
+
+    [Test]
+    public void RemoveReleasesNamesOnlyValidIds()
+    {
+        var commands = new ReleaseCommands(new ReleasePaths("/srv/www", "coralnet"));
+
+        Assert.That(commands.RemoveReleases(["20261120T000000Z-aaaaaaaa"]).Script, Is.EqualTo("""
+            set -eu
+            cd /srv/www/coralnet/releases
+            rm -rf -- 20261120T000000Z-aaaaaaaa
+            echo changed
+            """));
+        Assert.That(commands.RemoveReleases([]).Script, Is.EqualTo("echo ok"));
+        Assert.That(() => commands.RemoveReleases(["../../etc"]), Throws.TypeOf<ReleaseException>());
+    }
+
+    [Test]
+    public void SecretInputPrintsMasked()
+    {
+        var commands = new ReleaseCommands(new ReleasePaths("/srv/www", "coralnet"));
+        var script = commands.WriteEnvironmentFile(new ScriptInput.SecretText(new Secret("SECRET_KEY=\"hunter2hunter2\"")));
+
+        Assert.That(script.ToString(), Does.Not.Contain("hunter2"));
+        Assert.That(script.Script, Does.Contain("chmod 0640").And.Contain("chown root:www-data").And.Not.Contain("hunter2"));
+    }
+
+    [Test]
+    public void UploadsAFirstReleaseThenOnlyTheChangeLinkingTheRest()
+    {
+        using var site = new TempDirectory();
+        using var host = new TempDirectory();
+        var commands = new ReleaseCommands(new ReleasePaths(host.Path, "coralnet"));
+        site.Write("project/manage.py", "print('manage')\n");
+        site.Write("project/app/views.py", "v1\n");
+        site.Write("project/app/gone.py", "gone\n");
+        site.Write("odd name's dir/-dash.txt", "odd\n");
+
+        var first = Upload(commands, site.Path, Monday, previous: null);
+        var firstDir = commands.Paths.Release(first.Id);
+        Assert.That(File.ReadAllText(Path.Combine(firstDir, "project/app/views.py")), Is.EqualTo("v1\n"));
+        Assert.That(File.ReadAllText(Path.Combine(firstDir, ".release/manifest")), Is.EqualTo(first.Manifest.ToText()));
+        Assert.That(File.ReadAllText(Path.Combine(firstDir, ".release/env")), Is.EqualTo($"RELEASE_ID={first.Id}\n"));
+
+        site.Write("project/app/views.py", "v2\n");
+        site.Write("project/app/new.py", "new\n");
+        File.Delete(Path.Combine(site.Path, "project/app/gone.py"));
+        var second = Upload(commands, site.Path, Monday.AddHours(1), first);
+        var secondDir = commands.Paths.Release(second.Id);
+
+        Assert.That(second.Sent, Is.EqualTo(new[] { "project/app/new.py", "project/app/views.py" }));
+        Assert.That(File.ReadAllText(Path.Combine(secondDir, "project/app/views.py")), Is.EqualTo("v2\n"));
+        Assert.That(File.ReadAllText(Path.Combine(firstDir, "project/app/views.py")), Is.EqualTo("v1\n"), "the previous release is untouched");
+        Assert.That(File.Exists(Path.Combine(secondDir, "project/app/gone.py")), Is.False);
+        Assert.That(Inode(Path.Combine(secondDir, "project/manage.py")), Is.EqualTo(Inode(Path.Combine(firstDir, "project/manage.py"))), "unchanged files are hard links");
+        Assert.That(Inode(Path.Combine(secondDir, "odd name's dir/-dash.txt")), Is.EqualTo(Inode(Path.Combine(firstDir, "odd name's dir/-dash.txt"))));
+        Assert.That(File.ReadAllText(Path.Combine(secondDir, ".release/manifest")), Is.EqualTo(second.Manifest.ToText()));
+        Assert.That(Directory.GetFiles(Path.Combine(secondDir, ".release")).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { "env", "manifest" }));
+    }
+
+    [Test]
+    public void VerifyFailsWhenAFileOnTheHostDiffers()
+    {
+        using var site = new TempDirectory();
+        using var host = new TempDirectory();
+        var commands = new ReleaseCommands(new ReleasePaths(host.Path, "coralnet"));
+        site.Write("a.txt", "a\n");
+        site.Write("b.txt", "b\n");
+        var first = Upload(commands, site.Path, Monday, previous: null);
+        File.AppendAllText(Path.Combine(commands.Paths.Release(first.Id), "a.txt"), "tampered");
+
+        site.Write("b.txt", "b2\n");
+        var snapshot = SiteSnapshot.Take(site.Path);
+        var id = ReleaseId.Create(Monday.AddHours(1), snapshot.Manifest);
+        var diff = snapshot.Manifest.CompareWith(first.Manifest);
+        var results = commands.Upload(id, first.Id, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, Monday))
+            .Select(c => TempDirectory.RunSh(c.Script, Writer(c.Input))).ToList();
+
+        Assert.That(results[^1].Code, Is.Not.Zero);
+        Assert.That(results[^1].Output + results[^1].Errors, Does.Contain("a.txt: FAILED"));
+    }
+
+    [Test]
+    public void SwitchingCurrentAndListingReleases()
+    {
+        using var site = new TempDirectory();
+        using var host = new TempDirectory();
+        var commands = new ReleaseCommands(new ReleasePaths(host.Path, "coralnet"));
+        site.Write("a.txt", "1");
+        var first = Upload(commands, site.Path, Monday, previous: null);
+        site.Write("a.txt", "2");
+        var second = Upload(commands, site.Path, Monday.AddDays(1), first);
+
+        Assert.That(Run(commands.SwitchCurrent(first.Id)), Is.EqualTo(RemoteScript.Changed));
+        Assert.That(Run(commands.SwitchCurrent(first.Id)), Is.EqualTo(RemoteScript.Ok));
+        Assert.That(Run(commands.SwitchCurrent(second.Id)), Is.EqualTo(RemoteScript.Changed));
+        Assert.That(Run(commands.PointSlot(8002, second.Id)), Is.EqualTo(RemoteScript.Changed));
+        Assert.That(Run(commands.MarkServingSlot(8002)), Is.EqualTo(RemoteScript.Changed));
+        Assert.That(Run(commands.MarkServingSlot(8002)), Is.EqualTo(RemoteScript.Ok));
+        Assert.That(File.ReadAllText(Path.Combine(commands.Paths.Current, "a.txt")), Is.EqualTo("2"));
+        Assert.That(TempDirectory.RunSh(commands.SwitchCurrent("20200101T000000Z-00000000").Script).Errors, Does.Contain("no release 20200101T000000Z-00000000"));
+
+        var listing = ReleaseListing.Parse(TempDirectory.RunSh(commands.ListReleases().Script).Output);
+
+        Assert.That(listing, Has.Property("Current").EqualTo(second.Id).And.Property("Previous").EqualTo(first.Id).And.Property("ServingSlot").EqualTo(8002));
+        Assert.That(listing.Releases, Is.EqualTo(new[] { first.Id, second.Id }));
+        Assert.That(listing.Slots, Is.EqualTo(new Dictionary<int, string> { [8002] = second.Id }));
+        Assert.That(listing.Describe(), Is.EqualTo(new[] { $"* {second.Id}  [gunicorn :8002, serving]", $"  {first.Id}" }));
+    }
+
+    [Test]
+    public void DeployLockIsTakenOnceNamesItsHolderAndIsReleasedOnlyByIt()
+    {
+        using var host = new TempDirectory();
+        var commands = new ReleaseCommands(new ReleasePaths(host.Path, "coralnet"));
+        var alice = new DeployLockHolder("alice@laptop", Monday, "20261123T100000Z-aaaaaaaa");
+        var bob = new DeployLockHolder("bob@desk", Monday, "20261123T100000Z-bbbbbbbb");
+
+        Assert.That(Run(commands.Lock(alice, 0)), Is.EqualTo(RemoteScript.Changed));
+        var refused = TempDirectory.RunSh(commands.Lock(bob, 0).Script);
+        Assert.That(refused.Code, Is.EqualTo(75));
+        Assert.That(refused.Errors, Does.Contain("who=alice@laptop since=2026-11-23T10:00:00Z release=20261123T100000Z-aaaaaaaa").And.Contain("--lock-wait"));
+
+        Assert.That(TempDirectory.RunSh(commands.Unlock(bob).Script).Code, Is.Not.Zero, "bob cannot release alice's lock");
+        Assert.That(Run(commands.Unlock(alice)), Is.EqualTo(RemoteScript.Changed));
+        Assert.That(Run(commands.Unlock(alice)), Is.EqualTo(RemoteScript.Ok));
+
+        Assert.That(Run(commands.Lock(bob, 0)), Is.EqualTo(RemoteScript.Changed));
+        Assert.That(TempDirectory.RunSh(commands.ForceUnlock().Script).Output, Does.Contain("removing the deploy lock of: who=bob@desk"));
+        Assert.That(Directory.Exists(commands.Paths.Lock), Is.False);
+    }
+
+    [Test]
+    public void MaintenanceFlagIsIdempotent()
+    {
+        using var host = new TempDirectory();
+        var commands = new ReleaseCommands(new ReleasePaths(host.Path, "coralnet"));
+        Directory.CreateDirectory(commands.Paths.Shared);
+
+        Assert.That(Run(commands.MaintenanceOn()), Is.EqualTo(RemoteScript.Changed));
+        Assert.That(Run(commands.MaintenanceOn()), Is.EqualTo(RemoteScript.Ok));
+        Assert.That(File.Exists(commands.Paths.MaintenanceFlag), Is.True);
+        Assert.That(Run(commands.MaintenanceOff()), Is.EqualTo(RemoteScript.Changed));
+        Assert.That(Run(commands.MaintenanceOff()), Is.EqualTo(RemoteScript.Ok));
+    }
+
+    [Test]
+    public void ReportsChangeReadsTheLastLineOnly()
+    {
+        Assert.That(RemoteScript.ReportsChange("Applying x... OK\nchanged\n"), Is.True);
+        Assert.That(RemoteScript.ReportsChange("ok"), Is.False);
+        Assert.That(() => RemoteScript.ReportsChange("Traceback"), Throws.TypeOf<FormatException>());
+    }
+
+    private sealed record Uploaded(string Id, ReleaseManifest Manifest, IReadOnlyList<string> Sent);
+
+    private static Uploaded Upload(ReleaseCommands commands, string site, DateTimeOffset madeAt, Uploaded? previous)
+    {
+        var snapshot = SiteSnapshot.Take(site);
+        var id = ReleaseId.Create(madeAt, snapshot.Manifest);
+        var diff = snapshot.Manifest.CompareWith(previous?.Manifest);
+        foreach (var command in commands.Upload(id, previous?.Id, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, madeAt)))
+        {
+            var (code, output, errors) = TempDirectory.RunSh(command.Script, Writer(command.Input));
+            Assert.That(code, Is.Zero, $"{command.Title}: {output}{errors}");
+        }
+
+        return new Uploaded(id, snapshot.Manifest, diff.ToSend.Select(e => e.Path).ToList());
+    }
+
+    private static string Run(RemoteScript command)
+    {
+        var (code, output, errors) = TempDirectory.RunSh(command.Script, Writer(command.Input));
+        Assert.That(code, Is.Zero, $"{command.Title}: {output}{errors}");
+        return RemoteScript.ReportsChange(output) ? RemoteScript.Changed : RemoteScript.Ok;
+    }
+
+    private static Action<Stream>? Writer(ScriptInput input) => input switch
+    {
+        ScriptInput.ReleaseArchive archive => archive.WriteTo,
+        _ => null,
+    };
+
+    private static ulong Inode(string path)
+    {
+        var (_, output, _) = TempDirectory.RunSh($"stat -c %i {Sh.Quote(path)}");
+        return ulong.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Templates;
+
+namespace CoralNet.Deploy.Tests.Release;
+
+/// <summary>
+/// The sample site uploaded with the release scripts into a temporary root, its venv, environment
+/// file, migrations and static files made by the same scripts, then served by gunicorn on loopback
+/// against a PostgreSQL cluster of its own (pg_ctl as the postgres user, on a free loopback port).
+/// Needs root and Debian's postgresql, python3-django, python3-psycopg2, gunicorn and python3-venv.
+/// </summary>
+[Category("Integration")]
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class SampleSiteIntegrationTests
+{
+    private const string PostgresBin = "/usr/lib/postgresql/15/bin";
+    private const string Host = "coralnet.test";
+
+    [Test]
+    public async Task SampleSiteServesItsPageAndHealthWithTheReleaseIdAndTheDatabaseAnswering()
+    {
+        if (Environment.UserName != "root" || !File.Exists(PostgresBin + "/pg_ctl") || !File.Exists("/usr/lib/python3/dist-packages/gunicorn/__main__.py"))
+        {
+            Assert.Ignore("needs root, postgresql 15 and gunicorn (apt-get install postgresql python3-django python3-psycopg2 gunicorn python3-venv)");
+        }
+
+        var work = Directory.CreateTempSubdirectory("release-it-").FullName;
+        File.SetUnixFileMode(work, (UnixFileMode)Convert.ToInt32("755", 8));
+        var databasePort = FreePort();
+        var cluster = Path.Combine(work, "pg");
+        Process? gunicorn = null;
+        try
+        {
+            Sh($"mkdir {cluster} && printf %s master-password-1 > {cluster}/pw && chown -R postgres {cluster} && runuser -u postgres -- {PostgresBin}/initdb -D {cluster}/data -A scram-sha-256 --pwfile={cluster}/pw -U postgres >/dev/null && rm {cluster}/pw");
+            Sh($"runuser -u postgres -- {PostgresBin}/pg_ctl -D {cluster}/data -o \"-c listen_addresses=127.0.0.1 -p {databasePort} -k {cluster}\" -l {cluster}/log -w start");
+            Sh($"PGPASSWORD=master-password-1 {PostgresBin}/psql -h 127.0.0.1 -p {databasePort} -U postgres -v ON_ERROR_STOP=1 -c \"CREATE ROLE django LOGIN PASSWORD 'django-password-1'\" -c 'CREATE DATABASE coralnet OWNER django'");
+
+            var commands = new ReleaseCommands(new ReleasePaths(Path.Combine(work, "srv"), "coralnet"));
+            var sample = Path.Combine(TestContext.CurrentContext.TestDirectory, "../../../../../samples/site");
+            var snapshot = SiteSnapshot.Take(sample);
+            var madeAt = DateTimeOffset.UtcNow;
+            var id = ReleaseId.Create(madeAt, snapshot.Manifest);
+            var diff = snapshot.Manifest.CompareWith(null);
+            var site = new SiteSettings { Name = "coralnet", Domain = Host };
+            var environment = new SiteEnvironment("coralnet", "django", new Secret("django-password-1"), "127.0.0.1", databasePort,
+                new Secret("a-secret-key-for-the-integration-test"), [Host], "coralnet-test-bucket");
+            var steps = commands.Upload(id, null, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, madeAt))
+                .Append(commands.InstallRequirements(id, snapshot.Manifest.Find("requirements.txt")!.Sha256))
+                .Append(commands.WriteEnvironmentFile(new ScriptInput.SecretText(SiteTemplates.EnvironmentFile(site, environment))))
+                .Append(commands.Migrate(id))
+                .Append(commands.CollectStatic(id))
+                .Append(commands.SwitchCurrent(id));
+            foreach (var step in steps)
+            {
+                Run(step);
+            }
+
+            Assert.That(Run(commands.Migrate(id)), Is.EqualTo(RemoteScript.Ok), "a second migrate changes nothing");
+            Assert.That(Run(commands.CollectStatic(id)), Is.EqualTo(RemoteScript.Ok), "a second collectstatic changes nothing");
+            Assert.That(Run(commands.InstallRequirements(id, snapshot.Manifest.Find("requirements.txt")!.Sha256)), Is.EqualTo(RemoteScript.Ok), "the venv is reused");
+            Assert.That(Run(commands.WriteEnvironmentFile(new ScriptInput.SecretText(SiteTemplates.EnvironmentFile(site, environment)))), Is.EqualTo(RemoteScript.Ok));
+
+            var webPort = FreePort();
+            var current = commands.Paths.Current;
+            gunicorn = Process.Start(new ProcessStartInfo("sh", ["-c",
+                $"set -a; . {commands.Paths.EnvironmentFile}; . {current}/.release/env; set +a; cd {current}/project && exec ../venv/bin/python -m gunicorn --bind 127.0.0.1:{webPort} --workers 1 config.wsgi:application"])
+            {
+                RedirectStandardError = true,
+            })!;
+
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            var health = await GetWhenUp(http, $"http://127.0.0.1:{webPort}/health/");
+            Assert.That(health.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(await health.Content.ReadAsStringAsync(), Is.EqualTo(id + "\n"));
+
+            var page = await http.SendAsync(Request($"http://127.0.0.1:{webPort}/"));
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(html, Does.Contain($"<code id=\"release\">{id}</code>").And.Contain("Database: answering").And.Contain("/static/status/site.css"));
+            Assert.That(File.Exists(Path.Combine(current, "static/status/site.css")), Is.True, "collectstatic wrote into the release");
+
+            var unknown = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{webPort}/health/") { Headers = { Host = "elsewhere.test" } });
+            Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "ALLOWED_HOSTS from the environment file");
+        }
+        finally
+        {
+            if (gunicorn is { HasExited: false })
+            {
+                gunicorn.Kill(entireProcessTree: true);
+                await gunicorn.WaitForExitAsync();
+            }
+
+            if (Directory.Exists(Path.Combine(cluster, "data")))
+            {
+                TempDirectory.RunSh($"runuser -u postgres -- {PostgresBin}/pg_ctl -D {cluster}/data -m fast -w stop");
+            }
+
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static HttpRequestMessage Request(string url) => new(HttpMethod.Get, url) { Headers = { Host = Host } };
+
+    private static async Task<HttpResponseMessage> GetWhenUp(HttpClient http, string url)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return await http.SendAsync(Request(url));
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private static string Run(RemoteScript command)
+    {
+        var input = command.Input switch
+        {
+            ScriptInput.ReleaseArchive archive => archive.WriteTo,
+            ScriptInput.SecretText text => s => s.Write(System.Text.Encoding.UTF8.GetBytes(text.Content.Reveal())),
+            _ => (Action<Stream>?)null,
+        };
+        var (code, output, errors) = TempDirectory.RunSh(command.Script, input);
+        Assert.That(code, Is.Zero, $"{command.Title}: {output}{errors}");
+        return RemoteScript.ReportsChange(output) ? RemoteScript.Changed : RemoteScript.Ok;
+    }
+
+    private static void Sh(string script)
+    {
+        var (code, output, errors) = TempDirectory.RunSh(script);
+        Assert.That(code, Is.Zero, $"{script}: {output}{errors}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

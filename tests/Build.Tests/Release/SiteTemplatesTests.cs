@@ -1,0 +1,135 @@
+using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Templates;
+
+namespace CoralNet.Deploy.Tests.Release;
+
+public sealed class SiteTemplatesTests
+{
+    private static readonly ReleasePaths Paths = new("/srv/www", "coralnet");
+
+    private static SiteSettings Site() => new() { Name = "coralnet", Domain = "coralnet.example.org", Workers = 4, ClientMaxBodySizeMegabytes = 30 };
+
+    [Test]
+    public void NginxSiteProxiesToTheServingInstanceWithTheRightHeadersAndTimeouts()
+    {
+        var config = SiteTemplates.NginxSite(Site(), Paths, 8002);
+        var lines = config.Split('\n').Select(l => l.Trim()).ToList();
+
+        Assert.That(lines, Does.Contain("server_name coralnet.example.org;"));
+        Assert.That(lines, Does.Contain("proxy_pass http://127.0.0.1:8002;"));
+        Assert.That(lines, Does.Contain("proxy_set_header Host $host;"));
+        Assert.That(lines, Does.Contain("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"));
+        Assert.That(lines, Does.Contain("proxy_set_header X-Forwarded-Proto $scheme;"));
+        Assert.That(lines, Does.Contain("proxy_read_timeout 604800s;"));
+        Assert.That(lines, Does.Contain("client_max_body_size 30m;"));
+        Assert.That(lines, Does.Contain("alias /srv/www/coralnet/current/static/;"));
+        Assert.That(lines, Does.Contain("if (-f /srv/www/coralnet/shared/maintenance) {"));
+        Assert.That(lines, Does.Contain("error_page 503 /maintenance.html;"));
+        Assert.That(config, Does.Not.Contain("{{"));
+    }
+
+    [Test]
+    public void NginxHasASeparateDefaultServerAnswering444()
+    {
+        var config = SiteTemplates.NginxSite(Site(), Paths, 8001);
+        var servers = config.Split("server {").Skip(1).ToList();
+
+        Assert.That(servers, Has.Count.EqualTo(2));
+        Assert.That(servers[0], Does.Contain("listen 80 default_server;").And.Contain("return 444;").And.Not.Contain("proxy_pass"));
+        Assert.That(servers[1], Does.Not.Contain("default_server").And.Contain("proxy_pass"));
+    }
+
+    [Test]
+    public void ProxyTimeoutFollowsGunicornsTimeout()
+    {
+        var site = Site();
+        site.GunicornTimeoutSeconds = 130;
+
+        Assert.That(SiteTemplates.NginxSite(site, Paths, 8001), Does.Contain("proxy_read_timeout 120s;"));
+        Assert.That(SiteTemplates.GunicornService(site, Paths), Does.Contain("--timeout 130 "));
+    }
+
+    [Test]
+    public void GunicornServiceRunsTheSlotsReleaseAsWwwDataLoggingToTheJournal()
+    {
+        var unit = Keys(SiteTemplates.GunicornService(Site(), Paths));
+
+        Assert.That(unit["Type"], Is.EqualTo(new[] { "notify" }));
+        Assert.That(unit["User"], Is.EqualTo(new[] { "www-data" }));
+        Assert.That(unit["Group"], Is.EqualTo(new[] { "www-data" }));
+        Assert.That(unit["Requires"], Is.EqualTo(new[] { "coralnet-gunicorn@%i.socket" }));
+        Assert.That(unit["EnvironmentFile"], Is.EqualTo(new[] { "/srv/www/coralnet/shared/env", "/srv/www/coralnet/slots/%i/.release/env" }));
+        Assert.That(unit["WorkingDirectory"], Is.EqualTo(new[] { "/srv/www/coralnet/slots/%i/project" }));
+        Assert.That(unit["ExecStart"], Is.EqualTo(new[]
+        {
+            "/srv/www/coralnet/slots/%i/venv/bin/python -m gunicorn --workers 4 --timeout 604810 --graceful-timeout 30 --access-logfile - --error-logfile - config.wsgi:application",
+        }));
+        Assert.That(unit["StandardOutput"], Is.EqualTo(new[] { "journal" }));
+        Assert.That(unit["StandardError"], Is.EqualTo(new[] { "journal" }));
+        Assert.That(unit["TimeoutStopSec"], Is.EqualTo(new[] { "40" }));
+        Assert.That(unit.ContainsKey("ExecReload"), Is.False, "no HUP: a new release always gets a fresh start");
+    }
+
+    [Test]
+    public void GunicornSocketListensOnTheInstancesLoopbackPort()
+    {
+        var site = Site();
+        site.GunicornPort = 9001;
+        var text = SiteTemplates.GunicornSocket(site);
+        var unit = Keys(text);
+
+        Assert.That(unit["ListenStream"], Is.EqualTo(new[] { "127.0.0.1:%i" }));
+        Assert.That(unit["WantedBy"], Is.EqualTo(new[] { "sockets.target" }));
+        Assert.That(text, Does.Contain("ports 9001 and 9002"));
+        Assert.That(GunicornSlots.Ports(site), Is.EqualTo(new[] { 9001, 9002 }));
+        Assert.That(GunicornSlots.Standby(site, serving: null), Is.EqualTo(9001));
+        Assert.That(GunicornSlots.Standby(site, serving: 9001), Is.EqualTo(9002));
+        Assert.That(GunicornSlots.Standby(site, serving: 9002), Is.EqualTo(9001));
+    }
+
+    [Test]
+    public void EnvironmentFileReadsBackExactlyInShWithDebugOff()
+    {
+        var environment = new SiteEnvironment("coralnet", "django", new Secret("pa$$ \"word\" `x` \\ 'q'"), "10.213.0.3", 5432,
+            new Secret("k3y-with-$HOME"), ["coralnet.example.org", "www.example.org"], "coralnet-bucket");
+        var text = SiteTemplates.EnvironmentFile(Site(), environment);
+        Assert.That(text.ToString(), Is.EqualTo(Secret.Mask));
+
+        using var dir = new TempDirectory();
+        var file = dir.Write("env", text.Reveal());
+        var (code, output, _) = TempDirectory.RunSh(
+            $"set -a; . {Sh.Quote(file)}; printf '%s|' \"$DATABASE_NAME\" \"$DATABASE_USER\" \"$DATABASE_PASSWORD\" \"$DATABASE_HOST\" \"$DATABASE_PORT\" \"$SECRET_KEY\" \"$ALLOWED_HOSTS\" \"$DEBUG\" \"$BUCKET_NAME\"");
+
+        Assert.That(code, Is.Zero);
+        Assert.That(output, Is.EqualTo("coralnet|django|pa$$ \"word\" `x` \\ 'q'|10.213.0.3|5432|k3y-with-$HOME|coralnet.example.org,www.example.org|0|coralnet-bucket|"));
+    }
+
+    [Test]
+    public void EnvironmentFileRefusesANewlineWithoutShowingTheValue()
+    {
+        var environment = new SiteEnvironment("coralnet", "django", new Secret("line1\nline2"), "db", 5432, new Secret("secretkey"), ["a"], "");
+
+        Assert.That(() => SiteTemplates.EnvironmentFile(Site(), environment),
+            Throws.InvalidOperationException.With.Message.Contains("DATABASE_PASSWORD").And.Message.Not.Contains("line1"));
+    }
+
+    /// <summary>A unit file's settings: key to values, in order.</summary>
+    private static Dictionary<string, List<string>> Keys(string unit)
+    {
+        var keys = new Dictionary<string, List<string>>();
+        foreach (var line in unit.Split('\n').Where(l => l.Contains('=') && !l.StartsWith('#')))
+        {
+            var at = line.IndexOf('=');
+            var key = line[..at];
+            if (!keys.TryGetValue(key, out var values))
+            {
+                keys[key] = values = [];
+            }
+
+            values.Add(line[(at + 1)..]);
+        }
+
+        return keys;
+    }
+}
