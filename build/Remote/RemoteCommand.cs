@@ -5,6 +5,9 @@ namespace CoralNet.Deploy.Remote;
 /// <param name="Summary">A short human description for logs.</param>
 public sealed record RemoteCommand(string Script, string Summary)
 {
+    /// <summary>The script as logs and errors show it: payloads (file contents) may be left out here.</summary>
+    public string Display { get; init; } = Script;
+
     public override string ToString() => Summary;
 }
 

@@ -23,7 +23,7 @@ public sealed class SshExecutor(SshConnectionPool pool, Func<string, string> red
         var result = new CommandResult(ssh.ExitStatus ?? -1, ssh.Result, ssh.Error);
         if (result.ExitCode != 0)
         {
-            throw new RemoteCommandException(host.Name, redact(command.Script), result.ExitCode, redact(result.Stderr));
+            throw new RemoteCommandException(host.Name, redact(command.Display), result.ExitCode, redact(result.Stderr));
         }
 
         return result;
