@@ -26,6 +26,9 @@ public sealed class RunRecorder(bool check)
 
     public bool Check => check;
 
+    /// <summary>SSH connections the run opened, for the report (reuse keeps it at one per host).</summary>
+    public int ConnectionsOpened { get; set; }
+
     public IReadOnlyList<ItemRecord> Items
     {
         get
@@ -88,6 +91,7 @@ public sealed class RunRecorder(bool check)
             var report = new
             {
                 check,
+                connectionsOpened = ConnectionsOpened,
                 hosts = Counts().Select(c => new { host = c.Host, ok = c.Ok, changed = c.Changed, failed = c.Failed }),
                 tasks = _tasks.Select(t => new { task = t.Task, host = t.Host, durationMs = Math.Round(t.Duration.TotalMilliseconds, 1) }),
                 items = _items.Select(i => new
