@@ -55,8 +55,10 @@ public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor) : IDis
             : throw new CakeException("ConfigureHost on AWS needs the EC2 inventory, which is not built yet.");
         var hosts = inventory.WebHosts();
         var verifier = new HostKeyVerifier(options.KnownHostsFile, options.TrustOnFirstUse);
+        // Unknown hosts alone do not stop the run here: the key exchange then refuses each with its
+        // fingerprint (before any login). With other problems, everything is reported together, unconnected.
         var problems = RemotePreflight.Check(options, hosts, verifier.KnownHosts);
-        if (problems.Count > 0)
+        if (problems.Any(p => !p.Contains(RemotePreflight.UnknownHost, StringComparison.Ordinal)))
         {
             throw new CakeException($"Cannot configure the hosts ({problems.Count} problem(s)); nothing was contacted:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
         }
