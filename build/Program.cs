@@ -2,6 +2,7 @@ using Cake.Core;
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Tasks.Host;
 using Microsoft.Extensions.DependencyInjection;
 
 return new CakeHost()
@@ -10,6 +11,7 @@ return new CakeHost()
     .ConfigureServices(services =>
     {
         services.AddSingleton<SecretRedactor>();
+        services.AddSingleton<HostRunSession>();
         services.AddSingleton<IConsole>(provider => new RedactingConsole(
             new CakeConsole(provider.GetRequiredService<ICakeEnvironment>()),
             provider.GetRequiredService<SecretRedactor>()));

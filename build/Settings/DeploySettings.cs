@@ -119,6 +119,8 @@ public sealed class TimeoutSettings
     public int CommandSeconds { get; set; } = 900;
     public int HealthCheckSeconds { get; set; } = 60;
     public int AwsWaitSeconds { get; set; } = 1200;
+    /// <summary>How long a host may take to come back after a reboot.</summary>
+    public int RebootSeconds { get; set; } = 300;
 }
 
 /// <summary>The property is computed, not read from the settings file.</summary>

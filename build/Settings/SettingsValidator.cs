@@ -40,7 +40,8 @@ public static partial class SettingsValidator
                      .Concat(InRange("Timeouts.ConnectSeconds", settings.Timeouts.ConnectSeconds, 1, 600))
                      .Concat(InRange("Timeouts.CommandSeconds", settings.Timeouts.CommandSeconds, 1, 86_400))
                      .Concat(InRange("Timeouts.HealthCheckSeconds", settings.Timeouts.HealthCheckSeconds, 1, 3600))
-                     .Concat(InRange("Timeouts.AwsWaitSeconds", settings.Timeouts.AwsWaitSeconds, 1, 86_400)))
+                     .Concat(InRange("Timeouts.AwsWaitSeconds", settings.Timeouts.AwsWaitSeconds, 1, 86_400))
+                     .Concat(InRange("Timeouts.RebootSeconds", settings.Timeouts.RebootSeconds, 10, 3600)))
         {
             yield return problem;
         }

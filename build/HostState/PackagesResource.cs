@@ -1,0 +1,22 @@
+using CoralNet.Deploy.Remote;
+
+namespace CoralNet.Deploy.HostState;
+
+/// <summary>Debian packages installed; the missing ones are installed in one apt-get call, after the run's one apt-get update.</summary>
+public sealed class PackagesResource(IReadOnlyList<string> packages) : IHostResource
+{
+    public const string Apt = "DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold";
+
+    public string Id => "packages " + string.Join(' ', packages);
+
+    public string Probe => "dpkg-query -W -f='${Package} ${db:Status-Abbrev}\\n' " + string.Join(' ', packages.Select(Shell.Quote)) + "; true";
+
+    public Change? Plan(IReadOnlyList<string> state)
+    {
+        var installed = state.Select(line => line.Split(' ')).Where(f => f.Length >= 2 && f[1] == "ii").Select(f => f[0]).ToHashSet();
+        var missing = packages.Where(p => !installed.Contains(p)).ToList();
+        return missing.Count == 0
+            ? null
+            : new Change("missing " + string.Join(' ', missing), new RemoteCommand($"{Apt} install {string.Join(' ', missing.Select(Shell.Quote))}", "install " + string.Join(' ', missing)), ChangeKind.CommandAfterPackageLists);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace CoralNet.Deploy.HostState;
+
+public enum ItemStatus
+{
+    Ok,
+    Changed,
+    Failed,
+}
+
+/// <summary>One item's outcome on one host, within a task.</summary>
+public sealed record ItemRecord(string Task, string Host, string Item, ItemStatus Status, TimeSpan Duration, string Detail);
+
+/// <summary>One task's time on one host (probe included).</summary>
+public sealed record TaskRecord(string Task, string Host, TimeSpan Duration);
+
+/// <summary>Collects what happened on each host, for the closing recap and the JSON report.</summary>
+public sealed class RunRecorder(bool check)
+{
+    private readonly object _gate = new();
+    private readonly List<ItemRecord> _items = [];
+    private readonly List<TaskRecord> _tasks = [];
+
+    public bool Check => check;
+
+    /// <summary>SSH connections the run opened, for the report (reuse keeps it at one per host).</summary>
+    public int ConnectionsOpened { get; set; }
+
+    public IReadOnlyList<ItemRecord> Items
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _items.ToList();
+            }
+        }
+    }
+
+    public void Record(ItemRecord item)
+    {
+        lock (_gate)
+        {
+            _items.Add(item);
+        }
+    }
+
+    public void Record(TaskRecord task)
+    {
+        lock (_gate)
+        {
+            _tasks.Add(task);
+        }
+    }
+
+    public sealed record HostCounts(string Host, int Ok, int Changed, int Failed);
+
+    public IReadOnlyList<HostCounts> Counts()
+    {
+        lock (_gate)
+        {
+            return _items.Select(i => i.Host).Concat(_tasks.Select(t => t.Host)).Distinct().Order(StringComparer.Ordinal)
+                .Select(host => new HostCounts(
+                    host,
+                    _items.Count(i => i.Host == host && i.Status == ItemStatus.Ok),
+                    _items.Count(i => i.Host == host && i.Status == ItemStatus.Changed),
+                    _items.Count(i => i.Host == host && i.Status == ItemStatus.Failed)))
+                .ToList();
+        }
+    }
+
+    /// <summary>The per-host recap, as Ansible's PLAY RECAP lays it out.</summary>
+    public IEnumerable<string> Recap()
+    {
+        var counts = Counts();
+        var width = counts.Select(c => c.Host.Length).DefaultIfEmpty(4).Max();
+        yield return check ? "RECAP (check mode: 'changed' counts what would change; nothing was changed)" : "RECAP";
+        foreach (var c in counts)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"{c.Host.PadRight(width)} : ok={c.Ok,-4} changed={c.Changed,-4} failed={c.Failed}");
+        }
+    }
+
+    public string ToJson()
+    {
+        lock (_gate)
+        {
+            var report = new
+            {
+                check,
+                connectionsOpened = ConnectionsOpened,
+                hosts = Counts().Select(c => new { host = c.Host, ok = c.Ok, changed = c.Changed, failed = c.Failed }),
+                tasks = _tasks.Select(t => new { task = t.Task, host = t.Host, durationMs = Math.Round(t.Duration.TotalMilliseconds, 1) }),
+                items = _items.Select(i => new
+                {
+                    task = i.Task,
+                    host = i.Host,
+                    item = i.Item,
+                    status = i.Status.ToString().ToLowerInvariant(),
+                    durationMs = Math.Round(i.Duration.TotalMilliseconds, 1),
+                    detail = i.Detail,
+                }),
+            };
+            return JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
+        }
+    }
+
+    public void WriteReport(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        File.WriteAllText(path, ToJson(), new UTF8Encoding(false));
+    }
+}

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace CoralNet.Deploy.Remote;
+
+/// <summary>
+/// One SSH connection per host, opened at first use and kept alive for every task of the run.
+/// Counts the connections it opens, so that reuse can be checked.
+/// </summary>
+public sealed class SshConnectionPool(SshOptions options, HostKeyVerifier verifier) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<SshClient>>> _clients = new();
+    private int _connectionsOpened;
+
+    public int ConnectionsOpened => Volatile.Read(ref _connectionsOpened);
+
+    public SshOptions Options => options;
+
+    public Task<SshClient> GetAsync(SshTarget target, CancellationToken cancellation = default) =>
+        _clients.GetOrAdd(target.Name, _ => new Lazy<Task<SshClient>>(() => ConnectAsync(target, cancellation))).Value;
+
+    /// <summary>Drops the host's connection (after a reboot, say); the next use opens a new one.</summary>
+    public void Forget(SshTarget target)
+    {
+        if (_clients.TryRemove(target.Name, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
+        {
+            lazy.Value.Result.Dispose();
+        }
+    }
+
+    private async Task<SshClient> ConnectAsync(SshTarget target, CancellationToken cancellation)
+    {
+        using var key = PrivateKeys.Load(options.PrivateKeyFile, options.Passphrase);
+        var connection = new ConnectionInfo(target.Address, target.Port, options.User, new PrivateKeyAuthenticationMethod(options.User, key))
+        {
+            Timeout = options.ConnectTimeout,
+        };
+
+        // Ask the server only for key types known_hosts lists for it, as OpenSSH does; certificates are never accepted.
+        var knownTypes = verifier.KnownHosts.KeyTypesFor(target.Address, target.Port);
+        foreach (var algorithm in connection.HostKeyAlgorithms.Keys.ToList())
+        {
+            if (algorithm.Contains("-cert-", StringComparison.Ordinal) || knownTypes.Count > 0 && !knownTypes.Contains(KeyTypeOfAlgorithm(algorithm)))
+            {
+                connection.HostKeyAlgorithms.Remove(algorithm);
+            }
+        }
+
+        var client = new SshClient(connection) { KeepAliveInterval = options.KeepAlive };
+        string? refusal = null;
+        client.HostKeyReceived += (_, e) =>
+        {
+            refusal = verifier.Check(target, e.HostKey);
+            e.CanTrust = refusal is null;
+        };
+
+        try
+        {
+            await client.ConnectAsync(cancellation);
+        }
+        catch (Exception exception) when (exception is SshException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            client.Dispose();
+            _clients.TryRemove(target.Name, out _);
+            if (refusal is not null)
+            {
+                throw new HostKeyRefusedException(refusal);
+            }
+
+            throw exception is SshAuthenticationException
+                ? new InvalidOperationException($"{target}: the server refused the key {options.PrivateKeyFile} for user {options.User}. Is its public key in ~{options.User}/.ssh/authorized_keys there?", exception)
+                : new InvalidOperationException($"{target}: cannot connect over SSH: {exception.Message}", exception);
+        }
+
+        Interlocked.Increment(ref _connectionsOpened);
+        return client;
+    }
+
+    private static string KeyTypeOfAlgorithm(string algorithm) =>
+        algorithm is "rsa-sha2-256" or "rsa-sha2-512" ? "ssh-rsa" : algorithm;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var lazy in _clients.Values.Where(l => l.IsValueCreated))
+        {
+            try
+            {
+                (await lazy.Value).Dispose();
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or HostKeyRefusedException)
+            {
+                // That connection never opened: nothing to close.
+            }
+        }
+
+        _clients.Clear();
+    }
+}

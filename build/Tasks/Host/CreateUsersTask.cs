@@ -1,0 +1,9 @@
+using Cake.Frosting;
+using CoralNet.Deploy.HostState;
+
+namespace CoralNet.Deploy.Tasks.Host;
+
+[TaskName(ConfigureHostPlan.CreateUsers)]
+[TaskDescription("Web hosts: a login per person of People, key-only SSH, in sudo with a visudo-checked NOPASSWD drop-in")]
+[IsDependentOn(typeof(UpgradePackagesTask))]
+public sealed class CreateUsersTask(HostRunSession session) : HostTask(session, ConfigureHostPlan.CreateUsers);

@@ -1,0 +1,152 @@
+using CoralNet.Deploy.HostState;
+using CoralNet.Deploy.Remote;
+using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Tests.Remote;
+
+namespace CoralNet.Deploy.Tests.HostState;
+
+/// <summary>
+/// ConfigureHost's "done when" on real sandbox hosts (Debian with systemd), found through the
+/// inventory the sandbox writes (.sandbox/hosts.json, key .sandbox/id_ed25519, .sandbox/known_hosts).
+/// Without a running sandbox they are reported as not run (ignored), never as passed.
+/// </summary>
+[Category("Integration")]
+[NonParallelizable]
+public class ConfigureHostSandboxTests
+{
+    private string _state = null!;
+    private string _keys = null!;
+    private IReadOnlyList<SshTarget> _hosts = null!;
+
+    [OneTimeSetUp]
+    public void FindSandbox()
+    {
+        var root = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "global.json")))
+        {
+            root = root.Parent;
+        }
+
+        _state = Path.Combine(root?.FullName ?? "/nonexistent", ".sandbox");
+        if (!File.Exists(Path.Combine(_state, "hosts.json")))
+        {
+            Assert.Ignore($"No sandbox at {_state}: start it (./build.sh --target=SandboxUp) to run these tests.");
+        }
+
+        _hosts = new SandboxHostInventory(Path.Combine(_state, "hosts.json"), ["web1"], 22).WebHosts();
+        _keys = Directory.CreateTempSubdirectory("people-").FullName;
+        LoopbackSshd.Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alice@test", "-f", Path.Combine(_keys, "alice"));
+    }
+
+    [OneTimeTearDown]
+    public void RemoveKeys()
+    {
+        if (_keys is not null)
+        {
+            Directory.Delete(_keys, recursive: true);
+        }
+    }
+
+    private DeploySettings Settings() => new()
+    {
+        People = [new PersonSettings { Login = "alice", Keys = [File.ReadAllText(Path.Combine(_keys, "alice.pub")).Trim()] }],
+    };
+
+    private SshOptions Options(string user = "root", string? key = null) => new(
+        user, key ?? Path.Combine(_state, "id_ed25519"), null, Path.Combine(_state, "known_hosts"), false,
+        TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(900));
+
+    private async Task<RunRecorder> ConfigureAsync(SshConnectionPool pool, bool check = false, string? sudoersTemplate = null)
+    {
+        var plan = ConfigureHostPlan.Build(Settings(), sudoersTemplate);
+        var recorder = new RunRecorder(check);
+        var configuration = new HostConfiguration(new SshExecutor(pool, s => s), _hosts, plan, recorder, TestContext.Progress.WriteLine, TimeSpan.FromMinutes(5));
+        foreach (var task in plan)
+        {
+            await configuration.RunTaskAsync(task.Name);
+        }
+
+        return recorder;
+    }
+
+    private static async Task<string> Run(SshExecutor executor, SshTarget host, string script) =>
+        (await executor.RunAsync(host, new RemoteCommand(script, script))).Stdout.Trim();
+
+    [Test, Order(1)]
+    public async Task The_first_run_configures_everything_and_the_second_changes_nothing()
+    {
+        var options = Options();
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        await ConfigureAsync(pool);
+        var second = await ConfigureAsync(pool);
+        Assert.That(second.Counts().Sum(c => c.Changed), Is.Zero);
+        Assert.That(pool.ConnectionsOpened, Is.EqualTo(_hosts.Count));
+
+        var executor = new SshExecutor(pool, s => s);
+        var host = _hosts[0];
+        Assert.That(await Run(executor, host, "id -nG alice"), Does.Contain("sudo").And.Contain("www-data"));
+        Assert.That(await Run(executor, host, "visudo -cf /etc/sudoers.d/coralnet-alice >/dev/null && echo valid"), Is.EqualTo("valid"));
+        Assert.That(await Run(executor, host, "stat -c '%U %G %a' /srv/www"), Is.EqualTo("root www-data 2775"));
+        Assert.That(await Run(executor, host, "systemctl is-active nginx"), Is.EqualTo("active"));
+        Assert.That(await Run(executor, host, "test -e /etc/nginx/sites-enabled/default && echo present || echo gone"), Is.EqualTo("gone"));
+
+        // alice logs in with her key and gets root through sudo -n: the drop-in is effective.
+        var alice = Options("alice", Path.Combine(_keys, "alice"));
+        await using var alicePool = new SshConnectionPool(alice, new HostKeyVerifier(alice.KnownHostsFile, false));
+        Assert.That(await Run(new SshExecutor(alicePool, s => s), host, "id -u"), Is.EqualTo("0"));
+    }
+
+    [Test, Order(2)]
+    public async Task Check_mode_reports_a_hand_edited_file_and_changes_nothing()
+    {
+        var options = Options();
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        var executor = new SshExecutor(pool, s => s);
+        var host = _hosts[0];
+        await Run(executor, host, "echo '# edited by hand' >> /home/alice/.ssh/authorized_keys");
+        var before = await Run(executor, host, "sha256sum /home/alice/.ssh/authorized_keys");
+
+        var check = await ConfigureAsync(pool, check: true);
+
+        Assert.That(check.Items.Where(i => i.Status == ItemStatus.Changed).Select(i => i.Item), Is.EqualTo(new[] { "file /home/alice/.ssh/authorized_keys" }));
+        Assert.That(await Run(executor, host, "sha256sum /home/alice/.ssh/authorized_keys"), Is.EqualTo(before));
+        await ConfigureAsync(pool);
+    }
+
+    [Test, Order(3)]
+    public async Task A_broken_sudoers_template_is_refused_and_sudoers_d_is_untouched()
+    {
+        var options = Options();
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        var executor = new SshExecutor(pool, s => s);
+        var before = await Run(executor, _hosts[0], "ls -la --time-style=full-iso /etc/sudoers.d; sha256sum /etc/sudoers.d/*");
+
+        Assert.ThrowsAsync<HostConfigurationException>(() => ConfigureAsync(pool, sudoersTemplate: "{{ Login }} ALL=(ALL NOPASSWD ALL\n"));
+
+        Assert.That(await Run(executor, _hosts[0], "ls -la --time-style=full-iso /etc/sudoers.d; sha256sum /etc/sudoers.d/*"), Is.EqualTo(before));
+    }
+
+    [Test, Order(4)]
+    public async Task A_changed_host_key_is_refused()
+    {
+        var knownHosts = Path.GetTempFileName();
+        try
+        {
+            var real = KnownHosts.Load(Path.Combine(_state, "known_hosts"));
+            var type = real.KeyTypesFor(_hosts[0].Address, 22).First();
+            LoopbackSshd.Run("ssh-keygen", "-q", "-t", type == "ssh-rsa" ? "rsa" : "ed25519", "-N", "", "-C", "", "-f", knownHosts + ".key");
+            var other = File.ReadAllText(knownHosts + ".key.pub").Split(' ');
+            File.WriteAllText(knownHosts, $"{_hosts[0].Address} {other[0]} {other[1]}\n");
+            var options = Options() with { KnownHostsFile = knownHosts, TrustOnFirstUse = true };
+            await using var pool = new SshConnectionPool(options, new HostKeyVerifier(knownHosts, true));
+            var error = Assert.ThrowsAsync<HostConfigurationException>(() => ConfigureAsync(pool));
+            Assert.That(error!.Message, Does.Contain("CHANGED"));
+        }
+        finally
+        {
+            File.Delete(knownHosts);
+            File.Delete(knownHosts + ".key");
+            File.Delete(knownHosts + ".key.pub");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+using System.Text;
+using CoralNet.Deploy.HostState;
+using CoralNet.Deploy.Settings;
+
+namespace CoralNet.Deploy.Tests.HostState;
+
+public class ResourceTests
+{
+    private static readonly int Mode644 = Convert.ToInt32("644", 8);
+
+    private static string Sha(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    [Test]
+    public void The_probe_script_frames_every_item_and_its_output_splits_back()
+    {
+        IHostResource[] items = [new UserResource("alice"), new RebootResource()];
+        var script = ProbeScript.Build(items);
+        Assert.That(script, Does.Contain("echo '### item 0'").And.Contain("echo '### item 1'").And.Contain("getent passwd 'alice'"));
+        var sections = ProbeScript.Parse("### item 0\npresent\n### item 1\nno\n### end\n", 2);
+        Assert.That(sections[0], Is.EqualTo(new[] { "present" }));
+        Assert.That(sections[1], Is.EqualTo(new[] { "no" }));
+        Assert.That(() => ProbeScript.Parse("### item 0\npresent\n", 2), Throws.InstanceOf<FormatException>());
+        Assert.That(() => ProbeScript.Parse("### item 1\n### end\n", 1), Throws.InstanceOf<FormatException>());
+    }
+
+    [Test]
+    public void A_file_is_left_alone_when_content_owner_and_mode_match()
+    {
+        var file = new FileResource("/etc/x.conf", "hello\n", "root", "root", Mode644);
+        Assert.That(file.Plan(["stat regular file|root|root|644", "sha " + Sha("hello\n")]), Is.Null);
+        Assert.That(file.Plan(["stat regular file|root|root|600", "sha " + Sha("hello\n")])!.Command!.Script, Is.EqualTo("chown 'root:root' '/etc/x.conf' && chmod 0644 '/etc/x.conf'"));
+        var write = file.Plan(["stat regular file|root|root|644", "sha " + Sha("other\n")])!;
+        Assert.That(write.Reason, Is.EqualTo("content differs"));
+        Assert.That(write.Command!.Script, Does.Contain(Convert.ToBase64String(Encoding.UTF8.GetBytes("hello\n"))).And.Contain("mv -f '/etc/.x.conf.coralnet-new' '/etc/x.conf'"));
+        Assert.That(write.Command.Display, Does.Not.Contain(Convert.ToBase64String(Encoding.UTF8.GetBytes("hello\n"))));
+        Assert.That(file.Plan(["absent"])!.Reason, Is.EqualTo("absent"));
+    }
+
+    [Test]
+    public void A_setgid_directory_compares_its_full_mode()
+    {
+        var directory = new DirectoryResource("/srv/www", "root", "www-data", Convert.ToInt32("2775", 8));
+        Assert.That(directory.Plan(["stat directory|root|www-data|2775"]), Is.Null);
+        Assert.That(directory.Plan(["stat directory|root|www-data|775"])!.Command!.Script, Does.Contain("chmod 2775"));
+        Assert.That(directory.Plan(["absent"])!.Command!.Script, Does.StartWith("mkdir -p '/srv/www'"));
+    }
+
+    [Test]
+    public void Packages_missing_or_half_installed_are_installed_after_the_package_lists()
+    {
+        var packages = new PackagesResource(["nginx", "libpq-dev", "gunicorn"]);
+        Assert.That(packages.Plan(["nginx ii ", "libpq-dev ii ", "gunicorn ii "]), Is.Null);
+        var change = packages.Plan(["nginx ii ", "libpq-dev rc "])!;
+        Assert.That(change.Kind, Is.EqualTo(ChangeKind.CommandAfterPackageLists));
+        Assert.That(change.Command!.Script, Does.StartWith("DEBIAN_FRONTEND=noninteractive apt-get").And.EndWith("install 'libpq-dev' 'gunicorn'"));
+    }
+
+    [Test]
+    public void Group_membership_users_upgrades_and_reboots_read_their_probe_lines()
+    {
+        Assert.That(new GroupMemberResource("alice", "sudo").Plan(["alice users sudo"]), Is.Null);
+        Assert.That(new GroupMemberResource("alice", "www-data").Plan(["alice users sudo"])!.Command!.Script, Is.EqualTo("usermod -a -G 'www-data' 'alice'"));
+        Assert.That(new UserResource("alice").Plan(["absent"])!.Command!.Script, Is.EqualTo("adduser --disabled-password --gecos '' 'alice'"));
+        var upgrade = new UpgradeResource(TimeSpan.FromDays(1));
+        Assert.That(upgrade.Plan(["now 100000", "stamp 99000"]), Is.Null);
+        Assert.That(upgrade.Plan(["now 200000", "stamp 99000"])!.Kind, Is.EqualTo(ChangeKind.CommandAfterPackageLists));
+        Assert.That(upgrade.Plan(["now 200000", "stamp none"])!.Reason, Is.EqualTo("never upgraded by the suite"));
+        Assert.That(new RebootResource().Plan(["required"])!.Kind, Is.EqualTo(ChangeKind.Reboot));
+        Assert.That(new RebootResource().Plan(["no"]), Is.Null);
+    }
+
+    [Test]
+    public void A_systemd_unit_is_reloaded_enabled_and_restarted_as_needed()
+    {
+        var unit = new SystemdUnitResource("site.service", "[Service]\nExecStart=/bin/true\n");
+        var sha = "sha " + Sha("[Service]\nExecStart=/bin/true\n");
+        Assert.That(unit.Plan(["stat regular file|root|root|644", sha, "enabled enabled", "active active"]), Is.Null);
+        var changed = unit.Plan(["stat regular file|root|root|644", "sha 00", "enabled enabled", "active active"])!.Command!.Script;
+        Assert.That(changed, Does.Contain("systemctl daemon-reload").And.Contain("systemctl restart 'site.service'").And.Not.Contain("enable"));
+        var stopped = unit.Plan(["stat regular file|root|root|644", sha, "enabled disabled", "active inactive"])!.Command!.Script;
+        Assert.That(stopped, Does.Contain("systemctl enable 'site.service'").And.Contain("systemctl start").And.Not.Contain("daemon-reload"));
+    }
+
+    [Test]
+    public void Symlinks_and_absent_files()
+    {
+        Assert.That(new SymlinkResource("/srv/www/current", "releases/2").Plan(["link releases/2"]), Is.Null);
+        Assert.That(new SymlinkResource("/srv/www/current", "releases/2").Plan(["link releases/1"])!.Command!.Script, Does.Contain("mv -Tf"));
+        Assert.That(new AbsentResource("/etc/nginx/sites-enabled/default", "systemctl reload nginx").Plan(["link /etc/nginx/sites-available/default"])!.Command!.Script,
+            Is.EqualTo("rm -f '/etc/nginx/sites-enabled/default' && systemctl reload nginx"));
+        Assert.That(new AbsentResource("/x").Plan(["absent"]), Is.Null);
+    }
+
+    [Test]
+    public void The_host_plan_covers_people_web_root_packages_and_default_site()
+    {
+        var settings = new DeploySettings { People = [new PersonSettings { Login = "alice", Keys = ["ssh-ed25519 AAAA alice"] }] };
+        settings.Site.ExtraPackages.Add("libxml2-dev");
+        var plan = ConfigureHostPlan.Build(settings);
+        Assert.That(plan.Select(t => t.Name), Is.EqualTo(new[] { "UpgradePackages", "CreateUsers", "PrepareWebRoot", "InstallPackages", "RemoveDefaultSite" }));
+        var ids = plan.SelectMany(t => t.Items).Select(i => i.Id).ToList();
+        Assert.That(ids, Does.Contain("user alice").And.Contain("member alice of sudo").And.Contain("member alice of www-data")
+            .And.Contain("file /home/alice/.ssh/authorized_keys").And.Contain("file /etc/sudoers.d/coralnet-alice").And.Contain("directory /srv/www")
+            .And.Contain("absent /etc/nginx/sites-enabled/default"));
+        Assert.That(ids.Single(i => i.StartsWith("packages nginx", StringComparison.Ordinal)), Does.Contain("libtiff-dev").And.Contain("python3-django").And.EndWith("libxml2-dev"));
+        Assert.That(() => ConfigureHostPlan.Build(settings, "{{ Login }} {{ Nope }}"), Throws.InvalidOperationException.With.Message.Contain("Nope"));
+    }
+
+    [Test]
+    public void The_recap_counts_per_host_and_the_report_lists_items_with_durations()
+    {
+        var recorder = new RunRecorder(check: true) { ConnectionsOpened = 2 };
+        recorder.Record(new ItemRecord("CreateUsers", "web1", "user alice", ItemStatus.Ok, TimeSpan.FromMilliseconds(1.26), ""));
+        recorder.Record(new ItemRecord("CreateUsers", "web1", "member alice of sudo", ItemStatus.Changed, TimeSpan.FromMilliseconds(2), "not a member"));
+        recorder.Record(new ItemRecord("CreateUsers", "web2", "user alice", ItemStatus.Failed, TimeSpan.FromMilliseconds(3), "boom"));
+        recorder.Record(new TaskRecord("CreateUsers", "web1", TimeSpan.FromMilliseconds(12)));
+        var recap = recorder.Recap().ToList();
+        Assert.That(recap[0], Does.Contain("check mode"));
+        Assert.That(recap[1], Is.EqualTo("web1 : ok=1    changed=1    failed=0"));
+        Assert.That(recap[2], Is.EqualTo("web2 : ok=0    changed=0    failed=1"));
+        using var json = System.Text.Json.JsonDocument.Parse(recorder.ToJson());
+        var root = json.RootElement;
+        Assert.That(root.GetProperty("check").GetBoolean(), Is.True);
+        Assert.That(root.GetProperty("connectionsOpened").GetInt32(), Is.EqualTo(2));
+        Assert.That(root.GetProperty("items")[1].GetProperty("status").GetString(), Is.EqualTo("changed"));
+        Assert.That(root.GetProperty("items")[0].GetProperty("durationMs").GetDouble(), Is.EqualTo(1.3).Within(0.06));
+        Assert.That(root.GetProperty("tasks")[0].GetProperty("durationMs").GetDouble(), Is.EqualTo(12));
+    }
+}

@@ -1,0 +1,118 @@
+using CoralNet.Deploy.Remote;
+
+namespace CoralNet.Deploy.Tests.Remote;
+
+[Category("Integration")]
+public class SshIntegrationTests
+{
+    private LoopbackSshd _sshd = null!;
+
+    [OneTimeSetUp]
+    public void StartSshd() => _sshd = LoopbackSshd.Start();
+
+    [OneTimeTearDown]
+    public void StopSshd() => _sshd.Dispose();
+
+    [SetUp]
+    public void ForgetHostKeys() => File.Delete(_sshd.KnownHostsFile);
+
+    private static SshExecutor Executor(SshConnectionPool pool) => new(pool, text => text.Replace("hunter2-secret", "***", StringComparison.Ordinal));
+
+    [Test]
+    public async Task A_known_host_is_reached_once_and_the_connection_is_reused_by_every_command()
+    {
+        _sshd.TrustHostKey();
+        var options = _sshd.Options();
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        var executor = Executor(pool);
+        var target = _sshd.Target();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => executor.RunAsync(target, new RemoteCommand($"echo out{i}; echo err{i} >&2", "echo"))));
+        var more = await executor.RunAsync(target, new RemoteCommand("id -u", "whoami"));
+
+        Assert.That(results.Select(r => r.Stdout.Trim()), Is.EqualTo(Enumerable.Range(0, 10).Select(i => $"out{i}")));
+        Assert.That(results[3].Stderr.Trim(), Is.EqualTo("err3"));
+        Assert.That(results[3].ExitCode, Is.Zero);
+        Assert.That(more.Stdout.Trim(), Is.EqualTo("0"));
+        Assert.That(pool.ConnectionsOpened, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Two_names_for_two_hosts_open_one_connection_each()
+    {
+        _sshd.TrustHostKey();
+        var options = _sshd.Options();
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        var executor = Executor(pool);
+        for (var round = 0; round < 3; round++)
+        {
+            await Task.WhenAll(executor.RunAsync(_sshd.Target("a"), new RemoteCommand("true", "t")), executor.RunAsync(_sshd.Target("b"), new RemoteCommand("true", "t")));
+        }
+
+        Assert.That(pool.ConnectionsOpened, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_failed_command_names_host_command_exit_code_and_stderr_with_secrets_masked()
+    {
+        _sshd.TrustHostKey();
+        var options = _sshd.Options();
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        var error = Assert.ThrowsAsync<RemoteCommandException>(() => Executor(pool).RunAsync(
+            _sshd.Target("web7"), new RemoteCommand("echo 'password hunter2-secret rejected' >&2; exit 3", "fail")));
+        Assert.That(error!.ExitCode, Is.EqualTo(3));
+        Assert.That(error.Message, Does.StartWith("web7: command failed with exit code 3: echo 'password *** rejected' >&2; exit 3"));
+        Assert.That(error.Message, Does.Contain("password *** rejected").And.Not.Contain("hunter2"));
+    }
+
+    [Test]
+    public async Task An_unknown_host_is_refused_with_its_fingerprint_and_nothing_is_written()
+    {
+        var options = _sshd.Options();
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        var error = Assert.ThrowsAsync<HostKeyRefusedException>(() => Executor(pool).RunAsync(_sshd.Target(), new RemoteCommand("true", "t")));
+        var fingerprint = LoopbackSshd.Run("ssh-keygen", "-lf", _sshd.HostKeyFile + ".pub").Split(' ')[1];
+        Assert.That(error!.Message, Does.Contain(fingerprint).And.Contain("Ssh.TrustOnFirstUse"));
+        Assert.That(File.Exists(_sshd.KnownHostsFile), Is.False);
+        Assert.That(pool.ConnectionsOpened, Is.Zero);
+    }
+
+    [Test]
+    public async Task Trust_on_first_use_records_the_key_which_a_strict_run_then_accepts()
+    {
+        var options = _sshd.Options(trustOnFirstUse: true);
+        await using (var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, true)))
+        {
+            await Executor(pool).RunAsync(_sshd.Target(), new RemoteCommand("true", "t"));
+        }
+
+        Assert.That(File.ReadAllText(_sshd.KnownHostsFile).Trim(), Is.EqualTo(_sshd.KnownHostsLine()));
+        var strict = _sshd.Options();
+        await using var again = new SshConnectionPool(strict, new HostKeyVerifier(strict.KnownHostsFile, false));
+        Assert.That((await Executor(again).RunAsync(_sshd.Target(), new RemoteCommand("echo ok", "t"))).Stdout.Trim(), Is.EqualTo("ok"));
+    }
+
+    [Test]
+    public async Task A_changed_host_key_is_refused_even_with_trust_on_first_use()
+    {
+        var otherKey = Convert.ToBase64String(Convert.FromBase64String("AAAAC3NzaC1lZDI1NTE5AAAAIMxJr3xbvswsJLUF0FsUkd49zGYZfKbS/Km2og1rhWTy"));
+        File.WriteAllText(_sshd.KnownHostsFile, $"[127.0.0.1]:{_sshd.Port} ssh-ed25519 {otherKey}\n");
+        var options = _sshd.Options(trustOnFirstUse: true);
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, true));
+        var error = Assert.ThrowsAsync<HostKeyRefusedException>(() => Executor(pool).RunAsync(_sshd.Target(), new RemoteCommand("true", "t")));
+        Assert.That(error!.Message, Does.Contain("CHANGED"));
+        Assert.That(File.ReadAllLines(_sshd.KnownHostsFile), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public async Task An_rsa_key_with_a_passphrase_logs_in_and_without_it_the_error_says_what_to_set()
+    {
+        _sshd.TrustHostKey();
+        var rsa = Path.Combine(_sshd.Folder, "client_rsa");
+        var options = _sshd.Options(keyFile: rsa, passphrase: "rsa-passphrase");
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        Assert.That((await Executor(pool).RunAsync(_sshd.Target(), new RemoteCommand("echo rsa", "t"))).Stdout.Trim(), Is.EqualTo("rsa"));
+        Assert.That(PrivateKeys.Check(rsa, null), Does.Contain("Ssh.PassphraseVariable"));
+        Assert.That(PrivateKeys.Check(rsa, "wrong"), Does.Contain("wrong passphrase"));
+    }
+}
