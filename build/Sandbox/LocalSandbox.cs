@@ -95,6 +95,12 @@ public sealed class LocalSandbox
         var names = Directory.Exists(Layout.HostsDirectory)
             ? Directory.GetDirectories(Layout.HostsDirectory).Select(Path.GetFileName).OfType<string>().ToList()
             : [];
+        // Power every host off at once (about 2 s each), then wait for each and clear what it leaves.
+        foreach (var supervisor in names.Select(n => MachineState.LivePid(Layout.SupervisorPidFile(n), SupervisorScript)).OfType<int>())
+        {
+            _runner.Run(Signal("TERM", supervisor));
+        }
+
         foreach (var name in names)
         {
             Stop(name);
