@@ -33,6 +33,54 @@ public static class BaseImage
         return true;
     }
 
+    /// <summary>
+    /// Builds the database host's layer unless it is there: PostgreSQL installed over the base (through the
+    /// proxy, services kept from starting), so that the database host boots with it like an RDS instance.
+    /// </summary>
+    public static void EnsureDatabaseLayer(LocalRunner runner, SandboxLayout layout, string proxyUrl, string package, Action<string> log)
+    {
+        if (Directory.Exists(layout.DatabaseLayer))
+        {
+            return;
+        }
+
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("The sandbox runs only on Linux.");
+        }
+
+        var work = layout.PartialDatabaseLayer + ".work";
+        var root = layout.PartialDatabaseLayer + ".root";
+        foreach (var folder in new[] { root, layout.PartialDatabaseLayer, work })
+        {
+            DeletePartial(runner, folder);
+        }
+
+        foreach (var folder in new[] { layout.PartialDatabaseLayer, work, root })
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        log($"Building the database host's layer ({package}, once)...");
+        runner.Run(SandboxCommands.MountOverlay(layout.Base, layout.PartialDatabaseLayer, work, root));
+        try
+        {
+            var noStart = Path.Combine(root, "usr/sbin/policy-rc.d");
+            File.WriteAllText(noStart, "#!/bin/sh\nexit 101\n");
+            File.SetUnixFileMode(noStart, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            runner.Run(SandboxCommands.NspawnRun(root, proxyUrl,
+                $"apt-get update -q && apt-get install -y -q --no-install-recommends {package} && apt-get clean && rm -rf /var/lib/apt/lists/* /usr/sbin/policy-rc.d"));
+        }
+        finally
+        {
+            runner.Run(SandboxCommands.Unmount(root));
+        }
+
+        Directory.Delete(root);
+        Directory.Delete(work, recursive: true);
+        Directory.Move(layout.PartialDatabaseLayer, layout.DatabaseLayer);
+    }
+
     /// <summary>Like a fresh server image: no identity, no host keys, no package lists, no apt timers racing the suite.</summary>
     internal static void Prepare(string root, IReadOnlyList<AptSource> sources)
     {

@@ -51,6 +51,7 @@ public sealed class LocalSandbox
         var sources = AptSources.ForRelease(AptSources.ReadMachine(), BaseImage.Release);
         EnsureProxy(sources);
         BaseImage.Ensure(_runner, Layout, sources, ProxyUrl, _log);
+        BaseImage.EnsureDatabaseLayer(_runner, Layout, ProxyUrl, DatabaseHostSetup.Package, _log);
         EnsureClientKey();
 
         var started = new List<SandboxHost>();
@@ -243,7 +244,8 @@ public sealed class LocalSandbox
             Directory.CreateDirectory(folder);
         }
 
-        _runner.Run(SandboxCommands.MountOverlay(Layout.Base, Layout.HostUpper(host.Name), Layout.HostWork(host.Name), Layout.HostRoot(host.Name)));
+        var lower = host.IsDatabase ? Layout.DatabaseLayer + ":" + Layout.Base : Layout.Base;
+        _runner.Run(SandboxCommands.MountOverlay(lower, Layout.HostUpper(host.Name), Layout.HostWork(host.Name), Layout.HostRoot(host.Name)));
         WriteHostFiles(host, Layout.HostRoot(host.Name));
         _runner.Run(SandboxCommands.HostKeys(Layout.HostRoot(host.Name)));
         foreach (var command in SandboxCommands.CreateHostNetwork(host))

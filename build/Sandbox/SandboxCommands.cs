@@ -59,8 +59,14 @@ public static class SandboxCommands
     /// <summary>Deleting the netns deletes the inner veth end, and with it the outer one.</summary>
     public static LocalCommand DeleteNetns(string name) => new("ip", "netns", "del", name);
 
+    /// <summary>Lower layers are listed top first, as overlayfs takes them.</summary>
     public static LocalCommand MountOverlay(string lower, string upper, string work, string target) =>
         new("mount", "-t", "overlay", "overlay", "-o", $"lowerdir={lower},upperdir={upper},workdir={work}", target);
+
+    /// <summary>Runs one command inside a root (not booted), sharing this machine's network so it reaches the proxy on loopback.</summary>
+    public static LocalCommand NspawnRun(string root, string proxy, string command) => new(
+        "systemd-nspawn", "--register=no", "--keep-unit", "--quiet", "-D", root, "--resolv-conf=off",
+        "-E", "http_proxy=" + proxy, "-E", "DEBIAN_FRONTEND=noninteractive", "sh", "-c", command);
 
     public static LocalCommand Unmount(string target) => new("umount", target);
 

@@ -25,6 +25,11 @@ public sealed class SandboxLayout(string stateDirectory, string privateKey, stri
 
     public string PartialBase => Path.Combine(StateDirectory, "base.partial");
 
+    /// <summary>What the database host has over the base (PostgreSQL installed): an overlay layer built once.</summary>
+    public string DatabaseLayer => Path.Combine(StateDirectory, "base-db");
+
+    public string PartialDatabaseLayer => Path.Combine(StateDirectory, "base-db.partial");
+
     public string Lock => Path.Combine(StateDirectory, "lock");
 
     /// <summary>Says that this sandbox made the bridge, holding its subnet.</summary>
