@@ -6,6 +6,7 @@ namespace CoralNet.Deploy.Tasks;
 [TaskName("Deploy")]
 [TaskDescription("The main job: provision, configure the hosts and deploy the site")]
 [IsDependentOn(typeof(ShowSettingsTask))]
+[IsDependentOn(typeof(ProvisionTask))]
 public sealed class DeployTask : FrostingTask<DeployContext>
 {
 }

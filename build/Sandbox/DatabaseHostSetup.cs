@@ -1,0 +1,46 @@
+using System.Net;
+
+namespace CoralNet.Deploy.Sandbox;
+
+/// <summary>
+/// Makes the database host stand in for RDS: PostgreSQL 15 listening on its private address, pg_hba
+/// letting the sandbox subnet in with scram-sha-256, and a master user with the master password.
+/// </summary>
+public static class DatabaseHostSetup
+{
+    public const string Package = "postgresql-15";
+
+    /// <summary>
+    /// The script run on the host. It holds no secret: it reads the master password from the first line
+    /// of its standard input and hands it to psql through a pipe (printf is a shell builtin), so the
+    /// password appears in no argument list and no log. It prints "changed" or "ok".
+    /// </summary>
+    public static string Script(IPAddress address, IPNetwork subnet, string masterUser, int port) => $$"""
+        set -eu
+        IFS= read -r password
+        changed=ok restart=no
+        if ! dpkg-query -W -f='${Status}' {{Package}} 2>/dev/null | grep -q 'install ok installed'; then
+          apt-get update -q >/dev/null
+          DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends {{Package}} >/dev/null
+          changed=changed
+        fi
+        conf=/etc/postgresql/15/main
+        want="listen_addresses = 'localhost,{{address}}'
+        port = {{port}}
+        password_encryption = scram-sha-256"
+        if [ "$(cat $conf/conf.d/sandbox.conf 2>/dev/null)" != "$want" ]; then
+          printf '%s\n' "$want" >$conf/conf.d/sandbox.conf; changed=changed restart=yes
+        fi
+        rule='host all all {{subnet}} scram-sha-256'
+        if ! grep -qxF "$rule" $conf/pg_hba.conf; then
+          printf '%s\n' "$rule" >>$conf/pg_hba.conf; changed=changed restart=yes
+        fi
+        if [ $restart = yes ]; then systemctl restart postgresql@15-main; fi
+        for i in $(seq 100); do pg_isready -q -h {{address}} -p {{port}} && break; sleep 0.1; done
+        escaped=$(printf '%s' "$password" | sed "s/'/''/g")
+        printf '%s\n' "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{{masterUser}}') THEN CREATE ROLE \"{{masterUser}}\"; END IF; END \$\$;" \
+          "ALTER ROLE \"{{masterUser}}\" WITH LOGIN CREATEDB CREATEROLE PASSWORD '$escaped';" \
+          | runuser -u postgres -- psql -q -p {{port}} -v ON_ERROR_STOP=1 >/dev/null
+        echo $changed
+        """;
+}

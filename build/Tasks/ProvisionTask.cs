@@ -1,0 +1,12 @@
+using Cake.Frosting;
+using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Tasks.Sandbox;
+
+namespace CoralNet.Deploy.Tasks;
+
+[TaskName("Provision")]
+[TaskDescription("Makes the environment's hosts exist: each provider's own Provision task runs only for its provider")]
+[IsDependentOn(typeof(ProvisionSandboxTask))]
+public sealed class ProvisionTask : FrostingTask<DeployContext>
+{
+}

@@ -1,0 +1,14 @@
+using Cake.Frosting;
+using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Settings;
+
+namespace CoralNet.Deploy.Tasks.Sandbox;
+
+[TaskName("ProvisionSandbox")]
+[TaskDescription("Provision for the sandbox provider: the same as SandboxUp; skipped for other providers")]
+public sealed class ProvisionSandboxTask : FrostingTask<DeployContext>
+{
+    public override bool ShouldRun(DeployContext context) => context.Settings.Provider == ProviderKind.Sandbox;
+
+    public override void Run(DeployContext context) => SandboxTasks.Up(context);
+}
