@@ -1,5 +1,6 @@
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Tasks.Host;
 
 namespace CoralNet.Deploy.Tasks;
 
@@ -7,6 +8,7 @@ namespace CoralNet.Deploy.Tasks;
 [TaskDescription("The main job: provision, configure the hosts and deploy the site")]
 [IsDependentOn(typeof(ShowSettingsTask))]
 [IsDependentOn(typeof(ProvisionTask))]
+[IsDependentOn(typeof(ConfigureHostTask))]
 public sealed class DeployTask : FrostingTask<DeployContext>
 {
 }

@@ -10,6 +10,7 @@ using CoralNet.Deploy.Testing;
 namespace CoralNet.Deploy.Tasks;
 
 [TaskName("Test")]
+[IsDependentOn(typeof(InstallTestPrerequisitesTask))]
 [TaskDescription("Builds and runs every test project (--test-filter=EXPR narrows them) and prints the result counts")]
 public sealed class TestTask : FrostingTask<DeployContext>
 {

@@ -3,6 +3,7 @@ using Cake.Core.Diagnostics;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Remote;
+using CoralNet.Deploy.Sandbox;
 using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Tasks.Host;
@@ -51,7 +52,7 @@ public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor) : IDis
             TimeSpan.FromSeconds(settings.Timeouts.ConnectSeconds),
             TimeSpan.FromSeconds(settings.Timeouts.CommandSeconds));
         IHostInventory inventory = settings.Provider == ProviderKind.Sandbox
-            ? new SandboxHostInventory(Path.Combine(root, settings.Sandbox.StateDirectory, "hosts.json"), settings.Sandbox.WebHosts, settings.Ssh.Port)
+            ? new SandboxHostInventory(settings)
             : throw new CakeException("ConfigureHost on AWS needs the EC2 inventory, which is not built yet.");
         var hosts = inventory.WebHosts();
         var verifier = new HostKeyVerifier(options.KnownHostsFile, options.TrustOnFirstUse);

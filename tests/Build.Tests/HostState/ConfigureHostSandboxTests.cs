@@ -1,14 +1,15 @@
 using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Sandbox;
 using CoralNet.Deploy.Tests.Remote;
+using CoralNet.Deploy.Tests.Sandbox;
 
 namespace CoralNet.Deploy.Tests.HostState;
 
 /// <summary>
 /// ConfigureHost's "done when" on real sandbox hosts (Debian with systemd), found through the
-/// inventory the sandbox writes (.sandbox/hosts.json, key .sandbox/id_ed25519, .sandbox/known_hosts).
-/// Without a running sandbox they are reported as not run (ignored), never as passed.
+/// sandbox's inventory (key .sandbox/id_ed25519, .sandbox/known_hosts); the hosts are started when missing.
 /// </summary>
 [Category("Integration")]
 [NonParallelizable]
@@ -19,21 +20,11 @@ public class ConfigureHostSandboxTests
     private IReadOnlyList<SshTarget> _hosts = null!;
 
     [OneTimeSetUp]
-    public void FindSandbox()
+    public void StartSandbox()
     {
-        var root = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "global.json")))
-        {
-            root = root.Parent;
-        }
-
-        _state = Path.Combine(root?.FullName ?? "/nonexistent", ".sandbox");
-        if (!File.Exists(Path.Combine(_state, "hosts.json")))
-        {
-            Assert.Ignore($"No sandbox at {_state}: start it (./build.sh --target=SandboxUp) to run these tests.");
-        }
-
-        _hosts = new SandboxHostInventory(Path.Combine(_state, "hosts.json"), ["web1"], 22).WebHosts();
+        var sandbox = SandboxHosts.Up();
+        _state = sandbox.Layout.StateDirectory;
+        _hosts = new SandboxHostInventory(SandboxHosts.LoadSettings().Settings).WebHosts();
         _keys = Directory.CreateTempSubdirectory("people-").FullName;
         LoopbackSshd.Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alice@test", "-f", Path.Combine(_keys, "alice"));
     }

@@ -25,7 +25,7 @@ public sealed class SampleSiteIntegrationTests
     {
         if (Environment.UserName != "root" || !File.Exists(PostgresBin + "/pg_ctl") || !File.Exists("/usr/lib/python3/dist-packages/gunicorn/__main__.py"))
         {
-            Assert.Ignore("needs root, postgresql 15 and gunicorn (apt-get install postgresql python3-django python3-psycopg2 gunicorn python3-venv)");
+            Assert.Fail("needs root, postgresql 15 and gunicorn: ./build.sh --target=Test installs them (apt-get install postgresql python3-django python3-psycopg2 gunicorn python3-venv)");
         }
 
         var work = Directory.CreateTempSubdirectory("release-it-").FullName;

@@ -28,22 +28,4 @@ public class CommandTests
         Assert.That(error.Message, Does.StartWith("web1: command failed with exit code 100: apt-get install nginx"));
         Assert.That(error.Message, Does.Contain("line 30").And.Contain("line 11").And.Not.Contain("line 10\n"));
     }
-
-    [Test]
-    public void The_sandbox_inventory_returns_the_web_hosts_the_settings_name_and_says_what_is_missing()
-    {
-        var file = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllText(file, """[{"name":"web1","address":"10.213.0.2","role":"web"},{"name":"db1","address":"10.213.0.3","role":"db"},{"name":"web2","address":"10.213.0.4","role":"web"}]""");
-            Assert.That(new SandboxHostInventory(file, ["web2", "web1"], 22).WebHosts(), Is.EqualTo(new[] { new SshTarget("web2", "10.213.0.4"), new SshTarget("web1", "10.213.0.2") }));
-            var error = Assert.Throws<InvalidOperationException>(() => new SandboxHostInventory(file, ["web1", "web3", "db1"], 22).WebHosts());
-            Assert.That(error!.Message, Does.Contain("web3, db1").And.Contain("SandboxUp"));
-            Assert.That(() => new SandboxHostInventory(file + ".none", ["web1"], 22).WebHosts(), Throws.InvalidOperationException.With.Message.Contain("SandboxUp"));
-        }
-        finally
-        {
-            File.Delete(file);
-        }
-    }
 }

@@ -21,13 +21,7 @@ public static class SandboxHosts
     /// <summary>The sandbox environment's settings and secrets, with Section_Key overrides (e.g. Sandbox_WebHosts=web1,web2).</summary>
     public static (DeploySettings Settings, SecretStore Secrets) LoadSettings(IReadOnlyDictionary<string, string>? overrides = null)
     {
-        var values = new Dictionary<string, string>(overrides ?? new Dictionary<string, string>());
-        // The sandbox does not use the site; a checkout without the sample site can still boot hosts.
-        if (!Directory.Exists(Path.Combine(RepositoryRoot, "samples/site")) && !values.ContainsKey("Site_Source"))
-        {
-            values["Site_Source"] = ".";
-        }
-
+        var values = overrides ?? new Dictionary<string, string>();
         return SettingsLoader.Load(RepositoryRoot, "sandbox", key => values.GetValueOrDefault(key), Environment.GetEnvironmentVariable, new SecretRedactor());
     }
 

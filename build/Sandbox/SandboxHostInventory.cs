@@ -1,0 +1,14 @@
+using CoralNet.Deploy.Remote;
+using CoralNet.Deploy.Settings;
+
+namespace CoralNet.Deploy.Sandbox;
+
+/// <summary>The sandbox's web hosts as SSH targets: their addresses follow from the settings alone.</summary>
+public sealed class SandboxHostInventory(DeploySettings settings) : IHostInventory
+{
+    public IReadOnlyList<SshTarget> WebHosts()
+    {
+        var addresses = new SandboxAddresses(settings.Sandbox.Subnet, settings.Sandbox.WebHosts, settings.Sandbox.DatabaseHost);
+        return settings.Sandbox.WebHosts.Select(name => new SshTarget(name, addresses[name].Address.ToString(), settings.Ssh.Port)).ToList();
+    }
+}

@@ -1,0 +1,15 @@
+using Cake.Core.Diagnostics;
+using Cake.Frosting;
+using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Sandbox;
+using CoralNet.Deploy.Testing;
+
+namespace CoralNet.Deploy.Tasks;
+
+[TaskName("InstallTestPrerequisites")]
+[TaskDescription("Installs the Debian packages the tests use on this machine (sshd, sudo, PostgreSQL, Django, gunicorn) when missing")]
+public sealed class InstallTestPrerequisitesTask : FrostingTask<DeployContext>
+{
+    public override void Run(DeployContext context) =>
+        TestPrerequisites.Ensure(new LocalRunner(line => context.Log.Verbose(line)), line => context.Log.Information(line));
+}

@@ -1,0 +1,33 @@
+using CoralNet.Deploy.Sandbox;
+
+namespace CoralNet.Deploy.Testing;
+
+/// <summary>
+/// The Debian packages the tests use on this machine itself (a loopback sshd, visudo, a local
+/// PostgreSQL and the sample site's Django stack), installed when missing, so that the test
+/// command works on a fresh machine. The sandbox installs its own tools when a test boots it.
+/// </summary>
+public static class TestPrerequisites
+{
+    public static readonly IReadOnlyList<string> Packages =
+        ["openssh-server", "sudo", "postgresql", "python3-django", "python3-psycopg2", "gunicorn", "python3-venv"];
+
+    public static void Ensure(LocalRunner runner, Action<string> log)
+    {
+        var missing = Packages.Where(package => !IsInstalled(runner, package)).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        log("Installing what the tests need: " + string.Join(' ', missing));
+        runner.Run(SandboxCommands.AptUpdate());
+        runner.Run(SandboxCommands.AptInstall(missing));
+    }
+
+    private static bool IsInstalled(LocalRunner runner, string package)
+    {
+        var status = runner.TryRun(new LocalCommand("dpkg-query", "-W", "-f=${Status}", package));
+        return status.Succeeded && status.Output.Contains("install ok installed", StringComparison.Ordinal);
+    }
+}
