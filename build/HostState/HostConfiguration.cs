@@ -57,14 +57,17 @@ public sealed class HostConfiguration
         var clock = Stopwatch.StartNew();
         try
         {
-            if (host.State.Count == 0)
+            if (!host.Inspected)
             {
                 await ProbeAsync(host, _plan.SelectMany(t => t.Items).ToList(), cancellation);
+                host.Inspected = true;
             }
 
             for (var i = 0; i < task.Items.Count; i++)
             {
-                if (host.Dirty)
+                // A change may have moved anything (installing nginx creates its default site): what
+                // was inspected before it is stale, so the rest of this task is inspected again.
+                if (!host.State.ContainsKey(task.Items[i].Id))
                 {
                     await ProbeAsync(host, task.Items.Skip(i).ToList(), cancellation);
                 }
@@ -100,7 +103,6 @@ public sealed class HostConfiguration
             host.State[items[i].Id] = sections[i];
         }
 
-        host.Dirty = false;
     }
 
     private async Task ApplyAsync(HostProgress host, PlannedTask task, IHostResource item, CancellationToken cancellation)
@@ -149,7 +151,7 @@ public sealed class HostConfiguration
                 await _executor.RunAsync(host.Target, change.Command!, cancellation);
             }
 
-            host.Dirty = true;
+            host.State.Clear();
             _recorder.Record(new ItemRecord(task.Name, name, item.Id, ItemStatus.Changed, clock.Elapsed, change.Reason));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -165,7 +167,7 @@ public sealed class HostConfiguration
 
         public Dictionary<string, IReadOnlyList<string>> State { get; } = [];
 
-        public bool Dirty { get; set; }
+        public bool Inspected { get; set; }
 
         public bool PackageListsUpdated { get; set; }
 

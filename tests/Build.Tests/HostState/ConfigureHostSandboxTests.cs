@@ -9,7 +9,7 @@ namespace CoralNet.Deploy.Tests.HostState;
 
 /// <summary>
 /// ConfigureHost's "done when" on real sandbox hosts (Debian with systemd), found through the
-/// sandbox's inventory (key .sandbox/id_ed25519, .sandbox/known_hosts); the hosts are started when missing.
+/// sandbox's inventory (key .sandbox/id_ed25519, .sandbox/known_hosts), on hosts booted fresh for the fixture.
 /// </summary>
 [Category("Integration")]
 [NonParallelizable]
@@ -22,9 +22,13 @@ public class ConfigureHostSandboxTests
     [OneTimeSetUp]
     public void StartSandbox()
     {
-        var sandbox = SandboxHosts.Up();
+        // Fresh hosts: a host left configured by an earlier run would hide a first-run mistake.
+        var (settings, secrets) = SandboxHosts.LoadSettings();
+        var sandbox = SandboxHosts.For(settings, secrets);
+        sandbox.Down();
+        sandbox.Up();
         _state = sandbox.Layout.StateDirectory;
-        _hosts = new SandboxHostInventory(SandboxHosts.LoadSettings().Settings).WebHosts();
+        _hosts = new SandboxHostInventory(settings).WebHosts();
         _keys = Directory.CreateTempSubdirectory("people-").FullName;
         LoopbackSshd.Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alice@test", "-f", Path.Combine(_keys, "alice"));
     }
@@ -70,7 +74,7 @@ public class ConfigureHostSandboxTests
         await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
         await ConfigureAsync(pool);
         var second = await ConfigureAsync(pool);
-        Assert.That(second.Counts().Sum(c => c.Changed), Is.Zero);
+        Assert.That(second.Counts().Sum(c => c.Changed), Is.Zero, () => "changed again: " + string.Join("; ", second.Items.Where(i => i.Status == ItemStatus.Changed).Select(i => $"{i.Host} {i.Item}")));
         Assert.That(pool.ConnectionsOpened, Is.EqualTo(_hosts.Count));
 
         var executor = new SshExecutor(pool, s => s);
