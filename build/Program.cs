@@ -1,19 +1,3 @@
-using Cake.Core;
-using Cake.Frosting;
 using CoralNet.Deploy.Context;
-using CoralNet.Deploy.Settings;
-using CoralNet.Deploy.Tasks.Host;
-using Microsoft.Extensions.DependencyInjection;
 
-return new CakeHost()
-    .UseContext<DeployContext>()
-    .UseLifetime<DeployLifetime>()
-    .ConfigureServices(services =>
-    {
-        services.AddSingleton<SecretRedactor>();
-        services.AddSingleton<HostRunSession>();
-        services.AddSingleton<IConsole>(provider => new RedactingConsole(
-            new CakeConsole(provider.GetRequiredService<ICakeEnvironment>()),
-            provider.GetRequiredService<SecretRedactor>()));
-    })
-    .Run(args);
+return DeployHost.Create().Run(args);

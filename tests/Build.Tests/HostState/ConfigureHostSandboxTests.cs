@@ -4,6 +4,7 @@ using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Sandbox;
 using CoralNet.Deploy.Tests.Remote;
 using CoralNet.Deploy.Tests.Sandbox;
+using CoralNet.Deploy.Tests.Support;
 
 namespace CoralNet.Deploy.Tests.HostState;
 
@@ -143,5 +144,34 @@ public class ConfigureHostSandboxTests
             File.Delete(knownHosts + ".key");
             File.Delete(knownHosts + ".key.pub");
         }
+    }
+
+    [Test, Order(5)]
+    public void The_real_target_at_diagnostic_verbosity_changes_nothing_more_and_prints_no_secret()
+    {
+        var (exitCode, output) = SuiteRun.Run(SandboxHosts.RepositoryRoot, "--target=ConfigureHost", "--verbosity=diagnostic");
+
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(output, Does.Match(@"web1\s+: ok=\d+\s+changed=0\s+failed=0"), "the recap shows a converged host");
+        var secrets = Directory.GetFiles(Path.Combine(_state, "secrets")).Select(File.ReadAllText).Select(s => s.Trim()).ToList();
+        Assert.That(secrets, Is.Not.Empty);
+        Assert.That(secrets, Has.None.Matches<string>(secret => output.Contains(secret, StringComparison.Ordinal)));
+    }
+
+    [Test, Order(6)]
+    public async Task A_pending_reboot_reboots_the_host_and_waits_for_it()
+    {
+        var options = Options();
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        var executor = new SshExecutor(pool, s => s);
+        // /run is a tmpfs: a marker there is gone once the host has really rebooted.
+        await Run(executor, _hosts[0], "touch /run/coralnet-before-reboot /var/run/reboot-required");
+
+        var run = await ConfigureAsync(pool);
+
+        Assert.That(run.Items.Where(i => i.Status == ItemStatus.Changed).Select(i => i.Detail), Has.Some.Contains("reboot-required"));
+        Assert.That(await Run(executor, _hosts[0], "test -e /run/coralnet-before-reboot && echo still-there || echo rebooted"), Is.EqualTo("rebooted"));
+        var again = await ConfigureAsync(pool);
+        Assert.That(again.Counts().Sum(c => c.Changed), Is.Zero);
     }
 }

@@ -1,8 +1,4 @@
-using Cake.Core;
-using Cake.Frosting;
 using CoralNet.Deploy.Context;
-using CoralNet.Deploy.Settings;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CoralNet.Deploy.Tests.Support;
 
@@ -16,25 +12,13 @@ public static class SuiteRun
         var previousDirectory = Directory.GetCurrentDirectory();
         try
         {
-            return (Host(workingDirectory, console).Run(args), console.Text);
+            return (DeployHost.Create(console).UseWorkingDirectory(workingDirectory).Run(args), console.Text);
         }
         finally
         {
             Directory.SetCurrentDirectory(previousDirectory);
         }
     }
-
-    private static CakeHost Host(string workingDirectory, CapturingConsole console) =>
-        new CakeHost()
-            .UseContext<DeployContext>()
-            .UseLifetime<DeployLifetime>()
-            .AddAssembly(typeof(DeployContext).Assembly)
-            .UseWorkingDirectory(workingDirectory)
-            .ConfigureServices(services =>
-            {
-                services.AddSingleton<SecretRedactor>();
-                services.AddSingleton<IConsole>(provider => new RedactingConsole(console, provider.GetRequiredService<SecretRedactor>()));
-            });
 
     /// <summary>The repository this test run was built from.</summary>
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
