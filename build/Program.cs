@@ -1,5 +1,6 @@
 using Cake.Core;
 using Cake.Frosting;
+using CoralNet.Deploy.Aws;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Tasks.Host;
@@ -11,6 +12,7 @@ return new CakeHost()
     .ConfigureServices(services =>
     {
         services.AddSingleton<SecretRedactor>();
+        services.AddSingleton<IAwsConnector, AwsClientFactory>(_ => new AwsClientFactory());
         services.AddSingleton<HostRunSession>();
         services.AddSingleton<IConsole>(provider => new RedactingConsole(
             new CakeConsole(provider.GetRequiredService<ICakeEnvironment>()),

@@ -67,7 +67,7 @@ public static partial class SettingsValidator
         }
 
         var providerProblems = settings.Provider == ProviderKind.Sandbox
-            ? ValidateSandbox(settings.Sandbox)
+            ? ValidateSandbox(settings.Sandbox).Concat(ValidateSsmRegion(settings))
             : ValidateAws(settings, repositoryRoot);
         foreach (var problem in providerProblems)
         {
@@ -226,12 +226,19 @@ public static partial class SettingsValidator
             yield return problem;
         }
 
-        foreach (var secret in new[] { ("Site.SecretKey", settings.Site.SecretKey), ("Database.Password", settings.Database.Password), ("Database.MasterPassword", settings.Database.MasterPassword) })
+        foreach (var (path, _) in SettingsLoader.SecretsOf(settings).Where(secret => secret.Reference.Source == SecretSource.Generated))
         {
-            if (secret.Item2.Source == SecretSource.Generated)
-            {
-                yield return $"{secret.Item1}: generated secrets are for the sandbox only; use env:VARIABLE.";
-            }
+            yield return $"{path}: generated secrets are for the sandbox only; use env:VARIABLE or ssm:/path/name.";
+        }
+    }
+
+    /// <summary>A sandbox may keep its secrets in SSM too, but then needs to know the parameters' region.</summary>
+    private static IEnumerable<string> ValidateSsmRegion(DeploySettings settings)
+    {
+        var ssm = SettingsLoader.SecretsOf(settings).FirstOrDefault(secret => secret.Reference.Source == SecretSource.Ssm);
+        if (ssm.Path is not null && settings.Aws.Region.Length == 0 && Amazon.Runtime.FallbackRegionFactory.GetRegionEndpoint() is null)
+        {
+            yield return $"{ssm.Path}: {ssm.Reference} is read from SSM, but no region is known: set Aws.Region or AWS_REGION.";
         }
     }
 

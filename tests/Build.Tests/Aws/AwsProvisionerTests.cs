@@ -20,6 +20,9 @@ public sealed class AwsProvisionerTests
     private const string MasterPassword = "Master-Passw0rd-that-must-not-leak";
     internal const string PublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIyakhF1D4cDBI5rg6VjCTneJRkLQcWM+LPoXIt7IL9N operator@laptop";
 
+    /// <summary>After a Provision, its outputs are read back by tags.</summary>
+    private static readonly string[] OutputLookupCalls = ["ec2:DescribeAddresses", "ec2:DescribeInstances", "rds:DescribeDBInstances"];
+
     private static readonly string[] FirstProvisionCalls =
     [
         "sts:GetCallerIdentity",
@@ -34,6 +37,7 @@ public sealed class AwsProvisionerTests
         "ec2:DescribeAddresses", "ec2:AllocateAddress", "ec2:AssociateAddress",
         "ec2:GetConsoleOutput",
         "rds:DescribeDBInstances", "rds:CreateDBInstance", "rds:DescribeDBInstances", "rds:DescribeDBInstances",
+        .. OutputLookupCalls,
     ];
 
     private static readonly string[] SecondProvisionCalls =
@@ -47,6 +51,7 @@ public sealed class AwsProvisionerTests
         "ec2:DescribeAddresses",
         "ec2:GetConsoleOutput",
         "rds:DescribeDBInstances",
+        .. OutputLookupCalls,
     ];
 
     private string _root = "";
@@ -145,7 +150,35 @@ public sealed class AwsProvisionerTests
         Assert.That(fake.RolePolicies.Single().Value, Does.Contain("arn:aws:s3:::coralnet-media-test/*").And.Not.Contain("\"*\""));
 
         var knownHosts = File.ReadAllLines(Path.Combine(_root, "environments/production.known_hosts"));
-        Assert.That(knownHosts, Is.EquivalentTo(new[] { "198.51.100.20 ecdsa-sha2-nistp256 AAAAE2VjZHNh", "198.51.100.20 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5" }));
+        Assert.That(knownHosts, Is.EquivalentTo(new[] { "198.51.100.20 ecdsa-sha2-nistp256 " + FakeAws.EcdsaHostKey, "198.51.100.20 ssh-ed25519 " + FakeAws.Ed25519HostKey }));
+    }
+
+    [Test]
+    public async Task Provision_hands_its_outputs_on_and_a_later_run_finds_them_by_tags()
+    {
+        var fake = new FakeAws();
+        var provisioner = Provisioner(fake, new ListLog());
+        await provisioner.ProvisionAsync(CancellationToken.None);
+        fake.Calls.Clear();
+
+        var lookedUp = await AwsOutputs.LookUpAsync(fake.Services(), Settings(), CancellationToken.None);
+
+        var expected = new AwsOutputs("198.51.100.20", "ec2-198-51-100-20.us-west-2.compute.amazonaws.com", "coralnet-production-db.abc.us-west-2.rds.amazonaws.com", 5432, "coralnet-media-test");
+        Assert.That(provisioner.Outputs, Is.EqualTo(expected));
+        Assert.That(lookedUp, Is.EqualTo(expected));
+        Assert.That(fake.Calls, Is.All.Matches<string>(IsReadOnly));
+        var hosts = new AwsHosts(Settings(), lookedUp);
+        Assert.That(hosts.WebHosts(), Is.EqualTo(new[] { new CoralNet.Deploy.Remote.SshTarget("coralnet-production-web", "198.51.100.20") }));
+        Assert.That(hosts.Database(), Is.EqualTo(new CoralNet.Deploy.Remote.DatabaseEndpoint("coralnet-production-db.abc.us-west-2.rds.amazonaws.com", 5432)));
+    }
+
+    [Test]
+    public async Task Hosts_of_an_unprovisioned_environment_are_refused_with_what_to_do()
+    {
+        var hosts = new AwsHosts(Settings(), await AwsOutputs.LookUpAsync(new FakeAws().Services(), Settings(), CancellationToken.None));
+
+        Assert.That(() => hosts.WebHosts(), Throws.InvalidOperationException.With.Message.Contains("Name=coralnet-production-web").And.Message.Contains("--target=Provision --environment=production"));
+        Assert.That(() => hosts.Database(), Throws.InvalidOperationException.With.Message.Contains("coralnet-production-db"));
     }
 
     [Test]

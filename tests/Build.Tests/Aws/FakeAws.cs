@@ -24,8 +24,12 @@ namespace CoralNet.Deploy.Tests.Aws;
 /// </summary>
 internal sealed class FakeAws
 {
+    public const string EcdsaHostKey = "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBGBxLJa1iX3rvr/t5hYO1HxZ/0XVSXaujXl6rr1AFLehNMagsQ4zQz2WqzzjJMrbx5EQnRIqvEQqE3wN/Sk2Zvs=";
+    public const string Ed25519HostKey = "AAAAC3NzaC1lZDI1NTE5AAAAIBZd8pYgx7LPqTEBwxb118JHWHc9CmcHUTsf5LRhZacq";
+
     public const string HostKeyConsole =
-        "cloud-init boot\n-----BEGIN SSH HOST KEY KEYS-----\necdsa-sha2-nistp256 AAAAE2VjZHNh root@ip\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5 root@ip\n-----END SSH HOST KEY KEYS-----\nlogin:";
+        "cloud-init boot\n-----BEGIN SSH HOST KEY KEYS-----\necdsa-sha2-nistp256 " + EcdsaHostKey + " root@ip\nssh-ed25519 " + Ed25519HostKey + " root@ip\n" +
+        "ssh-rsa AAAAE2VjZHNh noise\n-----END SSH HOST KEY KEYS-----\nlogin:";
 
     private int _next = 1;
 
@@ -168,7 +172,10 @@ internal sealed class FakeAws
         ec2.AssociateAddressAsync(Arg.Any<AssociateAddressRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ec2:AssociateAddress", () =>
         {
             var request = call.Arg<AssociateAddressRequest>();
-            Addresses.Single(a => a.AllocationId == request.AllocationId).InstanceId = request.InstanceId;
+            var address = Addresses.Single(a => a.AllocationId == request.AllocationId);
+            address.InstanceId = request.InstanceId;
+            // EC2 names an instance's public DNS after its (now Elastic) address.
+            Instances.Single(i => i.InstanceId == request.InstanceId).PublicDnsName = $"ec2-{address.PublicIp.Replace('.', '-')}.us-west-2.compute.amazonaws.com";
             return new AssociateAddressResponse { AssociationId = Id("eipassoc") };
         }));
         return ec2;
