@@ -403,6 +403,11 @@ public sealed class AwsProvisioner(
             }, ct)));
         }
 
+        if (_instance.InstanceType?.Value is { } type && type != Settings.InstanceType)
+        {
+            fixes.Add(($"instance type {type} (a change needs a stop and start{(Settings.AllowInstanceRestart ? "" : ", which Aws.AllowInstanceRestart does not allow")})", ChangeInstanceTypeAsync));
+        }
+
         var groups = (_instance.SecurityGroups ?? []).Select(group => group.GroupId).ToList();
         if (_webGroupId is null || !groups.Contains(_webGroupId))
         {
@@ -418,6 +423,35 @@ public sealed class AwsProvisioner(
 
         return ResourceChange.Update(resource, fixes);
     }
+
+    /// <summary>EC2 changes an instance's type only while it is stopped: stop, modify, start, each waited for.</summary>
+    private async Task ChangeInstanceTypeAsync(CancellationToken cancellationToken)
+    {
+        var instanceId = _instance!.InstanceId;
+        if (!Settings.AllowInstanceRestart)
+        {
+            throw new InvalidOperationException(
+                $"The instance {_names.Instance} ({instanceId}) is a {_instance.InstanceType?.Value}, the settings say {Settings.InstanceType}: EC2 changes the type only " +
+                "while the instance is stopped, so the site would be offline for a few minutes (the Elastic IP and the disk stay). " +
+                $"Set Aws.AllowInstanceRestart to true (--aws_allowinstancerestart=true) to allow it, or set Aws.InstanceType back to {_instance.InstanceType?.Value}.");
+        }
+
+        log.Warning($"Stopping {instanceId} to change its type from {_instance.InstanceType?.Value} to {Settings.InstanceType} (Aws.AllowInstanceRestart is on).");
+        await aws.Ec2.StopInstancesAsync(new StopInstancesRequest { InstanceIds = [instanceId] }, cancellationToken);
+        await WaitForInstanceStateAsync(instanceId, "stopped", cancellationToken);
+        await aws.Ec2.ModifyInstanceAttributeAsync(new ModifyInstanceAttributeRequest { InstanceId = instanceId, InstanceType = Settings.InstanceType }, cancellationToken);
+        await aws.Ec2.StartInstancesAsync(new StartInstancesRequest { InstanceIds = [instanceId] }, cancellationToken);
+        _instance = await WaitForInstanceStateAsync(instanceId, "running", cancellationToken);
+    }
+
+    private Task<Instance?> WaitForInstanceStateAsync(string instanceId, string wanted, CancellationToken cancellationToken) =>
+        Waiter.UntilAsync("instance " + instanceId, async ct =>
+        {
+            var reply = await aws.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instanceId] }, ct);
+            var current = reply.Reservations?.SelectMany(reservation => reservation.Instances ?? []).FirstOrDefault();
+            var state = current?.State?.Name?.Value ?? "unknown";
+            return (state == wanted, state, current);
+        }, wait, log, cancellationToken);
 
     private Task ProtectAsync(CancellationToken cancellationToken) =>
         aws.Ec2.ModifyInstanceAttributeAsync(new ModifyInstanceAttributeRequest { InstanceId = _instance!.InstanceId, DisableApiTermination = true }, cancellationToken);
@@ -465,13 +499,7 @@ public sealed class AwsProvisioner(
             }
         }, wait, log, cancellationToken);
         _instance = launched;
-        _instance = await Waiter.UntilAsync("instance " + launched!.InstanceId, async ct =>
-        {
-            var reply = await aws.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [launched.InstanceId] }, ct);
-            var current = reply.Reservations?.SelectMany(reservation => reservation.Instances ?? []).FirstOrDefault();
-            var state = current?.State?.Name?.Value ?? "unknown";
-            return (state == "running", state, current);
-        }, wait, log, cancellationToken);
+        _instance = await WaitForInstanceStateAsync(launched!.InstanceId, "running", cancellationToken);
 
         // A launch does not always keep DisableApiTermination: check it, and set it again if it was lost.
         var protection = await aws.Ec2.DescribeInstanceAttributeAsync(
@@ -597,6 +625,7 @@ public sealed class AwsProvisioner(
 
         RequireOurs(resource, _database.Tags);
         var differences = new List<string>();
+        var refusals = new List<string>();
         var changes = new DbInstanceChanges();
         if (_database.PubliclyAccessible != Settings.DatabasePubliclyAccessible)
         {
@@ -627,6 +656,27 @@ public sealed class AwsProvisioner(
             differences.Add($"storage {_database.AllocatedStorage} GB");
             changes = changes with { AllocatedStorage = Settings.DatabaseStorageGigabytes };
         }
+        else if (_database.AllocatedStorage > Settings.DatabaseStorageGigabytes)
+        {
+            differences.Add($"storage {_database.AllocatedStorage} GB, more than {Settings.DatabaseStorageGigabytes}");
+            refusals.Add($"RDS cannot shrink storage: set Aws.DatabaseStorageGigabytes to {_database.AllocatedStorage} or more.");
+        }
+
+        switch (EngineVersions.Compare(_database.EngineVersion, Settings.DatabaseEngineVersion))
+        {
+            case < 0:
+                differences.Add("engine version " + _database.EngineVersion);
+                changes = changes with
+                {
+                    EngineVersion = Settings.DatabaseEngineVersion,
+                    AllowMajorVersionUpgrade = EngineVersions.Major(_database.EngineVersion) != EngineVersions.Major(Settings.DatabaseEngineVersion),
+                };
+                break;
+            case > 0:
+                differences.Add($"engine version {_database.EngineVersion}, newer than {Settings.DatabaseEngineVersion}");
+                refusals.Add($"RDS cannot downgrade PostgreSQL: set Aws.DatabaseEngineVersion to {_database.EngineVersion} (or {EngineVersions.Major(_database.EngineVersion)}).");
+                break;
+        }
 
         if (_databaseGroupId is null || !_database.VpcSecurityGroupIds.SequenceEqual([_databaseGroupId]))
         {
@@ -638,6 +688,11 @@ public sealed class AwsProvisioner(
             ? ResourceChange.Unchanged(resource)
             : new ResourceChange(resource, ChangeKind.Update, differences, async ct =>
             {
+                if (refusals.Count > 0)
+                {
+                    throw new InvalidOperationException($"{resource} differs from the settings in a way RDS cannot apply; nothing was changed on it: {string.Join(" ", refusals)}");
+                }
+
                 await aws.Rds.ModifyDbInstanceAsync(_names.Database, changes, ct);
                 await WaitForDatabaseAsync(ct);
             });

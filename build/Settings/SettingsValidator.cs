@@ -174,6 +174,11 @@ public static partial class SettingsValidator
             yield return "Aws.InstanceType: name an EC2 instance type, for example t3.small.";
         }
 
+        if (!EngineVersion().IsMatch(aws.DatabaseEngineVersion))
+        {
+            yield return $"Aws.DatabaseEngineVersion: '{aws.DatabaseEngineVersion}' is not a PostgreSQL version such as 16 or 16.4.";
+        }
+
         if (aws.Ami.Length > 0 && !Ami().IsMatch(aws.Ami))
         {
             yield return $"Aws.Ami: '{aws.Ami}' is not an image id (ami-...); leave it empty for the current Ubuntu LTS.";
@@ -285,6 +290,9 @@ public static partial class SettingsValidator
 
     [GeneratedRegex(@"^[a-z]{2}(-gov)?-[a-z]+-\d$")]
     private static partial Regex Region();
+
+    [GeneratedRegex(@"^[0-9]{1,3}(\.[0-9]{1,3})?$")]
+    private static partial Regex EngineVersion();
 
     [GeneratedRegex("^ami-[0-9a-f]{8,17}$")]
     private static partial Regex Ami();

@@ -220,6 +220,80 @@ public sealed class AwsProvisionerTests
     }
 
     [Test]
+    public async Task An_instance_type_change_is_planned_and_refused_unless_a_restart_is_allowed()
+    {
+        var fake = new FakeAws();
+        await Provisioner(fake, new ListLog()).ProvisionAsync(CancellationToken.None);
+        var settings = Settings();
+        settings.Aws.InstanceType = "t3.medium";
+        fake.Calls.Clear();
+
+        var plan = await Provisioner(fake, new ListLog(), settings).PlanAsync(CancellationToken.None);
+        var refusal = Assert.ThrowsAsync<InvalidOperationException>(() => Provisioner(fake, new ListLog(), settings).ProvisionAsync(CancellationToken.None));
+
+        Assert.That(plan.Single(c => c.Kind != ChangeKind.Unchanged).Differences, Is.EqualTo(new[] { "instance type t3.small (a change needs a stop and start, which Aws.AllowInstanceRestart does not allow)" }));
+        Assert.That(refusal!.Message, Does.Contain("Aws.AllowInstanceRestart").And.Contains("t3.medium"));
+        Assert.That(fake.Calls, Has.None.Matches<string>(call => call is "ec2:StopInstances" or "ec2:ModifyInstanceAttribute"));
+        Assert.That(fake.Instances.Single().InstanceType.Value, Is.EqualTo("t3.small"));
+
+        settings.Aws.AllowInstanceRestart = true;
+        fake.Calls.Clear();
+        var log = new ListLog();
+        await Provisioner(fake, log, settings).ProvisionAsync(CancellationToken.None);
+
+        Assert.That(fake.Calls.Where(call => call is "ec2:StopInstances" or "ec2:ModifyInstanceAttribute" or "ec2:StartInstances"),
+            Is.EqualTo(new[] { "ec2:StopInstances", "ec2:ModifyInstanceAttribute", "ec2:StartInstances" }));
+        Assert.That(fake.Instances.Single().InstanceType.Value, Is.EqualTo("t3.medium"));
+        Assert.That(fake.Instances.Single().State.Name, Is.EqualTo(Amazon.EC2.InstanceStateName.Running));
+        Assert.That(log.Lines, Has.Some.StartsWith("WARN Stopping"));
+        Assert.That(await Provisioner(fake, new ListLog(), settings).ProvisionAsync(CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
+    public async Task Database_class_storage_and_engine_version_drift_is_modified_in_place()
+    {
+        var fake = new FakeAws();
+        await Provisioner(fake, new ListLog()).ProvisionAsync(CancellationToken.None);
+        var settings = Settings();
+        settings.Aws.DatabaseInstanceClass = "db.t3.small";
+        settings.Aws.DatabaseStorageGigabytes = 50;
+        settings.Aws.DatabaseEngineVersion = "16";
+
+        var plan = await Provisioner(fake, new ListLog(), settings).PlanAsync(CancellationToken.None);
+        await Provisioner(fake, new ListLog(), settings).ProvisionAsync(CancellationToken.None);
+
+        Assert.That(plan.Single(c => c.Kind != ChangeKind.Unchanged).Differences, Is.EquivalentTo(new[] { "class db.t3.micro", "storage 20 GB", "engine version 15.4" }));
+        Assert.That(fake.DatabaseModifications.Single(), Is.EqualTo(new CoralNet.Deploy.Aws.Query.DbInstanceChanges(InstanceClass: "db.t3.small", EngineVersion: "16", AllowMajorVersionUpgrade: true, AllocatedStorage: 50)));
+        Assert.That(await Provisioner(fake, new ListLog(), settings).ProvisionAsync(CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
+    public async Task What_RDS_cannot_do_is_refused_before_any_modification()
+    {
+        var fake = new FakeAws();
+        await Provisioner(fake, new ListLog()).ProvisionAsync(CancellationToken.None);
+        var settings = Settings();
+        settings.Aws.DatabaseStorageGigabytes = 20;
+        settings.Aws.DatabaseEngineVersion = "14";
+        settings.Aws.DatabaseBackupRetentionDays = 3;
+        fake.Calls.Clear();
+
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => Provisioner(fake, new ListLog(), settings).ProvisionAsync(CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain("cannot downgrade").And.Contains("Aws.DatabaseEngineVersion to 15.4"));
+        Assert.That(fake.Calls, Has.None.EqualTo("rds:ModifyDBInstance"));
+    }
+
+    [TestCase("15.4", "15", 0)]
+    [TestCase("15.4", "15.4", 0)]
+    [TestCase("15.4", "16", -1)]
+    [TestCase("15.4", "15.6", -1)]
+    [TestCase("16.1", "15", 1)]
+    [TestCase("15.10", "15.9", 1)]
+    public void Engine_versions_compare_as_far_as_the_setting_names_them(string actual, string wanted, int sign) =>
+        Assert.That(Math.Sign(EngineVersions.Compare(actual, wanted)), Is.EqualTo(sign));
+
+    [Test]
     public async Task A_launch_that_lost_termination_protection_gets_it_set_again()
     {
         var fake = new FakeAws { LaunchKeepsTerminationProtection = false };
@@ -282,7 +356,8 @@ public sealed class AwsProvisionerTests
         var statements = DeployPolicy.Statements(Settings(), "us-west-2");
         var allowed = statements.SelectMany(s => s.Actions).ToHashSet();
         var called = FirstProvisionCalls.Concat(SecondProvisionCalls)
-            .Concat(["ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:AssociateIamInstanceProfile", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "rds:ModifyDBInstance"])
+            .Concat(["ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:AssociateIamInstanceProfile", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "rds:ModifyDBInstance",
+                "ec2:StopInstances", "ec2:StartInstances"])
             .ToHashSet();
         // Granted without being called directly: tagging at creation, and handing the role to EC2.
         string[] implied = ["ec2:CreateTags", "iam:TagRole", "iam:TagInstanceProfile", "iam:PassRole", "rds:AddTagsToResource"];

@@ -48,6 +48,7 @@ internal sealed class FakeAws
     public Dictionary<string, IamInstanceProfile> Profiles { get; } = [];
     public Dictionary<string, DbInstance> Databases { get; } = [];
     public List<DbInstanceSpec> DatabaseSpecs { get; } = [];
+    public List<DbInstanceChanges> DatabaseModifications { get; } = [];
     public List<RunInstancesRequest> Launches { get; } = [];
     public List<string> ImportedKeyMaterial { get; } = [];
 
@@ -121,6 +122,7 @@ internal sealed class FakeAws
             var instance = new Instance
             {
                 InstanceId = Id("i"),
+                InstanceType = request.InstanceType,
                 State = new InstanceState { Name = InstanceStateName.Pending },
                 RootDeviceName = "/dev/sda1",
                 BlockDeviceMappings = request.BlockDeviceMappings.Select(m => new InstanceBlockDeviceMapping { DeviceName = m.DeviceName, Ebs = new EbsInstanceBlockDevice { DeleteOnTermination = m.Ebs.DeleteOnTermination } }).ToList(),
@@ -157,7 +159,25 @@ internal sealed class FakeAws
                 TerminationProtection[request.InstanceId] = protection;
             }
 
+            if (request.InstanceType is { } type)
+            {
+                var instance = Instances.Single(i => i.InstanceId == request.InstanceId);
+                Assert.That(instance.State.Name, Is.EqualTo(InstanceStateName.Stopped), "EC2 changes the type of a stopped instance only");
+                instance.InstanceType = type;
+            }
+
             return new ModifyInstanceAttributeResponse();
+        }));
+        ec2.StopInstancesAsync(Arg.Any<StopInstancesRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ec2:StopInstances", () =>
+        {
+            // The next look finds it stopped.
+            Instances.Single(i => i.InstanceId == call.Arg<StopInstancesRequest>().InstanceIds.Single()).State = new InstanceState { Name = InstanceStateName.Stopped };
+            return new StopInstancesResponse();
+        }));
+        ec2.StartInstancesAsync(Arg.Any<StartInstancesRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ec2:StartInstances", () =>
+        {
+            Instances.Single(i => i.InstanceId == call.Arg<StartInstancesRequest>().InstanceIds.Single()).State = new InstanceState { Name = InstanceStateName.Pending };
+            return new StartInstancesResponse();
         }));
         ec2.GetConsoleOutputAsync(Arg.Any<GetConsoleOutputRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ec2:GetConsoleOutput", () =>
             new GetConsoleOutputResponse { InstanceId = call.Arg<GetConsoleOutputRequest>().InstanceId, Output = Convert.ToBase64String(Encoding.UTF8.GetBytes(HostKeyConsole)) }));
@@ -271,6 +291,7 @@ internal sealed class FakeAws
         rds.ModifyDbInstanceAsync(Arg.Any<string>(), Arg.Any<DbInstanceChanges>(), Arg.Any<CancellationToken>()).Returns(call => Record("rds:ModifyDBInstance", () =>
         {
             var changes = call.Arg<DbInstanceChanges>();
+            DatabaseModifications.Add(changes);
             var database = Databases[call.ArgAt<string>(0)];
             database = database with
             {
@@ -279,6 +300,9 @@ internal sealed class FakeAws
                 DeletionProtection = changes.DeletionProtection ?? database.DeletionProtection,
                 BackupRetentionPeriod = changes.BackupRetentionPeriod ?? database.BackupRetentionPeriod,
                 VpcSecurityGroupIds = changes.VpcSecurityGroupIds ?? database.VpcSecurityGroupIds,
+                InstanceClass = changes.InstanceClass ?? database.InstanceClass,
+                AllocatedStorage = changes.AllocatedStorage ?? database.AllocatedStorage,
+                EngineVersion = changes.EngineVersion is { } version ? version + ".1" : database.EngineVersion,
             };
             Databases[database.Identifier] = database;
             return database;
