@@ -33,6 +33,9 @@ internal sealed class FakeAws
 
     private int _next = 1;
 
+    /// <summary>What the fake SSM holds in a SecureString parameter.</summary>
+    public static string SecretParameterValue(string name) => "from-ssm" + name.Replace('/', '-');
+
     public List<string> Calls { get; } = [];
     public List<SecurityGroup> Groups { get; } = [];
     public List<KeyPairInfo> KeyPairs { get; } = [];
@@ -252,8 +255,11 @@ internal sealed class FakeAws
     private IAmazonSimpleSystemsManagement Ssm()
     {
         var ssm = Substitute.For<IAmazonSimpleSystemsManagement>();
+        // AWS's public parameters (the Ubuntu image) are plain Strings; the operator's secrets SecureStrings.
         ssm.GetParameterAsync(Arg.Any<GetParameterRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ssm:GetParameter", () =>
-            new GetParameterResponse { Parameter = new Parameter { Name = call.Arg<GetParameterRequest>().Name, Value = "ami-0123456789abcdef0" } }));
+            call.Arg<GetParameterRequest>().Name is var name && name.StartsWith("/aws/service/", StringComparison.Ordinal)
+                ? new GetParameterResponse { Parameter = new Parameter { Name = name, Type = ParameterType.String, Value = "ami-0123456789abcdef0" } }
+                : new GetParameterResponse { Parameter = new Parameter { Name = name, Type = ParameterType.SecureString, Value = SecretParameterValue(name) } }));
         return ssm;
     }
 

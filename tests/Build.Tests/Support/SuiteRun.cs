@@ -9,14 +9,18 @@ namespace CoralNet.Deploy.Tests.Support;
 /// <summary>Runs the real task graph in process, as Program does, with its console captured.</summary>
 public static class SuiteRun
 {
-    public static (int ExitCode, string Output) Run(string workingDirectory, params string[] args)
+    public static (int ExitCode, string Output) Run(string workingDirectory, params string[] args) =>
+        RunWith(_ => { }, workingDirectory, args);
+
+    /// <summary>Runs with extra services, such as fakes standing in for AWS.</summary>
+    public static (int ExitCode, string Output) RunWith(Action<IServiceCollection> services, string workingDirectory, params string[] args)
     {
         var console = new CapturingConsole();
         // Cake's environment moves the process into the working directory: come back afterwards.
         var previousDirectory = Directory.GetCurrentDirectory();
         try
         {
-            return (Host(workingDirectory, console).Run(args), console.Text);
+            return (Host(workingDirectory, console).ConfigureServices(services).Run(args), console.Text);
         }
         finally
         {
