@@ -10,43 +10,41 @@ using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Aws;
 
+/// <summary>How a run reaches AWS; the suite's <see cref="AwsClientFactory"/>, or fakes in tests.</summary>
+public interface IAwsConnector
+{
+    /// <summary>Every client Plan and Provision use.</summary>
+    AwsServices Connect(AwsSettings settings, IAwsLog log);
+
+    /// <summary>Only SSM, for ssm: secrets while the settings load.</summary>
+    IAmazonSimpleSystemsManagement Ssm(AwsSettings settings);
+}
+
 /// <summary>
-/// Makes the run's AWS clients: credentials from the SDK's default chain only, the region from
-/// the settings (or the SDK's fallback: AWS_REGION, the profile), and, when Aws.Endpoint is set,
-/// every call (EC2, S3 path-style, RDS, IAM, SSM, STS) sent to that one endpoint.
+/// Makes the run's AWS clients: credentials from the SDK's default chain only (tests may hand in
+/// their own), the region from the settings (or the SDK's fallback: AWS_REGION, the profile), and,
+/// when Aws.Endpoint is set, every call (EC2, S3 path-style, RDS, IAM, SSM, STS) sent to that one endpoint.
 /// </summary>
-public static class AwsClientFactory
+public sealed class AwsClientFactory(AWSCredentials? credentials = null) : IAwsConnector
 {
     public static RegionEndpoint? ResolveRegion(AwsSettings aws) =>
         aws.Region.Length > 0 ? RegionEndpoint.GetBySystemName(aws.Region) : FallbackRegionFactory.GetRegionEndpoint();
 
-    public static AwsServices Create(AwsSettings aws, IAwsLog log)
+    private AWSCredentials Credentials => credentials ?? DefaultAWSCredentialsIdentityResolver.GetCredentials();
+
+    public IAmazonSimpleSystemsManagement Ssm(AwsSettings aws) =>
+        new AmazonSimpleSystemsManagementClient(Credentials, Configure(aws, new AmazonSimpleSystemsManagementConfig()));
+
+    public AwsServices Connect(AwsSettings aws, IAwsLog log)
     {
-        var region = ResolveRegion(aws) ?? throw new InvalidOperationException("No AWS region: set Aws.Region or AWS_REGION.");
-        var credentials = DefaultAWSCredentialsIdentityResolver.GetCredentials();
+        var region = Region(aws);
+        var resolved = Credentials;
         var endpoint = aws.Endpoint.Length > 0 ? aws.Endpoint : null;
-
-        T Configure<T>(T config)
-            where T : ClientConfig
-        {
-            if (endpoint is null)
-            {
-                config.RegionEndpoint = region;
-            }
-            else
-            {
-                config.ServiceURL = endpoint;
-                config.AuthenticationRegion = region.SystemName;
-            }
-
-            return config;
-        }
-
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var options = new QueryClientOptions(
             async _ =>
             {
-                var current = await credentials.GetCredentialsAsync();
+                var current = await resolved.GetCredentialsAsync();
                 return new AwsSigningCredentials(current.AccessKey, current.SecretKey, current.UseToken ? current.Token : null);
             },
             () => DateTime.UtcNow,
@@ -58,11 +56,31 @@ public static class AwsClientFactory
         var iamRegion = region.PartitionName == "aws" ? "us-east-1" : region.SystemName;
 
         return new AwsServices(
-            new AmazonEC2Client(credentials, Configure(new AmazonEC2Config())),
-            new AmazonS3Client(credentials, Configure(new AmazonS3Config { ForcePathStyle = endpoint is not null })),
-            new AmazonSimpleSystemsManagementClient(credentials, Configure(new AmazonSimpleSystemsManagementConfig())),
-            new AmazonSecurityTokenServiceClient(credentials, Configure(new AmazonSecurityTokenServiceConfig())),
+            new AmazonEC2Client(resolved, Configure(aws, new AmazonEC2Config())),
+            new AmazonS3Client(resolved, Configure(aws, new AmazonS3Config { ForcePathStyle = endpoint is not null })),
+            new AmazonSimpleSystemsManagementClient(resolved, Configure(aws, new AmazonSimpleSystemsManagementConfig())),
+            new AmazonSecurityTokenServiceClient(resolved, Configure(aws, new AmazonSecurityTokenServiceConfig())),
             new RdsClient(new QueryClient(http, rdsEndpoint, region.SystemName, "rds", RdsClient.ApiVersion, options)),
             new IamClient(new QueryClient(http, iamEndpoint, endpoint is null ? iamRegion : region.SystemName, "iam", IamClient.ApiVersion, options)));
+    }
+
+    private static RegionEndpoint Region(AwsSettings aws) =>
+        ResolveRegion(aws) ?? throw new InvalidOperationException("No AWS region: set Aws.Region or AWS_REGION.");
+
+    private static T Configure<T>(AwsSettings aws, T config)
+        where T : ClientConfig
+    {
+        var region = Region(aws);
+        if (aws.Endpoint.Length == 0)
+        {
+            config.RegionEndpoint = region;
+        }
+        else
+        {
+            config.ServiceURL = aws.Endpoint;
+            config.AuthenticationRegion = region.SystemName;
+        }
+
+        return config;
     }
 }

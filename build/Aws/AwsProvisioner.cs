@@ -5,6 +5,7 @@ using Amazon.S3.Model;
 using Amazon.SecurityToken.Model;
 using Amazon.SimpleSystemsManagement.Model;
 using CoralNet.Deploy.Aws.Query;
+using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Templates;
 using Ec2Tag = Amazon.EC2.Model.Tag;
@@ -30,8 +31,8 @@ public sealed class AwsProvisioner(
     /// <summary>Canonical's public parameter for the current Ubuntu LTS (24.04) image of the region.</summary>
     public const string UbuntuLtsParameter = "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id";
 
-    private static readonly string[] LiveInstanceStates = ["pending", "running", "stopping", "stopped"];
     private readonly AwsNames _names = new(settings);
+    private readonly AwsLookup _lookup = new(aws, new AwsNames(settings));
     private string? _webGroupId;
     private string? _databaseGroupId;
     private Instance? _instance;
@@ -58,6 +59,9 @@ public sealed class AwsProvisioner(
         return changes;
     }
 
+    /// <summary>What the last <see cref="ProvisionAsync"/> made, read back from AWS once everything is in place.</summary>
+    public AwsOutputs? Outputs { get; private set; }
+
     /// <summary>Applies the plan resource by resource; returns what was changed (nothing on a second run).</summary>
     public async Task<IReadOnlyList<ResourceChange>> ProvisionAsync(CancellationToken cancellationToken)
     {
@@ -75,7 +79,8 @@ public sealed class AwsProvisioner(
         }
 
         Summarize(changes, "Provision");
-        log.Information($"Web host {_publicIp ?? "(none)"}; database {_database?.EndpointAddress ?? "(not available yet)"}:{_database?.EndpointPort}; bucket {Settings.BucketName}.");
+        Outputs = await AwsOutputs.LookUpAsync(aws, settings, cancellationToken);
+        log.Information($"Provisioned: {Outputs}.");
         return changes;
     }
 
@@ -133,7 +138,7 @@ public sealed class AwsProvisioner(
         string name, string description, Func<IReadOnlyList<IngressRule>> wanted, Action<string> found, CancellationToken cancellationToken)
     {
         var resource = "security group " + name;
-        var groups = await aws.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = TagFilters(name) }, cancellationToken);
+        var groups = await aws.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = _lookup.TagFilters(name) }, cancellationToken);
         var group = groups.SecurityGroups?.FirstOrDefault();
         if (group is null)
         {
@@ -372,7 +377,7 @@ public sealed class AwsProvisioner(
     private async Task<ResourceChange> InstanceAsync(CancellationToken cancellationToken)
     {
         var resource = "EC2 instance " + _names.Instance;
-        _instance = await FindInstanceAsync(cancellationToken);
+        _instance = await _lookup.FindInstanceAsync(cancellationToken);
         if (_instance is null)
         {
             var image = Settings.Ami.Length > 0 ? Settings.Ami : "the current Ubuntu 24.04 LTS";
@@ -398,6 +403,11 @@ public sealed class AwsProvisioner(
             }, ct)));
         }
 
+        if (_instance.InstanceType?.Value is { } type && type != Settings.InstanceType)
+        {
+            fixes.Add(($"instance type {type} (a change needs a stop and start{(Settings.AllowInstanceRestart ? "" : ", which Aws.AllowInstanceRestart does not allow")})", ChangeInstanceTypeAsync));
+        }
+
         var groups = (_instance.SecurityGroups ?? []).Select(group => group.GroupId).ToList();
         if (_webGroupId is null || !groups.Contains(_webGroupId))
         {
@@ -414,16 +424,37 @@ public sealed class AwsProvisioner(
         return ResourceChange.Update(resource, fixes);
     }
 
+    /// <summary>EC2 changes an instance's type only while it is stopped: stop, modify, start, each waited for.</summary>
+    private async Task ChangeInstanceTypeAsync(CancellationToken cancellationToken)
+    {
+        var instanceId = _instance!.InstanceId;
+        if (!Settings.AllowInstanceRestart)
+        {
+            throw new InvalidOperationException(
+                $"The instance {_names.Instance} ({instanceId}) is a {_instance.InstanceType?.Value}, the settings say {Settings.InstanceType}: EC2 changes the type only " +
+                "while the instance is stopped, so the site would be offline for a few minutes (the Elastic IP and the disk stay). " +
+                $"Set Aws.AllowInstanceRestart to true (--aws_allowinstancerestart=true) to allow it, or set Aws.InstanceType back to {_instance.InstanceType?.Value}.");
+        }
+
+        log.Warning($"Stopping {instanceId} to change its type from {_instance.InstanceType?.Value} to {Settings.InstanceType} (Aws.AllowInstanceRestart is on).");
+        await aws.Ec2.StopInstancesAsync(new StopInstancesRequest { InstanceIds = [instanceId] }, cancellationToken);
+        await WaitForInstanceStateAsync(instanceId, "stopped", cancellationToken);
+        await aws.Ec2.ModifyInstanceAttributeAsync(new ModifyInstanceAttributeRequest { InstanceId = instanceId, InstanceType = Settings.InstanceType }, cancellationToken);
+        await aws.Ec2.StartInstancesAsync(new StartInstancesRequest { InstanceIds = [instanceId] }, cancellationToken);
+        _instance = await WaitForInstanceStateAsync(instanceId, "running", cancellationToken);
+    }
+
+    private Task<Instance?> WaitForInstanceStateAsync(string instanceId, string wanted, CancellationToken cancellationToken) =>
+        Waiter.UntilAsync("instance " + instanceId, async ct =>
+        {
+            var reply = await aws.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instanceId] }, ct);
+            var current = reply.Reservations?.SelectMany(reservation => reservation.Instances ?? []).FirstOrDefault();
+            var state = current?.State?.Name?.Value ?? "unknown";
+            return (state == wanted, state, current);
+        }, wait, log, cancellationToken);
+
     private Task ProtectAsync(CancellationToken cancellationToken) =>
         aws.Ec2.ModifyInstanceAttributeAsync(new ModifyInstanceAttributeRequest { InstanceId = _instance!.InstanceId, DisableApiTermination = true }, cancellationToken);
-
-    private async Task<Instance?> FindInstanceAsync(CancellationToken cancellationToken)
-    {
-        var filters = TagFilters(_names.Instance);
-        filters.Add(new Filter("instance-state-name", LiveInstanceStates.ToList()));
-        var reply = await aws.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = filters }, cancellationToken);
-        return reply.Reservations?.SelectMany(reservation => reservation.Instances ?? []).FirstOrDefault();
-    }
 
     private async Task LaunchAsync(CancellationToken cancellationToken)
     {
@@ -468,13 +499,7 @@ public sealed class AwsProvisioner(
             }
         }, wait, log, cancellationToken);
         _instance = launched;
-        _instance = await Waiter.UntilAsync("instance " + launched!.InstanceId, async ct =>
-        {
-            var reply = await aws.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [launched.InstanceId] }, ct);
-            var current = reply.Reservations?.SelectMany(reservation => reservation.Instances ?? []).FirstOrDefault();
-            var state = current?.State?.Name?.Value ?? "unknown";
-            return (state == "running", state, current);
-        }, wait, log, cancellationToken);
+        _instance = await WaitForInstanceStateAsync(launched!.InstanceId, "running", cancellationToken);
 
         // A launch does not always keep DisableApiTermination: check it, and set it again if it was lost.
         var protection = await aws.Ec2.DescribeInstanceAttributeAsync(
@@ -491,8 +516,7 @@ public sealed class AwsProvisioner(
     private async Task<ResourceChange> ElasticIpAsync(CancellationToken cancellationToken)
     {
         var resource = "Elastic IP " + _names.ElasticIp;
-        var reply = await aws.Ec2.DescribeAddressesAsync(new DescribeAddressesRequest { Filters = TagFilters(_names.ElasticIp) }, cancellationToken);
-        var address = reply.Addresses?.FirstOrDefault();
+        var address = await _lookup.FindAddressAsync(cancellationToken);
         Task Associate(string allocationId, CancellationToken ct) =>
             aws.Ec2.AssociateAddressAsync(new AssociateAddressRequest { AllocationId = allocationId, InstanceId = _instance!.InstanceId }, ct);
         if (address is null)
@@ -522,9 +546,9 @@ public sealed class AwsProvisioner(
             return ResourceChange.Create(resource, "host keys from the new instance's console output", ReadAndRecordHostKeysAsync);
         }
 
-        var known = HostKeys.Known(KnownHostsFile, _publicIp);
+        var known = KnownHosts.Load(KnownHostsFile).KeysFor(_publicIp, settings.Ssh.Port);
         var console = await ConsoleKeysAsync(cancellationToken);
-        if (console.Count > 0 && !console.SequenceEqual(known))
+        if (console.Count > 0 && !HostKeys.SameKeys(console, known))
         {
             return known.Count == 0
                 ? ResourceChange.Create(resource, $"{console.Count} host keys from the console output", ct => RecordAsync(console))
@@ -536,15 +560,15 @@ public sealed class AwsProvisioner(
             : ResourceChange.Unchanged(resource);
     }
 
-    private async Task<IReadOnlyList<string>> ConsoleKeysAsync(CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<byte[]>> ConsoleKeysAsync(CancellationToken cancellationToken)
     {
         var output = await aws.Ec2.GetConsoleOutputAsync(new GetConsoleOutputRequest { InstanceId = _instance!.InstanceId, Latest = true }, cancellationToken);
         return HostKeys.FromConsoleOutput(output.Output);
     }
 
-    private Task RecordAsync(IReadOnlyList<string> keys)
+    private Task RecordAsync(IReadOnlyList<byte[]> keys)
     {
-        HostKeys.Write(KnownHostsFile, _publicIp!, keys);
+        KnownHosts.Replace(KnownHostsFile, _publicIp!, settings.Ssh.Port, keys);
         log.Information($"Recorded {keys.Count} host keys of {_publicIp} in {settings.Ssh.KnownHosts}.");
         return Task.CompletedTask;
     }
@@ -601,6 +625,7 @@ public sealed class AwsProvisioner(
 
         RequireOurs(resource, _database.Tags);
         var differences = new List<string>();
+        var refusals = new List<string>();
         var changes = new DbInstanceChanges();
         if (_database.PubliclyAccessible != Settings.DatabasePubliclyAccessible)
         {
@@ -631,6 +656,27 @@ public sealed class AwsProvisioner(
             differences.Add($"storage {_database.AllocatedStorage} GB");
             changes = changes with { AllocatedStorage = Settings.DatabaseStorageGigabytes };
         }
+        else if (_database.AllocatedStorage > Settings.DatabaseStorageGigabytes)
+        {
+            differences.Add($"storage {_database.AllocatedStorage} GB, more than {Settings.DatabaseStorageGigabytes}");
+            refusals.Add($"RDS cannot shrink storage: set Aws.DatabaseStorageGigabytes to {_database.AllocatedStorage} or more.");
+        }
+
+        switch (EngineVersions.Compare(_database.EngineVersion, Settings.DatabaseEngineVersion))
+        {
+            case < 0:
+                differences.Add("engine version " + _database.EngineVersion);
+                changes = changes with
+                {
+                    EngineVersion = Settings.DatabaseEngineVersion,
+                    AllowMajorVersionUpgrade = EngineVersions.Major(_database.EngineVersion) != EngineVersions.Major(Settings.DatabaseEngineVersion),
+                };
+                break;
+            case > 0:
+                differences.Add($"engine version {_database.EngineVersion}, newer than {Settings.DatabaseEngineVersion}");
+                refusals.Add($"RDS cannot downgrade PostgreSQL: set Aws.DatabaseEngineVersion to {_database.EngineVersion} (or {EngineVersions.Major(_database.EngineVersion)}).");
+                break;
+        }
 
         if (_databaseGroupId is null || !_database.VpcSecurityGroupIds.SequenceEqual([_databaseGroupId]))
         {
@@ -642,6 +688,11 @@ public sealed class AwsProvisioner(
             ? ResourceChange.Unchanged(resource)
             : new ResourceChange(resource, ChangeKind.Update, differences, async ct =>
             {
+                if (refusals.Count > 0)
+                {
+                    throw new InvalidOperationException($"{resource} differs from the settings in a way RDS cannot apply; nothing was changed on it: {string.Join(" ", refusals)}");
+                }
+
                 await aws.Rds.ModifyDbInstanceAsync(_names.Database, changes, ct);
                 await WaitForDatabaseAsync(ct);
             });
@@ -658,9 +709,6 @@ public sealed class AwsProvisioner(
     // ---- shared ----
 
     private string Region => aws.Ec2.Config.RegionEndpoint?.SystemName ?? Settings.Region;
-
-    private List<Filter> TagFilters(string name) =>
-        _names.Tags(name).Select(tag => new Filter("tag:" + tag.Key, [tag.Value])).ToList();
 
     private List<TagSpecification> TagSpecification(ResourceType type, string name) =>
         [new TagSpecification { ResourceType = type, Tags = _names.Tags(name).Select(tag => new Ec2Tag(tag.Key, tag.Value)).ToList() }];

@@ -29,8 +29,20 @@ public static class DeployPolicy
             },
         };
         var bucket = $"arn:aws:s3:::{settings.Aws.BucketName}";
+        var secretParameters = SettingsLoader.SecretsOf(settings).Where(secret => secret.Reference.Source == SecretSource.Ssm)
+            .Select(secret => $"arn:aws:ssm:{region}:*:parameter/{secret.Reference.Name.TrimStart('/')}").Distinct().ToArray();
+        PolicyStatement[] secrets = secretParameters.Length == 0 ? [] :
+        [
+            new("SecretParameters", ["ssm:GetParameter"], secretParameters),
+            // SecureString values are decrypted by KMS on SSM's behalf only.
+            new("DecryptSecretParametersThroughSsm", ["kms:Decrypt"], ["*"], new JsonObject
+            {
+                ["StringEquals"] = new JsonObject { ["kms:ViaService"] = $"ssm.{region}.amazonaws.com" },
+            }),
+        ];
         return
         [
+            .. secrets,
             // Describe calls and GetCallerIdentity support no resource-level scoping.
             new("ReadOnlyLookups",
                 ["sts:GetCallerIdentity", "ec2:DescribeSecurityGroups", "ec2:DescribeKeyPairs", "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeAddresses", "ec2:DescribeImages"],
@@ -46,7 +58,10 @@ public static class DeployPolicy
                 },
             }),
             new("ChangeOnlyTheEnvironmentsResources",
-                ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:AssociateIamInstanceProfile", "ec2:AssociateAddress", "ec2:GetConsoleOutput"],
+                [
+                    "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:AssociateIamInstanceProfile",
+                    "ec2:AssociateAddress", "ec2:GetConsoleOutput", "ec2:StopInstances", "ec2:StartInstances",
+                ],
                 ["*"],
                 ownTags),
             new("UbuntuImageParameter", ["ssm:GetParameter"], [$"arn:aws:ssm:{region}::parameter/aws/service/canonical/*"]),

@@ -1,5 +1,6 @@
 using Cake.Core;
 using Cake.Frosting;
+using CoralNet.Deploy.Aws;
 using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Context;
@@ -9,17 +10,20 @@ public sealed class DeployContext : FrostingContext
 {
     public const string DefaultEnvironment = "sandbox";
 
-    public DeployContext(ICakeContext context, SecretRedactor redactor)
+    /// <param name="aws">How the run reaches AWS: the SDK's clients unless a test hands in fakes.</param>
+    public DeployContext(ICakeContext context, SecretRedactor redactor, IAwsConnector? aws = null)
         : base(context)
     {
         RepositoryRoot = context.Environment.WorkingDirectory.FullPath;
+        Aws = aws ?? new AwsClientFactory();
         var environment = context.Configuration.GetValue("environment") ?? DefaultEnvironment;
         (Settings, Secrets) = SettingsLoader.Load(
             RepositoryRoot,
             environment,
             key => context.Configuration.GetValue(key) ?? AliasedArgument(context.Arguments, key),
             context.Environment.GetEnvironmentVariable,
-            redactor);
+            redactor,
+            settings => new SsmSecureParameters(Aws.Ssm(settings.Aws)));
     }
 
     public string RepositoryRoot { get; }
@@ -31,6 +35,11 @@ public sealed class DeployContext : FrostingContext
     public DeploySettings Settings { get; }
 
     public SecretStore Secrets { get; }
+
+    public IAwsConnector Aws { get; }
+
+    /// <summary>What ProvisionAws made (web host address, database endpoint, bucket), for the tasks after it; null until then.</summary>
+    public AwsOutputs? AwsOutputs { get; set; }
 
     /// <summary>Where the run keeps what it makes locally (test results, reports): never in git.</summary>
     public string ArtifactsDirectory => Path.Combine(RepositoryRoot, "artifacts");

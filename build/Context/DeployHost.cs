@@ -1,5 +1,6 @@
 using Cake.Core;
 using Cake.Frosting;
+using CoralNet.Deploy.Aws;
 using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Tasks.Host;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,7 @@ public static class DeployHost
             .ConfigureServices(services =>
             {
                 services.AddSingleton<SecretRedactor>();
+                services.AddSingleton<IAwsConnector>(_ => new AwsClientFactory());
                 services.AddSingleton<HostRunSession>();
                 services.AddSingleton<IConsole>(provider => new RedactingConsole(
                     console ?? new CakeConsole(provider.GetRequiredService<ICakeEnvironment>()),

@@ -208,6 +208,33 @@ public sealed class KnownHosts
             : HostKeyVerdict.OtherKeyType;
     }
 
+    /// <summary>The keys the plain entries list for the host, as blobs.</summary>
+    public IReadOnlyList<byte[]> KeysFor(string host, int port)
+    {
+        var name = LookupName(host, port);
+        return _entries.Where(e => e.Marker == KnownHostMarker.None && e.Matches(name)).Select(e => e.Key).ToList();
+    }
+
+    /// <summary>
+    /// Makes <paramref name="keys"/> the host's only plain entries in the file: lines naming exactly the
+    /// host are dropped, every other line (comments, markers, other hosts) is kept as it was. Written
+    /// through a temporary file, so a reader never sees half of it.
+    /// </summary>
+    public static void Replace(string path, string host, int port, IReadOnlyList<byte[]> keys)
+    {
+        var name = LookupName(host, port);
+        var kept = (File.Exists(path) ? File.ReadAllLines(path) : []).Where(line =>
+        {
+            var fields = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            return fields.Length == 0 || fields[0].StartsWith('#') || fields[0].StartsWith('@') || !fields[0].Split(',').Contains(name);
+        });
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temporary = path + ".tmp";
+        File.WriteAllLines(temporary, kept.Concat(keys.Select(key => FormatLine(host, port, key))));
+        File.Move(temporary, path, overwrite: true);
+    }
+
     /// <summary>The line trust-on-first-use appends for a host.</summary>
     public static string FormatLine(string host, int port, byte[] key) =>
         $"{LookupName(host, port)} {KeyTypeOf(key)} {Convert.ToBase64String(key)}";

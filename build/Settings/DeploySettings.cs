@@ -105,6 +105,8 @@ public sealed class AwsSettings
     /// <summary>The manual setup's public-read-by-Referer bucket policy; off by default (a Referer can be forged).</summary>
     public bool BucketRefererPolicy { get; set; }
     public int PresignedUrlExpirySeconds { get; set; } = 3600;
+    /// <summary>Lets Provision stop and start the web instance to change its type (minutes offline); off by default.</summary>
+    public bool AllowInstanceRestart { get; set; }
 }
 
 public sealed class PersonSettings

@@ -2,8 +2,9 @@ namespace CoralNet.Deploy.Settings;
 
 /// <summary>
 /// Where a secret is kept; a settings file names only this, never the secret itself.
-/// <c>env:NAME</c> reads an environment variable; <c>generated:NAME</c> (sandbox only) makes a random
-/// value once and keeps it in the sandbox's state folder, outside git.
+/// <c>env:NAME</c> reads an environment variable; <c>ssm:/path/name</c> reads a SecureString parameter of
+/// SSM Parameter Store (decrypted by AWS, kept in memory only); <c>generated:NAME</c> (sandbox only) makes
+/// a random value once and keeps it in the sandbox's state folder, outside git.
 /// </summary>
 public sealed record SecretReference(SecretSource Source, string Name)
 {
@@ -20,15 +21,25 @@ public sealed record SecretReference(SecretSource Source, string Name)
         {
             "env" => SecretSource.Environment,
             "generated" => SecretSource.Generated,
+            "ssm" => SecretSource.Ssm,
             _ => SecretSource.None,
         };
         if (source == SecretSource.None || name.Length == 0)
         {
-            error = "a secret is written as env:VARIABLE (or generated:NAME in the sandbox), never as its value";
+            error = "a secret is written as env:VARIABLE or ssm:/path/name (or generated:NAME in the sandbox), never as its value";
             return false;
         }
 
-        if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z_][A-Za-z0-9_-]*$"))
+        if (source == SecretSource.Ssm)
+        {
+            // Parameter Store names: letters, digits and . - _, a hierarchy separated by '/', starting with '/'.
+            if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^(/[A-Za-z0-9_.-]+)+$|^[A-Za-z0-9_.-]+$") || name.Length > 2048)
+            {
+                error = $"'{name}' is not an SSM parameter name such as /coralnet/production/db-master-password";
+                return false;
+            }
+        }
+        else if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z_][A-Za-z0-9_-]*$"))
         {
             error = $"'{name}' is not a valid variable name";
             return false;
@@ -42,6 +53,7 @@ public sealed record SecretReference(SecretSource Source, string Name)
     {
         SecretSource.Environment => "env:" + Name,
         SecretSource.Generated => "generated:" + Name,
+        SecretSource.Ssm => "ssm:" + Name,
         _ => "(none)",
     };
 }
@@ -51,4 +63,5 @@ public enum SecretSource
     None,
     Environment,
     Generated,
+    Ssm,
 }

@@ -2,11 +2,20 @@ using System.Security.Cryptography;
 
 namespace CoralNet.Deploy.Settings;
 
-/// <summary>Resolves secret references to values, registering each with the redactor before anyone can print it.</summary>
+/// <summary>
+/// Resolves secret references to values, registering each with the redactor before anyone can print it.
+/// ssm: references are only collected by <see cref="Resolve"/>; <see cref="ResolveParameters"/> reads
+/// them afterwards, once every other setting is known to be good, so that no AWS call is made for
+/// settings that are refused anyway.
+/// </summary>
 public sealed class SecretStore(string generatedFolder, Func<string, string?> environmentVariables, SecretRedactor redactor)
 {
     private const int MinimumLength = 8;
     private readonly Dictionary<SecretReference, Secret> _values = [];
+    private readonly List<(string Path, SecretReference Reference)> _parameters = [];
+
+    /// <summary>Whether a resolved reference names an SSM parameter still to be read.</summary>
+    public bool HasParameters => _parameters.Count > 0;
 
     public Secret Get(SecretReference reference) =>
         _values.TryGetValue(reference, out var secret)
@@ -32,16 +41,47 @@ public sealed class SecretStore(string generatedFolder, Func<string, string?> en
             case SecretSource.Generated:
                 value = ReadOrGenerate(reference.Name);
                 break;
+            case SecretSource.Ssm:
+                _parameters.Add((path, reference));
+                return [];
             default:
                 throw new InvalidOperationException(reference.Source.ToString());
         }
 
+        return Keep(path, reference, value);
+    }
+
+    /// <summary>Reads the collected ssm: references, each once, through <paramref name="parameters"/>; returns the problems.</summary>
+    public IReadOnlyList<string> ResolveParameters(ISecureParameters parameters)
+    {
+        var problems = new List<string>();
+        foreach (var (path, reference) in _parameters.DistinctBy(item => item.Reference))
+        {
+            try
+            {
+                var value = parameters.GetAsync(reference.Name, CancellationToken.None).GetAwaiter().GetResult();
+                problems.AddRange(Keep(path, reference, value));
+            }
+            catch (SecretUnavailableException exception)
+            {
+                problems.Add($"{path}: {exception.Message}");
+            }
+        }
+
+        _parameters.Clear();
+        return problems;
+    }
+
+    private IEnumerable<string> Keep(string path, SecretReference reference, string value)
+    {
+        // Registered first: even a refused value is masked wherever it might appear later.
+        var secret = redactor.Register(value);
         if (value.Length < MinimumLength)
         {
             return [$"{path}: the secret in {reference} is shorter than {MinimumLength} characters."];
         }
 
-        _values[reference] = redactor.Register(value);
+        _values[reference] = secret;
         return [];
     }
 

@@ -16,7 +16,8 @@ public static class SettingsLoader
         string environment,
         Func<string, string?> overrides,
         Func<string, string?> environmentVariables,
-        SecretRedactor redactor)
+        SecretRedactor redactor,
+        Func<DeploySettings, ISecureParameters>? secureParameters = null)
     {
         var file = Path.Combine(repositoryRoot, EnvironmentsFolder, environment + ".json");
         if (!File.Exists(file))
@@ -53,6 +54,13 @@ public static class SettingsLoader
         foreach (var (path, reference) in SecretsOf(settings))
         {
             problems.AddRange(secrets.Resolve(path, reference));
+        }
+
+        // SSM is asked only when everything else is in order, and only when a secret lives there.
+        if (problems.Count == 0 && secrets.HasParameters)
+        {
+            using var parameters = (secureParameters ?? throw new InvalidOperationException("ssm: secrets need an SSM client: pass secureParameters."))(settings);
+            problems.AddRange(secrets.ResolveParameters(parameters));
         }
 
         if (problems.Count > 0)

@@ -67,7 +67,7 @@ public static partial class SettingsValidator
         }
 
         var providerProblems = settings.Provider == ProviderKind.Sandbox
-            ? ValidateSandbox(settings.Sandbox)
+            ? ValidateSandbox(settings.Sandbox).Concat(ValidateSsmRegion(settings))
             : ValidateAws(settings, repositoryRoot);
         foreach (var problem in providerProblems)
         {
@@ -174,6 +174,11 @@ public static partial class SettingsValidator
             yield return "Aws.InstanceType: name an EC2 instance type, for example t3.small.";
         }
 
+        if (!EngineVersion().IsMatch(aws.DatabaseEngineVersion))
+        {
+            yield return $"Aws.DatabaseEngineVersion: '{aws.DatabaseEngineVersion}' is not a PostgreSQL version such as 16 or 16.4.";
+        }
+
         if (aws.Ami.Length > 0 && !Ami().IsMatch(aws.Ami))
         {
             yield return $"Aws.Ami: '{aws.Ami}' is not an image id (ami-...); leave it empty for the current Ubuntu LTS.";
@@ -226,12 +231,19 @@ public static partial class SettingsValidator
             yield return problem;
         }
 
-        foreach (var secret in new[] { ("Site.SecretKey", settings.Site.SecretKey), ("Database.Password", settings.Database.Password), ("Database.MasterPassword", settings.Database.MasterPassword) })
+        foreach (var (path, _) in SettingsLoader.SecretsOf(settings).Where(secret => secret.Reference.Source == SecretSource.Generated))
         {
-            if (secret.Item2.Source == SecretSource.Generated)
-            {
-                yield return $"{secret.Item1}: generated secrets are for the sandbox only; use env:VARIABLE.";
-            }
+            yield return $"{path}: generated secrets are for the sandbox only; use env:VARIABLE or ssm:/path/name.";
+        }
+    }
+
+    /// <summary>A sandbox may keep its secrets in SSM too, but then needs to know the parameters' region.</summary>
+    private static IEnumerable<string> ValidateSsmRegion(DeploySettings settings)
+    {
+        var ssm = SettingsLoader.SecretsOf(settings).FirstOrDefault(secret => secret.Reference.Source == SecretSource.Ssm);
+        if (ssm.Path is not null && settings.Aws.Region.Length == 0 && Amazon.Runtime.FallbackRegionFactory.GetRegionEndpoint() is null)
+        {
+            yield return $"{ssm.Path}: {ssm.Reference} is read from SSM, but no region is known: set Aws.Region or AWS_REGION.";
         }
     }
 
@@ -278,6 +290,9 @@ public static partial class SettingsValidator
 
     [GeneratedRegex(@"^[a-z]{2}(-gov)?-[a-z]+-\d$")]
     private static partial Regex Region();
+
+    [GeneratedRegex(@"^[0-9]{1,3}(\.[0-9]{1,3})?$")]
+    private static partial Regex EngineVersion();
 
     [GeneratedRegex("^ami-[0-9a-f]{8,17}$")]
     private static partial Regex Ami();

@@ -36,6 +36,8 @@ public sealed record DbInstanceSpec(
 /// <summary>A change to an existing instance (ModifyDBInstance); null leaves the attribute alone.</summary>
 public sealed record DbInstanceChanges(
     string? InstanceClass = null,
+    string? EngineVersion = null,
+    bool AllowMajorVersionUpgrade = false,
     int? AllocatedStorage = null,
     int? BackupRetentionPeriod = null,
     bool? PubliclyAccessible = null,
@@ -96,6 +98,8 @@ public sealed class RdsClient(QueryClient client) : IRdsClient
         var parameters = new QueryParameters()
             .Add("DBInstanceIdentifier", identifier)
             .Add("DBInstanceClass", changes.InstanceClass)
+            .Add("EngineVersion", changes.EngineVersion)
+            .Add("AllowMajorVersionUpgrade", changes.AllowMajorVersionUpgrade ? "true" : null)
             .Add("AllocatedStorage", changes.AllocatedStorage?.ToString(CultureInfo.InvariantCulture))
             .Add("BackupRetentionPeriod", changes.BackupRetentionPeriod?.ToString(CultureInfo.InvariantCulture))
             .Add("PubliclyAccessible", changes.PubliclyAccessible is { } publiclyAccessible ? publiclyAccessible ? "true" : "false" : null)

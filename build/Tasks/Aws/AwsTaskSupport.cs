@@ -5,7 +5,7 @@ using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Tasks.Aws;
 
-/// <summary>What the AWS tasks share: Cake's log for the AWS code, and the provisioner of the run's environment.</summary>
+/// <summary>What the AWS tasks share: Cake's log for the AWS code, the provisioner of the run's environment, and its outputs.</summary>
 internal sealed class CakeAwsLog(ICakeLog log) : IAwsLog
 {
     public void Information(string message) => log.Information(message);
@@ -17,7 +17,7 @@ internal sealed class CakeAwsLog(ICakeLog log) : IAwsLog
     public static (AwsProvisioner Provisioner, AwsServices Services) Provisioner(DeployContext context)
     {
         var log = new CakeAwsLog(context.Log);
-        var services = AwsClientFactory.Create(context.Settings.Aws, log);
+        var services = context.Aws.Connect(context.Settings.Aws, log);
         var provisioner = new AwsProvisioner(
             context.Settings,
             context.RepositoryRoot,
@@ -26,5 +26,18 @@ internal sealed class CakeAwsLog(ICakeLog log) : IAwsLog
             WaitOptions.Real(context.Settings.Timeouts.AwsWaitSeconds),
             log);
         return (provisioner, services);
+    }
+
+    /// <summary>The environment's hosts: what ProvisionAws made in this run, or else what AWS has, by tags (Describe calls only).</summary>
+    public static async Task<AwsHosts> HostsAsync(DeployContext context)
+    {
+        if (context.AwsOutputs is null)
+        {
+            using var services = context.Aws.Connect(context.Settings.Aws, new CakeAwsLog(context.Log));
+            context.AwsOutputs = await AwsOutputs.LookUpAsync(services, context.Settings, CancellationToken.None);
+            context.Log.Information("AWS environment '{0}': {1}.", context.Settings.Environment, context.AwsOutputs);
+        }
+
+        return new AwsHosts(context.Settings, context.AwsOutputs);
     }
 }

@@ -16,6 +16,7 @@ public sealed class ProvisionAwsTask : AsyncFrostingTask<DeployContext>
         using (services)
         {
             await provisioner.ProvisionAsync(CancellationToken.None);
+            context.AwsOutputs = provisioner.Outputs;
         }
     }
 }

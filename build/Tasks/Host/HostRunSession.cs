@@ -4,6 +4,7 @@ using CoralNet.Deploy.Context;
 using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Sandbox;
+using CoralNet.Deploy.Tasks.Aws;
 using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Tasks.Host;
@@ -21,11 +22,11 @@ public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor) : IDis
 
     public async Task RunTaskAsync(DeployContext context, string task)
     {
-        _configuration ??= Start(context);
+        _configuration ??= await StartAsync(context);
         await _configuration.RunTaskAsync(task);
     }
 
-    private HostConfiguration Start(DeployContext context)
+    private async Task<HostConfiguration> StartAsync(DeployContext context)
     {
         var settings = context.Settings;
         var root = context.RepositoryRoot;
@@ -53,7 +54,7 @@ public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor) : IDis
             TimeSpan.FromSeconds(settings.Timeouts.CommandSeconds));
         IHostInventory inventory = settings.Provider == ProviderKind.Sandbox
             ? new SandboxHostInventory(settings)
-            : throw new CakeException("ConfigureHost on AWS needs the EC2 inventory, which is not built yet.");
+            : await CakeAwsLog.HostsAsync(context);
         var hosts = inventory.WebHosts();
         var verifier = new HostKeyVerifier(options.KnownHostsFile, options.TrustOnFirstUse);
         // Unknown hosts alone do not stop the run here: the key exchange then refuses each with its

@@ -20,6 +20,9 @@ public sealed class AwsProvisionerTests
     private const string MasterPassword = "Master-Passw0rd-that-must-not-leak";
     internal const string PublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIyakhF1D4cDBI5rg6VjCTneJRkLQcWM+LPoXIt7IL9N operator@laptop";
 
+    /// <summary>After a Provision, its outputs are read back by tags.</summary>
+    private static readonly string[] OutputLookupCalls = ["ec2:DescribeAddresses", "ec2:DescribeInstances", "rds:DescribeDBInstances"];
+
     private static readonly string[] FirstProvisionCalls =
     [
         "sts:GetCallerIdentity",
@@ -34,6 +37,7 @@ public sealed class AwsProvisionerTests
         "ec2:DescribeAddresses", "ec2:AllocateAddress", "ec2:AssociateAddress",
         "ec2:GetConsoleOutput",
         "rds:DescribeDBInstances", "rds:CreateDBInstance", "rds:DescribeDBInstances", "rds:DescribeDBInstances",
+        .. OutputLookupCalls,
     ];
 
     private static readonly string[] SecondProvisionCalls =
@@ -47,6 +51,7 @@ public sealed class AwsProvisionerTests
         "ec2:DescribeAddresses",
         "ec2:GetConsoleOutput",
         "rds:DescribeDBInstances",
+        .. OutputLookupCalls,
     ];
 
     private string _root = "";
@@ -145,7 +150,35 @@ public sealed class AwsProvisionerTests
         Assert.That(fake.RolePolicies.Single().Value, Does.Contain("arn:aws:s3:::coralnet-media-test/*").And.Not.Contain("\"*\""));
 
         var knownHosts = File.ReadAllLines(Path.Combine(_root, "environments/production.known_hosts"));
-        Assert.That(knownHosts, Is.EquivalentTo(new[] { "198.51.100.20 ecdsa-sha2-nistp256 AAAAE2VjZHNh", "198.51.100.20 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5" }));
+        Assert.That(knownHosts, Is.EquivalentTo(new[] { "198.51.100.20 ecdsa-sha2-nistp256 " + FakeAws.EcdsaHostKey, "198.51.100.20 ssh-ed25519 " + FakeAws.Ed25519HostKey }));
+    }
+
+    [Test]
+    public async Task Provision_hands_its_outputs_on_and_a_later_run_finds_them_by_tags()
+    {
+        var fake = new FakeAws();
+        var provisioner = Provisioner(fake, new ListLog());
+        await provisioner.ProvisionAsync(CancellationToken.None);
+        fake.Calls.Clear();
+
+        var lookedUp = await AwsOutputs.LookUpAsync(fake.Services(), Settings(), CancellationToken.None);
+
+        var expected = new AwsOutputs("198.51.100.20", "ec2-198-51-100-20.us-west-2.compute.amazonaws.com", "coralnet-production-db.abc.us-west-2.rds.amazonaws.com", 5432, "coralnet-media-test");
+        Assert.That(provisioner.Outputs, Is.EqualTo(expected));
+        Assert.That(lookedUp, Is.EqualTo(expected));
+        Assert.That(fake.Calls, Is.All.Matches<string>(IsReadOnly));
+        var hosts = new AwsHosts(Settings(), lookedUp);
+        Assert.That(hosts.WebHosts(), Is.EqualTo(new[] { new CoralNet.Deploy.Remote.SshTarget("coralnet-production-web", "198.51.100.20") }));
+        Assert.That(hosts.Database(), Is.EqualTo(new CoralNet.Deploy.Remote.DatabaseEndpoint("coralnet-production-db.abc.us-west-2.rds.amazonaws.com", 5432)));
+    }
+
+    [Test]
+    public async Task Hosts_of_an_unprovisioned_environment_are_refused_with_what_to_do()
+    {
+        var hosts = new AwsHosts(Settings(), await AwsOutputs.LookUpAsync(new FakeAws().Services(), Settings(), CancellationToken.None));
+
+        Assert.That(() => hosts.WebHosts(), Throws.InvalidOperationException.With.Message.Contains("Name=coralnet-production-web").And.Message.Contains("--target=Provision --environment=production"));
+        Assert.That(() => hosts.Database(), Throws.InvalidOperationException.With.Message.Contains("coralnet-production-db"));
     }
 
     [Test]
@@ -185,6 +218,80 @@ public sealed class AwsProvisionerTests
         Assert.That(fake.TerminationProtection.Values.Single(), Is.True);
         Assert.That(IngressRule.FromPermissions(web.IpPermissions).Select(r => r.FromPort), Is.EquivalentTo(new[] { 22, 80, 80, 443, 443 }));
     }
+
+    [Test]
+    public async Task An_instance_type_change_is_planned_and_refused_unless_a_restart_is_allowed()
+    {
+        var fake = new FakeAws();
+        await Provisioner(fake, new ListLog()).ProvisionAsync(CancellationToken.None);
+        var settings = Settings();
+        settings.Aws.InstanceType = "t3.medium";
+        fake.Calls.Clear();
+
+        var plan = await Provisioner(fake, new ListLog(), settings).PlanAsync(CancellationToken.None);
+        var refusal = Assert.ThrowsAsync<InvalidOperationException>(() => Provisioner(fake, new ListLog(), settings).ProvisionAsync(CancellationToken.None));
+
+        Assert.That(plan.Single(c => c.Kind != ChangeKind.Unchanged).Differences, Is.EqualTo(new[] { "instance type t3.small (a change needs a stop and start, which Aws.AllowInstanceRestart does not allow)" }));
+        Assert.That(refusal!.Message, Does.Contain("Aws.AllowInstanceRestart").And.Contains("t3.medium"));
+        Assert.That(fake.Calls, Has.None.Matches<string>(call => call is "ec2:StopInstances" or "ec2:ModifyInstanceAttribute"));
+        Assert.That(fake.Instances.Single().InstanceType.Value, Is.EqualTo("t3.small"));
+
+        settings.Aws.AllowInstanceRestart = true;
+        fake.Calls.Clear();
+        var log = new ListLog();
+        await Provisioner(fake, log, settings).ProvisionAsync(CancellationToken.None);
+
+        Assert.That(fake.Calls.Where(call => call is "ec2:StopInstances" or "ec2:ModifyInstanceAttribute" or "ec2:StartInstances"),
+            Is.EqualTo(new[] { "ec2:StopInstances", "ec2:ModifyInstanceAttribute", "ec2:StartInstances" }));
+        Assert.That(fake.Instances.Single().InstanceType.Value, Is.EqualTo("t3.medium"));
+        Assert.That(fake.Instances.Single().State.Name, Is.EqualTo(Amazon.EC2.InstanceStateName.Running));
+        Assert.That(log.Lines, Has.Some.StartsWith("WARN Stopping"));
+        Assert.That(await Provisioner(fake, new ListLog(), settings).ProvisionAsync(CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
+    public async Task Database_class_storage_and_engine_version_drift_is_modified_in_place()
+    {
+        var fake = new FakeAws();
+        await Provisioner(fake, new ListLog()).ProvisionAsync(CancellationToken.None);
+        var settings = Settings();
+        settings.Aws.DatabaseInstanceClass = "db.t3.small";
+        settings.Aws.DatabaseStorageGigabytes = 50;
+        settings.Aws.DatabaseEngineVersion = "16";
+
+        var plan = await Provisioner(fake, new ListLog(), settings).PlanAsync(CancellationToken.None);
+        await Provisioner(fake, new ListLog(), settings).ProvisionAsync(CancellationToken.None);
+
+        Assert.That(plan.Single(c => c.Kind != ChangeKind.Unchanged).Differences, Is.EquivalentTo(new[] { "class db.t3.micro", "storage 20 GB", "engine version 15.4" }));
+        Assert.That(fake.DatabaseModifications.Single(), Is.EqualTo(new CoralNet.Deploy.Aws.Query.DbInstanceChanges(InstanceClass: "db.t3.small", EngineVersion: "16", AllowMajorVersionUpgrade: true, AllocatedStorage: 50)));
+        Assert.That(await Provisioner(fake, new ListLog(), settings).ProvisionAsync(CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
+    public async Task What_RDS_cannot_do_is_refused_before_any_modification()
+    {
+        var fake = new FakeAws();
+        await Provisioner(fake, new ListLog()).ProvisionAsync(CancellationToken.None);
+        var settings = Settings();
+        settings.Aws.DatabaseStorageGigabytes = 20;
+        settings.Aws.DatabaseEngineVersion = "14";
+        settings.Aws.DatabaseBackupRetentionDays = 3;
+        fake.Calls.Clear();
+
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => Provisioner(fake, new ListLog(), settings).ProvisionAsync(CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain("cannot downgrade").And.Contains("Aws.DatabaseEngineVersion to 15.4"));
+        Assert.That(fake.Calls, Has.None.EqualTo("rds:ModifyDBInstance"));
+    }
+
+    [TestCase("15.4", "15", 0)]
+    [TestCase("15.4", "15.4", 0)]
+    [TestCase("15.4", "16", -1)]
+    [TestCase("15.4", "15.6", -1)]
+    [TestCase("16.1", "15", 1)]
+    [TestCase("15.10", "15.9", 1)]
+    public void Engine_versions_compare_as_far_as_the_setting_names_them(string actual, string wanted, int sign) =>
+        Assert.That(Math.Sign(EngineVersions.Compare(actual, wanted)), Is.EqualTo(sign));
 
     [Test]
     public async Task A_launch_that_lost_termination_protection_gets_it_set_again()
@@ -249,7 +356,8 @@ public sealed class AwsProvisionerTests
         var statements = DeployPolicy.Statements(Settings(), "us-west-2");
         var allowed = statements.SelectMany(s => s.Actions).ToHashSet();
         var called = FirstProvisionCalls.Concat(SecondProvisionCalls)
-            .Concat(["ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:AssociateIamInstanceProfile", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "rds:ModifyDBInstance"])
+            .Concat(["ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:AssociateIamInstanceProfile", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "rds:ModifyDBInstance",
+                "ec2:StopInstances", "ec2:StartInstances"])
             .ToHashSet();
         // Granted without being called directly: tagging at creation, and handing the role to EC2.
         string[] implied = ["ec2:CreateTags", "iam:TagRole", "iam:TagInstanceProfile", "iam:PassRole", "rds:AddTagsToResource"];

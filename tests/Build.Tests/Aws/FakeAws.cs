@@ -24,10 +24,17 @@ namespace CoralNet.Deploy.Tests.Aws;
 /// </summary>
 internal sealed class FakeAws
 {
+    public const string EcdsaHostKey = "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBGBxLJa1iX3rvr/t5hYO1HxZ/0XVSXaujXl6rr1AFLehNMagsQ4zQz2WqzzjJMrbx5EQnRIqvEQqE3wN/Sk2Zvs=";
+    public const string Ed25519HostKey = "AAAAC3NzaC1lZDI1NTE5AAAAIBZd8pYgx7LPqTEBwxb118JHWHc9CmcHUTsf5LRhZacq";
+
     public const string HostKeyConsole =
-        "cloud-init boot\n-----BEGIN SSH HOST KEY KEYS-----\necdsa-sha2-nistp256 AAAAE2VjZHNh root@ip\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5 root@ip\n-----END SSH HOST KEY KEYS-----\nlogin:";
+        "cloud-init boot\n-----BEGIN SSH HOST KEY KEYS-----\necdsa-sha2-nistp256 " + EcdsaHostKey + " root@ip\nssh-ed25519 " + Ed25519HostKey + " root@ip\n" +
+        "ssh-rsa AAAAE2VjZHNh noise\n-----END SSH HOST KEY KEYS-----\nlogin:";
 
     private int _next = 1;
+
+    /// <summary>What the fake SSM holds in a SecureString parameter.</summary>
+    public static string SecretParameterValue(string name) => "from-ssm" + name.Replace('/', '-');
 
     public List<string> Calls { get; } = [];
     public List<SecurityGroup> Groups { get; } = [];
@@ -44,6 +51,7 @@ internal sealed class FakeAws
     public Dictionary<string, IamInstanceProfile> Profiles { get; } = [];
     public Dictionary<string, DbInstance> Databases { get; } = [];
     public List<DbInstanceSpec> DatabaseSpecs { get; } = [];
+    public List<DbInstanceChanges> DatabaseModifications { get; } = [];
     public List<RunInstancesRequest> Launches { get; } = [];
     public List<string> ImportedKeyMaterial { get; } = [];
 
@@ -117,6 +125,7 @@ internal sealed class FakeAws
             var instance = new Instance
             {
                 InstanceId = Id("i"),
+                InstanceType = request.InstanceType,
                 State = new InstanceState { Name = InstanceStateName.Pending },
                 RootDeviceName = "/dev/sda1",
                 BlockDeviceMappings = request.BlockDeviceMappings.Select(m => new InstanceBlockDeviceMapping { DeviceName = m.DeviceName, Ebs = new EbsInstanceBlockDevice { DeleteOnTermination = m.Ebs.DeleteOnTermination } }).ToList(),
@@ -153,7 +162,25 @@ internal sealed class FakeAws
                 TerminationProtection[request.InstanceId] = protection;
             }
 
+            if (request.InstanceType is { } type)
+            {
+                var instance = Instances.Single(i => i.InstanceId == request.InstanceId);
+                Assert.That(instance.State.Name, Is.EqualTo(InstanceStateName.Stopped), "EC2 changes the type of a stopped instance only");
+                instance.InstanceType = type;
+            }
+
             return new ModifyInstanceAttributeResponse();
+        }));
+        ec2.StopInstancesAsync(Arg.Any<StopInstancesRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ec2:StopInstances", () =>
+        {
+            // The next look finds it stopped.
+            Instances.Single(i => i.InstanceId == call.Arg<StopInstancesRequest>().InstanceIds.Single()).State = new InstanceState { Name = InstanceStateName.Stopped };
+            return new StopInstancesResponse();
+        }));
+        ec2.StartInstancesAsync(Arg.Any<StartInstancesRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ec2:StartInstances", () =>
+        {
+            Instances.Single(i => i.InstanceId == call.Arg<StartInstancesRequest>().InstanceIds.Single()).State = new InstanceState { Name = InstanceStateName.Pending };
+            return new StartInstancesResponse();
         }));
         ec2.GetConsoleOutputAsync(Arg.Any<GetConsoleOutputRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ec2:GetConsoleOutput", () =>
             new GetConsoleOutputResponse { InstanceId = call.Arg<GetConsoleOutputRequest>().InstanceId, Output = Convert.ToBase64String(Encoding.UTF8.GetBytes(HostKeyConsole)) }));
@@ -168,7 +195,10 @@ internal sealed class FakeAws
         ec2.AssociateAddressAsync(Arg.Any<AssociateAddressRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ec2:AssociateAddress", () =>
         {
             var request = call.Arg<AssociateAddressRequest>();
-            Addresses.Single(a => a.AllocationId == request.AllocationId).InstanceId = request.InstanceId;
+            var address = Addresses.Single(a => a.AllocationId == request.AllocationId);
+            address.InstanceId = request.InstanceId;
+            // EC2 names an instance's public DNS after its (now Elastic) address.
+            Instances.Single(i => i.InstanceId == request.InstanceId).PublicDnsName = $"ec2-{address.PublicIp.Replace('.', '-')}.us-west-2.compute.amazonaws.com";
             return new AssociateAddressResponse { AssociationId = Id("eipassoc") };
         }));
         return ec2;
@@ -225,8 +255,11 @@ internal sealed class FakeAws
     private IAmazonSimpleSystemsManagement Ssm()
     {
         var ssm = Substitute.For<IAmazonSimpleSystemsManagement>();
+        // AWS's public parameters (the Ubuntu image) are plain Strings; the operator's secrets SecureStrings.
         ssm.GetParameterAsync(Arg.Any<GetParameterRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ssm:GetParameter", () =>
-            new GetParameterResponse { Parameter = new Parameter { Name = call.Arg<GetParameterRequest>().Name, Value = "ami-0123456789abcdef0" } }));
+            call.Arg<GetParameterRequest>().Name is var name && name.StartsWith("/aws/service/", StringComparison.Ordinal)
+                ? new GetParameterResponse { Parameter = new Parameter { Name = name, Type = ParameterType.String, Value = "ami-0123456789abcdef0" } }
+                : new GetParameterResponse { Parameter = new Parameter { Name = name, Type = ParameterType.SecureString, Value = SecretParameterValue(name) } }));
         return ssm;
     }
 
@@ -264,6 +297,7 @@ internal sealed class FakeAws
         rds.ModifyDbInstanceAsync(Arg.Any<string>(), Arg.Any<DbInstanceChanges>(), Arg.Any<CancellationToken>()).Returns(call => Record("rds:ModifyDBInstance", () =>
         {
             var changes = call.Arg<DbInstanceChanges>();
+            DatabaseModifications.Add(changes);
             var database = Databases[call.ArgAt<string>(0)];
             database = database with
             {
@@ -272,6 +306,9 @@ internal sealed class FakeAws
                 DeletionProtection = changes.DeletionProtection ?? database.DeletionProtection,
                 BackupRetentionPeriod = changes.BackupRetentionPeriod ?? database.BackupRetentionPeriod,
                 VpcSecurityGroupIds = changes.VpcSecurityGroupIds ?? database.VpcSecurityGroupIds,
+                InstanceClass = changes.InstanceClass ?? database.InstanceClass,
+                AllocatedStorage = changes.AllocatedStorage ?? database.AllocatedStorage,
+                EngineVersion = changes.EngineVersion is { } version ? version + ".1" : database.EngineVersion,
             };
             Databases[database.Identifier] = database;
             return database;

@@ -1,18 +1,23 @@
 using CoralNet.Deploy.Context;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CoralNet.Deploy.Tests.Support;
 
 /// <summary>Runs the real task graph in process, as Program does, with its console captured.</summary>
 public static class SuiteRun
 {
-    public static (int ExitCode, string Output) Run(string workingDirectory, params string[] args)
+    public static (int ExitCode, string Output) Run(string workingDirectory, params string[] args) =>
+        RunWith(_ => { }, workingDirectory, args);
+
+    /// <summary>Runs with extra services, such as fakes standing in for AWS.</summary>
+    public static (int ExitCode, string Output) RunWith(Action<IServiceCollection> services, string workingDirectory, params string[] args)
     {
         var console = new CapturingConsole();
         // Cake's environment moves the process into the working directory: come back afterwards.
         var previousDirectory = Directory.GetCurrentDirectory();
         try
         {
-            return (DeployHost.Create(console).UseWorkingDirectory(workingDirectory).Run(args), console.Text);
+            return (DeployHost.Create(console).UseWorkingDirectory(workingDirectory).ConfigureServices(services).Run(args), console.Text);
         }
         finally
         {
