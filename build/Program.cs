@@ -11,6 +11,7 @@ return new CakeHost()
     .ConfigureServices(services =>
     {
         services.AddSingleton<SecretRedactor>();
+        services.AddSingleton<RunConnections>();
         services.AddSingleton<HostRunSession>();
         services.AddSingleton<IConsole>(provider => new RedactingConsole(
             new CakeConsole(provider.GetRequiredService<ICakeEnvironment>()),
