@@ -33,6 +33,8 @@ public static class SuiteRun
             .ConfigureServices(services =>
             {
                 services.AddSingleton<SecretRedactor>();
+                services.AddSingleton<RunConnections>();
+                services.AddSingleton<CoralNet.Deploy.Tasks.Host.HostRunSession>();
                 services.AddSingleton<IConsole>(provider => new RedactingConsole(console, provider.GetRequiredService<SecretRedactor>()));
             });
 
