@@ -104,7 +104,27 @@ public class SetupDatabaseSandboxTests
         Assert.That(Changed(await SetupAsync(request)), Is.Zero);
     }
 
+    /// <summary>The sandbox's postgres is a superuser; RDS's master user is not: it must join the role to hand it ownership.</summary>
     [Test, Order(3)]
+    public async Task A_master_user_that_is_not_a_superuser_as_on_RDS_gets_there_too()
+    {
+        var rdsLike = new DatabaseSetupRequest("rds_site", "rds_django", new Secret("rds-django-password-1"), "rds_master", new Secret("rds-master-password-1"));
+        var superuser = Request();
+        await WithConnector(async connector =>
+        {
+            await using var master = await connector.OpenAsync(superuser.MasterUser, superuser.MasterPassword, DatabaseSql.MaintenanceDatabase);
+            await master.ExecuteAsync(new SqlStatement("CREATE ROLE rds_master LOGIN CREATEDB CREATEROLE NOSUPERUSER PASSWORD " + PgSql.Literal(ScramVerifier.Compute("rds-master-password-1"))));
+            return 0;
+        });
+
+        var first = await SetupAsync(rdsLike);
+        var second = await SetupAsync(rdsLike);
+
+        Assert.That(first.Where(i => i.Status == ItemStatus.Changed).Select(i => i.Item), Does.Contain("rds_master member of rds_django").And.Contain("owner of schema rds_site.public"));
+        Assert.That(Changed(second), Is.Zero, () => "changed again: " + string.Join("; ", second));
+    }
+
+    [Test, Order(4)]
     public void A_wrong_master_password_names_the_host_and_user_and_not_the_password()
     {
         const string wrong = "wrong-master-password-0451";
@@ -116,7 +136,7 @@ public class SetupDatabaseSandboxTests
         Assert.That(error.Message, Does.Not.Contain(wrong).And.Not.Contain(Request().MasterPassword.Reveal()));
     }
 
-    [Test, Order(4)]
+    [Test, Order(5)]
     public void Npgsqls_own_log_at_trace_level_holds_no_password()
     {
         Assert.That(_npgsqlLog.Text, Is.Not.Empty, "Npgsql logged nothing: the capture is not wired");
@@ -126,7 +146,7 @@ public class SetupDatabaseSandboxTests
         }
     }
 
-    [Test, Order(5)]
+    [Test, Order(6)]
     public void The_SetupDatabase_task_reports_ok_and_prints_no_secret_at_diagnostic_verbosity()
     {
         var (exitCode, output) = SuiteRun.Run(SandboxHosts.RepositoryRoot, "--target=SetupDatabase", "--verbosity=diagnostic", "--sandbox_webhosts=web1");
