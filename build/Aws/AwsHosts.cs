@@ -1,3 +1,4 @@
+using CoralNet.Deploy.Database;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
 
@@ -17,7 +18,7 @@ public sealed class AwsHosts(DeploySettings settings, AwsOutputs outputs) : IHos
 
     public DatabaseEndpoint Database() =>
         outputs is { DatabaseAddress: { } address, DatabasePort: { } port }
-            ? new DatabaseEndpoint(address, port)
+            ? new DatabaseEndpoint(_names.Database, address, port)
             : throw new InvalidOperationException(
                 $"The RDS instance {_names.Database} does not exist or has no endpoint yet: " +
                 $"run ./build.sh --target=Provision --environment={settings.Environment}, which waits until it is available.");

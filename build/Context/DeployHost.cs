@@ -20,6 +20,7 @@ public static class DeployHost
             {
                 services.AddSingleton<SecretRedactor>();
                 services.AddSingleton<IAwsConnector>(_ => new AwsClientFactory());
+                services.AddSingleton<RunConnections>();
                 services.AddSingleton<HostRunSession>();
                 services.AddSingleton<IConsole>(provider => new RedactingConsole(
                     console ?? new CakeConsole(provider.GetRequiredService<ICakeEnvironment>()),

@@ -20,6 +20,19 @@ public sealed class SshConnectionPool(SshOptions options, HostKeyVerifier verifi
     public Task<SshClient> GetAsync(SshTarget target, CancellationToken cancellation = default) =>
         _clients.GetOrAdd(target.Name, _ => new Lazy<Task<SshClient>>(() => ConnectAsync(target, cancellation))).Value;
 
+    /// <summary>The host's connection, opening a new one when the kept one dropped (a reboot, a network cut).</summary>
+    public async Task<SshClient> GetConnectedAsync(SshTarget target, CancellationToken cancellation = default)
+    {
+        var client = await GetAsync(target, cancellation);
+        if (client.IsConnected)
+        {
+            return client;
+        }
+
+        Forget(target);
+        return await GetAsync(target, cancellation);
+    }
+
     /// <summary>Drops the host's connection (after a reboot, say); the next use opens a new one.</summary>
     public void Forget(SshTarget target)
     {

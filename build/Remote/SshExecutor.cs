@@ -9,13 +9,7 @@ public sealed class SshExecutor(SshConnectionPool pool, Func<string, string> red
 
     public async Task<CommandResult> RunAsync(SshTarget host, RemoteCommand command, CancellationToken cancellation = default)
     {
-        var client = await pool.GetAsync(host, cancellation);
-        if (!client.IsConnected)
-        {
-            // The connection dropped (a reboot, a network cut): open a new one.
-            pool.Forget(host);
-            client = await pool.GetAsync(host, cancellation);
-        }
+        var client = await pool.GetConnectedAsync(host, cancellation);
 
         using var ssh = client.CreateCommand(Shell.AsRoot(command.Script, pool.Options.IsRoot));
         ssh.CommandTimeout = pool.Options.CommandTimeout;

@@ -169,7 +169,7 @@ public sealed class AwsProvisionerTests
         Assert.That(fake.Calls, Is.All.Matches<string>(IsReadOnly));
         var hosts = new AwsHosts(Settings(), lookedUp);
         Assert.That(hosts.WebHosts(), Is.EqualTo(new[] { new CoralNet.Deploy.Remote.SshTarget("coralnet-production-web", "198.51.100.20") }));
-        Assert.That(hosts.Database(), Is.EqualTo(new CoralNet.Deploy.Remote.DatabaseEndpoint("coralnet-production-db.abc.us-west-2.rds.amazonaws.com", 5432)));
+        Assert.That(hosts.Database(), Is.EqualTo(new CoralNet.Deploy.Database.DatabaseEndpoint("coralnet-production-db", "coralnet-production-db.abc.us-west-2.rds.amazonaws.com", 5432)));
     }
 
     [Test]

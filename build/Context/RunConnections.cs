@@ -1,0 +1,72 @@
+using Cake.Core;
+using Cake.Core.Diagnostics;
+using CoralNet.Deploy.Remote;
+using CoralNet.Deploy.Sandbox;
+using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Tasks.Aws;
+
+namespace CoralNet.Deploy.Context;
+
+/// <summary>
+/// The run's SSH connections to the web hosts, shared by every task that reaches them (host
+/// configuration, the database tunnel...): checked and made at the first such task, one connection
+/// per host for the whole run, closed at its end.
+/// </summary>
+public sealed class RunConnections(ICakeLog log, SecretRedactor redactor) : IDisposable
+{
+    private SshConnectionPool? _pool;
+    private IReadOnlyList<SshTarget> _webHosts = [];
+
+    /// <summary>Connections opened so far (reuse keeps it at one per host).</summary>
+    public int ConnectionsOpened => _pool?.ConnectionsOpened ?? 0;
+
+    /// <summary>The pool and the web hosts, after every check that needs no connection; <paramref name="purpose"/> says what failed to start ("configure the hosts").</summary>
+    public async Task<(SshConnectionPool Pool, IReadOnlyList<SshTarget> WebHosts)> OpenAsync(DeployContext context, string purpose)
+    {
+        if (_pool is not null)
+        {
+            return (_pool, _webHosts);
+        }
+
+        var settings = context.Settings;
+        string? passphrase = null;
+        if (settings.Ssh.PassphraseVariable.Length > 0)
+        {
+            passphrase = context.Environment.GetEnvironmentVariable(settings.Ssh.PassphraseVariable);
+            if (!string.IsNullOrEmpty(passphrase))
+            {
+                redactor.Register(passphrase);
+            }
+        }
+
+        var options = SshOptions.From(settings, context.RepositoryRoot, passphrase);
+        IHostInventory inventory = settings.Provider == ProviderKind.Sandbox
+            ? new SandboxHostInventory(settings)
+            : await CakeAwsLog.HostsAsync(context);
+        var hosts = inventory.WebHosts();
+        var verifier = new HostKeyVerifier(options.KnownHostsFile, options.TrustOnFirstUse);
+        // Unknown hosts alone do not stop the run here: the key exchange then refuses each with its
+        // fingerprint (before any login). With other problems, everything is reported together, unconnected.
+        var problems = RemotePreflight.Check(options, hosts, verifier.KnownHosts);
+        if (problems.Any(p => !p.Contains(RemotePreflight.UnknownHost, StringComparison.Ordinal)))
+        {
+            throw new CakeException($"Cannot {purpose} ({problems.Count} problem(s)); nothing was contacted:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
+        }
+
+        _pool = new SshConnectionPool(options, verifier);
+        _webHosts = hosts;
+        return (_pool, _webHosts);
+    }
+
+    public void Dispose()
+    {
+        if (_pool is null)
+        {
+            return;
+        }
+
+        log.Verbose("SSH connections opened: {0}", _pool.ConnectionsOpened);
+        _pool.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _pool = null;
+    }
+}

@@ -1,0 +1,109 @@
+using CoralNet.Deploy.Settings;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace CoralNet.Deploy.Database;
+
+/// <summary>
+/// Opens PostgreSQL sessions through a tunnel. Npgsql logs nowhere unless a logger factory is given,
+/// and never logs parameters; connection strings keep no password once open (Persist Security Info
+/// is off), and errors name the server and the user, never the password.
+/// </summary>
+public sealed class DatabaseConnector(DatabaseTunnel tunnel, DatabaseEndpoint endpoint, string via, TimeSpan connectTimeout, TimeSpan commandTimeout, ILoggerFactory? loggerFactory = null)
+{
+    private const string AuthenticationFailed = "28P01";
+    private const string InvalidAuthorization = "28000";
+
+    /// <summary>Opens a session, or explains who was refused where.</summary>
+    public async Task<DatabaseSession> OpenAsync(string user, Secret password, string database, CancellationToken cancellation = default) =>
+        await TryOpenAsync(user, password, database, cancellation)
+            ?? throw new DatabaseSetupException($"{Where}: PostgreSQL refused user {user} on database {database}: password authentication failed. Check the password in the secret that the settings name for this user (the value is not shown).");
+
+    /// <summary>Opens a session; null when the server refuses the user's password (or the user does not exist).</summary>
+    public async Task<DatabaseSession?> TryOpenAsync(string user, Secret password, string database, CancellationToken cancellation = default)
+    {
+        var connection = new NpgsqlConnectionStringBuilder
+        {
+            Host = tunnel.LocalAddress,
+            Port = tunnel.LocalPort,
+            Username = user,
+            Password = password.Reveal(),
+            Database = database,
+            // Each session is its own: nothing stays open on the tunnel after the setup.
+            Pooling = false,
+            Timeout = (int)Math.Ceiling(connectTimeout.TotalSeconds),
+            CommandTimeout = (int)Math.Ceiling(commandTimeout.TotalSeconds),
+            ApplicationName = "coralnet-deploy",
+        };
+        var source = new NpgsqlDataSourceBuilder(connection.ConnectionString)
+            .UseLoggerFactory(loggerFactory ?? NullLoggerFactory.Instance)
+            .EnableParameterLogging(false)
+            .Build();
+        try
+        {
+            return new DatabaseSession(source, await source.OpenConnectionAsync(cancellation), $"{Where} as {user}");
+        }
+        catch (PostgresException exception) when (exception.SqlState is AuthenticationFailed or InvalidAuthorization && exception.MessageText.Contains("password", StringComparison.Ordinal))
+        {
+            await source.DisposeAsync();
+            return null;
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            await source.DisposeAsync();
+            var message = exception is PostgresException postgres ? $"{postgres.SqlState}: {postgres.MessageText}" : exception.Message;
+            var tunnelError = tunnel.Error is { } error ? $" The SSH tunnel over {via} says: {error}." : "";
+            throw new DatabaseSetupException($"{Where}: cannot open database {database} as user {user}: {message}.{tunnelError}");
+        }
+    }
+
+    private string Where => $"{endpoint} through the SSH tunnel over {via}";
+}
+
+/// <summary>An open session: runs <see cref="SqlStatement"/>s, and says which one failed without its payload.</summary>
+public sealed class DatabaseSession(NpgsqlDataSource source, NpgsqlConnection connection, string where) : IAsyncDisposable
+{
+    public async Task<object?> ScalarAsync(SqlStatement statement, CancellationToken cancellation = default)
+    {
+        await using var command = Command(statement);
+        return await Guard(statement, () => command.ExecuteScalarAsync(cancellation));
+    }
+
+    public async Task ExecuteAsync(SqlStatement statement, CancellationToken cancellation = default)
+    {
+        await using var command = Command(statement);
+        await Guard(statement, () => command.ExecuteNonQueryAsync(cancellation));
+    }
+
+    private NpgsqlCommand Command(SqlStatement statement)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = statement.Text;
+        foreach (var value in statement.Parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+
+    private async Task<T> Guard<T>(SqlStatement statement, Func<Task<T>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (PostgresException exception)
+        {
+            // The server's message only: the exception itself carries the statement's text.
+            throw new DatabaseSetupException($"{where}: {statement.Display} failed: {exception.SqlState}: {exception.MessageText}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await connection.DisposeAsync();
+        await source.DisposeAsync();
+    }
+}

@@ -1,0 +1,118 @@
+using CoralNet.Deploy.HostState;
+using CoralNet.Deploy.Settings;
+
+namespace CoralNet.Deploy.Database;
+
+/// <summary>One item of the setup and what the run did to it.</summary>
+public sealed record DatabaseItem(string Item, ItemStatus Status, string Detail)
+{
+    public override string ToString() => $"{(Status == ItemStatus.Changed ? "changed" : "ok")}: {Item}{(Detail.Length > 0 ? " (" + Detail + ")" : "")}";
+}
+
+/// <summary>The site's role and database, with the credentials the setup uses.</summary>
+public sealed record DatabaseSetupRequest(string Database, string User, Secret Password, string MasterUser, Secret MasterPassword)
+{
+    public static DatabaseSetupRequest From(DatabaseSettings settings, SecretStore secrets) =>
+        new(settings.Name, settings.User, secrets.Get(settings.Password), settings.MasterUser, secrets.Get(settings.MasterPassword));
+}
+
+/// <summary>
+/// The setup's PostgreSQL section, as the master user: the site's role (LOGIN, its password) and
+/// database, the role owning the database and its public schema. Reads first, changes only what differs.
+/// <para>
+/// The password cannot be compared by reading it back (a master user that is not a superuser, as on
+/// RDS, cannot read pg_authid, and a SCRAM verifier is salted anyway), so the setup logs in as the
+/// role with it: when the server accepts it, it is left alone (ok); when it refuses it, it is set
+/// (changed) and the login is tried again. That login is also the proof that the site will get in.
+/// </para>
+/// </summary>
+public static class DatabaseSetup
+{
+    public static async Task<IReadOnlyList<DatabaseItem>> RunAsync(DatabaseConnector connector, DatabaseSetupRequest request, CancellationToken cancellation = default)
+    {
+        var items = new List<DatabaseItem>();
+        var (database, user) = (request.Database, request.User);
+        bool created;
+        await using (var master = await connector.OpenAsync(request.MasterUser, request.MasterPassword, DatabaseSql.MaintenanceDatabase, cancellation))
+        {
+            var canLogin = await master.ScalarAsync(DatabaseSql.RoleCanLogin(user), cancellation);
+            created = canLogin is null;
+            if (created)
+            {
+                await master.ExecuteAsync(DatabaseSql.CreateRole(user, ScramVerifier.Compute(request.Password.Reveal())), cancellation);
+                items.Add(new($"role {user}", ItemStatus.Changed, "created, LOGIN"));
+                items.Add(new($"password of role {user}", ItemStatus.Changed, "set at creation"));
+            }
+            else if (canLogin is false)
+            {
+                await master.ExecuteAsync(DatabaseSql.AllowLogin(user), cancellation);
+                items.Add(new($"role {user}", ItemStatus.Changed, "LOGIN granted"));
+            }
+            else
+            {
+                items.Add(new($"role {user}", ItemStatus.Ok, ""));
+            }
+
+            if (await master.ScalarAsync(DatabaseSql.IsMemberOf(user), cancellation) is true)
+            {
+                items.Add(new($"{request.MasterUser} member of {user}", ItemStatus.Ok, ""));
+            }
+            else
+            {
+                await master.ExecuteAsync(DatabaseSql.GrantMembership(user, request.MasterUser), cancellation);
+                items.Add(new($"{request.MasterUser} member of {user}", ItemStatus.Changed, "granted, to hand it ownership"));
+            }
+
+            switch (await master.ScalarAsync(DatabaseSql.DatabaseOwner(database), cancellation))
+            {
+                case null:
+                    await master.ExecuteAsync(DatabaseSql.CreateDatabase(database, user), cancellation);
+                    items.Add(new($"database {database}", ItemStatus.Changed, "created"));
+                    items.Add(new($"owner of database {database}", ItemStatus.Changed, user));
+                    break;
+                case string owner when owner != user:
+                    await master.ExecuteAsync(DatabaseSql.SetDatabaseOwner(database, user), cancellation);
+                    items.Add(new($"database {database}", ItemStatus.Ok, ""));
+                    items.Add(new($"owner of database {database}", ItemStatus.Changed, $"{owner} -> {user}"));
+                    break;
+                default:
+                    items.Add(new($"database {database}", ItemStatus.Ok, ""));
+                    items.Add(new($"owner of database {database}", ItemStatus.Ok, user));
+                    break;
+            }
+        }
+
+        await using (var inDatabase = await connector.OpenAsync(request.MasterUser, request.MasterPassword, database, cancellation))
+        {
+            var owner = await inDatabase.ScalarAsync(DatabaseSql.PublicSchemaOwner(), cancellation) as string;
+            if (owner == user)
+            {
+                items.Add(new($"owner of schema {database}.public", ItemStatus.Ok, user));
+            }
+            else
+            {
+                await inDatabase.ExecuteAsync(DatabaseSql.SetPublicSchemaOwner(user), cancellation);
+                items.Add(new($"owner of schema {database}.public", ItemStatus.Changed, $"{owner ?? "none"} -> {user}"));
+            }
+        }
+
+        await using var login = await connector.TryOpenAsync(user, request.Password, database, cancellation);
+        if (login is null)
+        {
+            await using (var master = await connector.OpenAsync(request.MasterUser, request.MasterPassword, DatabaseSql.MaintenanceDatabase, cancellation))
+            {
+                await master.ExecuteAsync(DatabaseSql.SetPassword(user, ScramVerifier.Compute(request.Password.Reveal())), cancellation);
+            }
+
+            items.Add(new($"password of role {user}", ItemStatus.Changed, "the server refused it: set"));
+            // The proof that the site gets in: a refusal now means pg_hba or the server, not the password.
+            await using var retry = await connector.OpenAsync(user, request.Password, database, cancellation);
+        }
+        else if (!created)
+        {
+            items.Add(new($"password of role {user}", ItemStatus.Ok, "the server accepts it"));
+        }
+
+        return items;
+    }
+}

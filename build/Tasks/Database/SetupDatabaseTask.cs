@@ -1,0 +1,47 @@
+using Cake.Core;
+using Cake.Core.Diagnostics;
+using Cake.Frosting;
+using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Database;
+using CoralNet.Deploy.HostState;
+using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Tasks.Aws;
+
+namespace CoralNet.Deploy.Tasks.Database;
+
+[TaskName("SetupDatabase")]
+[TaskDescription("As the database's master user, through an SSH tunnel over the first web host: the site's role and database, the role owning the database and its public schema; idempotent")]
+[IsDependentOn(typeof(ProvisionTask))]
+public sealed class SetupDatabaseTask(RunConnections connections) : AsyncFrostingTask<DeployContext>
+{
+    public override async Task RunAsync(DeployContext context)
+    {
+        var settings = context.Settings;
+        try
+        {
+            var endpoint = DatabaseEndpoint.For(settings, settings.Provider == ProviderKind.Aws ? (await CakeAwsLog.HostsAsync(context)).Database() : null);
+            var request = DatabaseSetupRequest.From(settings.Database, context.Secrets);
+            var (pool, webHosts) = await connections.OpenAsync(context, "set up the database");
+            var via = webHosts[0];
+            context.Log.Information("Database {0} through an SSH tunnel over {1}, as {2}", endpoint, via, request.MasterUser);
+            using var tunnel = new DatabaseTunnel(await pool.GetConnectedAsync(via), endpoint);
+            var connector = new DatabaseConnector(
+                tunnel,
+                endpoint,
+                via.ToString(),
+                TimeSpan.FromSeconds(settings.Timeouts.ConnectSeconds),
+                TimeSpan.FromSeconds(settings.Timeouts.CommandSeconds));
+            var items = await DatabaseSetup.RunAsync(connector, request);
+            foreach (var item in items)
+            {
+                context.Log.Information("  {0}", item);
+            }
+
+            context.Log.Information("SetupDatabase: ok={0} changed={1}", items.Count(i => i.Status == ItemStatus.Ok), items.Count(i => i.Status == ItemStatus.Changed));
+        }
+        catch (DatabaseSetupException exception)
+        {
+            throw new CakeException(exception.Message);
+        }
+    }
+}
