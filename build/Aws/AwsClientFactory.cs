@@ -61,7 +61,8 @@ public sealed class AwsClientFactory(AWSCredentials? credentials = null) : IAwsC
             new AmazonSimpleSystemsManagementClient(resolved, Configure(aws, new AmazonSimpleSystemsManagementConfig())),
             new AmazonSecurityTokenServiceClient(resolved, Configure(aws, new AmazonSecurityTokenServiceConfig())),
             new RdsClient(new QueryClient(http, rdsEndpoint, region.SystemName, "rds", RdsClient.ApiVersion, options)),
-            new IamClient(new QueryClient(http, iamEndpoint, endpoint is null ? iamRegion : region.SystemName, "iam", IamClient.ApiVersion, options)));
+            new IamClient(new QueryClient(http, iamEndpoint, endpoint is null ? iamRegion : region.SystemName, "iam", IamClient.ApiVersion, options)),
+            http);
     }
 
     private static RegionEndpoint Region(AwsSettings aws) =>

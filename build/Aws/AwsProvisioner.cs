@@ -552,7 +552,9 @@ public sealed class AwsProvisioner(
         {
             return known.Count == 0
                 ? ResourceChange.Create(resource, $"{console.Count} host keys from the console output", ct => RecordAsync(console))
-                : ResourceChange.Update(resource, [("host keys differ from the console output", ct => RecordAsync(console))]);
+                : ResourceChange.Update(resource, [("host keys differ from the console output (refused)", _ => throw new InvalidOperationException(
+                    $"The host keys {_publicIp} prints on its console differ from those {settings.Ssh.KnownHosts} trusts; a changed key is never " +
+                    "accepted silently. If the instance was replaced on purpose, delete its old lines from that file and run Provision again."))]);
         }
 
         return console.Count == 0 && known.Count == 0

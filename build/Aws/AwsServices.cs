@@ -13,7 +13,8 @@ public sealed record AwsServices(
     IAmazonSimpleSystemsManagement Ssm,
     IAmazonSecurityTokenService Sts,
     IRdsClient Rds,
-    IIamClient Iam) : IDisposable
+    IIamClient Iam,
+    IDisposable? QueryTransport = null) : IDisposable
 {
     public void Dispose()
     {
@@ -21,5 +22,6 @@ public sealed record AwsServices(
         S3.Dispose();
         Ssm.Dispose();
         Sts.Dispose();
+        QueryTransport?.Dispose();
     }
 }

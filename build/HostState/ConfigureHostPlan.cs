@@ -37,7 +37,7 @@ public static class ConfigureHostPlan
         return
         [
             new(UpgradePackages, [new UpgradeResource(UpgradeInterval), new RebootResource()]),
-            new(CreateUsers, people.SelectMany(person => PersonItems(person, template)).ToList()),
+            new(CreateUsers, [.. people.SelectMany(person => PersonItems(person, template)), new FormerPeopleResource(people.Select(p => p.Login).ToList())]),
             new(PrepareWebRoot,
             [
                 new DirectoryResource(settings.Site.Root, "root", "www-data", WebRootMode),
@@ -59,7 +59,7 @@ public static class ConfigureHostPlan
             new DirectoryResource(home + "/.ssh", person.Login, person.Login, PrivateDirectoryMode),
             new FileResource(home + "/.ssh/authorized_keys", string.Concat(person.Keys.Select(k => k.Trim() + "\n")), person.Login, person.Login, PrivateFileMode),
             // sudo skips files whose name holds a '.', so logins (which cannot) make safe names.
-            new FileResource("/etc/sudoers.d/coralnet-" + person.Login, sudoers, "root", "root", SudoersMode, validate: "visudo -cf"),
+            new FileResource(FormerPeopleResource.DropInPrefix + person.Login, sudoers, "root", "root", SudoersMode, validate: "visudo -cf"),
         ];
     }
 }

@@ -77,7 +77,9 @@ public sealed class HostConfiguration
 
             return null;
         }
-        catch (Exception exception) when (exception is ItemFailedException or RemoteCommandException or HostKeyRefusedException or InvalidOperationException or FormatException or TimeoutException or Renci.SshNet.Common.SshException)
+        // Whatever stops one host (a refused key, a dropped connection, a failed item) is that host's
+        // failure: the other hosts go on, and every failure is reported together.
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
             if (exception is not ItemFailedException)
             {

@@ -108,7 +108,8 @@ public sealed class RunRecorder(bool check)
         }
     }
 
-    public void WriteReport(string path)
+    /// <summary>Writes the report; <paramref name="redact"/> masks secrets, as on the console.</summary>
+    public void WriteReport(string path, Func<string, string> redact)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)
@@ -116,6 +117,6 @@ public sealed class RunRecorder(bool check)
             Directory.CreateDirectory(directory);
         }
 
-        File.WriteAllText(path, ToJson(), new UTF8Encoding(false));
+        File.WriteAllText(path, redact(ToJson()), new UTF8Encoding(false));
     }
 }

@@ -216,21 +216,45 @@ public sealed class KnownHosts
     }
 
     /// <summary>
-    /// Makes <paramref name="keys"/> the host's only plain entries in the file: lines naming exactly the
-    /// host are dropped, every other line (comments, markers, other hosts) is kept as it was. Written
-    /// through a temporary file, so a reader never sees half of it.
+    /// Makes <paramref name="keys"/> the host's only entries in the file: hashed lines for the host are
+    /// dropped, the host's name is taken out of plain lines (a line naming only it is dropped, one naming
+    /// other hosts too keeps them), and every other line (comments, markers, other hosts, wildcards) is
+    /// kept as it was. Written through a temporary file, so a reader never sees half of it.
     /// </summary>
     public static void Replace(string path, string host, int port, IReadOnlyList<byte[]> keys)
     {
         var name = LookupName(host, port);
-        var kept = (File.Exists(path) ? File.ReadAllLines(path) : []).Where(line =>
+        var kept = new List<string>();
+        foreach (var line in File.Exists(path) ? File.ReadAllLines(path) : [])
         {
-            var fields = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-            return fields.Length == 0 || fields[0].StartsWith('#') || fields[0].StartsWith('@') || !fields[0].Split(',').Contains(name);
-        });
+            var fields = line.Split([' ', '\t'], 2, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 2 || fields[0].StartsWith('#') || fields[0].StartsWith('@'))
+            {
+                kept.Add(line);
+                continue;
+            }
+
+            var entry = new KnownHostEntry(0, KnownHostMarker.None, fields[0], "", []);
+            if (entry.IsHashed)
+            {
+                if (!entry.Matches(name))
+                {
+                    kept.Add(line);
+                }
+
+                continue;
+            }
+
+            var others = fields[0].Split(',').Where(pattern => !pattern.Equals(name, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (others.Count > 0)
+            {
+                kept.Add(others.Count == fields[0].Split(',').Length ? line : string.Join(',', others) + " " + fields[1]);
+            }
+        }
+
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
-        var temporary = path + ".tmp";
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         File.WriteAllLines(temporary, kept.Concat(keys.Select(key => FormatLine(host, port, key))));
         File.Move(temporary, path, overwrite: true);
     }

@@ -11,13 +11,13 @@ public static class DatabaseHostSetup
     public const string Package = "postgresql-15";
 
     /// <summary>
-    /// The script run on the host. It holds no secret: it reads the master password from the first line
-    /// of its standard input and hands it to psql through a pipe (printf is a shell builtin), so the
-    /// password appears in no argument list and no log. It prints "changed" or "ok".
+    /// The script run on the host. It holds no secret: it reads the master password's SCRAM verifier
+    /// (never the password) from the first line of its standard input and hands it to psql through a
+    /// pipe (printf is a shell builtin), so it appears in no argument list. It prints "changed" or "ok".
     /// </summary>
     public static string Script(IPAddress address, IPNetwork subnet, string masterUser, int port) => $$"""
         set -eu
-        IFS= read -r password
+        IFS= read -r verifier
         changed=ok restart=no
         if ! dpkg-query -W -f='${Status}' {{Package}} 2>/dev/null | grep -q 'install ok installed'; then
           apt-get update -q >/dev/null
@@ -37,9 +37,8 @@ public static class DatabaseHostSetup
         fi
         if [ $restart = yes ]; then systemctl restart postgresql@15-main; fi
         for i in $(seq 100); do pg_isready -q -h {{address}} -p {{port}} && break; sleep 0.1; done
-        escaped=$(printf '%s' "$password" | sed "s/'/''/g")
         printf '%s\n' "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{{masterUser}}') THEN CREATE ROLE \"{{masterUser}}\"; END IF; END \$\$;" \
-          "ALTER ROLE \"{{masterUser}}\" WITH LOGIN CREATEDB CREATEROLE PASSWORD '$escaped';" \
+          "ALTER ROLE \"{{masterUser}}\" WITH LOGIN CREATEDB CREATEROLE PASSWORD '$verifier';" \
           | runuser -u postgres -- psql -q -p {{port}} -v ON_ERROR_STOP=1 >/dev/null
         echo $changed
         """;

@@ -59,12 +59,20 @@ public sealed class LocalRunner(Action<string> log)
         {
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
-            if (command.Input is not null)
+            try
             {
-                process.StandardInput.Write(command.Input);
+                if (command.Input is not null)
+                {
+                    process.StandardInput.Write(command.Input);
+                }
+
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The program ended before reading its input: its exit code and stderr say why.
             }
 
-            process.StandardInput.Close();
             process.WaitForExit();
             return new LocalResult(process.ExitCode, output.Result, error.Result);
         }

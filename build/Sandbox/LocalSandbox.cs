@@ -315,7 +315,8 @@ public sealed class LocalSandbox
     {
         var script = DatabaseHostSetup.Script(database.Address, Addresses.Subnet, _settings.Database.MasterUser, _settings.Database.Port);
         var password = _secrets.Get(_settings.Database.MasterPassword);
-        var result = Ssh(database, "bash -c " + ShellQuote(script), password.Reveal() + "\n");
+        // A SCRAM verifier, not the password: even a failing statement that PostgreSQL logs holds no secret.
+        var result = Ssh(database, "bash -c " + ShellQuote(script), CoralNet.Deploy.Database.ScramVerifier.Compute(password.Reveal()) + "\n");
         if (!result.Succeeded)
         {
             throw new SandboxException($"Setting up PostgreSQL on {database.Name} failed (exit {result.ExitCode}): {result.Error.Trim().ReplaceLineEndings(" | ")}");

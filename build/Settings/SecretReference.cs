@@ -33,13 +33,13 @@ public sealed record SecretReference(SecretSource Source, string Name)
         if (source == SecretSource.Ssm)
         {
             // Parameter Store names: letters, digits and . - _, a hierarchy separated by '/', starting with '/'.
-            if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^(/[A-Za-z0-9_.-]+)+$|^[A-Za-z0-9_.-]+$") || name.Length > 2048)
+            if (!System.Text.RegularExpressions.Regex.IsMatch(name, @"^(/[A-Za-z0-9_.-]+)+\z|^[A-Za-z0-9_.-]+\z") || name.Length > 2048)
             {
                 error = $"'{name}' is not an SSM parameter name such as /coralnet/production/db-master-password";
                 return false;
             }
         }
-        else if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z_][A-Za-z0-9_-]*$"))
+        else if (!System.Text.RegularExpressions.Regex.IsMatch(name, @"^[A-Za-z_][A-Za-z0-9_-]*\z"))
         {
             error = $"'{name}' is not a valid variable name";
             return false;

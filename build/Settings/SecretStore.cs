@@ -93,25 +93,42 @@ public sealed class SecretStore(string generatedFolder, Func<string, string?> en
             return File.ReadAllText(file).Trim();
         }
 
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(generatedFolder);
         }
         else
         {
-            Directory.CreateDirectory(generatedFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Directory.CreateDirectory(generatedFolder);
+            File.SetUnixFileMode(generatedFolder, ownerOnly | UnixFileMode.UserExecute);
         }
 
         // Letters and digits only: the value goes into shell, SQL and URL contexts in the sandbox.
         var value = RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 40);
-        var temporary = file + ".tmp";
-        File.WriteAllText(temporary, value);
+        // Born private under a name of its own, then moved in without overwriting: of two runs racing,
+        // the second keeps the first one's value instead of silently replacing it.
+        var temporary = $"{file}.{Guid.NewGuid():N}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            options.UnixCreateMode = ownerOnly;
         }
 
-        File.Move(temporary, file, overwrite: true);
-        return value;
+        using (var writer = new StreamWriter(temporary, System.Text.Encoding.UTF8, options))
+        {
+            writer.Write(value);
+        }
+
+        try
+        {
+            File.Move(temporary, file, overwrite: false);
+            return value;
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            File.Delete(temporary);
+            return File.ReadAllText(file).Trim();
+        }
     }
 }

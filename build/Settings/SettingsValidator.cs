@@ -24,9 +24,10 @@ public static partial class SettingsValidator
             yield return $"Site.Source: no directory '{site.Source}' under {repositoryRoot}.";
         }
 
-        if (!site.Root.StartsWith('/'))
+        if (!SitePath().IsMatch(site.Root) || site.Root.Split('/').Contains("..") || SystemDirectories.Contains(site.Root.TrimEnd('/')))
         {
-            yield return $"Site.Root: '{site.Root}' must be an absolute path, for example /srv/www.";
+            // The suite makes this folder group-writable for www-data and writes it into nginx and systemd files.
+            yield return $"Site.Root: '{site.Root}' must be an absolute path of the site's own, two levels deep or more, of letters, digits, '.', '_', '-' (for example /srv/www), never a system folder.";
         }
 
         foreach (var problem in InRange("Site.Workers", site.Workers, 1, 64)
@@ -67,7 +68,7 @@ public static partial class SettingsValidator
         }
 
         var providerProblems = settings.Provider == ProviderKind.Sandbox
-            ? ValidateSandbox(settings.Sandbox).Concat(ValidateSsmRegion(settings))
+            ? ValidateSandbox(settings.Sandbox).Concat(ValidateSandboxKeys(settings)).Concat(ValidateSsmRegion(settings))
             : ValidateAws(settings, repositoryRoot);
         foreach (var problem in providerProblems)
         {
@@ -149,6 +150,19 @@ public static partial class SettingsValidator
         if (sandbox.StateDirectory.Length == 0)
         {
             yield return "Sandbox.StateDirectory: must name a folder, for example .sandbox.";
+        }
+    }
+
+    /// <summary>The sandbox rewrites its known_hosts and key on every start: they must be its own files, never a person's.</summary>
+    private static IEnumerable<string> ValidateSandboxKeys(DeploySettings settings)
+    {
+        var state = Path.GetFullPath(settings.Sandbox.StateDirectory, "/repository") + "/";
+        foreach (var (path, value) in new[] { ("Ssh.KnownHosts", settings.Ssh.KnownHosts), ("Ssh.PrivateKey", settings.Ssh.PrivateKey) })
+        {
+            if (value.Length > 0 && !Path.GetFullPath(value, "/repository").StartsWith(state, StringComparison.Ordinal))
+            {
+                yield return $"{path}: '{value}' must be inside Sandbox.StateDirectory ({settings.Sandbox.StateDirectory}): the sandbox writes and deletes it.";
+            }
         }
     }
 
@@ -267,39 +281,45 @@ public static partial class SettingsValidator
         return bytes[0] == 10 || bytes[0] == 172 && bytes[1] is >= 16 and <= 31 || bytes[0] == 192 && bytes[1] == 168;
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9_-]{0,39}$")]
+    private static readonly HashSet<string> SystemDirectories =
+        ["/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var", "/usr/local", "/var/lib", "/var/log"];
+
+    [GeneratedRegex(@"^(/[A-Za-z0-9._-]+){2,}/?\z")]
+    private static partial Regex SitePath();
+
+    [GeneratedRegex(@"^[a-z][a-z0-9_-]{0,39}\z")]
     private static partial Regex SiteName();
 
-    [GeneratedRegex(@"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")]
+    [GeneratedRegex(@"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\z")]
     private static partial Regex HostName();
 
-    [GeneratedRegex("^[a-z][a-z0-9]{0,10}$")]
+    [GeneratedRegex(@"^[a-z][a-z0-9]{0,10}\z")]
     private static partial Regex MachineName();
 
-    [GeneratedRegex("^[a-z_][a-z0-9_-]{0,31}$")]
+    [GeneratedRegex(@"^[a-z_][a-z0-9_-]{0,31}\z")]
     private static partial Regex UserName();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex VariableName();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{0,62}\z")]
     private static partial Regex Identifier();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9+.-]+$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9+.-]+\z")]
     private static partial Regex PackageName();
 
-    [GeneratedRegex(@"^[a-z]{2}(-gov)?-[a-z]+-\d$")]
+    [GeneratedRegex(@"^[a-z]{2}(-gov)?-[a-z]+-\d\z")]
     private static partial Regex Region();
 
-    [GeneratedRegex(@"^[0-9]{1,3}(\.[0-9]{1,3})?$")]
+    [GeneratedRegex(@"^[0-9]{1,3}(\.[0-9]{1,3})?\z")]
     private static partial Regex EngineVersion();
 
-    [GeneratedRegex("^ami-[0-9a-f]{8,17}$")]
+    [GeneratedRegex(@"^ami-[0-9a-f]{8,17}\z")]
     private static partial Regex Ami();
 
-    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,255}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,255}\z")]
     private static partial Regex KeyPairName();
 
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\z")]
     private static partial Regex BucketName();
 }

@@ -58,8 +58,16 @@ public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunCon
 
         if (_reportFile is not null)
         {
-            recorder.WriteReport(_reportFile);
-            log.Information("Report written to {0}", _reportFile);
+            // Disposal runs after the task summary: a report that cannot be written is said, not thrown.
+            try
+            {
+                recorder.WriteReport(_reportFile, redactor.Redact);
+                log.Information("Report written to {0}", _reportFile);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                log.Error("The report could not be written to {0}: {1}", _reportFile, exception.Message);
+            }
         }
 
         _configuration = null;

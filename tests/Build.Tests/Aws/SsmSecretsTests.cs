@@ -17,7 +17,7 @@ public sealed class SsmSecretsTests
     // A sandbox environment whose master password lives in SSM (the others are generated).
     private const string Environment = """
         { "Provider": "sandbox", "Site": { "Domain": "coralnet.sandbox", "SecretKey": "generated:k" },
-          "Ssh": { "PrivateKey": "k", "KnownHosts": "kh" },
+          "Ssh": { "PrivateKey": ".sandbox/k", "KnownHosts": ".sandbox/kh" },
           "Aws": { "Region": "us-west-2" },
           "Database": { "Password": "generated:p", "MasterPassword": "ssm:/coralnet/test/db-master-password" } }
         """;

@@ -52,9 +52,11 @@ public class ConfigureHostSandboxTests
         user, key ?? Path.Combine(_state, "id_ed25519"), null, Path.Combine(_state, "known_hosts"), false,
         TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(900));
 
-    private async Task<RunRecorder> ConfigureAsync(SshConnectionPool pool, bool check = false, string? sudoersTemplate = null)
+    private Task<RunRecorder> ConfigureAsync(SshConnectionPool pool, bool check = false, string? sudoersTemplate = null) =>
+        RunPlanAsync(pool, ConfigureHostPlan.Build(Settings(), sudoersTemplate), check);
+
+    private async Task<RunRecorder> RunPlanAsync(SshConnectionPool pool, IReadOnlyList<PlannedTask> plan, bool check = false)
     {
-        var plan = ConfigureHostPlan.Build(Settings(), sudoersTemplate);
         var recorder = new RunRecorder(check);
         var configuration = new HostConfiguration(new SshExecutor(pool, s => s), _hosts, plan, recorder, TestContext.Progress.WriteLine, TimeSpan.FromMinutes(5));
         foreach (var task in plan)
@@ -146,7 +148,7 @@ public class ConfigureHostSandboxTests
         }
     }
 
-    [Test, Order(5)]
+    [Test, Order(8)]
     public void The_real_target_at_diagnostic_verbosity_changes_nothing_more_and_prints_no_secret()
     {
         var (exitCode, output) = SuiteRun.Run(SandboxHosts.RepositoryRoot, "--target=ConfigureHost", "--verbosity=diagnostic");
@@ -173,5 +175,25 @@ public class ConfigureHostSandboxTests
         Assert.That(await Run(executor, _hosts[0], "test -e /run/coralnet-before-reboot && echo still-there || echo rebooted"), Is.EqualTo("rebooted"));
         var again = await ConfigureAsync(pool);
         Assert.That(again.Counts().Sum(c => c.Changed), Is.Zero);
+    }
+
+    [Test, Order(7)]
+    public async Task A_person_taken_out_of_the_settings_loses_sudo_and_login()
+    {
+        var options = Options();
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        var executor = new SshExecutor(pool, s => s);
+        var nobody = new DeploySettings();
+
+        var run = await RunPlanAsync(pool, ConfigureHostPlan.Build(nobody));
+        var again = await RunPlanAsync(pool, ConfigureHostPlan.Build(nobody));
+
+        Assert.That(run.Items.Where(i => i.Status == ItemStatus.Changed).Select(i => i.Item), Is.EqualTo(new[] { "former people" }));
+        Assert.That(again.Counts().Sum(c => c.Changed), Is.Zero);
+        Assert.That(await Run(executor, _hosts[0], "test -e /etc/sudoers.d/coralnet-alice && echo present || echo gone"), Is.EqualTo("gone"));
+        Assert.That(await Run(executor, _hosts[0], "passwd -S alice | cut -d' ' -f2"), Is.EqualTo("L"));
+        var alice = Options("alice", Path.Combine(_keys, "alice"));
+        await using var alicePool = new SshConnectionPool(alice, new HostKeyVerifier(alice.KnownHostsFile, false));
+        Assert.That(async () => await alicePool.GetConnectedAsync(_hosts[0]), Throws.Exception, "alice can no longer log in");
     }
 }

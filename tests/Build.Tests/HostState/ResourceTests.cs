@@ -93,6 +93,19 @@ public class ResourceTests
     }
 
     [Test]
+    public void People_taken_out_of_the_settings_lose_their_access()
+    {
+        var resource = new FormerPeopleResource(["alice"]);
+
+        Assert.That(resource.Plan(["alice"]), Is.Null);
+        Assert.That(resource.Plan([]), Is.Null);
+        var change = resource.Plan(["alice", "bob", ""])!;
+        Assert.That(change.Reason, Is.EqualTo("no longer in the settings: bob"));
+        Assert.That(change.Command!.Script, Does.Contain("rm -f '/etc/sudoers.d/coralnet-bob'").And.Contain("usermod -L -e 1 'bob'").And.Contain(".ssh/authorized_keys"));
+        Assert.That(change.Command.Script, Does.Not.Contain("alice"));
+    }
+
+    [Test]
     public void The_host_plan_covers_people_web_root_packages_and_default_site()
     {
         var settings = new DeploySettings { People = [new PersonSettings { Login = "alice", Keys = ["ssh-ed25519 AAAA alice"] }] };

@@ -94,7 +94,7 @@ public sealed class SandboxCommandsTests
     {
         var script = DatabaseHostSetup.Script(IPAddress.Parse("10.213.0.101"), IPNetwork.Parse("10.213.0.0/24"), "postgres", 5432);
 
-        Assert.That(script, Does.Contain("IFS= read -r password"));
+        Assert.That(script, Does.Contain("IFS= read -r verifier"));
         Assert.That(script, Does.Contain("host all all 10.213.0.0/24 scram-sha-256"));
         Assert.That(script, Does.Contain("listen_addresses = 'localhost,10.213.0.101'"));
         Assert.That(script, Does.Contain("runuser -u postgres -- psql"));

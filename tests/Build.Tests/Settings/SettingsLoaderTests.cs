@@ -69,6 +69,42 @@ public sealed class SettingsLoaderTests
         Assert.That(exception.Message, Does.Contain("11 problem(s)"));
     }
 
+    [TestCase("/", "Site.Root")]
+    [TestCase("/etc", "Site.Root")]
+    [TestCase("/srv", "Site.Root")]
+    [TestCase("/srv/www/../../etc", "Site.Root")]
+    [TestCase("/srv/my site", "Site.Root")]
+    [TestCase("/srv/www;evil", "Site.Root")]
+    public void UnsafeSiteRootsAreRefused(string root, string path)
+    {
+        using var repository = new TemporaryRepository().WithShippedSandbox();
+        var overrides = new Dictionary<string, string> { ["Site_Root"] = root };
+
+        Assert.That(() => Load(repository, overrides: key => overrides.GetValueOrDefault(key)),
+            Throws.TypeOf<SettingsException>().With.Message.Contains(path + ": '" + root + "'"));
+    }
+
+    [Test]
+    public void AValueEndingInANewlineIsRefused()
+    {
+        using var repository = new TemporaryRepository().WithShippedSandbox();
+        var overrides = new Dictionary<string, string> { ["Site_Name"] = "coralnet\n", ["Ssh_User"] = "root\n" };
+
+        var problems = Assert.Throws<SettingsException>(() => Load(repository, overrides: key => overrides.GetValueOrDefault(key)))!.Problems;
+
+        Assert.That(problems, Has.Some.StartsWith("Site.Name:").And.Some.StartsWith("Ssh.User:"));
+    }
+
+    [Test]
+    public void TheSandboxKeepsItsKeysInItsOwnFolder()
+    {
+        using var repository = new TemporaryRepository().WithShippedSandbox();
+        var overrides = new Dictionary<string, string> { ["Ssh_KnownHosts"] = "/root/.ssh/known_hosts" };
+
+        Assert.That(() => Load(repository, overrides: key => overrides.GetValueOrDefault(key)),
+            Throws.TypeOf<SettingsException>().With.Message.Contains("Ssh.KnownHosts: '/root/.ssh/known_hosts' must be inside Sandbox.StateDirectory"));
+    }
+
     [Test]
     public void OverridesReplaceSingleValuesAndAreValidatedToo()
     {
