@@ -2,7 +2,7 @@ using Cake.Core;
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Settings;
-using CoralNet.Deploy.Tasks.Host;
+using CoralNet.Deploy.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 
 return new CakeHost()
@@ -10,8 +10,7 @@ return new CakeHost()
     .UseLifetime<DeployLifetime>()
     .ConfigureServices(services =>
     {
-        services.AddSingleton<SecretRedactor>();
-        services.AddSingleton<HostRunSession>();
+        services.AddTaskServices();
         services.AddSingleton<IConsole>(provider => new RedactingConsole(
             new CakeConsole(provider.GetRequiredService<ICakeEnvironment>()),
             provider.GetRequiredService<SecretRedactor>()));

@@ -2,6 +2,7 @@ using Cake.Core;
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CoralNet.Deploy.Tests.Support;
@@ -32,7 +33,7 @@ public static class SuiteRun
             .UseWorkingDirectory(workingDirectory)
             .ConfigureServices(services =>
             {
-                services.AddSingleton<SecretRedactor>();
+                services.AddTaskServices();
                 services.AddSingleton<IConsole>(provider => new RedactingConsole(console, provider.GetRequiredService<SecretRedactor>()));
             });
 
