@@ -157,9 +157,14 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         """);
 
     /// <summary>Starts the instance afresh from its slot's release (never a HUP, which would keep the old working directory).</summary>
-    public RemoteCommand RestartSlot(int port) => Command($"restart gunicorn on {port}", $"""
+    public RemoteCommand RestartSlot(int port) => Command($"restart gunicorn on {port}", $$"""
         set -eu
-        systemctl restart {Shell.Quote(paths.GunicornUnit(port) + ".service")}
+        unit={{Shell.Quote(paths.GunicornUnit(port) + ".service")}}
+        if ! systemctl restart "$unit"; then
+          echo "gunicorn on 127.0.0.1:{{port}} did not start; its journal (last lines):" >&2
+          journalctl -u "$unit" -n 25 --no-pager -o cat >&2 || true
+          exit 1
+        fi
         echo changed
         """);
 

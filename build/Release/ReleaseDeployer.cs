@@ -166,9 +166,9 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
             await RunAsync(host, _commands.InstallGunicornUnit("service", SiteTemplates.GunicornService(options.Site, _commands.Paths)));
             await RunAsync(host, _commands.EnableSockets(GunicornSlots.Ports(options.Site)));
             await RunAsync(host, _commands.PointSlot(state.Standby, id));
-            await RunAsync(host, _commands.RestartSlot(state.Standby));
             try
             {
+                await RunAsync(host, _commands.RestartSlot(state.Standby));
                 await RunAsync(host, _commands.CheckSlot(state.Standby, id, options.Site.Domain, (int)options.HealthCheckTimeout.TotalSeconds));
             }
             catch (RemoteCommandException exception)
