@@ -179,6 +179,8 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
                     await RunAsync(host, _commands.PointSlot(state.Standby, before));
                 }
 
+                await DiscardFailedAsync(host, id);
+
                 throw new ReleaseException(
                     $"{host.Name}: release {id} failed its health check on its own gunicorn instance (127.0.0.1:{state.Standby}) and was rolled back before it served any request; "
                     + $"{(state.Before.Current is null ? "nothing was serving before it" : $"release {state.Before.Current} keeps serving")}.{Environment.NewLine}{exception.Stderr.Trim()}");
@@ -205,10 +207,12 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
         {
             await RunAsync(host, _commands.InstallNginxSite(SiteTemplates.NginxSite(options.Site, _commands.Paths, state.Standby, options.NginxTemplate)));
         }
-        catch (RemoteCommandException exception)
+        catch (Exception exception) when (exception is RemoteCommandException or InvalidOperationException)
         {
             await UndoSwitchAsync(host, state);
-            throw new ReleaseException($"{host.Name}: {exception.Stderr.Trim()}{Environment.NewLine}The site keeps serving {state.Before.Current ?? "nothing (first deploy)"}.");
+            await DiscardFailedAsync(host, Id!);
+            var reason = exception is RemoteCommandException remote ? remote.Stderr.Trim() : exception.Message;
+            throw new ReleaseException($"{host.Name}: {reason}{Environment.NewLine}The site keeps serving {state.Before.Current ?? "nothing (first deploy)"}.");
         }
 
         await RunAsync(host, _commands.MarkServingSlot(state.Standby));
@@ -247,6 +251,8 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
                     await RunAsync(host, _commands.InstallNginxSite(SiteTemplates.NginxSite(options.Site, _commands.Paths, serving, options.NginxTemplate)));
                     await RunAsync(host, _commands.MarkServingSlot(serving));
                 }
+
+                await DiscardFailedAsync(host, id);
             });
             var previous = _state.Values.Select(s => s.Before.Current).FirstOrDefault(c => c is not null);
             throw new ReleaseException(
@@ -355,6 +361,24 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
         if (state.Before.ServingSlot != state.Standby)
         {
             await RunAsync(host, _commands.StopSlot(state.Standby));
+        }
+    }
+
+    /// <summary>
+    /// Deletes a release this run uploaded and that failed before serving, so that it never becomes a
+    /// rollback target; a release a rollback went back to is an old one and stays.
+    /// </summary>
+    private async Task DiscardFailedAsync(SshTarget host, string id)
+    {
+        if (_snapshot is not null && id == Id && !_state[host.Name].Before.Releases.Contains(id))
+        {
+            var state = _state[host.Name];
+            if (state.Before.Slots.GetValueOrDefault(state.Standby) is { } before && before != id)
+            {
+                await RunAsync(host, _commands.PointSlot(state.Standby, before));
+            }
+
+            await RunAsync(host, _commands.RemoveReleases([id]));
         }
     }
 

@@ -3,6 +3,7 @@ using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Sandbox;
 using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Templates;
 using CoralNet.Deploy.Tests.Sandbox;
 using CoralNet.Deploy.Tests.Support;
 
@@ -87,6 +88,9 @@ public sealed class DeploySandboxTests
     private static string LastReleaseId(string output) =>
         System.Text.RegularExpressions.Regex.Matches(output, @"Release (\d{8}T\d{6}Z-[0-9a-f]{8}) serves at").Select(m => m.Groups[1].Value).Last();
 
+    private static string LastPackaged(string output) =>
+        System.Text.RegularExpressions.Regex.Matches(output, @"Release (\d{8}T\d{6}Z-[0-9a-f]{8}): \d+ files").Select(m => m.Groups[1].Value).Last();
+
     private void Touch(string relative, string line) =>
         File.AppendAllText(Path.Combine(_site, relative), line + "\n");
 
@@ -167,10 +171,13 @@ public sealed class DeploySandboxTests
         try
         {
             var (code, output) = Suite("--target=Deploy", "--timeouts_healthcheckseconds=10");
+            TestContext.Out.WriteLine(output);
 
             Assert.That(code, Is.Not.Zero);
             Assert.That(output, Does.Contain("failed its health check").And.Contain("rolled back").And.Contain($"release {before} keeps serving"));
             Assert.That(await ServingAsync(), Is.EqualTo(before));
+            var (_, list) = Suite("--target=Releases");
+            Assert.That(list, Does.Contain("* " + before).And.Not.Contain(LastPackaged(output)), "the failed release is deleted: it never becomes a rollback target");
         }
         finally
         {
@@ -185,7 +192,7 @@ public sealed class DeploySandboxTests
         Touch("project/status/views.py", "# change for the nginx test");
         await using var ssh = Ssh();
         var options = new ReleaseOptions(_settings.Site, _site, Directory.CreateTempSubdirectory("manifests-").FullName, TimeSpan.FromSeconds(30),
-            NginxTemplate: "server { listen 80; this_is_not_a_directive on; }\n");
+            NginxTemplate: TemplateRenderer.Load(SiteTemplates.NginxSiteTemplate).Replace("client_max_body_size", "this_is_not_a_directive on;\n    client_max_body_size", StringComparison.Ordinal));
         var deployer = new ReleaseDeployer(ssh.Executor, ssh.Hosts, options, TestContext.Progress.WriteLine, _ => { });
         deployer.Package(DateTimeOffset.UtcNow);
         await deployer.UploadAsync();
