@@ -2,7 +2,7 @@ using Cake.Core;
 using Cake.Frosting;
 using CoralNet.Deploy.Aws;
 using CoralNet.Deploy.Settings;
-using CoralNet.Deploy.Tasks.Host;
+using CoralNet.Deploy.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CoralNet.Deploy.Context;
@@ -18,10 +18,8 @@ public static class DeployHost
             .AddAssembly(typeof(DeployHost).Assembly)
             .ConfigureServices(services =>
             {
-                services.AddSingleton<SecretRedactor>();
+                services.AddTaskServices();
                 services.AddSingleton<IAwsConnector>(_ => new AwsClientFactory());
-                services.AddSingleton<RunConnections>();
-                services.AddSingleton<HostRunSession>();
                 services.AddSingleton<IConsole>(provider => new RedactingConsole(
                     console ?? new CakeConsole(provider.GetRequiredService<ICakeEnvironment>()),
                     provider.GetRequiredService<SecretRedactor>()));

@@ -17,6 +17,9 @@ public sealed class RunConnections(ICakeLog log, SecretRedactor redactor) : IDis
     private SshConnectionPool? _pool;
     private IReadOnlyList<SshTarget> _webHosts = [];
 
+    /// <summary>Runs commands on the hosts over the run's connections; set once the connections are open.</summary>
+    public IRemoteExecutor Executor { get; private set; } = null!;
+
     /// <summary>Connections opened so far (reuse keeps it at one per host).</summary>
     public int ConnectionsOpened => _pool?.ConnectionsOpened ?? 0;
 
@@ -54,9 +57,14 @@ public sealed class RunConnections(ICakeLog log, SecretRedactor redactor) : IDis
         }
 
         _pool = new SshConnectionPool(options, verifier);
+        Executor = new SshExecutor(_pool, redactor.Redact);
         _webHosts = hosts;
         return (_pool, _webHosts);
     }
+
+    /// <summary>For tasks that cannot await: the same as <see cref="OpenAsync"/>.</summary>
+    public IReadOnlyList<SshTarget> Open(DeployContext context, string purpose) =>
+        OpenAsync(context, purpose).GetAwaiter().GetResult().WebHosts;
 
     public void Dispose()
     {

@@ -1,8 +1,10 @@
+using CoralNet.Deploy.Remote;
+
 namespace CoralNet.Deploy.Release;
 
 /// <summary>
 /// Every command the release deploy sends to a web host, built in this one place as plain
-/// <see cref="RemoteScript"/>s so that dry-run and tests show exactly what would run. Each is
+/// <see cref="RemoteCommand"/>s so that dry-run and tests show exactly what would run. Each is
 /// idempotent and ends with ok or changed.
 /// </summary>
 public sealed class ReleaseCommands(ReleasePaths paths)
@@ -13,21 +15,21 @@ public sealed class ReleaseCommands(ReleasePaths paths)
     public ReleasePaths Paths => paths;
 
     /// <summary>The upload, in order: make the directory, link what did not change from <paramref name="previousId"/>, extract the archive of the rest, verify.</summary>
-    public IReadOnlyList<RemoteScript> Upload(string id, string? previousId, ManifestDiff diff, string manifestHash, Action<Stream> writeArchive) =>
+    public IReadOnlyList<RemoteCommand> Upload(string id, string? previousId, ManifestDiff diff, string manifestHash, Action<Stream> writeArchive) =>
     [
         MakeReleaseDirectory(id),
-        .. previousId is null ? Array.Empty<RemoteScript>() : [LinkUnchanged(id, previousId, diff.NotToLink)],
+        .. previousId is null ? Array.Empty<RemoteCommand>() : [LinkUnchanged(id, previousId, diff.NotToLink)],
         Extract(id, writeArchive),
         Verify(id, manifestHash),
     ];
 
     /// <summary>Makes the site's directories and an empty release directory; a half-made one left by a failed upload is replaced.</summary>
-    public RemoteScript MakeReleaseDirectory(string id) => new($"make release {id}", $$"""
+    public RemoteCommand MakeReleaseDirectory(string id) => Command($"make release {id}", $$"""
         set -eu
-        mkdir -p {{Sh.Quote(paths.Releases)}} {{Sh.Quote(paths.Venvs)}} {{Sh.Quote(paths.Slots)}}
-        new={{Sh.Quote(paths.Release(id))}}
+        mkdir -p {{Shell.Quote(paths.Releases)}} {{Shell.Quote(paths.Venvs)}} {{Shell.Quote(paths.Slots)}}
+        new={{Shell.Quote(paths.Release(id))}}
         if [ -e "$new" ]; then
-          if [ "$(readlink -f {{Sh.Quote(paths.Current)}})" = "$(readlink -f "$new")" ]; then
+          if [ "$(readlink -f {{Shell.Quote(paths.Current)}})" = "$(readlink -f "$new")" ]; then
             echo "release {{id}} is serving; it cannot be made again" >&2
             exit 1
           fi
@@ -43,11 +45,11 @@ public sealed class ReleaseCommands(ReleasePaths paths)
     /// changed or removed, in one batch (no file list crosses the wire beyond <paramref name="notToLink"/>),
     /// and keeps their manifest lines for <see cref="Verify"/>.
     /// </summary>
-    public RemoteScript LinkUnchanged(string id, string previousId, IReadOnlyList<string> notToLink) => new($"link unchanged files of {previousId} into {id}", $$"""
+    public RemoteCommand LinkUnchanged(string id, string previousId, IReadOnlyList<string> notToLink) => Command($"link unchanged files of {previousId} into {id}", $$"""
         set -eu
-        new={{Sh.Quote(paths.Release(id))}}
-        previous={{Sh.Quote(paths.Release(previousId))}}
-        {{(notToLink.Count == 0 ? ":" : "printf '%s\\n' " + string.Join(' ', notToLink.Select(Sh.Quote)))}} > "$new/.release/drop"
+        new={{Shell.Quote(paths.Release(id))}}
+        previous={{Shell.Quote(paths.Release(previousId))}}
+        {{(notToLink.Count == 0 ? ":" : "printf '%s\\n' " + string.Join(' ', notToLink.Select(Shell.Quote)))}} > "$new/.release/drop"
         awk -F '\t' 'FILENAME == ARGV[1] { drop[$0] = 1; next } !($1 in drop)' "$new/.release/drop" "$previous/.release/manifest" > "$new/.release/kept"
         cut -f 1 "$new/.release/kept" | tr '\n' '\0' | (cd "$previous" && xargs -0r cp -l --parents -t "$new" --)
         rm -f "$new/.release/drop"
@@ -55,19 +57,19 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         """);
 
     /// <summary>Extracts the archive of <see cref="ReleaseTar"/> from standard input into the release.</summary>
-    public RemoteScript Extract(string id, Action<Stream> writeArchive) => new RemoteScript($"extract new and changed files into {id}", $"""
+    public RemoteCommand Extract(string id, Action<Stream> writeArchive) => Command($"extract new and changed files into {id}", $"""
         set -eu
-        tar -xzf - -C {Sh.Quote(paths.Release(id))} --no-same-owner
+        tar -xzf - -C {Shell.Quote(paths.Release(id))} --no-same-owner
         echo changed
-        """) { Input = new ScriptInput.ReleaseArchive(writeArchive) };
+        """) with { Input = new CommandInput.Stream(writeArchive) };
 
     /// <summary>
     /// Rebuilds the manifest on the host from the linked files' lines and the sent files' lines, checks
     /// it is the suite's manifest (<paramref name="manifestHash"/>), then checks every file with sha256sum -c.
     /// </summary>
-    public RemoteScript Verify(string id, string manifestHash) => new($"verify release {id}", $$"""
+    public RemoteCommand Verify(string id, string manifestHash) => Command($"verify release {id}", $$"""
         set -eu
-        cd {{Sh.Quote(paths.Release(id))}}
+        cd {{Shell.Quote(paths.Release(id))}}
         cat .release/kept .release/delta | LC_ALL=C sort > .release/manifest
         rm -f .release/kept .release/delta
         if ! echo '{{manifestHash}}  .release/manifest' | sha256sum -c --status -; then
@@ -83,17 +85,17 @@ public sealed class ReleaseCommands(ReleasePaths paths)
     /// and the host's Python version), making it with --system-site-packages and pip only when it is missing.
     /// Null when the site has no requirements.txt.
     /// </summary>
-    public RemoteScript InstallRequirements(string id, string? requirementsSha256)
+    public RemoteCommand InstallRequirements(string id, string? requirementsSha256)
     {
         var key = requirementsSha256?[..16] ?? "none";
         var pip = requirementsSha256 is null
             ? ""
             : "\n  \"$venv/bin/python\" -m pip install --disable-pip-version-check --no-input --quiet -r \"$release/requirements.txt\"";
-        return new($"venv for {id}", $$"""
+        return Command($"venv for {id}", $$"""
             set -eu
-            release={{Sh.Quote(paths.Release(id))}}
+            release={{Shell.Quote(paths.Release(id))}}
             version=$({{SystemPython}} -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
-            venv={{Sh.Quote(paths.Venvs)}}/py$version-{{key}}
+            venv={{Shell.Quote(paths.Venvs)}}/py$version-{{key}}
             status=ok
             if [ ! -e "$venv/.complete" ]; then
               rm -rf "$venv"
@@ -107,21 +109,21 @@ public sealed class ReleaseCommands(ReleasePaths paths)
     }
 
     /// <summary>The shared environment file, read by gunicorn (systemd) and by manage.py (sh); mode 0640, group www-data.</summary>
-    public RemoteScript WriteEnvironmentFile(ScriptInput.SecretText content) =>
+    public RemoteCommand WriteEnvironmentFile(CommandInput.SecretText content) =>
         InstallFile("environment file", paths.EnvironmentFile, "0640", WebGroup, content, onChange: null);
 
-    public RemoteScript InstallMaintenancePage(string html) =>
-        InstallFile("maintenance page", paths.MaintenancePage, "0644", "root", new ScriptInput.PlainText(html), onChange: null);
+    public RemoteCommand InstallMaintenancePage(string html) =>
+        InstallFile("maintenance page", paths.MaintenancePage, "0644", "root", new CommandInput.PlainText(html), onChange: null);
 
     /// <summary>The gunicorn socket or service template unit (suffix "socket" or "service").</summary>
-    public RemoteScript InstallGunicornUnit(string suffix, string content) =>
-        InstallFile($"gunicorn {suffix} unit", paths.GunicornUnitFile(suffix), "0644", "root", new ScriptInput.PlainText(content), onChange: "systemctl daemon-reload");
+    public RemoteCommand InstallGunicornUnit(string suffix, string content) =>
+        InstallFile($"gunicorn {suffix} unit", paths.GunicornUnitFile(suffix), "0644", "root", new CommandInput.PlainText(content), onChange: "systemctl daemon-reload");
 
     /// <summary>Enables and starts the listening sockets of the gunicorn instances.</summary>
-    public RemoteScript EnableSockets(IEnumerable<int> ports) => new("enable gunicorn sockets", $$"""
+    public RemoteCommand EnableSockets(IEnumerable<int> ports) => Command("enable gunicorn sockets", $$"""
         set -eu
         status=ok
-        for unit in {{string.Join(' ', ports.Select(p => Sh.Quote(paths.GunicornUnit(p) + ".socket")))}}; do
+        for unit in {{string.Join(' ', ports.Select(p => Shell.Quote(paths.GunicornUnit(p) + ".socket")))}}; do
           if ! systemctl is-enabled --quiet "$unit" || ! systemctl is-active --quiet "$unit"; then
             systemctl enable --now "$unit"
             status=changed
@@ -130,24 +132,24 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         echo "$status"
         """);
 
-    public RemoteScript Migrate(string id) =>
+    public RemoteCommand Migrate(string id) =>
         ManagePy(id, "migrate", "migrate --noinput", "No migrations to apply.");
 
-    public RemoteScript CollectStatic(string id) =>
+    public RemoteCommand CollectStatic(string id) =>
         ManagePy(id, "collect static files", "collectstatic --noinput", "\n0 static files copied");
 
     /// <summary>Points the gunicorn instance on <paramref name="port"/> at a release (it runs it from its next start).</summary>
-    public RemoteScript PointSlot(int port, string id) =>
+    public RemoteCommand PointSlot(int port, string id) =>
         AtomicLink($"point slot {port} at {id}", paths.Slot(port), "../releases/" + ReleaseId.Require(id), id);
 
     /// <summary>Moves <c>current</c> atomically: a new link, then <c>mv -T</c> over the old one.</summary>
-    public RemoteScript SwitchCurrent(string id) =>
+    public RemoteCommand SwitchCurrent(string id) =>
         AtomicLink($"switch current to {id}", paths.Current, "releases/" + ReleaseId.Require(id), id);
 
     /// <summary>Records which gunicorn instance nginx sends requests to.</summary>
-    public RemoteScript MarkServingSlot(int port) => new($"mark slot {port} serving", $$"""
+    public RemoteCommand MarkServingSlot(int port) => Command($"mark slot {port} serving", $$"""
         set -eu
-        file={{Sh.Quote(paths.Slots + "/serving")}}
+        file={{Shell.Quote(paths.Slots + "/serving")}}
         if [ "$(cat "$file" 2>/dev/null || true)" = {{port}} ]; then echo ok; exit 0; fi
         echo {{port}} > "$file.new"
         mv -f "$file.new" "$file"
@@ -155,16 +157,57 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         """);
 
     /// <summary>Starts the instance afresh from its slot's release (never a HUP, which would keep the old working directory).</summary>
-    public RemoteScript RestartSlot(int port) => new($"restart gunicorn on {port}", $"""
+    public RemoteCommand RestartSlot(int port) => Command($"restart gunicorn on {port}", $$"""
         set -eu
-        systemctl restart {Sh.Quote(paths.GunicornUnit(port) + ".service")}
+        unit={{Shell.Quote(paths.GunicornUnit(port) + ".service")}}
+        if ! systemctl restart "$unit"; then
+          echo "gunicorn on 127.0.0.1:{{port}} did not start; its journal (last lines):" >&2
+          journalctl -u "$unit" -n 25 --no-pager -o cat >&2 || true
+          exit 1
+        fi
         echo changed
         """);
 
-    /// <summary>Stops the instance; in-flight requests finish within gunicorn's graceful timeout. Its socket stays open.</summary>
-    public RemoteScript StopSlot(int port) => new($"stop gunicorn on {port}", $$"""
+    /// <summary>
+    /// Asks the instance on <paramref name="port"/> directly (on the host's loopback, not through nginx)
+    /// for /health/ with the site's Host header until it answers 200 with <paramref name="id"/>, for at
+    /// most <paramref name="timeoutSeconds"/>; on failure prints the last answer and the instance's journal.
+    /// </summary>
+    public RemoteCommand CheckSlot(int port, string id, string domain, int timeoutSeconds) => Command($"check gunicorn on {port} serves {id}", $$"""
         set -eu
-        unit={{Sh.Quote(paths.GunicornUnit(port) + ".service")}}
+        if ! {{SystemPython}} - {{port}} {{Shell.Quote(ReleaseId.Require(id))}} {{Shell.Quote(domain)}} {{timeoutSeconds}} <<'PY'
+        import sys, time, urllib.error, urllib.request
+        port, wanted, domain, timeout = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+        deadline = time.monotonic() + timeout
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/health/", headers={"Host": domain})
+        while True:
+            try:
+                with urllib.request.urlopen(request, timeout=max(1.0, deadline - time.monotonic())) as answer:
+                    body = answer.read().decode("utf-8", "replace").strip()
+                    if body == wanted:
+                        sys.exit(0)
+                    last = f"answered {answer.status} with '{body}'"
+            except urllib.error.HTTPError as error:
+                last = f"answered {error.code} with '{error.read().decode('utf-8', 'replace').strip()[:200]}'"
+            except OSError as error:
+                last = f"did not answer: {error}"
+            if time.monotonic() >= deadline:
+                print(f"gunicorn on 127.0.0.1:{port} {last} instead of 200 with {wanted}, after {timeout:.0f} s", file=sys.stderr)
+                sys.exit(1)
+            time.sleep(0.05)
+        PY
+        then
+          echo "its journal (last lines):" >&2
+          journalctl -u {{Shell.Quote(paths.GunicornUnit(port) + ".service")}} -n 25 --no-pager -o cat >&2 || true
+          exit 1
+        fi
+        echo ok
+        """);
+
+    /// <summary>Stops the instance; in-flight requests finish within gunicorn's graceful timeout. Its socket stays open.</summary>
+    public RemoteCommand StopSlot(int port) => Command($"stop gunicorn on {port}", $$"""
+        set -eu
+        unit={{Shell.Quote(paths.GunicornUnit(port) + ".service")}}
         if systemctl is-active --quiet "$unit"; then
           systemctl stop "$unit"
           echo changed
@@ -179,10 +222,10 @@ public sealed class ReleaseCommands(ReleasePaths paths)
     /// reloads nginx gracefully. When the test fails the previous config is put back, nginx keeps
     /// serving the old one, and the script fails with nginx's message.
     /// </summary>
-    public RemoteScript InstallNginxSite(string config) => new RemoteScript("nginx site", $$"""
+    public RemoteCommand InstallNginxSite(string config) => Command("nginx site", $$"""
         set -eu
-        available={{Sh.Quote(paths.NginxAvailable)}}
-        enabled={{Sh.Quote(paths.NginxEnabled)}}
+        available={{Shell.Quote(paths.NginxAvailable)}}
+        enabled={{Shell.Quote(paths.NginxEnabled)}}
         debian_default=/etc/nginx/sites-enabled/default
         cat > "$available.new"
         if [ -f "$available" ] && cmp -s "$available.new" "$available" && [ -L "$enabled" ] && [ ! -e "$debian_default" ]; then
@@ -205,17 +248,17 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         rm -f "$available.previous"
         systemctl reload nginx
         echo changed
-        """) { Input = new ScriptInput.PlainText(config) };
+        """) with { Input = new CommandInput.PlainText(config) };
 
-    public RemoteScript MaintenanceOn() => new("maintenance on", $$"""
+    public RemoteCommand MaintenanceOn() => Command("maintenance on", $$"""
         set -eu
-        flag={{Sh.Quote(paths.MaintenanceFlag)}}
+        flag={{Shell.Quote(paths.MaintenanceFlag)}}
         if [ -e "$flag" ]; then echo ok; else : > "$flag"; echo changed; fi
         """);
 
-    public RemoteScript MaintenanceOff() => new("maintenance off", $$"""
+    public RemoteCommand MaintenanceOff() => Command("maintenance off", $$"""
         set -eu
-        flag={{Sh.Quote(paths.MaintenanceFlag)}}
+        flag={{Shell.Quote(paths.MaintenanceFlag)}}
         if [ -e "$flag" ]; then rm -f "$flag"; echo changed; else echo ok; fi
         """);
 
@@ -223,10 +266,10 @@ public sealed class ReleaseCommands(ReleasePaths paths)
     /// Takes the deploy lock (an atomic mkdir), waiting up to <paramref name="waitSeconds"/> (0: fail at
     /// once); a refused lock fails with exit code 75 and names its holder.
     /// </summary>
-    public RemoteScript Lock(DeployLockHolder holder, int waitSeconds) => new("take deploy lock", $$"""
+    public RemoteCommand Lock(DeployLockHolder holder, int waitSeconds) => Command("take deploy lock", $$"""
         set -eu
-        mkdir -p {{Sh.Quote(paths.Site)}}
-        lock={{Sh.Quote(paths.Lock)}}
+        mkdir -p {{Shell.Quote(paths.Site)}}
+        lock={{Shell.Quote(paths.Lock)}}
         deadline=$(( $(date +%s) + {{waitSeconds}} ))
         until mkdir "$lock" 2>/dev/null; do
           if [ "$(date +%s)" -ge "$deadline" ]; then
@@ -235,16 +278,16 @@ public sealed class ReleaseCommands(ReleasePaths paths)
           fi
           sleep 1
         done
-        printf '%s\n' {{Sh.Quote(holder.ToString())}} > "$lock/holder"
+        printf '%s\n' {{Shell.Quote(holder.ToString())}} > "$lock/holder"
         echo changed
         """);
 
     /// <summary>Releases the lock this run holds; a lock held by another run is left alone.</summary>
-    public RemoteScript Unlock(DeployLockHolder holder) => new("release deploy lock", $$"""
+    public RemoteCommand Unlock(DeployLockHolder holder) => Command("release deploy lock", $$"""
         set -eu
-        lock={{Sh.Quote(paths.Lock)}}
+        lock={{Shell.Quote(paths.Lock)}}
         if [ ! -d "$lock" ]; then echo ok; exit 0; fi
-        if [ "$(cat "$lock/holder" 2>/dev/null || true)" != {{Sh.Quote(holder.ToString())}} ]; then
+        if [ "$(cat "$lock/holder" 2>/dev/null || true)" != {{Shell.Quote(holder.ToString())}} ]; then
           echo "the lock $lock is held by another run ($(cat "$lock/holder" 2>/dev/null || echo 'unknown')); left alone" >&2
           exit 1
         fi
@@ -253,9 +296,9 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         """);
 
     /// <summary>Removes a stale lock whoever holds it, saying whose it was.</summary>
-    public RemoteScript ForceUnlock() => new("remove deploy lock", $$"""
+    public RemoteCommand ForceUnlock() => Command("remove deploy lock", $$"""
         set -eu
-        lock={{Sh.Quote(paths.Lock)}}
+        lock={{Shell.Quote(paths.Lock)}}
         if [ ! -d "$lock" ]; then echo ok; exit 0; fi
         echo "removing the deploy lock of: $(cat "$lock/holder" 2>/dev/null || echo 'unknown')"
         rm -rf "$lock"
@@ -263,9 +306,9 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         """);
 
     /// <summary>Lists releases, <c>current</c>, the slots and the serving slot, in the format <see cref="ReleaseListing.Parse"/> reads.</summary>
-    public RemoteScript ListReleases() => new("list releases", $$"""
+    public RemoteCommand ListReleases() => Command("list releases", $$"""
         set -eu
-        if ! cd {{Sh.Quote(paths.Site)}} 2>/dev/null; then echo ok; exit 0; fi
+        if ! cd {{Shell.Quote(paths.Site)}} 2>/dev/null; then echo ok; exit 0; fi
         if [ -L current ]; then printf 'current\t%s\n' "$(basename "$(readlink current)")"; fi
         if [ -f slots/serving ]; then printf 'serving\t%s\n' "$(cat slots/serving)"; fi
         for slot in slots/*; do
@@ -278,51 +321,51 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         """);
 
     /// <summary>Prints a release's manifest (for a suite that does not have it cached).</summary>
-    public RemoteScript ReadManifest(string id) => new($"read manifest of {id}", $"""
+    public RemoteCommand ReadManifest(string id) => Command($"read manifest of {id}", $"""
         set -eu
-        cat {Sh.Quote(paths.Release(id) + "/.release/manifest")}
+        cat {Shell.Quote(paths.Release(id) + "/.release/manifest")}
         echo ok
         """);
 
     /// <summary>Deletes the given releases (chosen by <see cref="ReleaseRetention"/>).</summary>
-    public RemoteScript RemoveReleases(IReadOnlyList<string> ids) => new("remove old releases", ids.Count == 0
+    public RemoteCommand RemoveReleases(IReadOnlyList<string> ids) => Command("remove old releases", ids.Count == 0
         ? "echo ok"
         : $"""
           set -eu
-          cd {Sh.Quote(paths.Releases)}
+          cd {Shell.Quote(paths.Releases)}
           rm -rf -- {string.Join(' ', ids.Select(ReleaseId.Require))}
           echo changed
           """);
 
-    private RemoteScript ManagePy(string id, string title, string arguments, string unchangedMarker) => new($"{title} ({id})", $$"""
+    private RemoteCommand ManagePy(string id, string title, string arguments, string unchangedMarker) => Command($"{title} ({id})", $$"""
         set -eu
-        cd {{Sh.Quote(paths.Release(id) + "/project")}}
+        cd {{Shell.Quote(paths.Release(id) + "/project")}}
         set -a
-        . {{Sh.Quote(paths.EnvironmentFile)}}
+        . {{Shell.Quote(paths.EnvironmentFile)}}
         . ../.release/env
         set +a
         out=$(../venv/bin/python manage.py {{arguments}})
         printf '%s\n' "$out"
         case "$out" in
-          *{{Sh.Quote(unchangedMarker)}}*) echo ok ;;
+          *{{Shell.Quote(unchangedMarker)}}*) echo ok ;;
           *) echo changed ;;
         esac
         """);
 
-    private RemoteScript AtomicLink(string title, string link, string target, string id) => new(title, $$"""
+    private RemoteCommand AtomicLink(string title, string link, string target, string id) => Command(title, $$"""
         set -eu
-        link={{Sh.Quote(link)}}
-        if [ ! -d {{Sh.Quote(paths.Release(id))}} ]; then echo "there is no release {{id}} on this host" >&2; exit 1; fi
-        if [ "$(readlink "$link" 2>/dev/null || true)" = {{Sh.Quote(target)}} ]; then echo ok; exit 0; fi
-        ln -sfn {{Sh.Quote(target)}} "$link.new"
+        link={{Shell.Quote(link)}}
+        if [ ! -d {{Shell.Quote(paths.Release(id))}} ]; then echo "there is no release {{id}} on this host" >&2; exit 1; fi
+        if [ "$(readlink "$link" 2>/dev/null || true)" = {{Shell.Quote(target)}} ]; then echo ok; exit 0; fi
+        ln -sfn {{Shell.Quote(target)}} "$link.new"
         mv -T "$link.new" "$link"
         echo changed
         """);
 
-    private static RemoteScript InstallFile(string title, string path, string mode, string group, ScriptInput content, string? onChange) =>
-        new RemoteScript(title, $$"""
+    private static RemoteCommand InstallFile(string title, string path, string mode, string group, CommandInput content, string? onChange) =>
+        Command(title, $$"""
             set -eu
-            target={{Sh.Quote(path)}}
+            target={{Shell.Quote(path)}}
             mkdir -p "$(dirname "$target")"
             umask 077
             cat > "$target.new"
@@ -335,5 +378,7 @@ public sealed class ReleaseCommands(ReleasePaths paths)
               mv -f "$target.new" "$target"{{(onChange is null ? "" : "\n  " + onChange)}}
               echo changed
             fi
-            """) { Input = content };
+            """) with { Input = content };
+
+    private static RemoteCommand Command(string title, string script) => new(script, title);
 }

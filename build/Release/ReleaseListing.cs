@@ -1,3 +1,5 @@
+using CoralNet.Deploy.Remote;
+
 namespace CoralNet.Deploy.Release;
 
 /// <summary>What a host holds of a site: its releases (oldest first), the one <c>current</c> names, the slots and the serving slot.</summary>
@@ -31,7 +33,7 @@ public sealed record ReleaseListing(
                 case ["slot", var port, var id]:
                     slots[int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)] = ReleaseId.Require(id);
                     break;
-                case [RemoteScript.Ok]:
+                case [RemoteCommand.Ok]:
                     break;
                 default:
                     throw new FormatException($"Unexpected line in the release listing: '{line}'.");

@@ -13,7 +13,15 @@ public sealed class SshExecutor(SshConnectionPool pool, Func<string, string> red
 
         using var ssh = client.CreateCommand(Shell.AsRoot(command.Script, pool.Options.IsRoot));
         ssh.CommandTimeout = pool.Options.CommandTimeout;
-        await ssh.ExecuteAsync(cancellation);
+        var running = ssh.ExecuteAsync(cancellation);
+        // Standard input (an archive, a file's text, secrets) goes straight into the channel and is
+        // never logged; closing it tells the script that it has everything.
+        using (var input = ssh.CreateInputStream())
+        {
+            command.Input.WriteTo(input);
+        }
+
+        await running;
         var result = new CommandResult(ssh.ExitStatus ?? -1, ssh.Result, ssh.Error);
         if (result.ExitCode != 0)
         {

@@ -58,6 +58,11 @@ public static class SettingsBinder
             {
                 value = FromText(property.PropertyType, overridden, propertyPath, problems);
             }
+            else if (child is null && !IsValue(property.PropertyType) && !IsList(property.PropertyType))
+            {
+                // A section the file leaves out still takes overrides of its values (Timeouts_HealthCheckSeconds).
+                value = BindObject(property.PropertyType, null, propertyPath, overrides, problems);
+            }
             else if (child is null)
             {
                 continue;

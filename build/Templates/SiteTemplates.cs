@@ -15,8 +15,11 @@ public static class SiteTemplates
     /// <summary>nginx gives up this much before gunicorn does (604800 s against 604810 s).</summary>
     public const int ProxyTimeoutMarginSeconds = 10;
 
-    public static string NginxSite(SiteSettings site, ReleasePaths paths, int gunicornPort) =>
-        TemplateRenderer.Render("nginx-site.conf", new Dictionary<string, string>
+    public const string NginxSiteTemplate = "nginx-site.conf";
+
+    /// <summary>The site's nginx config, sending requests to the gunicorn instance on <paramref name="gunicornPort"/>; from <paramref name="template"/> when given (the embedded one otherwise).</summary>
+    public static string NginxSite(SiteSettings site, ReleasePaths paths, int gunicornPort, string? template = null) =>
+        TemplateRenderer.RenderText(NginxSiteTemplate, template ?? TemplateRenderer.Load(NginxSiteTemplate), new Dictionary<string, string>
         {
             ["SiteName"] = site.Name,
             ["Domain"] = site.Domain,

@@ -4,8 +4,6 @@ using Cake.Frosting;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Database;
 using CoralNet.Deploy.HostState;
-using CoralNet.Deploy.Settings;
-using CoralNet.Deploy.Tasks.Aws;
 
 namespace CoralNet.Deploy.Tasks.Database;
 
@@ -19,7 +17,7 @@ public sealed class SetupDatabaseTask(RunConnections connections) : AsyncFrostin
         var settings = context.Settings;
         try
         {
-            var endpoint = DatabaseEndpoint.For(settings, settings.Provider == ProviderKind.Aws ? (await CakeAwsLog.HostsAsync(context)).Database() : null);
+            var endpoint = await DatabaseOfTheRun.EndpointAsync(context);
             var request = DatabaseSetupRequest.From(settings.Database, context.Secrets);
             var (pool, webHosts) = await connections.OpenAsync(context, "set up the database");
             var via = webHosts[0];

@@ -3,14 +3,14 @@ using Cake.Core.Diagnostics;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Remote;
+using CoralNet.Deploy.Sandbox;
 using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Tasks.Host;
 
 /// <summary>
-/// The run's host configuration, shared by the ConfigureHost tasks over the run's SSH connections:
-/// made at the first host task, closed at the end of the run with the recap and, with
-/// --report=FILE.json, the report.
+/// The run's host configuration, shared by the ConfigureHost tasks over the run's SSH session: made at
+/// the first host task, ended at the end of the run with the recap and, with --report=FILE.json, the report.
 /// </summary>
 public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunConnections connections) : IDisposable
 {
@@ -30,11 +30,10 @@ public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunCon
         var check = context.Arguments.HasArgument("check") && context.Arguments.GetArgument("check") is not "false";
         _reportFile = context.Arguments.HasArgument("report") ? Path.GetFullPath(context.Arguments.GetArgument("report"), root) : null;
 
-        var (pool, hosts) = await connections.OpenAsync(context, "configure the hosts");
+        var (_, hosts) = await connections.OpenAsync(context, "configure the hosts");
         log.Information("Configuring {0} host(s){1}: {2}", hosts.Count, check ? " in check mode (nothing will change)" : "", string.Join(", ", hosts));
-        var executor = new SshExecutor(pool, redactor.Redact);
         return new HostConfiguration(
-            executor,
+            connections.Executor,
             hosts,
             ConfigureHostPlan.Build(settings),
             new RunRecorder(check),

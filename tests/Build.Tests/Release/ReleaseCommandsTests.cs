@@ -1,4 +1,5 @@
 using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Tests.Release;
@@ -15,10 +16,10 @@ public sealed class ReleaseCommandsTests
 
         Assert.That(commands.SwitchCurrent("20261125T234501Z-3f2a9c1b").Script, Is.EqualTo("""
             set -eu
-            link=/srv/www/coralnet/current
-            if [ ! -d /srv/www/coralnet/releases/20261125T234501Z-3f2a9c1b ]; then echo "there is no release 20261125T234501Z-3f2a9c1b on this host" >&2; exit 1; fi
-            if [ "$(readlink "$link" 2>/dev/null || true)" = releases/20261125T234501Z-3f2a9c1b ]; then echo ok; exit 0; fi
-            ln -sfn releases/20261125T234501Z-3f2a9c1b "$link.new"
+            link='/srv/www/coralnet/current'
+            if [ ! -d '/srv/www/coralnet/releases/20261125T234501Z-3f2a9c1b' ]; then echo "there is no release 20261125T234501Z-3f2a9c1b on this host" >&2; exit 1; fi
+            if [ "$(readlink "$link" 2>/dev/null || true)" = 'releases/20261125T234501Z-3f2a9c1b' ]; then echo ok; exit 0; fi
+            ln -sfn 'releases/20261125T234501Z-3f2a9c1b' "$link.new"
             mv -T "$link.new" "$link"
             echo changed
             """));
@@ -33,9 +34,9 @@ public sealed class ReleaseCommandsTests
 
         Assert.That(script, Is.EqualTo("""
             set -eu
-            new=/srv/www/coralnet/releases/20261125T234501Z-3f2a9c1b
-            previous=/srv/www/coralnet/releases/20261124T101010Z-00112233
-            printf '%s\n' 'it'\''s changed.py' gone.py > "$new/.release/drop"
+            new='/srv/www/coralnet/releases/20261125T234501Z-3f2a9c1b'
+            previous='/srv/www/coralnet/releases/20261124T101010Z-00112233'
+            printf '%s\n' 'it'\''s changed.py' 'gone.py' > "$new/.release/drop"
             awk -F '\t' 'FILENAME == ARGV[1] { drop[$0] = 1; next } !($1 in drop)' "$new/.release/drop" "$previous/.release/manifest" > "$new/.release/kept"
             cut -f 1 "$new/.release/kept" | tr '\n' '\0' | (cd "$previous" && xargs -0r cp -l --parents -t "$new" --)
             rm -f "$new/.release/drop"
@@ -50,7 +51,7 @@ public sealed class ReleaseCommandsTests
 
         Assert.That(commands.RemoveReleases(["20261120T000000Z-aaaaaaaa"]).Script, Is.EqualTo("""
             set -eu
-            cd /srv/www/coralnet/releases
+            cd '/srv/www/coralnet/releases'
             rm -rf -- 20261120T000000Z-aaaaaaaa
             echo changed
             """));
@@ -62,7 +63,7 @@ public sealed class ReleaseCommandsTests
     public void SecretInputPrintsMasked()
     {
         var commands = new ReleaseCommands(new ReleasePaths("/srv/www", "coralnet"));
-        var script = commands.WriteEnvironmentFile(new ScriptInput.SecretText(new Secret("SECRET_KEY=\"hunter2hunter2\"")));
+        var script = commands.WriteEnvironmentFile(new CommandInput.SecretText(new Secret("SECRET_KEY=\"hunter2hunter2\"")));
 
         Assert.That(script.ToString(), Does.Not.Contain("hunter2"));
         Assert.That(script.Script, Does.Contain("chmod 0640").And.Contain("chown root:www-data").And.Not.Contain("hunter2"));
@@ -117,7 +118,7 @@ public sealed class ReleaseCommandsTests
         var id = ReleaseId.Create(Monday.AddHours(1), snapshot.Manifest);
         var diff = snapshot.Manifest.CompareWith(first.Manifest);
         var results = commands.Upload(id, first.Id, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, Monday))
-            .Select(c => TempDirectory.RunSh(c.Script, Writer(c.Input))).ToList();
+            .Select(c => TempDirectory.RunSh(c.Script, c.Input.WriteTo)).ToList();
 
         Assert.That(results[^1].Code, Is.Not.Zero);
         Assert.That(results[^1].Output + results[^1].Errors, Does.Contain("a.txt: FAILED"));
@@ -134,12 +135,12 @@ public sealed class ReleaseCommandsTests
         site.Write("a.txt", "2");
         var second = Upload(commands, site.Path, Monday.AddDays(1), first);
 
-        Assert.That(Run(commands.SwitchCurrent(first.Id)), Is.EqualTo(RemoteScript.Changed));
-        Assert.That(Run(commands.SwitchCurrent(first.Id)), Is.EqualTo(RemoteScript.Ok));
-        Assert.That(Run(commands.SwitchCurrent(second.Id)), Is.EqualTo(RemoteScript.Changed));
-        Assert.That(Run(commands.PointSlot(8002, second.Id)), Is.EqualTo(RemoteScript.Changed));
-        Assert.That(Run(commands.MarkServingSlot(8002)), Is.EqualTo(RemoteScript.Changed));
-        Assert.That(Run(commands.MarkServingSlot(8002)), Is.EqualTo(RemoteScript.Ok));
+        Assert.That(Run(commands.SwitchCurrent(first.Id)), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Run(commands.SwitchCurrent(first.Id)), Is.EqualTo(RemoteCommand.Ok));
+        Assert.That(Run(commands.SwitchCurrent(second.Id)), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Run(commands.PointSlot(8002, second.Id)), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Run(commands.MarkServingSlot(8002)), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Run(commands.MarkServingSlot(8002)), Is.EqualTo(RemoteCommand.Ok));
         Assert.That(File.ReadAllText(Path.Combine(commands.Paths.Current, "a.txt")), Is.EqualTo("2"));
         Assert.That(TempDirectory.RunSh(commands.SwitchCurrent("20200101T000000Z-00000000").Script).Errors, Does.Contain("no release 20200101T000000Z-00000000"));
 
@@ -159,16 +160,16 @@ public sealed class ReleaseCommandsTests
         var alice = new DeployLockHolder("alice@laptop", Monday, "20261123T100000Z-aaaaaaaa");
         var bob = new DeployLockHolder("bob@desk", Monday, "20261123T100000Z-bbbbbbbb");
 
-        Assert.That(Run(commands.Lock(alice, 0)), Is.EqualTo(RemoteScript.Changed));
+        Assert.That(Run(commands.Lock(alice, 0)), Is.EqualTo(RemoteCommand.Changed));
         var refused = TempDirectory.RunSh(commands.Lock(bob, 0).Script);
         Assert.That(refused.Code, Is.EqualTo(75));
         Assert.That(refused.Errors, Does.Contain("who=alice@laptop since=2026-11-23T10:00:00Z release=20261123T100000Z-aaaaaaaa").And.Contain("--lock-wait"));
 
         Assert.That(TempDirectory.RunSh(commands.Unlock(bob).Script).Code, Is.Not.Zero, "bob cannot release alice's lock");
-        Assert.That(Run(commands.Unlock(alice)), Is.EqualTo(RemoteScript.Changed));
-        Assert.That(Run(commands.Unlock(alice)), Is.EqualTo(RemoteScript.Ok));
+        Assert.That(Run(commands.Unlock(alice)), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Run(commands.Unlock(alice)), Is.EqualTo(RemoteCommand.Ok));
 
-        Assert.That(Run(commands.Lock(bob, 0)), Is.EqualTo(RemoteScript.Changed));
+        Assert.That(Run(commands.Lock(bob, 0)), Is.EqualTo(RemoteCommand.Changed));
         Assert.That(TempDirectory.RunSh(commands.ForceUnlock().Script).Output, Does.Contain("removing the deploy lock of: who=bob@desk"));
         Assert.That(Directory.Exists(commands.Paths.Lock), Is.False);
     }
@@ -180,19 +181,19 @@ public sealed class ReleaseCommandsTests
         var commands = new ReleaseCommands(new ReleasePaths(host.Path, "coralnet"));
         Directory.CreateDirectory(commands.Paths.Shared);
 
-        Assert.That(Run(commands.MaintenanceOn()), Is.EqualTo(RemoteScript.Changed));
-        Assert.That(Run(commands.MaintenanceOn()), Is.EqualTo(RemoteScript.Ok));
+        Assert.That(Run(commands.MaintenanceOn()), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Run(commands.MaintenanceOn()), Is.EqualTo(RemoteCommand.Ok));
         Assert.That(File.Exists(commands.Paths.MaintenanceFlag), Is.True);
-        Assert.That(Run(commands.MaintenanceOff()), Is.EqualTo(RemoteScript.Changed));
-        Assert.That(Run(commands.MaintenanceOff()), Is.EqualTo(RemoteScript.Ok));
+        Assert.That(Run(commands.MaintenanceOff()), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Run(commands.MaintenanceOff()), Is.EqualTo(RemoteCommand.Ok));
     }
 
     [Test]
     public void ReportsChangeReadsTheLastLineOnly()
     {
-        Assert.That(RemoteScript.ReportsChange("Applying x... OK\nchanged\n"), Is.True);
-        Assert.That(RemoteScript.ReportsChange("ok"), Is.False);
-        Assert.That(() => RemoteScript.ReportsChange("Traceback"), Throws.TypeOf<FormatException>());
+        Assert.That(RemoteCommand.ReportsChange("Applying x... OK\nchanged\n"), Is.True);
+        Assert.That(RemoteCommand.ReportsChange("ok"), Is.False);
+        Assert.That(() => RemoteCommand.ReportsChange("Traceback"), Throws.TypeOf<FormatException>());
     }
 
     private sealed record Uploaded(string Id, ReleaseManifest Manifest, IReadOnlyList<string> Sent);
@@ -204,29 +205,24 @@ public sealed class ReleaseCommandsTests
         var diff = snapshot.Manifest.CompareWith(previous?.Manifest);
         foreach (var command in commands.Upload(id, previous?.Id, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, madeAt)))
         {
-            var (code, output, errors) = TempDirectory.RunSh(command.Script, Writer(command.Input));
-            Assert.That(code, Is.Zero, $"{command.Title}: {output}{errors}");
+            var (code, output, errors) = TempDirectory.RunSh(command.Script, command.Input.WriteTo);
+            Assert.That(code, Is.Zero, $"{command.Summary}: {output}{errors}");
         }
 
         return new Uploaded(id, snapshot.Manifest, diff.ToSend.Select(e => e.Path).ToList());
     }
 
-    private static string Run(RemoteScript command)
+    private static string Run(RemoteCommand command)
     {
-        var (code, output, errors) = TempDirectory.RunSh(command.Script, Writer(command.Input));
-        Assert.That(code, Is.Zero, $"{command.Title}: {output}{errors}");
-        return RemoteScript.ReportsChange(output) ? RemoteScript.Changed : RemoteScript.Ok;
+        var (code, output, errors) = TempDirectory.RunSh(command.Script, command.Input.WriteTo);
+        Assert.That(code, Is.Zero, $"{command.Summary}: {output}{errors}");
+        return RemoteCommand.ReportsChange(output) ? RemoteCommand.Changed : RemoteCommand.Ok;
     }
 
-    private static Action<Stream>? Writer(ScriptInput input) => input switch
-    {
-        ScriptInput.ReleaseArchive archive => archive.WriteTo,
-        _ => null,
-    };
 
     private static ulong Inode(string path)
     {
-        var (_, output, _) = TempDirectory.RunSh($"stat -c %i {Sh.Quote(path)}");
+        var (_, output, _) = TempDirectory.RunSh($"stat -c %i {Shell.Quote(path)}");
         return ulong.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Templates;
 
@@ -50,7 +51,7 @@ public sealed class SampleSiteIntegrationTests
                 new Secret("a-secret-key-for-the-integration-test"), [Host], "coralnet-test-bucket");
             var steps = commands.Upload(id, null, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, madeAt))
                 .Append(commands.InstallRequirements(id, snapshot.Manifest.Find("requirements.txt")!.Sha256))
-                .Append(commands.WriteEnvironmentFile(new ScriptInput.SecretText(SiteTemplates.EnvironmentFile(site, environment))))
+                .Append(commands.WriteEnvironmentFile(new CommandInput.SecretText(SiteTemplates.EnvironmentFile(site, environment))))
                 .Append(commands.Migrate(id))
                 .Append(commands.CollectStatic(id))
                 .Append(commands.SwitchCurrent(id));
@@ -59,10 +60,10 @@ public sealed class SampleSiteIntegrationTests
                 Run(step);
             }
 
-            Assert.That(Run(commands.Migrate(id)), Is.EqualTo(RemoteScript.Ok), "a second migrate changes nothing");
-            Assert.That(Run(commands.CollectStatic(id)), Is.EqualTo(RemoteScript.Ok), "a second collectstatic changes nothing");
-            Assert.That(Run(commands.InstallRequirements(id, snapshot.Manifest.Find("requirements.txt")!.Sha256)), Is.EqualTo(RemoteScript.Ok), "the venv is reused");
-            Assert.That(Run(commands.WriteEnvironmentFile(new ScriptInput.SecretText(SiteTemplates.EnvironmentFile(site, environment)))), Is.EqualTo(RemoteScript.Ok));
+            Assert.That(Run(commands.Migrate(id)), Is.EqualTo(RemoteCommand.Ok), "a second migrate changes nothing");
+            Assert.That(Run(commands.CollectStatic(id)), Is.EqualTo(RemoteCommand.Ok), "a second collectstatic changes nothing");
+            Assert.That(Run(commands.InstallRequirements(id, snapshot.Manifest.Find("requirements.txt")!.Sha256)), Is.EqualTo(RemoteCommand.Ok), "the venv is reused");
+            Assert.That(Run(commands.WriteEnvironmentFile(new CommandInput.SecretText(SiteTemplates.EnvironmentFile(site, environment)))), Is.EqualTo(RemoteCommand.Ok));
 
             var webPort = FreePort();
             var current = commands.Paths.Current;
@@ -121,17 +122,11 @@ public sealed class SampleSiteIntegrationTests
         }
     }
 
-    private static string Run(RemoteScript command)
+    private static string Run(RemoteCommand command)
     {
-        var input = command.Input switch
-        {
-            ScriptInput.ReleaseArchive archive => archive.WriteTo,
-            ScriptInput.SecretText text => s => s.Write(System.Text.Encoding.UTF8.GetBytes(text.Content.Reveal())),
-            _ => (Action<Stream>?)null,
-        };
-        var (code, output, errors) = TempDirectory.RunSh(command.Script, input);
-        Assert.That(code, Is.Zero, $"{command.Title}: {output}{errors}");
-        return RemoteScript.ReportsChange(output) ? RemoteScript.Changed : RemoteScript.Ok;
+        var (code, output, errors) = TempDirectory.RunSh(command.Script, command.Input.WriteTo);
+        Assert.That(code, Is.Zero, $"{command.Summary}: {output}{errors}");
+        return RemoteCommand.ReportsChange(output) ? RemoteCommand.Changed : RemoteCommand.Ok;
     }
 
     private static void Sh(string script)

@@ -1,4 +1,5 @@
 using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Templates;
 
@@ -99,7 +100,7 @@ public sealed class SiteTemplatesTests
         using var dir = new TempDirectory();
         var file = dir.Write("env", text.Reveal());
         var (code, output, _) = TempDirectory.RunSh(
-            $"set -a; . {Sh.Quote(file)}; printf '%s|' \"$DATABASE_NAME\" \"$DATABASE_USER\" \"$DATABASE_PASSWORD\" \"$DATABASE_HOST\" \"$DATABASE_PORT\" \"$SECRET_KEY\" \"$ALLOWED_HOSTS\" \"$DEBUG\" \"$BUCKET_NAME\"");
+            $"set -a; . {Shell.Quote(file)}; printf '%s|' \"$DATABASE_NAME\" \"$DATABASE_USER\" \"$DATABASE_PASSWORD\" \"$DATABASE_HOST\" \"$DATABASE_PORT\" \"$SECRET_KEY\" \"$ALLOWED_HOSTS\" \"$DEBUG\" \"$BUCKET_NAME\"");
 
         Assert.That(code, Is.Zero);
         Assert.That(output, Is.EqualTo("coralnet|django|pa$$ \"word\" `x` \\ 'q'|10.213.0.3|5432|k3y-with-$HOME|coralnet.example.org,www.example.org|0|coralnet-bucket|"));

@@ -28,6 +28,17 @@ public sealed class SettingsLoaderTests
     }
 
     [Test]
+    public void ASectionTheFileLeavesOutStillTakesOverrides()
+    {
+        using var repository = new TemporaryRepository().WithShippedSandbox();
+
+        var (settings, _) = Load(repository, overrides: key => key == "Timeouts_HealthCheckSeconds" ? "10" : null);
+
+        Assert.That(settings.Timeouts.HealthCheckSeconds, Is.EqualTo(10));
+        Assert.That(settings.Timeouts.ConnectSeconds, Is.EqualTo(new TimeoutSettings().ConnectSeconds), "the other values keep their defaults");
+    }
+
+    [Test]
     public void TheShippedProductionExampleListsWhatToFillIn()
     {
         using var repository = new TemporaryRepository();

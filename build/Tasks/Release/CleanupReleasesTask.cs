@@ -1,0 +1,13 @@
+using Cake.Frosting;
+using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Release;
+
+namespace CoralNet.Deploy.Tasks.Release;
+
+[TaskName("CleanupReleases")]
+[TaskDescription("Release: deletes releases beyond the newest Site.KeepReleases; the serving one and the one before it are never deleted")]
+[IsDependentOn(typeof(HealthCheckTask))]
+public sealed class CleanupReleasesTask(ReleaseRunSession session) : ReleaseTask(session)
+{
+    protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) => deployer.CleanupAsync();
+}

@@ -1,0 +1,13 @@
+using Cake.Frosting;
+using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Release;
+
+namespace CoralNet.Deploy.Tasks.Release;
+
+[TaskName("CollectStatic")]
+[TaskDescription("Release: manage.py collectstatic into the release, before the cutover")]
+[IsDependentOn(typeof(MigrateTask))]
+public sealed class CollectStaticTask(ReleaseRunSession session) : ReleaseTask(session)
+{
+    protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) => deployer.CollectStaticAsync();
+}

@@ -1,0 +1,13 @@
+using Cake.Frosting;
+using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Release;
+
+namespace CoralNet.Deploy.Tasks.Release;
+
+[TaskName("HealthCheck")]
+[TaskDescription("Release: asks nginx with the site's Host header until the new release id answers 200 (Timeouts.HealthCheckSeconds), then stops the old gunicorn; on failure rolls back automatically")]
+[IsDependentOn(typeof(ReloadNginxTask))]
+public sealed class HealthCheckTask(ReleaseRunSession session) : ReleaseTask(session)
+{
+    protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) => deployer.HealthCheckAsync();
+}

@@ -1,0 +1,52 @@
+using Cake.Core.Diagnostics;
+using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Release;
+
+namespace CoralNet.Deploy.Tasks.Release;
+
+/// <summary>
+/// The run's release deploy, shared by the release tasks over the run's SSH session (the same
+/// connections as ConfigureHost's). A deploy lock still held when the run ends is released here.
+/// </summary>
+public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections) : IDisposable
+{
+    private ReleaseDeployer? _deployer;
+
+    public ReleaseDeployer Deployer(DeployContext context)
+    {
+        if (_deployer is not null)
+        {
+            return _deployer;
+        }
+
+        var settings = context.Settings;
+        var hosts = connections.Open(context, "deploy the site");
+        var options = new ReleaseOptions(
+            settings.Site,
+            Path.GetFullPath(settings.Site.Source, context.RepositoryRoot),
+            Path.Combine(context.ArtifactsDirectory, "manifests", settings.Environment),
+            TimeSpan.FromSeconds(settings.Timeouts.HealthCheckSeconds));
+        return _deployer = new ReleaseDeployer(connections.Executor, hosts, options, line => log.Information(line), line => log.Verbose(line));
+    }
+
+    /// <summary>Releases the deploy lock this run holds, if any; a failure to do so is reported, not thrown (the run's own error matters more).</summary>
+    public void ReleaseLock()
+    {
+        if (_deployer is not { HoldsLock: true })
+        {
+            return;
+        }
+
+        try
+        {
+            _deployer.UnlockAsync().GetAwaiter().GetResult();
+            log.Verbose("Deploy lock released.");
+        }
+        catch (Exception exception)
+        {
+            log.Error("Could not release the deploy lock ({0}); run the Unlock target once no deploy runs.", exception.Message);
+        }
+    }
+
+    public void Dispose() => ReleaseLock();
+}

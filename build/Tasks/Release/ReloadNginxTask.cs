@@ -1,0 +1,13 @@
+using Cake.Frosting;
+using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Release;
+
+namespace CoralNet.Deploy.Tasks.Release;
+
+[TaskName("ReloadNginx")]
+[TaskDescription("Release: the site's nginx config pointed at the new gunicorn instance, nginx -t, graceful reload; a refused config is put back and nginx keeps serving")]
+[IsDependentOn(typeof(SwitchReleaseTask))]
+public sealed class ReloadNginxTask(ReleaseRunSession session) : ReleaseTask(session)
+{
+    protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) => deployer.ReloadNginxAsync();
+}

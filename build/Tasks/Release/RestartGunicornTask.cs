@@ -1,0 +1,13 @@
+using Cake.Frosting;
+using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Release;
+
+namespace CoralNet.Deploy.Tasks.Release;
+
+[TaskName("RestartGunicorn")]
+[TaskDescription("Release: starts the new release in the standby gunicorn instance (socket-activated, the port nginx does not use) and checks it answers with its id; if not, rolls it back while the old one keeps serving")]
+[IsDependentOn(typeof(CollectStaticTask))]
+public sealed class RestartGunicornTask(ReleaseRunSession session) : ReleaseTask(session)
+{
+    protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) => deployer.StartStandbyAsync();
+}

@@ -1,0 +1,28 @@
+using Cake.Frosting;
+using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Tasks.Database;
+using CoralNet.Deploy.Templates;
+
+namespace CoralNet.Deploy.Tasks.Release;
+
+[TaskName("Settings")]
+[TaskDescription("Release: the site's environment file in shared/ (0640, group www-data): DATABASE_*, SECRET_KEY, ALLOWED_HOSTS from Site.Domain, DEBUG off, the bucket name; secrets never logged")]
+[IsDependentOn(typeof(InstallRequirementsTask))]
+public sealed class SettingsTask(ReleaseRunSession session) : ReleaseTask(session)
+{
+    protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
+    {
+        var settings = context.Settings;
+        var database = await DatabaseOfTheRun.EndpointAsync(context);
+        await deployer.WriteSettingsAsync(new SiteEnvironment(
+            settings.Database.Name,
+            settings.Database.User,
+            context.Secrets.Get(settings.Database.Password),
+            database.Address,
+            database.Port,
+            context.Secrets.Get(settings.Site.SecretKey),
+            [settings.Site.Domain],
+            settings.Aws.BucketName));
+    }
+}

@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Remote;
+using CoralNet.Deploy.Sandbox;
+using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Templates;
+using CoralNet.Deploy.Tests.Sandbox;
+using CoralNet.Deploy.Tests.Support;
+
+namespace CoralNet.Deploy.Tests.Release;
+
+/// <summary>
+/// The release deploy's "done when", on a sandbox booted fresh for the fixture: the real task graph
+/// run in process (as ./build.sh --target=Deploy), and the site asked through nginx on web1's
+/// address with the site's Host header. The site deployed is a copy of the sample, changed by the tests.
+/// </summary>
+[Category("Integration")]
+[NonParallelizable]
+public sealed class DeploySandboxTests
+{
+    private LocalSandbox _sandbox = null!;
+    private DeploySettings _settings = null!;
+    private SecretStore _secrets = null!;
+    private string _site = null!;
+    private SandboxHost _web = null!;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    [OneTimeSetUp]
+    public void StartSandbox()
+    {
+        (_settings, _secrets) = SandboxHosts.LoadSettings();
+        _sandbox = SandboxHosts.For(_settings, _secrets);
+        _sandbox.Down();
+        _sandbox.Up();
+        _web = _sandbox.Addresses[_settings.Sandbox.WebHosts[0]];
+        _site = Directory.CreateTempSubdirectory("deploy-site-").FullName;
+        CopyDirectory(Path.Combine(SandboxHosts.RepositoryRoot, "samples/site"), _site);
+    }
+
+    [OneTimeTearDown]
+    public void RemoveSite()
+    {
+        _http.Dispose();
+        if (_site is not null)
+        {
+            Directory.Delete(_site, recursive: true);
+        }
+    }
+
+    private (int ExitCode, string Output) Suite(params string[] args) =>
+        SuiteRun.Run(SandboxHosts.RepositoryRoot, [.. args, "--site_source=" + _site]);
+
+    private async Task<(int Status, string Body)> GetAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{_web.Address}{path}") { Headers = { Host = _settings.Site.Domain } };
+        using var answer = await _http.SendAsync(request);
+        return ((int)answer.StatusCode, (await answer.Content.ReadAsStringAsync()).Trim());
+    }
+
+    private async Task<string> ServingAsync()
+    {
+        var (status, body) = await GetAsync("/health/");
+        Assert.That(status, Is.EqualTo(200), body);
+        return body;
+    }
+
+    private static string LastReleaseId(string output) =>
+        System.Text.RegularExpressions.Regex.Matches(output, @"Release (\d{8}T\d{6}Z-[0-9a-f]{8}) serves at").Select(m => m.Groups[1].Value).Last();
+
+    private static string LastPackaged(string output) =>
+        System.Text.RegularExpressions.Regex.Matches(output, @"Release (\d{8}T\d{6}Z-[0-9a-f]{8}): \d+ files").Select(m => m.Groups[1].Value).Last();
+
+    private void Touch(string relative, string line) =>
+        File.AppendAllText(Path.Combine(_site, relative), line + "\n");
+
+    [Test, Order(1)]
+    public async Task A_fresh_deploy_serves_the_sample_page_with_the_database_answering_and_logs_no_secret()
+    {
+        var (code, output) = Suite("--target=Deploy", "--verbosity=diagnostic");
+
+        Assert.That(code, Is.Zero, output);
+        var id = LastReleaseId(output);
+        var (status, page) = await GetAsync("/");
+        Assert.That(status, Is.EqualTo(200), page);
+        Assert.That(page, Does.Contain($"<code id=\"release\">{id}</code>").And.Contain("Database: answering"));
+        Assert.That((await GetAsync("/static/status/site.css")).Status, Is.EqualTo(200), "nginx serves the collected static files");
+        Assert.That(output, Does.Contain($"http://{_settings.Site.Domain}/"));
+        foreach (var secret in new[] { _settings.Site.SecretKey, _settings.Database.Password, _settings.Database.MasterPassword })
+        {
+            Assert.That(output, Does.Not.Contain(_secrets.Get(secret).Reveal()), $"the value of {secret} is in the diagnostic log");
+        }
+    }
+
+    [Test, Order(2)]
+    public async Task A_one_file_change_is_served_while_requests_through_nginx_never_fail()
+    {
+        var before = await ServingAsync();
+        Touch("project/status/views.py", "# change for the zero-downtime test");
+        using var stop = new CancellationTokenSource();
+        var loop = RequestLoopAsync(stop.Token);
+
+        var (code, output) = Suite("--target=Deploy");
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        var (requests, failures) = await loop;
+
+        Assert.That(code, Is.Zero, output);
+        var id = LastReleaseId(output);
+        Assert.That(id, Is.Not.EqualTo(before));
+        Assert.That(await ServingAsync(), Is.EqualTo(id));
+        Assert.That(output, Does.Contain("1 file(s) sent"));
+        Assert.That(requests, Is.GreaterThan(20), "the loop ran during the deploy");
+        Assert.That(failures, Is.Empty);
+    }
+
+    private async Task<(int Requests, List<string> Failures)> RequestLoopAsync(CancellationToken stop)
+    {
+        var failures = new List<string>();
+        var requests = 0;
+        var deadline = Stopwatch.StartNew();
+        while (!stop.IsCancellationRequested && deadline.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            requests++;
+            try
+            {
+                var (status, body) = await GetAsync("/health/");
+                if (status != 200)
+                {
+                    failures.Add($"{status}: {body}");
+                }
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+                failures.Add(exception.Message);
+            }
+
+            await Task.Delay(10, CancellationToken.None);
+        }
+
+        return (requests, failures);
+    }
+
+    [Test, Order(3)]
+    public async Task A_release_whose_app_fails_to_import_is_rolled_back_and_the_old_one_keeps_serving()
+    {
+        var before = await ServingAsync();
+        var wsgi = Path.Combine(_site, "project/config/wsgi.py");
+        var good = File.ReadAllText(wsgi);
+        File.AppendAllText(wsgi, "raise ImportError('broken on purpose by the deploy test')\n");
+        try
+        {
+            var (code, output) = Suite("--target=Deploy", "--timeouts_healthcheckseconds=10");
+            TestContext.Out.WriteLine(output);
+
+            Assert.That(code, Is.Not.Zero);
+            Assert.That(output, Does.Contain("failed its health check").And.Contain("rolled back").And.Contain($"release {before} keeps serving"));
+            Assert.That(await ServingAsync(), Is.EqualTo(before));
+            var (_, list) = Suite("--target=Releases");
+            Assert.That(list, Does.Contain("* " + before).And.Not.Contain(LastPackaged(output)), "the failed release is deleted: it never becomes a rollback target");
+        }
+        finally
+        {
+            File.WriteAllText(wsgi, good);
+        }
+    }
+
+    [Test, Order(4)]
+    public async Task A_broken_nginx_template_fails_nginx_t_and_the_site_keeps_serving()
+    {
+        var before = await ServingAsync();
+        Touch("project/status/views.py", "# change for the nginx test");
+        await using var ssh = Ssh();
+        var options = new ReleaseOptions(_settings.Site, _site, Directory.CreateTempSubdirectory("manifests-").FullName, TimeSpan.FromSeconds(30),
+            NginxTemplate: TemplateRenderer.Load(SiteTemplates.NginxSiteTemplate).Replace("client_max_body_size", "this_is_not_a_directive on;\n    client_max_body_size", StringComparison.Ordinal));
+        var deployer = new ReleaseDeployer(ssh.Executor, ssh.Hosts, options, TestContext.Progress.WriteLine, _ => { });
+        deployer.Package(DateTimeOffset.UtcNow);
+        await deployer.UploadAsync();
+        await deployer.InstallRequirementsAsync();
+        await deployer.StartStandbyAsync();
+        await deployer.SwitchAsync();
+
+        var refused = Assert.ThrowsAsync<ReleaseException>(deployer.ReloadNginxAsync);
+
+        Assert.That(refused!.Message, Does.Contain("nginx -t refused").And.Contain("this_is_not_a_directive"));
+        Assert.That(await ServingAsync(), Is.EqualTo(before));
+        var current = await ssh.RunAsync($"readlink {_settings.Site.Root}/{_settings.Site.Name}/current");
+        Assert.That(current, Is.EqualTo("releases/" + before), "current went back");
+    }
+
+    [Test, Order(5)]
+    public async Task Rollback_serves_the_previous_release_again()
+    {
+        var serving = await ServingAsync();
+
+        var (code, output) = Suite("--target=Rollback");
+
+        Assert.That(code, Is.Zero, output);
+        var back = await ServingAsync();
+        Assert.That(back, Is.Not.EqualTo(serving));
+        Assert.That(string.CompareOrdinal(back, serving), Is.LessThan(0), "an older release");
+        var (listCode, list) = Suite("--target=Releases");
+        Assert.That(listCode, Is.Zero, list);
+        Assert.That(list, Does.Contain("* " + back));
+    }
+
+    [Test, Order(6)]
+    public async Task A_concurrent_deploy_is_refused_by_the_lock_naming_its_holder()
+    {
+        await using var ssh = Ssh();
+        var commands = new ReleaseCommands(new ReleasePaths(_settings.Site.Root, _settings.Site.Name));
+        var other = new DeployLockHolder("someone-else@elsewhere", DateTimeOffset.UtcNow, "20260101T000000Z-00000000");
+        await ssh.Executor.RunAsync(ssh.Hosts[0], commands.Lock(other, 0));
+        try
+        {
+            var (code, output) = Suite("--target=Deploy");
+
+            Assert.That(code, Is.Not.Zero);
+            Assert.That(output, Does.Contain("another deploy holds the lock").And.Contain("someone-else@elsewhere"));
+            Assert.That(await ssh.RunAsync($"cat {commands.Paths.Lock}/holder"), Does.Contain("someone-else@elsewhere"), "the other run's lock is left alone");
+        }
+        finally
+        {
+            var (code, output) = Suite("--target=Unlock");
+            Assert.That(code, Is.Zero, output);
+        }
+
+        Assert.That(await ssh.RunAsync($"test -e {commands.Paths.Lock} && echo held || echo free"), Is.EqualTo("free"));
+    }
+
+    private TestSsh Ssh()
+    {
+        var state = Path.Combine(SandboxHosts.RepositoryRoot, _settings.Sandbox.StateDirectory);
+        var options = new SshOptions("root", Path.Combine(state, "id_ed25519"), null, Path.Combine(state, "known_hosts"), false,
+            TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(300));
+        var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        return new TestSsh(pool, new SandboxHostInventory(_settings).WebHosts());
+    }
+
+    private sealed class TestSsh(SshConnectionPool pool, IReadOnlyList<SshTarget> hosts) : IAsyncDisposable
+    {
+        public IRemoteExecutor Executor { get; } = new SshExecutor(pool, s => s);
+
+        public IReadOnlyList<SshTarget> Hosts => hosts;
+
+        public async Task<string> RunAsync(string script) =>
+            (await Executor.RunAsync(hosts[0], new RemoteCommand(script, script))).Stdout.Trim();
+
+        public ValueTask DisposeAsync() => pool.DisposeAsync();
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, directory)));
+        }
+
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+        }
+    }
+}
