@@ -3,7 +3,6 @@ using Cake.Core.Diagnostics;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Sandbox;
 using CoralNet.Deploy.Settings;
-using CoralNet.Deploy.Tasks.Aws;
 
 namespace CoralNet.Deploy.Context;
 

@@ -371,7 +371,7 @@ public sealed class ReleaseCommands(ReleasePaths paths)
             cat > "$target.new"
             chown root:{{group}} "$target.new"
             chmod {{mode}} "$target.new"
-            if [ -f "$target" ] && cmp -s "$target.new" "$target" && [ "$(stat -c %a:%G "$target")" = {{mode.TrimStart('0')}}:{{group}} ]; then
+            if [ -f "$target" ] && cmp -s "$target.new" "$target" && [ "$(stat -c %a:%U:%G "$target")" = {{mode.TrimStart('0')}}:root:{{group}} ]; then
               rm -f "$target.new"
               echo ok
             else

@@ -1,3 +1,4 @@
+using CoralNet.Deploy.Settings;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -170,16 +171,7 @@ public sealed class KnownHosts
     public static string Fingerprint(byte[] key) => "SHA256:" + Convert.ToBase64String(SHA256.HashData(key)).TrimEnd('=');
 
     /// <summary>The key type written at the start of an SSH public key blob ("ssh-ed25519", "ssh-rsa", ...).</summary>
-    public static string? KeyTypeOf(byte[] key)
-    {
-        if (key.Length < 4)
-        {
-            return null;
-        }
-
-        var length = BinaryPrimitives.ReadUInt32BigEndian(key);
-        return length > key.Length - 4 ? null : Encoding.ASCII.GetString(key, 4, (int)length);
-    }
+    public static string? KeyTypeOf(byte[] key) => PublicKeyFormat.TypeOf(key);
 
     /// <summary>The key types listed for the host (plain entries), so that the client asks the server for one of them.</summary>
     public IReadOnlySet<string> KeyTypesFor(string host, int port)

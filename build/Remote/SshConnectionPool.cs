@@ -44,6 +44,20 @@ public sealed class SshConnectionPool(SshOptions options, HostKeyVerifier verifi
 
     private async Task<SshClient> ConnectAsync(SshTarget target, CancellationToken cancellation)
     {
+        try
+        {
+            return await OpenAsync(target, cancellation);
+        }
+        catch
+        {
+            // A failed attempt is not kept: the next use tries again (with its own cancellation).
+            _clients.TryRemove(target.Name, out _);
+            throw;
+        }
+    }
+
+    private async Task<SshClient> OpenAsync(SshTarget target, CancellationToken cancellation)
+    {
         using var key = PrivateKeys.Load(options.PrivateKeyFile, options.Passphrase);
         var connection = new ConnectionInfo(target.Address, target.Port, options.User, new PrivateKeyAuthenticationMethod(options.User, key))
         {
@@ -72,10 +86,14 @@ public sealed class SshConnectionPool(SshOptions options, HostKeyVerifier verifi
         {
             await client.ConnectAsync(cancellation);
         }
-        catch (Exception exception) when (exception is SshException or System.Net.Sockets.SocketException or TimeoutException)
+        catch (Exception exception)
         {
             client.Dispose();
-            _clients.TryRemove(target.Name, out _);
+            if (exception is not (SshException or System.Net.Sockets.SocketException or TimeoutException))
+            {
+                throw;
+            }
+
             if (refusal is not null)
             {
                 throw new HostKeyRefusedException(refusal);
@@ -101,9 +119,9 @@ public sealed class SshConnectionPool(SshOptions options, HostKeyVerifier verifi
             {
                 (await lazy.Value).Dispose();
             }
-            catch (Exception exception) when (exception is InvalidOperationException or HostKeyRefusedException)
+            catch (Exception)
             {
-                // That connection never opened: nothing to close.
+                // That connection never opened, or is already gone: nothing to close; the others still are.
             }
         }
 

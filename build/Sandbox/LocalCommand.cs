@@ -1,3 +1,4 @@
+using CoralNet.Deploy.Remote;
 namespace CoralNet.Deploy.Sandbox;
 
 /// <summary>
@@ -25,5 +26,5 @@ public sealed record LocalCommand(string Program, IReadOnlyList<string> Argument
     private static string Quote(string word) =>
         word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=,@+%".Contains(c))
             ? word
-            : "'" + word.Replace("'", "'\\''") + "'";
+            : Shell.Quote(word);
 }

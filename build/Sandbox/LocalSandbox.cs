@@ -1,3 +1,4 @@
+using CoralNet.Deploy.Remote;
 using System.Net;
 using CoralNet.Deploy.Settings;
 
@@ -316,7 +317,7 @@ public sealed class LocalSandbox
         var script = DatabaseHostSetup.Script(database.Address, Addresses.Subnet, _settings.Database.MasterUser, _settings.Database.Port);
         var password = _secrets.Get(_settings.Database.MasterPassword);
         // A SCRAM verifier, not the password: even a failing statement that PostgreSQL logs holds no secret.
-        var result = Ssh(database, "bash -c " + ShellQuote(script), CoralNet.Deploy.Database.ScramVerifier.Compute(password.Reveal()) + "\n");
+        var result = Ssh(database, "bash -c " + Shell.Quote(script), CoralNet.Deploy.Database.ScramVerifier.Compute(password.Reveal()) + "\n");
         if (!result.Succeeded)
         {
             throw new SandboxException($"Setting up PostgreSQL on {database.Name} failed (exit {result.ExitCode}): {result.Error.Trim().ReplaceLineEndings(" | ")}");
@@ -325,7 +326,6 @@ public sealed class LocalSandbox
         _log($"{database.Name}: PostgreSQL 15 on {database.Address}:{_settings.Database.Port}, master user {_settings.Database.MasterUser} ({result.Output.Trim()})");
     }
 
-    private static string ShellQuote(string text) => "'" + text.Replace("'", "'\\''") + "'";
 
     /// <summary>Stops one host by its recorded PIDs and removes its mount, network namespace and cgroup folders.</summary>
     private void Stop(string name)

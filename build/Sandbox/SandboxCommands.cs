@@ -39,7 +39,6 @@ public static class SandboxCommands
 
     public static LocalCommand ShowAddresses() => new("ip", "-j", "-4", "addr", "show");
 
-    public static LocalCommand ListNetns() => new("ip", "netns", "list");
 
     /// <summary>A netns with the inner veth end as eth0 (the host's address, no default route) and the outer end on the bridge.</summary>
     public static IEnumerable<LocalCommand> CreateHostNetwork(SandboxHost host)

@@ -32,8 +32,7 @@ public static class PublicKeyFormat
             return false;
         }
 
-        if (blob.Length < 4 || BinaryPrimitives.ReadUInt32BigEndian(blob) is var length && length > blob.Length - 4
-            || Encoding.ASCII.GetString(blob, 4, (int)BinaryPrimitives.ReadUInt32BigEndian(blob)) != parts[0])
+        if (TypeOf(blob) != parts[0])
         {
             error = $"the key's data does not hold a {parts[0]} key: was the line cut or edited?";
             return false;
@@ -41,5 +40,17 @@ public static class PublicKeyFormat
 
         error = "";
         return true;
+    }
+
+    /// <summary>The key type written at the start of an SSH public key blob ("ssh-ed25519", "ssh-rsa", ...), or null.</summary>
+    public static string? TypeOf(byte[] blob)
+    {
+        if (blob.Length < 4)
+        {
+            return null;
+        }
+
+        var length = BinaryPrimitives.ReadUInt32BigEndian(blob);
+        return length > blob.Length - 4 ? null : Encoding.ASCII.GetString(blob, 4, (int)length);
     }
 }

@@ -1,9 +1,7 @@
-using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Database;
 using CoralNet.Deploy.Settings;
-using CoralNet.Deploy.Tasks.Aws;
 
-namespace CoralNet.Deploy.Tasks.Database;
+namespace CoralNet.Deploy.Context;
 
 /// <summary>Where the run's database is: the sandbox's database host, or the RDS instance AWS has for the environment.</summary>
 internal static class DatabaseOfTheRun

@@ -1,9 +1,8 @@
 using Cake.Core.Diagnostics;
 using CoralNet.Deploy.Aws;
-using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Settings;
 
-namespace CoralNet.Deploy.Tasks.Aws;
+namespace CoralNet.Deploy.Context;
 
 /// <summary>What the AWS tasks share: Cake's log for the AWS code, the provisioner of the run's environment, and its outputs.</summary>
 internal sealed class CakeAwsLog(ICakeLog log) : IAwsLog
