@@ -132,11 +132,58 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         echo "$status"
         """);
 
-    public RemoteCommand Migrate(string id) =>
-        ManagePy(id, "migrate", "migrate --noinput", "No migrations to apply.");
+    /// <summary>
+    /// <c>manage.py migrate --noinput</c>, skipped when nothing it reads can have changed since the last
+    /// migrate that succeeded on this database: a stamp in shared/ per database name holds the hash of
+    /// every file under a migrations/ folder and of the venv (Django's own migrations), the database's
+    /// address, and the migrations the database had applied after that migrate (asked with psycopg2,
+    /// without starting Django). A fresh or changed database answers differently, so it is migrated.
+    /// </summary>
+    public RemoteCommand Migrate(string id) => ManagePy(id, "migrate", "migrate --noinput", "No migrations to apply.", $$"""
+        stamp={{Shell.Quote(paths.Shared)}}/migrated-"$DATABASE_NAME"
+        applied() {
+          ../venv/bin/python - <<'PY' 2>/dev/null || echo none
+        import os, psycopg2
+        e = os.environ
+        with psycopg2.connect(dbname=e["DATABASE_NAME"], user=e["DATABASE_USER"], password=e.get("DATABASE_PASSWORD", ""), host=e.get("DATABASE_HOST", "127.0.0.1"), port=e.get("DATABASE_PORT", "5432"), connect_timeout=10) as connection:
+            cursor = connection.cursor()
+            cursor.execute("SELECT md5(string_agg(app || ' ' || name, ',' ORDER BY app, name)) FROM django_migrations")
+            print(cursor.fetchone()[0] or "none")
+        PY
+        }
+        key="$(Hash '(^|/)migrations/') $DATABASE_HOST:${DATABASE_PORT:-5432}"
+        if [ "$(cat "$stamp" 2>/dev/null || true)" = "$key $(applied)" ]; then
+          echo "no migration changed since the last migrate of $DATABASE_NAME: skipped"
+          echo ok
+          exit 0
+        fi
+        rm -f "$stamp"
+        """, """
+        now=$(applied)
+        if [ "$now" != none ]; then printf '%s\n' "$key $now" > "$stamp.new"; mv -f "$stamp.new" "$stamp"; fi
+        """);
 
-    public RemoteCommand CollectStatic(string id) =>
-        ManagePy(id, "collect static files", "collectstatic --noinput", "\n0 static files copied");
+    /// <summary>
+    /// <c>manage.py collectstatic --noinput</c> into the release; when no static source (a file under a
+    /// static/ folder, a settings file) and no venv changed since <paramref name="previousId"/>, its
+    /// collected files are hard-linked instead. Only a release whose collected files are its own
+    /// <c>static/</c> folder records the key that allows this.
+    /// </summary>
+    public RemoteCommand CollectStatic(string id, string? previousId) => ManagePy(id, "collect static files", "collectstatic --noinput", "\n0 static files copied", $$"""
+        key=$(Hash '(^|/)static/|(^|/)settings[^/]*\.py$')
+        if [ -d ../static ] && [ "$(cat ../.release/static-key 2>/dev/null || true)" = "$key" ]; then echo ok; exit 0; fi
+        previous={{(previousId is null ? "''" : Shell.Quote(paths.Release(previousId)))}}
+        if [ -n "$previous" ] && [ -d "$previous/static" ] && [ "$(cat "$previous/.release/static-key" 2>/dev/null || true)" = "$key" ]; then
+          rm -rf ../static
+          cp -al "$previous/static" ../static
+          printf '%s\n' "$key" > ../.release/static-key
+          echo "no static source and no venv changed since {{previousId}}: its collected files linked"
+          echo changed
+          exit 0
+        fi
+        """, """
+        if [ -d ../static ]; then printf '%s\n' "$key" > ../.release/static-key; fi
+        """);
 
     /// <summary>Points the gunicorn instance on <paramref name="port"/> at a release (it runs it from its next start).</summary>
     public RemoteCommand PointSlot(int port, string id) =>
@@ -194,7 +241,7 @@ public sealed class ReleaseCommands(ReleasePaths paths)
             if time.monotonic() >= deadline:
                 print(f"gunicorn on 127.0.0.1:{port} {last} instead of 200 with {wanted}, after {timeout:.0f} s", file=sys.stderr)
                 sys.exit(1)
-            time.sleep(0.05)
+            time.sleep(0.01)
         PY
         then
           echo "its journal (last lines):" >&2
@@ -204,12 +251,16 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         echo ok
         """);
 
-    /// <summary>Stops the instance; in-flight requests finish within gunicorn's graceful timeout. Its socket stays open.</summary>
+    /// <summary>
+    /// Stops the instance; in-flight requests finish within gunicorn's graceful timeout, while the
+    /// command returns at once (systemd finishes the stop; a later start of the instance waits for it).
+    /// Its socket stays open.
+    /// </summary>
     public RemoteCommand StopSlot(int port) => Command($"stop gunicorn on {port}", $$"""
         set -eu
         unit={{Shell.Quote(paths.GunicornUnit(port) + ".service")}}
         if systemctl is-active --quiet "$unit"; then
-          systemctl stop "$unit"
+          systemctl stop --no-block "$unit"
           echo changed
         else
           echo ok
@@ -337,15 +388,23 @@ public sealed class ReleaseCommands(ReleasePaths paths)
           echo changed
           """);
 
-    private RemoteCommand ManagePy(string id, string title, string arguments, string unchangedMarker) => Command($"{title} ({id})", $$"""
+    /// <summary>
+    /// Runs manage.py in the release with the site's environment; <paramref name="before"/> may end the
+    /// script early (nothing to do), <paramref name="after"/> runs once manage.py succeeded. Both may use
+    /// <c>Hash REGEX</c>: the hash of the release's manifest lines whose path matches, and of its venv.
+    /// </summary>
+    private RemoteCommand ManagePy(string id, string title, string arguments, string unchangedMarker, string before, string after) => Command($"{title} ({id})", $$"""
         set -eu
         cd {{Shell.Quote(paths.Release(id) + "/project")}}
         set -a
         . {{Shell.Quote(paths.EnvironmentFile)}}
         . ../.release/env
         set +a
+        Hash() { { grep -E "$1" ../.release/manifest | cut -f 1,4; readlink ../venv; } | sha256sum | cut -c 1-64; }
+        {{before}}
         out=$(../venv/bin/python manage.py {{arguments}})
         printf '%s\n' "$out"
+        {{after}}
         case "$out" in
           *{{Shell.Quote(unchangedMarker)}}*) echo ok ;;
           *) echo changed ;;

@@ -109,6 +109,7 @@ public sealed class DeploySandboxTests
         Assert.That(id, Is.Not.EqualTo(before));
         Assert.That(await ServingAsync(), Is.EqualTo(id));
         Assert.That(output, Does.Contain("1 file(s) sent"));
+        Assert.That((await GetAsync("/static/status/site.css")).Status, Is.EqualTo(200), "the collected static files of the new release (linked from the previous one) are served");
         Assert.That(requests, Is.GreaterThan(20), "the loop ran during the deploy");
         Assert.That(failures, Is.Empty);
     }

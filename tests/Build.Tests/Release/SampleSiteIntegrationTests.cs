@@ -53,7 +53,7 @@ public sealed class SampleSiteIntegrationTests
                 .Append(commands.InstallRequirements(id, snapshot.Manifest.Find("requirements.txt")!.Sha256))
                 .Append(commands.WriteEnvironmentFile(new CommandInput.SecretText(SiteTemplates.EnvironmentFile(site, environment))))
                 .Append(commands.Migrate(id))
-                .Append(commands.CollectStatic(id))
+                .Append(commands.CollectStatic(id, previousId: null))
                 .Append(commands.SwitchCurrent(id));
             foreach (var step in steps)
             {
@@ -61,7 +61,26 @@ public sealed class SampleSiteIntegrationTests
             }
 
             Assert.That(Run(commands.Migrate(id)), Is.EqualTo(RemoteCommand.Ok), "a second migrate changes nothing");
-            Assert.That(Run(commands.CollectStatic(id)), Is.EqualTo(RemoteCommand.Ok), "a second collectstatic changes nothing");
+            Assert.That(Run(commands.CollectStatic(id, previousId: null)), Is.EqualTo(RemoteCommand.Ok), "a second collectstatic changes nothing");
+
+            // The next release, with no migration, static source or requirement changed: migrate is
+            // skipped and the collected files are linked; a fresh database is still migrated.
+            var next = ReleaseId.Create(madeAt.AddHours(1), snapshot.Manifest);
+            var same = snapshot.Manifest.CompareWith(snapshot.Manifest);
+            foreach (var step in commands.Upload(next, id, same, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, next, same, madeAt.AddHours(1))))
+            {
+                Run(step);
+            }
+
+            Run(commands.InstallRequirements(next, snapshot.Manifest.Find("requirements.txt")!.Sha256));
+            Assert.That(Run(commands.Migrate(next)), Is.EqualTo(RemoteCommand.Ok), "no migration changed: skipped");
+            Assert.That(Run(commands.CollectStatic(next, id)), Is.EqualTo(RemoteCommand.Changed));
+            Assert.That(Inode(Path.Combine(commands.Paths.Release(next), "static/status/site.css")), Is.EqualTo(Inode(Path.Combine(commands.Paths.Release(id), "static/status/site.css"))), "collected files linked from the previous release");
+            Assert.That(Run(commands.CollectStatic(next, id)), Is.EqualTo(RemoteCommand.Ok));
+            Sh($"PGPASSWORD=master-password-1 {PostgresBin}/psql -h 127.0.0.1 -p {databasePort} -U postgres -v ON_ERROR_STOP=1 -c 'DROP DATABASE coralnet' -c 'CREATE DATABASE coralnet OWNER django'");
+            Assert.That(Run(commands.Migrate(next)), Is.EqualTo(RemoteCommand.Changed), "a fresh database is migrated");
+            Assert.That(Sh($"PGPASSWORD=master-password-1 {PostgresBin}/psql -h 127.0.0.1 -p {databasePort} -U postgres -d coralnet -tA -c 'SELECT count(*) > 0 FROM django_migrations'"), Is.EqualTo("t"));
+            Assert.That(Run(commands.Migrate(next)), Is.EqualTo(RemoteCommand.Ok));
             Assert.That(Run(commands.InstallRequirements(id, snapshot.Manifest.Find("requirements.txt")!.Sha256)), Is.EqualTo(RemoteCommand.Ok), "the venv is reused");
             Assert.That(Run(commands.WriteEnvironmentFile(new CommandInput.SecretText(SiteTemplates.EnvironmentFile(site, environment)))), Is.EqualTo(RemoteCommand.Ok));
 
@@ -129,11 +148,14 @@ public sealed class SampleSiteIntegrationTests
         return RemoteCommand.ReportsChange(output) ? RemoteCommand.Changed : RemoteCommand.Ok;
     }
 
-    private static void Sh(string script)
+    private static string Sh(string script)
     {
         var (code, output, errors) = TempDirectory.RunSh(script);
         Assert.That(code, Is.Zero, $"{script}: {output}{errors}");
+        return output.Trim();
     }
+
+    private static string Inode(string path) => Sh($"stat -c %i {Shell.Quote(path)}");
 
     private static int FreePort()
     {
