@@ -1,4 +1,5 @@
 using CoralNet.Deploy.Remote;
+using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Release;
 
@@ -14,14 +15,48 @@ public sealed class ReleaseCommands(ReleasePaths paths)
 
     public ReleasePaths Paths => paths;
 
-    /// <summary>The upload, in order: make the directory, link what did not change from <paramref name="previousId"/>, extract the archive of the rest, verify.</summary>
-    public IReadOnlyList<RemoteCommand> Upload(string id, string? previousId, ManifestDiff diff, string manifestHash, Action<Stream> writeArchive) =>
+    /// <summary>The upload, one round trip: make the directory, link what did not change from <paramref name="previousId"/>, extract the archive of the rest, verify.</summary>
+    public RemoteCommand Upload(string id, string? previousId, ManifestDiff diff, string manifestHash, Action<Stream> writeArchive) => Batch($"upload {id}",
     [
         MakeReleaseDirectory(id),
         .. previousId is null ? Array.Empty<RemoteCommand>() : [LinkUnchanged(id, previousId, diff.NotToLink)],
         Extract(id, writeArchive),
         Verify(id, manifestHash),
-    ];
+    ]);
+
+    /// <summary>
+    /// Several commands as one script, one round trip: each step runs in its own subshell, in order, and
+    /// the first that fails ends the batch (its output then goes to standard error). The steps' output
+    /// is kept but for each one's last line; the batch reports changed when any step did. At most one
+    /// step reads standard input.
+    /// </summary>
+    public static RemoteCommand Batch(string title, IReadOnlyList<RemoteCommand> steps)
+    {
+        if (steps.Count == 1)
+        {
+            return steps[0];
+        }
+
+        var inputs = steps.Where(s => s.Input is not CommandInput.Nothing).ToList();
+        if (inputs.Count > 1)
+        {
+            throw new ArgumentException($"Only one step of a batch can read standard input ({string.Join(", ", inputs)}).", nameof(steps));
+        }
+
+        string Script(Func<RemoteCommand, string> text) =>
+            "set -eu\nstatus=ok\nout=$(mktemp)\ntrap 'code=$?; if [ $code -ne 0 ]; then cat \"$out\" >&2; fi; rm -f \"$out\"' EXIT\n"
+            + string.Concat(steps.Select((step, i) => $$"""
+                step{{i}}() (
+                {{text(step)}}
+                )
+                step{{i}} > "$out"
+                sed '$d' "$out"
+                if [ "$(tail -n 1 "$out")" = changed ]; then status=changed; fi
+
+                """))
+            + "echo \"$status\"\n";
+        return new RemoteCommand(Script(s => s.Script), title) { Display = Script(s => s.Display), Input = inputs.FirstOrDefault()?.Input ?? CommandInput.None };
+    }
 
     /// <summary>Makes the site's directories and an empty release directory; a half-made one left by a failed upload is replaced.</summary>
     public RemoteCommand MakeReleaseDirectory(string id) => Command($"make release {id}", $$"""
@@ -107,6 +142,23 @@ public sealed class ReleaseCommands(ReleasePaths paths)
             echo "$status"
             """);
     }
+
+    /// <summary>The environment file and the maintenance page, as one command; none when the host already has both as wanted.</summary>
+    public IReadOnlyList<RemoteCommand> SettingsFiles(ReleaseListing host, Secret environment, string maintenancePage) =>
+    [
+        .. Unless(host, paths.EnvironmentFile, InstalledFileState(environment.Reveal(), "0640", WebGroup), () => WriteEnvironmentFile(new CommandInput.SecretText(environment))),
+        .. Unless(host, paths.MaintenancePage, InstalledFileState(maintenancePage, "0644", "root"), () => InstallMaintenancePage(maintenancePage)),
+    ];
+
+    /// <summary>The gunicorn socket and service template units the host does not have as wanted yet.</summary>
+    public IReadOnlyList<RemoteCommand> GunicornUnits(ReleaseListing host, string socket, string service) =>
+    [
+        .. Unless(host, paths.GunicornUnitFile("socket"), InstalledFileState(socket, "0644", "root"), () => InstallGunicornUnit("socket", socket)),
+        .. Unless(host, paths.GunicornUnitFile("service"), InstalledFileState(service, "0644", "root"), () => InstallGunicornUnit("service", service)),
+    ];
+
+    private static IEnumerable<RemoteCommand> Unless(ReleaseListing host, string path, string wanted, Func<RemoteCommand> install) =>
+        host.Files.GetValueOrDefault(path) == wanted ? [] : [install()];
 
     /// <summary>The shared environment file, read by gunicorn (systemd) and by manage.py (sh); mode 0640, group www-data.</summary>
     public RemoteCommand WriteEnvironmentFile(CommandInput.SecretText content) =>
@@ -278,7 +330,7 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         available={{Shell.Quote(paths.NginxAvailable)}}
         enabled={{Shell.Quote(paths.NginxEnabled)}}
         debian_default=/etc/nginx/sites-enabled/default
-        cat > "$available.new"
+        {{WriteInline("\"$available.new\"", config)}}
         if [ -f "$available" ] && cmp -s "$available.new" "$available" && [ -L "$enabled" ] && [ ! -e "$debian_default" ]; then
           rm -f "$available.new"
           echo ok
@@ -299,7 +351,7 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         rm -f "$available.previous"
         systemctl reload nginx
         echo changed
-        """) with { Input = new CommandInput.PlainText(config) };
+        """);
 
     public RemoteCommand MaintenanceOn() => Command("maintenance on", $$"""
         set -eu
@@ -368,8 +420,18 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         for dir in releases/*/; do
           if [ -d "$dir" ]; then name=${dir#releases/}; printf 'release\t%s\n' "${name%/}"; fi
         done
+        for file in {{string.Join(' ', InstalledFiles.Select(Shell.Quote))}}; do
+          if [ -f "$file" ]; then printf 'file\t%s\t%s:%s\n' "$file" "$(sha256sum < "$file" | cut -c 1-64)" "$(stat -c %a:%U:%G "$file")"; fi
+        done
         echo ok
         """);
+
+    /// <summary>The files the deploy installs whose state the listing reports, so that an unchanged one is not sent again.</summary>
+    private IReadOnlyList<string> InstalledFiles => [paths.EnvironmentFile, paths.MaintenancePage, paths.GunicornUnitFile("socket"), paths.GunicornUnitFile("service")];
+
+    /// <summary>How the listing reports a file installed by <see cref="InstallFile"/> with this content, mode and group.</summary>
+    private static string InstalledFileState(string content, string mode, string group) =>
+        $"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content)))}:{mode.TrimStart('0')}:root:{group}";
 
     /// <summary>Prints a release's manifest (for a suite that does not have it cached).</summary>
     public RemoteCommand ReadManifest(string id) => Command($"read manifest of {id}", $"""
@@ -421,13 +483,18 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         echo changed
         """);
 
+    /// <summary>sh that writes <paramref name="content"/> to <paramref name="file"/> exactly, carried in the script (base64), so that it needs no standard input.</summary>
+    private static string WriteInline(string file, string content) =>
+        $"printf '%s' {Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(content))} | base64 -d > {file}";
+
+    /// <summary>A file with this content, mode and group (owner root); plain text travels in the script, secrets on standard input (never in the script).</summary>
     private static RemoteCommand InstallFile(string title, string path, string mode, string group, CommandInput content, string? onChange) =>
         Command(title, $$"""
             set -eu
             target={{Shell.Quote(path)}}
             mkdir -p "$(dirname "$target")"
             umask 077
-            cat > "$target.new"
+            {{(content is CommandInput.PlainText plain ? WriteInline("\"$target.new\"", plain.Content) : "cat > \"$target.new\"")}}
             chown root:{{group}} "$target.new"
             chmod {{mode}} "$target.new"
             if [ -f "$target" ] && cmp -s "$target.new" "$target" && [ "$(stat -c %a:%U:%G "$target")" = {{mode.TrimStart('0')}}:root:{{group}} ]; then
@@ -437,7 +504,7 @@ public sealed class ReleaseCommands(ReleasePaths paths)
               mv -f "$target.new" "$target"{{(onChange is null ? "" : "\n  " + onChange)}}
               echo changed
             fi
-            """) with { Input = content };
+            """) with { Input = content is CommandInput.PlainText ? CommandInput.None : content };
 
     private static RemoteCommand Command(string title, string script) => new(script, title);
 }

@@ -53,11 +53,14 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
         {
             await ForEachHost(async host =>
             {
-                await RunAsync(host, _commands.Lock(holder, waitSeconds));
+                // The host's state is read under the lock, in the same round trip.
+                var result = await RunAsync(host, ReleaseCommands.Batch("take deploy lock and list releases", [_commands.Lock(holder, waitSeconds), _commands.ListReleases()]));
                 lock (_locked)
                 {
                     _locked.Add(host);
                 }
+
+                Remember(host, ReleaseListing.Parse(result.Stdout));
             });
         }
         catch (RemoteCommandException exception) when (exception.ExitCode == 75)
@@ -113,18 +116,13 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
     public async Task UploadAsync()
     {
         var (snapshot, id) = Packaged();
-        await InspectAsync();
         await ForEachHost(async host =>
         {
-            var state = _state[host.Name];
+            var state = await StateAsync(host);
             var previousId = state.Before.Current;
             var previous = previousId is null ? null : await PreviousManifestAsync(host, previousId);
             var diff = snapshot.Manifest.CompareWith(previous);
-            var commands = _commands.Upload(id, previousId, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, _madeAt));
-            foreach (var command in commands)
-            {
-                await RunAsync(host, command);
-            }
+            await RunAsync(host, _commands.Upload(id, previousId, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, _madeAt)));
 
             SaveManifest(host, id, snapshot.Manifest);
             log($"{host.Name}: {id} uploaded: {diff.ToSend.Count} file(s) sent, {diff.Unchanged.Count} linked from {previousId ?? "no previous release"}.");
@@ -138,11 +136,14 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
         return ForEachHost(host => RunAsync(host, _commands.InstallRequirements(id, snapshot.Manifest.Find("requirements.txt")?.Sha256)));
     }
 
-    /// <summary>Writes the environment file (secrets: never logged) and the maintenance page.</summary>
+    /// <summary>Writes the environment file (secrets: never logged) and the maintenance page, in one round trip; nothing is sent when the host has both already.</summary>
     public Task WriteSettingsAsync(SiteEnvironment environment) => ForEachHost(async host =>
     {
-        await RunAsync(host, _commands.WriteEnvironmentFile(new CommandInput.SecretText(SiteTemplates.EnvironmentFile(options.Site, environment))));
-        await RunAsync(host, _commands.InstallMaintenancePage(SiteTemplates.MaintenancePage(options.Site)));
+        var files = _commands.SettingsFiles((await StateAsync(host)).Before, SiteTemplates.EnvironmentFile(options.Site, environment), SiteTemplates.MaintenancePage(options.Site));
+        if (files.Count > 0)
+        {
+            await RunAsync(host, ReleaseCommands.Batch("settings files", files));
+        }
     });
 
     /// <summary><c>manage.py migrate</c>, once (the hosts share the database), before the cutover.</summary>
@@ -164,14 +165,19 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
         return ForEachHost(async host =>
         {
             var state = await StateAsync(host);
-            await RunAsync(host, _commands.InstallGunicornUnit("socket", SiteTemplates.GunicornSocket(options.Site)));
-            await RunAsync(host, _commands.InstallGunicornUnit("service", SiteTemplates.GunicornService(options.Site, _commands.Paths)));
-            await RunAsync(host, _commands.EnableSockets(GunicornSlots.Ports(options.Site)));
-            await RunAsync(host, _commands.PointSlot(state.Standby, id));
+            var prepare = _commands.GunicornUnits(state.Before, SiteTemplates.GunicornSocket(options.Site), SiteTemplates.GunicornService(options.Site, _commands.Paths));
+            // One round trip: the units (only when the host lacks them), the sockets, the slot, the start and the check.
+            var start = ReleaseCommands.Batch($"start {id} on gunicorn {state.Standby}",
+            [
+                .. prepare,
+                _commands.EnableSockets(GunicornSlots.Ports(options.Site)),
+                _commands.PointSlot(state.Standby, id),
+                _commands.RestartSlot(state.Standby),
+                _commands.CheckSlot(state.Standby, id, options.Site.Domain, (int)options.HealthCheckTimeout.TotalSeconds),
+            ]);
             try
             {
-                await RunAsync(host, _commands.RestartSlot(state.Standby));
-                await RunAsync(host, _commands.CheckSlot(state.Standby, id, options.Site.Domain, (int)options.HealthCheckTimeout.TotalSeconds));
+                await RunAsync(host, start);
             }
             catch (RemoteCommandException exception)
             {
@@ -207,7 +213,8 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
         var state = await StateAsync(host);
         try
         {
-            await RunAsync(host, _commands.InstallNginxSite(SiteTemplates.NginxSite(options.Site, _commands.Paths, state.Standby, options.NginxTemplate)));
+            await RunAsync(host, ReleaseCommands.Batch("nginx site and serving slot",
+                [_commands.InstallNginxSite(SiteTemplates.NginxSite(options.Site, _commands.Paths, state.Standby, options.NginxTemplate)), _commands.MarkServingSlot(state.Standby)]));
         }
         catch (Exception exception) when (exception is RemoteCommandException or InvalidOperationException)
         {
@@ -216,8 +223,6 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
             var reason = exception is RemoteCommandException remote ? remote.Stderr.Trim() : exception.Message;
             throw new ReleaseException($"{host.Name}: {reason}{Environment.NewLine}The site keeps serving {state.Before.Current ?? "nothing (first deploy)"}.");
         }
-
-        await RunAsync(host, _commands.MarkServingSlot(state.Standby));
     });
 
     /// <summary>
@@ -314,11 +319,8 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
         return Id;
     }
 
-    public Task MaintenanceAsync(bool on) => ForEachHost(async host =>
-    {
-        await RunAsync(host, _commands.InstallMaintenancePage(SiteTemplates.MaintenancePage(options.Site)));
-        await RunAsync(host, on ? _commands.MaintenanceOn() : _commands.MaintenanceOff());
-    });
+    public Task MaintenanceAsync(bool on) => ForEachHost(host => RunAsync(host, ReleaseCommands.Batch(on ? "maintenance on" : "maintenance off",
+        [_commands.InstallMaintenancePage(SiteTemplates.MaintenancePage(options.Site)), on ? _commands.MaintenanceOn() : _commands.MaintenanceOff()])));
 
     private async Task<string?> WaitForReleaseAsync(HttpClient http, SshTarget host, string id)
     {
@@ -412,21 +414,30 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
     private string ManifestFile(SshTarget host, string id) =>
         Path.Combine(options.ManifestCache, options.Site.Name, host.Name, id + ".manifest");
 
-    private async Task InspectAsync() => await ForEachHost(async host =>
+    private Task InspectAsync() => ForEachHost(InspectAsync);
+
+    private async Task InspectAsync(SshTarget host) =>
+        Remember(host, ReleaseListing.Parse((await RunAsync(host, _commands.ListReleases())).Stdout));
+
+    private void Remember(SshTarget host, ReleaseListing listing)
     {
-        var listing = ReleaseListing.Parse((await RunAsync(host, _commands.ListReleases())).Stdout);
-        var state = new HostRelease(listing, GunicornSlots.Standby(options.Site, listing.ServingSlot));
         lock (_state)
         {
-            _state[host.Name] = state;
+            _state[host.Name] = new HostRelease(listing, GunicornSlots.Standby(options.Site, listing.ServingSlot));
         }
-    });
+    }
 
     private async Task<HostRelease> StateAsync(SshTarget host)
     {
-        if (!_state.ContainsKey(host.Name))
+        bool known;
+        lock (_state)
         {
-            await InspectAsync();
+            known = _state.ContainsKey(host.Name);
+        }
+
+        if (!known)
+        {
+            await InspectAsync(host);
         }
 
         return _state[host.Name];

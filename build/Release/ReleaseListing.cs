@@ -2,7 +2,7 @@ using CoralNet.Deploy.Remote;
 
 namespace CoralNet.Deploy.Release;
 
-/// <summary>What a host holds of a site: its releases (oldest first), the one <c>current</c> names, the slots and the serving slot.</summary>
+/// <summary>What a host holds of a site: its releases (oldest first), the one <c>current</c> names, the slots and the serving slot, and the state of the files the deploy installs.</summary>
 public sealed record ReleaseListing(
     IReadOnlyList<string> Releases,
     string? Current,
@@ -16,6 +16,7 @@ public sealed record ReleaseListing(
         string? current = null;
         int? serving = null;
         var slots = new Dictionary<int, string>();
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var fields = line.Split('\t');
@@ -33,7 +34,10 @@ public sealed record ReleaseListing(
                 case ["slot", var port, var id]:
                     slots[int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)] = ReleaseId.Require(id);
                     break;
-                case [RemoteCommand.Ok]:
+                case ["file", var path, var state]:
+                    files[path] = state;
+                    break;
+                case [RemoteCommand.Ok] or [RemoteCommand.Changed]:
                     break;
                 default:
                     throw new FormatException($"Unexpected line in the release listing: '{line}'.");
@@ -41,8 +45,11 @@ public sealed record ReleaseListing(
         }
 
         releases.Sort(StringComparer.Ordinal);
-        return new ReleaseListing(releases, current, slots, serving);
+        return new ReleaseListing(releases, current, slots, serving) { Files = files };
     }
+
+    /// <summary>The installed files the listing reports: path to "SHA256:MODE:OWNER:GROUP".</summary>
+    public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The release before <see cref="Current"/>: where a rollback goes.</summary>
     public string? Previous =>

@@ -117,11 +117,11 @@ public sealed class ReleaseCommandsTests
         var snapshot = SiteSnapshot.Take(site.Path);
         var id = ReleaseId.Create(Monday.AddHours(1), snapshot.Manifest);
         var diff = snapshot.Manifest.CompareWith(first.Manifest);
-        var results = commands.Upload(id, first.Id, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, Monday))
-            .Select(c => TempDirectory.RunSh(c.Script, c.Input.WriteTo)).ToList();
+        var upload = commands.Upload(id, first.Id, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, Monday));
+        var result = TempDirectory.RunSh(upload.Script, upload.Input.WriteTo);
 
-        Assert.That(results[^1].Code, Is.Not.Zero);
-        Assert.That(results[^1].Output + results[^1].Errors, Does.Contain("a.txt: FAILED"));
+        Assert.That(result.Code, Is.Not.Zero);
+        Assert.That(result.Output + result.Errors, Does.Contain("a.txt: FAILED"));
     }
 
     [Test]
@@ -189,6 +189,46 @@ public sealed class ReleaseCommandsTests
     }
 
     [Test]
+    public void BatchRunsItsStepsInOneScriptReportsAnyChangeAndStopsAtTheFirstFailure()
+    {
+        var ok = new RemoteCommand("echo first; echo ok", "a");
+        var changed = new RemoteCommand("read -r line; echo \"got $line\"; echo changed", "b") with { Input = new CommandInput.PlainText("input\n") };
+        var failing = new RemoteCommand("echo 'partial output'; echo 'broken' >&2; exit 3", "c");
+
+        var batch = ReleaseCommands.Batch("ab", [ok, changed]);
+        var (code, output, _) = TempDirectory.RunSh(batch.Script, batch.Input.WriteTo);
+        Assert.That(code, Is.Zero);
+        Assert.That(output, Is.EqualTo("first\ngot input\nchanged\n"));
+        Assert.That(Run(ReleaseCommands.Batch("a twice", [ok, ok])), Is.EqualTo(RemoteCommand.Ok));
+
+        var failed = TempDirectory.RunSh(ReleaseCommands.Batch("ac", [failing, ok]).Script);
+        Assert.That(failed.Code, Is.EqualTo(3));
+        Assert.That(failed.Errors, Does.Contain("broken").And.Contain("partial output"));
+        Assert.That(failed.Output, Does.Not.Contain("first"), "nothing runs after a failed step");
+        Assert.That(() => ReleaseCommands.Batch("two inputs", [changed, changed]), Throws.ArgumentException);
+    }
+
+    [Test]
+    public void SettingsFilesAreSentOnlyWhenTheHostLacksThem()
+    {
+        using var host = new TempDirectory();
+        var commands = new ReleaseCommands(new ReleasePaths(host.Path, "coralnet"));
+        var environment = new Secret("SECRET_KEY=\"hunter2hunter2\"\n");
+        ReleaseListing Listing() => ReleaseListing.Parse(TempDirectory.RunSh(commands.ListReleases().Script).Output);
+        Directory.CreateDirectory(commands.Paths.Releases);
+
+        var first = commands.SettingsFiles(Listing(), environment, "<p>back soon</p>\n");
+        Assert.That(first, Has.Count.EqualTo(2));
+        Assert.That(Run(ReleaseCommands.Batch("settings", first)), Is.EqualTo(RemoteCommand.Changed));
+
+        Assert.That(commands.SettingsFiles(Listing(), environment, "<p>back soon</p>\n"), Is.Empty, "nothing crosses the wire again");
+        var changed = commands.SettingsFiles(Listing(), environment, "<p>back later</p>\n");
+        Assert.That(changed.Select(c => c.Summary), Is.EqualTo(new[] { "maintenance page" }));
+        Assert.That(Run(changed.Single()), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(File.ReadAllText(commands.Paths.MaintenancePage), Is.EqualTo("<p>back later</p>\n"));
+    }
+
+    [Test]
     public void ReportsChangeReadsTheLastLineOnly()
     {
         Assert.That(RemoteCommand.ReportsChange("Applying x... OK\nchanged\n"), Is.True);
@@ -203,11 +243,9 @@ public sealed class ReleaseCommandsTests
         var snapshot = SiteSnapshot.Take(site);
         var id = ReleaseId.Create(madeAt, snapshot.Manifest);
         var diff = snapshot.Manifest.CompareWith(previous?.Manifest);
-        foreach (var command in commands.Upload(id, previous?.Id, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, madeAt)))
-        {
-            var (code, output, errors) = TempDirectory.RunSh(command.Script, command.Input.WriteTo);
-            Assert.That(code, Is.Zero, $"{command.Summary}: {output}{errors}");
-        }
+        var command = commands.Upload(id, previous?.Id, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, madeAt));
+        var (code, output, errors) = TempDirectory.RunSh(command.Script, command.Input.WriteTo);
+        Assert.That(code, Is.Zero, $"{command.Summary}: {output}{errors}");
 
         return new Uploaded(id, snapshot.Manifest, diff.ToSend.Select(e => e.Path).ToList());
     }

@@ -49,7 +49,7 @@ public sealed class SampleSiteIntegrationTests
             var site = new SiteSettings { Name = "coralnet", Domain = Host };
             var environment = new SiteEnvironment("coralnet", "django", new Secret("django-password-1"), "127.0.0.1", databasePort,
                 new Secret("a-secret-key-for-the-integration-test"), [Host], "coralnet-test-bucket");
-            var steps = commands.Upload(id, null, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, madeAt))
+            var steps = new[] { commands.Upload(id, null, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, madeAt)) }
                 .Append(commands.InstallRequirements(id, snapshot.Manifest.Find("requirements.txt")!.Sha256))
                 .Append(commands.WriteEnvironmentFile(new CommandInput.SecretText(SiteTemplates.EnvironmentFile(site, environment))))
                 .Append(commands.Migrate(id))
@@ -67,11 +67,7 @@ public sealed class SampleSiteIntegrationTests
             // skipped and the collected files are linked; a fresh database is still migrated.
             var next = ReleaseId.Create(madeAt.AddHours(1), snapshot.Manifest);
             var same = snapshot.Manifest.CompareWith(snapshot.Manifest);
-            foreach (var step in commands.Upload(next, id, same, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, next, same, madeAt.AddHours(1))))
-            {
-                Run(step);
-            }
-
+            Run(commands.Upload(next, id, same, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, next, same, madeAt.AddHours(1))));
             Run(commands.InstallRequirements(next, snapshot.Manifest.Find("requirements.txt")!.Sha256));
             Assert.That(Run(commands.Migrate(next)), Is.EqualTo(RemoteCommand.Ok), "no migration changed: skipped");
             Assert.That(Run(commands.CollectStatic(next, id)), Is.EqualTo(RemoteCommand.Changed));
