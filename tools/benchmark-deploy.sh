@@ -7,7 +7,7 @@
 # (Bytes are measured on a deploy without the loop: the loop's own HTTP traffic crosses the same veth.)
 # Targets: suite < 2 s, < 50 KB on the wire, zero failed requests, no request slower than 250 ms.
 # Root and python3; the sandbox is shared, so run it under its lock, e.g.:
-#   flock /run/coralnet-sandbox.lock tools/benchmark-deploy.sh
+#   flock -o /run/coralnet-sandbox.lock tools/benchmark-deploy.sh
 # It boots web1 and db1 and leaves them down.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
