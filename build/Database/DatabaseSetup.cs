@@ -32,11 +32,15 @@ public static class DatabaseSetup
     {
         var items = new List<DatabaseItem>();
         var (database, user) = (request.Database, request.User);
-        bool created;
-        await using (var master = await connector.OpenAsync(request.MasterUser, request.MasterPassword, DatabaseSql.MaintenanceDatabase, cancellation))
+        // One master login when the database exists (the usual run): roles and databases are
+        // cluster-wide, so they are read and changed from inside it; only a first run starts in the
+        // maintenance database and moves into the new database once created.
+        var master = await connector.OpenIfExistsAsync(request.MasterUser, request.MasterPassword, database, cancellation)
+            ?? await connector.OpenAsync(request.MasterUser, request.MasterPassword, DatabaseSql.MaintenanceDatabase, cancellation);
+        try
         {
             var canLogin = await master.ScalarAsync(DatabaseSql.RoleCanLogin(user), cancellation);
-            created = canLogin is null;
+            var created = canLogin is null;
             if (created)
             {
                 await master.ExecuteAsync(DatabaseSql.CreateRole(user, ScramVerifier.Compute(request.Password.Reveal())), cancellation);
@@ -69,6 +73,8 @@ public static class DatabaseSetup
                     await master.ExecuteAsync(DatabaseSql.CreateDatabase(database, user), cancellation);
                     items.Add(new($"database {database}", ItemStatus.Changed, "created"));
                     items.Add(new($"owner of database {database}", ItemStatus.Changed, user));
+                    await master.DisposeAsync();
+                    master = await connector.OpenAsync(request.MasterUser, request.MasterPassword, database, cancellation);
                     break;
                 case string owner when owner != user:
                     await master.ExecuteAsync(DatabaseSql.SetDatabaseOwner(database, user), cancellation);
@@ -80,37 +86,34 @@ public static class DatabaseSetup
                     items.Add(new($"owner of database {database}", ItemStatus.Ok, user));
                     break;
             }
-        }
 
-        await using (var inDatabase = await connector.OpenAsync(request.MasterUser, request.MasterPassword, database, cancellation))
-        {
-            var owner = await inDatabase.ScalarAsync(DatabaseSql.PublicSchemaOwner(), cancellation) as string;
-            if (owner == user)
+            var schemaOwner = await master.ScalarAsync(DatabaseSql.PublicSchemaOwner(), cancellation) as string;
+            if (schemaOwner == user)
             {
                 items.Add(new($"owner of schema {database}.public", ItemStatus.Ok, user));
             }
             else
             {
-                await inDatabase.ExecuteAsync(DatabaseSql.SetPublicSchemaOwner(user), cancellation);
-                items.Add(new($"owner of schema {database}.public", ItemStatus.Changed, $"{owner ?? "none"} -> {user}"));
+                await master.ExecuteAsync(DatabaseSql.SetPublicSchemaOwner(user), cancellation);
+                items.Add(new($"owner of schema {database}.public", ItemStatus.Changed, $"{schemaOwner ?? "none"} -> {user}"));
             }
-        }
 
-        await using var login = await connector.TryOpenAsync(user, request.Password, database, cancellation);
-        if (login is null)
-        {
-            await using (var master = await connector.OpenAsync(request.MasterUser, request.MasterPassword, DatabaseSql.MaintenanceDatabase, cancellation))
+            await using var login = await connector.TryOpenAsync(user, request.Password, database, cancellation);
+            if (login is null)
             {
                 await master.ExecuteAsync(DatabaseSql.SetPassword(user, ScramVerifier.Compute(request.Password.Reveal())), cancellation);
+                items.Add(new($"password of role {user}", ItemStatus.Changed, "the server refused it: set"));
+                // The proof that the site gets in: a refusal now means pg_hba or the server, not the password.
+                await using var retry = await connector.OpenAsync(user, request.Password, database, cancellation);
             }
-
-            items.Add(new($"password of role {user}", ItemStatus.Changed, "the server refused it: set"));
-            // The proof that the site gets in: a refusal now means pg_hba or the server, not the password.
-            await using var retry = await connector.OpenAsync(user, request.Password, database, cancellation);
+            else if (!created)
+            {
+                items.Add(new($"password of role {user}", ItemStatus.Ok, "the server accepts it"));
+            }
         }
-        else if (!created)
+        finally
         {
-            items.Add(new($"password of role {user}", ItemStatus.Ok, "the server accepts it"));
+            await master.DisposeAsync();
         }
 
         return items;

@@ -96,6 +96,18 @@ public class DatabaseSqlTests
     }
 
     [Test]
+    public void A_verifier_matches_its_own_password_only()
+    {
+        var verifier = ScramVerifier.Compute("correct horse battery");
+
+        Assert.That(ScramVerifier.Matches("correct horse battery", verifier), Is.True);
+        Assert.That(ScramVerifier.Matches("correct horse batterY", verifier), Is.False);
+        Assert.That(ScramVerifier.Matches("correct horse battery", verifier.Replace("$4096:", "$4095:", StringComparison.Ordinal)), Is.False);
+        Assert.That(ScramVerifier.Matches("correct horse battery", "md5abc"), Is.False);
+        Assert.That(ScramVerifier.Matches("correct horse battery", "SCRAM-SHA-256$4096:not*base64$a:b"), Is.False);
+    }
+
+    [Test]
     public void Passwords_outside_printable_ASCII_are_refused_with_what_to_use() =>
         Assert.That(() => ScramVerifier.Compute("pässwort123"), Throws.ArgumentException.With.Message.Contains("printable ASCII"));
 
