@@ -104,6 +104,22 @@ public sealed class DatabaseSession(NpgsqlDataSource source, NpgsqlConnection co
         return await Guard(statement, () => command.ExecuteScalarAsync(cancellation));
     }
 
+    /// <summary>The first row's values (null for SQL NULL).</summary>
+    public async Task<object?[]> RowAsync(SqlStatement statement, CancellationToken cancellation = default)
+    {
+        await using var command = Command(statement);
+        return await Guard(statement, async () =>
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            if (!await reader.ReadAsync(cancellation))
+            {
+                throw new DatabaseSetupException($"{where}: {statement.Display} returned no row.");
+            }
+
+            return Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetValue(i)).ToArray();
+        });
+    }
+
     public async Task ExecuteAsync(SqlStatement statement, CancellationToken cancellation = default)
     {
         await using var command = Command(statement);

@@ -40,7 +40,8 @@ public static class DatabaseSetup
         bool created;
         try
         {
-            var canLogin = await master.ScalarAsync(DatabaseSql.RoleCanLogin(user), cancellation);
+            var state = await master.RowAsync(DatabaseSql.State(user, database), cancellation);
+            var (canLogin, isMember, databaseOwner, schemaOwner) = (state[0], state[1], state[2], state[3] as string);
             created = canLogin is null;
             if (created)
             {
@@ -58,7 +59,8 @@ public static class DatabaseSetup
                 items.Add(new($"role {user}", ItemStatus.Ok, ""));
             }
 
-            if (await master.ScalarAsync(DatabaseSql.IsMemberOf(user), cancellation) is true)
+            // A role just created: whether its creator is a member depends on the server (a superuser always is).
+            if ((created ? await master.ScalarAsync(DatabaseSql.IsMemberOf(user), cancellation) : isMember) is true)
             {
                 items.Add(new($"{request.MasterUser} member of {user}", ItemStatus.Ok, ""));
             }
@@ -68,7 +70,7 @@ public static class DatabaseSetup
                 items.Add(new($"{request.MasterUser} member of {user}", ItemStatus.Changed, "granted, to hand it ownership"));
             }
 
-            switch (await master.ScalarAsync(DatabaseSql.DatabaseOwner(database), cancellation))
+            switch (databaseOwner)
             {
                 case null:
                     await master.ExecuteAsync(DatabaseSql.CreateDatabase(database, user), cancellation);
@@ -76,6 +78,7 @@ public static class DatabaseSetup
                     items.Add(new($"owner of database {database}", ItemStatus.Changed, user));
                     await master.DisposeAsync();
                     master = await connector.OpenAsync(request.MasterUser, request.MasterPassword, database, cancellation);
+                    schemaOwner = await master.ScalarAsync(DatabaseSql.PublicSchemaOwner(), cancellation) as string;
                     break;
                 case string owner when owner != user:
                     await master.ExecuteAsync(DatabaseSql.SetDatabaseOwner(database, user), cancellation);
@@ -88,7 +91,6 @@ public static class DatabaseSetup
                     break;
             }
 
-            var schemaOwner = await master.ScalarAsync(DatabaseSql.PublicSchemaOwner(), cancellation) as string;
             if (schemaOwner == user)
             {
                 items.Add(new($"owner of schema {database}.public", ItemStatus.Ok, user));

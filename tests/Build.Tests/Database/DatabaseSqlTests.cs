@@ -42,10 +42,9 @@ public class DatabaseSqlTests
     [Test]
     public void Queries_take_names_as_bind_parameters_not_as_text()
     {
-        var statement = DatabaseSql.DatabaseOwner("co'ral");
-        Assert.That(statement.Text, Does.Not.Contain("co'ral"));
-        Assert.That(statement.Parameters, Is.EqualTo(new object[] { "co'ral" }));
-        Assert.That(DatabaseSql.RoleCanLogin("dj").Parameters, Is.EqualTo(new object[] { "dj" }));
+        var statement = DatabaseSql.State("d'j", "co'ral");
+        Assert.That(statement.Text, Does.Not.Contain("co'ral").And.Not.Contain("d'j"));
+        Assert.That(statement.Parameters, Is.EqualTo(new object[] { "d'j", "co'ral" }));
         Assert.That(DatabaseSql.IsMemberOf("dj").Parameters, Is.EqualTo(new object[] { "dj" }));
     }
 
