@@ -14,14 +14,40 @@ public sealed class DatabaseConnector(DatabaseTunnel tunnel, DatabaseEndpoint en
 {
     private const string AuthenticationFailed = "28P01";
     private const string InvalidAuthorization = "28000";
+    private const string NoSuchDatabase = "3D000";
+
+    private enum Refusal
+    {
+        None,
+        Password,
+        NoDatabase,
+    }
 
     /// <summary>Opens a session, or explains who was refused where.</summary>
     public async Task<DatabaseSession> OpenAsync(string user, Secret password, string database, CancellationToken cancellation = default) =>
-        await TryOpenAsync(user, password, database, cancellation)
-            ?? throw new DatabaseSetupException($"{Where}: PostgreSQL refused user {user} on database {database}: password authentication failed. Check the password in the secret that the settings name for this user (the value is not shown).");
+        await TryOpenAsync(user, password, database, cancellation) ?? throw PasswordRefused(user, database);
 
     /// <summary>Opens a session; null when the server refuses the user's password (or the user does not exist).</summary>
     public async Task<DatabaseSession?> TryOpenAsync(string user, Secret password, string database, CancellationToken cancellation = default)
+    {
+        var (session, refusal) = await OpenCoreAsync(user, password, database, cancellation);
+        return refusal == Refusal.NoDatabase ? throw NoDatabase(user, database) : session;
+    }
+
+    /// <summary>Opens a session in a database that may not exist yet; null when it does not.</summary>
+    public async Task<DatabaseSession?> OpenIfExistsAsync(string user, Secret password, string database, CancellationToken cancellation = default)
+    {
+        var (session, refusal) = await OpenCoreAsync(user, password, database, cancellation);
+        return refusal == Refusal.Password ? throw PasswordRefused(user, database) : session;
+    }
+
+    private DatabaseSetupException PasswordRefused(string user, string database) =>
+        new($"{Where}: PostgreSQL refused user {user} on database {database}: password authentication failed. Check the password in the secret that the settings name for this user (the value is not shown).");
+
+    private DatabaseSetupException NoDatabase(string user, string database) =>
+        new($"{Where}: cannot open database {database} as user {user}: it does not exist. Run the SetupDatabase target, which creates it.");
+
+    private async Task<(DatabaseSession? Session, Refusal Refusal)> OpenCoreAsync(string user, Secret password, string database, CancellationToken cancellation)
     {
         var connection = new NpgsqlConnectionStringBuilder
         {
@@ -45,12 +71,17 @@ public sealed class DatabaseConnector(DatabaseTunnel tunnel, DatabaseEndpoint en
             .Build();
         try
         {
-            return new DatabaseSession(source, await source.OpenConnectionAsync(cancellation), $"{Where} as {user}");
+            return (new DatabaseSession(source, await source.OpenConnectionAsync(cancellation), $"{Where} as {user}"), Refusal.None);
         }
         catch (PostgresException exception) when (exception.SqlState is AuthenticationFailed or InvalidAuthorization && exception.MessageText.Contains("password", StringComparison.Ordinal))
         {
             await source.DisposeAsync();
-            return null;
+            return (null, Refusal.Password);
+        }
+        catch (PostgresException exception) when (exception.SqlState == NoSuchDatabase)
+        {
+            await source.DisposeAsync();
+            return (null, Refusal.NoDatabase);
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
         {
@@ -71,6 +102,22 @@ public sealed class DatabaseSession(NpgsqlDataSource source, NpgsqlConnection co
     {
         await using var command = Command(statement);
         return await Guard(statement, () => command.ExecuteScalarAsync(cancellation));
+    }
+
+    /// <summary>The first row's values (null for SQL NULL).</summary>
+    public async Task<object?[]> RowAsync(SqlStatement statement, CancellationToken cancellation = default)
+    {
+        await using var command = Command(statement);
+        return await Guard(statement, async () =>
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            if (!await reader.ReadAsync(cancellation))
+            {
+                throw new DatabaseSetupException($"{where}: {statement.Display} returned no row.");
+            }
+
+            return Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetValue(i)).ToArray();
+        });
     }
 
     public async Task ExecuteAsync(SqlStatement statement, CancellationToken cancellation = default)

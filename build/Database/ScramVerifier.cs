@@ -16,6 +16,26 @@ public static class ScramVerifier
 
     public static string Compute(string password) => Compute(password, RandomNumberGenerator.GetBytes(SaltLength));
 
+    /// <summary>Whether the verifier was computed from this password (same salt and iterations, compared in constant time).</summary>
+    public static bool Matches(string password, string verifier)
+    {
+        var parts = verifier.Split('$', ':');
+        if (parts is not ["SCRAM-SHA-256", var iterations, var salt, _, _] || iterations != Iterations.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            return false;
+        }
+
+        try
+        {
+            var expected = Compute(password, Convert.FromBase64String(salt));
+            return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(verifier));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
     internal static string Compute(string password, byte[] salt)
     {
         // PostgreSQL runs the password through SASLprep, which leaves printable ASCII unchanged; other

@@ -22,9 +22,19 @@ public static class DatabaseSql
 
     private const string Masked = "***";
 
-    /// <summary>Whether the role may log in; no row when the role does not exist.</summary>
-    public static SqlStatement RoleCanLogin(string role) =>
-        new("SELECT rolcanlogin FROM pg_roles WHERE rolname = $1::name", role);
+    /// <summary>
+    /// Everything the setup compares, in one round trip (one row): whether the role may log in and
+    /// whether the connected user is a member of it (both null when the role does not exist), the
+    /// database's owner (null when it does not exist), and the owner of the public schema when the
+    /// session is in that database (null otherwise).
+    /// </summary>
+    public static SqlStatement State(string role, string database) => new("""
+        SELECT r.rolcanlogin,
+               CASE WHEN r.oid IS NOT NULL THEN pg_has_role(current_user, r.oid, 'MEMBER') END,
+               (SELECT pg_get_userbyid(datdba)::text FROM pg_database WHERE datname = $2::name),
+               CASE WHEN current_database() = $2::name THEN (SELECT pg_get_userbyid(nspowner)::text FROM pg_namespace WHERE nspname = 'public') END
+        FROM (SELECT) AS one LEFT JOIN pg_roles AS r ON r.rolname = $1::name
+        """, role, database);
 
     public static SqlStatement CreateRole(string role, string verifier) => Password($"CREATE ROLE {PgSql.Identifier(role)} LOGIN PASSWORD ", verifier);
 
@@ -41,10 +51,6 @@ public static class DatabaseSql
 
     public static SqlStatement GrantMembership(string role, string member) =>
         new($"GRANT {PgSql.Identifier(role)} TO {PgSql.Identifier(member)}");
-
-    /// <summary>The database's owner; no row when it does not exist.</summary>
-    public static SqlStatement DatabaseOwner(string database) =>
-        new("SELECT pg_get_userbyid(datdba)::text FROM pg_database WHERE datname = $1::name", database);
 
     public static SqlStatement CreateDatabase(string database, string owner) =>
         new($"CREATE DATABASE {PgSql.Identifier(database)} OWNER {PgSql.Identifier(owner)}");

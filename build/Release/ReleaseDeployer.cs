@@ -26,6 +26,7 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
     private DeployLockHolder? _holder;
     private SiteSnapshot? _snapshot;
     private DateTimeOffset _madeAt;
+    private string? _switchedTo;
 
     public IReadOnlyList<SshTarget> Hosts => hosts;
 
@@ -197,10 +198,12 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
     }
 
     /// <summary>Moves <c>current</c> to <paramref name="id"/> on every host (atomically: a new link, then <c>mv -T</c>).</summary>
-    public Task SwitchAsync(string? id = null)
+    public async Task SwitchAsync(string? id = null)
     {
         id ??= Packaged().Id;
-        return ForEachHost(host => RunAsync(host, _commands.SwitchCurrent(id)));
+        _switchedTo = null;
+        await ForEachHost(host => RunAsync(host, _commands.SwitchCurrent(id)));
+        _switchedTo = id;
     }
 
     /// <summary>
@@ -277,11 +280,27 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
         });
     }
 
-    /// <summary>Deletes old releases beyond <see cref="SiteSettings.KeepReleases"/>; never the serving one, the one before it, nor one a gunicorn instance runs.</summary>
+    /// <summary>
+    /// Deletes old releases beyond <see cref="SiteSettings.KeepReleases"/>; never the serving one, the one before it, nor one a gunicorn instance runs.
+    /// After this run's cutover the host's listing is known without asking (the one read under the
+    /// lock, plus the release now current and in the standby slot); a host with nothing to delete gets no command.
+    /// </summary>
     public Task CleanupAsync() => ForEachHost(async host =>
     {
-        var listing = ReleaseListing.Parse((await RunAsync(host, _commands.ListReleases())).Stdout);
-        await RunAsync(host, _commands.RemoveReleases(ReleaseRetention.ToRemove(listing, options.Site.KeepReleases)));
+        HostRelease? state;
+        lock (_state)
+        {
+            state = _state.GetValueOrDefault(host.Name);
+        }
+
+        var listing = _switchedTo is { } id && state is not null
+            ? state.Before.AfterCutover(id, state.Standby)
+            : ReleaseListing.Parse((await RunAsync(host, _commands.ListReleases())).Stdout);
+        var remove = ReleaseRetention.ToRemove(listing, options.Site.KeepReleases);
+        if (remove.Count > 0)
+        {
+            await RunAsync(host, _commands.RemoveReleases(remove));
+        }
     });
 
     /// <summary>Which release a rollback goes to on every host: <paramref name="requested"/>, or the one before the serving one; refused before anything changes when a host lacks it.</summary>
@@ -357,6 +376,7 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
     /// <summary>Back to how the host was: <c>current</c> on the previous release (if any), the standby stopped.</summary>
     private async Task UndoSwitchAsync(SshTarget host, HostRelease state)
     {
+        _switchedTo = null;
         if (state.Before.Current is not null)
         {
             await RunAsync(host, _commands.SwitchCurrent(state.Before.Current));

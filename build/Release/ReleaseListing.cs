@@ -51,6 +51,15 @@ public sealed record ReleaseListing(
     /// <summary>The installed files the listing reports: path to "SHA256:MODE:OWNER:GROUP".</summary>
     public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>What the host lists once <paramref name="id"/> is current and serves from the gunicorn instance on <paramref name="slot"/>.</summary>
+    public ReleaseListing AfterCutover(string id, int slot) => this with
+    {
+        Releases = [.. Releases.Append(ReleaseId.Require(id)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+        Current = id,
+        Slots = new Dictionary<int, string>(Slots) { [slot] = id },
+        ServingSlot = slot,
+    };
+
     /// <summary>The release before <see cref="Current"/>: where a rollback goes.</summary>
     public string? Previous =>
         Current is null ? null : Releases.Where(r => string.CompareOrdinal(r, Current) < 0).LastOrDefault();

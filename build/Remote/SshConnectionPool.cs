@@ -56,6 +56,8 @@ public sealed class SshConnectionPool(SshOptions options, HostKeyVerifier verifi
         }
     }
 
+    private const string DelayedZlib = "zlib@openssh.com";
+
     private async Task<SshClient> OpenAsync(SshTarget target, CancellationToken cancellation)
     {
         using var key = PrivateKeys.Load(options.PrivateKeyFile, options.Passphrase);
@@ -72,6 +74,14 @@ public sealed class SshConnectionPool(SshOptions options, HostKeyVerifier verifi
             {
                 connection.HostKeyAlgorithms.Remove(algorithm);
             }
+        }
+
+        // Compressed once logged in (OpenSSH's delayed zlib, which its sshd allows by default): the
+        // deploy's scripts, listings and the database tunnel are mostly text. Nothing is compressed
+        // before authentication; a server that refuses it gets no compression.
+        if (connection.CompressionAlgorithms.Remove(DelayedZlib, out var zlib))
+        {
+            connection.CompressionAlgorithms.Insert(0, DelayedZlib, zlib);
         }
 
         var client = new SshClient(connection) { KeepAliveInterval = options.KeepAlive };

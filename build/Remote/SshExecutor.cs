@@ -11,7 +11,7 @@ public sealed class SshExecutor(SshConnectionPool pool, Func<string, string> red
     {
         var client = await pool.GetConnectedAsync(host, cancellation);
 
-        using var ssh = client.CreateCommand(Shell.AsRoot(command.Script, pool.Options.IsRoot));
+        using var ssh = client.CreateCommand(Shell.AsRoot(Shell.Buffered(command.Script), pool.Options.IsRoot));
         ssh.CommandTimeout = pool.Options.CommandTimeout;
         var running = ssh.ExecuteAsync(cancellation);
         // Standard input (an archive, a file's text, secrets) goes straight into the channel and is

@@ -5,6 +5,14 @@ namespace CoralNet.Deploy.Sandbox;
 /// <summary>
 /// Makes the database host stand in for RDS: PostgreSQL 15 listening on its private address, pg_hba
 /// letting the sandbox subnet in with scram-sha-256, and a master user with the master password.
+/// <para>
+/// Without TLS, like a plain PostgreSQL with no certificate (Debian's package turns it on with a
+/// self-signed "snakeoil" one that proves nothing): the suite reaches db1 only through the SSH tunnel
+/// over a web host, so the hop that leaves this machine is already encrypted and authenticated, and
+/// the last hop stays on the sandbox's private bridge. The client keeps Npgsql's default (TLS when the
+/// server offers it), so RDS, which offers and can enforce it, is still reached over TLS; the sandbox
+/// saves a TLS handshake and certificate at every login (counted twice on the web host's wire).
+/// </para>
 /// </summary>
 public static class DatabaseHostSetup
 {
@@ -27,6 +35,7 @@ public static class DatabaseHostSetup
         conf=/etc/postgresql/15/main
         want="listen_addresses = 'localhost,{{address}}'
         port = {{port}}
+        ssl = off
         password_encryption = scram-sha-256"
         if [ "$(cat $conf/conf.d/sandbox.conf 2>/dev/null)" != "$want" ]; then
           printf '%s\n' "$want" >$conf/conf.d/sandbox.conf; changed=changed restart=yes

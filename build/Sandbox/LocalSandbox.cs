@@ -1,3 +1,4 @@
+using CoralNet.Deploy.Database;
 using CoralNet.Deploy.Remote;
 using System.Net;
 using CoralNet.Deploy.Settings;
@@ -80,7 +81,7 @@ public sealed class LocalSandbox
         }
 
         var database = Addresses.Hosts.Single(h => h.IsDatabase);
-        SetUpDatabase(database);
+        SetUpDatabase(database, started.Contains(database));
         return Addresses.Hosts;
     }
 
@@ -312,20 +313,43 @@ public sealed class LocalSandbox
         File.WriteAllLines(Layout.KnownHosts, lines);
     }
 
-    private void SetUpDatabase(SandboxHost database)
+    /// <summary>
+    /// Runs the database host's setup, unless the host was already running and its record says the
+    /// same script ran there with the same master password (checked against the SCRAM verifier kept in
+    /// the record, never the password); the record goes with the host when the sandbox goes down.
+    /// </summary>
+    private void SetUpDatabase(SandboxHost database, bool startedNow)
     {
         var script = DatabaseHostSetup.Script(database.Address, Addresses.Subnet, _settings.Database.MasterUser, _settings.Database.Port);
-        var password = _secrets.Get(_settings.Database.MasterPassword);
+        var password = _secrets.Get(_settings.Database.MasterPassword).Reveal();
+        var scriptHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(script)));
+        var record = Layout.DatabaseSetupRecord(database.Name);
+        var done = !startedNow && File.Exists(record) ? File.ReadAllLines(record) : [];
+        if (done is [var doneHash, var doneVerifier] && doneHash == scriptHash && ScramVerifier.Matches(password, doneVerifier))
+        {
+            _log($"{database.Name}: PostgreSQL 15 on {database.Address}:{_settings.Database.Port}, master user {_settings.Database.MasterUser} (ok, set up earlier in this boot)");
+            return;
+        }
+
+        File.Delete(record);
         // A SCRAM verifier, not the password: even a failing statement that PostgreSQL logs holds no secret.
-        var result = Ssh(database, "bash -c " + Shell.Quote(script), CoralNet.Deploy.Database.ScramVerifier.Compute(password.Reveal()) + "\n");
+        var verifier = ScramVerifier.Compute(password);
+        var result = Ssh(database, "bash -c " + Shell.Quote(script), verifier + "\n");
         if (!result.Succeeded)
         {
             throw new SandboxException($"Setting up PostgreSQL on {database.Name} failed (exit {result.ExitCode}): {result.Error.Trim().ReplaceLineEndings(" | ")}");
         }
 
+        if (OperatingSystem.IsLinux())
+        {
+            // Readable by root only before the verifier goes in.
+            File.WriteAllText(record, "");
+            File.SetUnixFileMode(record, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        File.WriteAllLines(record, [scriptHash, verifier]);
         _log($"{database.Name}: PostgreSQL 15 on {database.Address}:{_settings.Database.Port}, master user {_settings.Database.MasterUser} ({result.Output.Trim()})");
     }
-
 
     /// <summary>Stops one host by its recorded PIDs and removes its mount, network namespace and cgroup folders.</summary>
     private void Stop(string name)

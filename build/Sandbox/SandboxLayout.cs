@@ -55,6 +55,9 @@ public sealed class SandboxLayout(string stateDirectory, string privateKey, stri
 
     public string NspawnPidFile(string name) => Path.Combine(HostDirectory(name), "nspawn.pid");
 
+    /// <summary>The database setup last done on the running host (its script's hash, the master password's SCRAM verifier); gone with the host.</summary>
+    public string DatabaseSetupRecord(string name) => Path.Combine(HostDirectory(name), "database-setup");
+
     public string ConsoleLog(string name) => Path.Combine(HostDirectory(name), "console.log");
 
     public static string NetnsPath(string name) => "/run/netns/" + name;

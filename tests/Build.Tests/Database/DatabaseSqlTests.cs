@@ -42,10 +42,9 @@ public class DatabaseSqlTests
     [Test]
     public void Queries_take_names_as_bind_parameters_not_as_text()
     {
-        var statement = DatabaseSql.DatabaseOwner("co'ral");
-        Assert.That(statement.Text, Does.Not.Contain("co'ral"));
-        Assert.That(statement.Parameters, Is.EqualTo(new object[] { "co'ral" }));
-        Assert.That(DatabaseSql.RoleCanLogin("dj").Parameters, Is.EqualTo(new object[] { "dj" }));
+        var statement = DatabaseSql.State("d'j", "co'ral");
+        Assert.That(statement.Text, Does.Not.Contain("co'ral").And.Not.Contain("d'j"));
+        Assert.That(statement.Parameters, Is.EqualTo(new object[] { "d'j", "co'ral" }));
         Assert.That(DatabaseSql.IsMemberOf("dj").Parameters, Is.EqualTo(new object[] { "dj" }));
     }
 
@@ -93,6 +92,18 @@ public class DatabaseSqlTests
         var clientSignature = HMACSHA256.HashData(storedKey, authMessage);
         var clientKey = proof.Zip(clientSignature, (a, b) => (byte)(a ^ b)).ToArray();
         Assert.That(SHA256.HashData(clientKey), Is.EqualTo(storedKey));
+    }
+
+    [Test]
+    public void A_verifier_matches_its_own_password_only()
+    {
+        var verifier = ScramVerifier.Compute("correct horse battery");
+
+        Assert.That(ScramVerifier.Matches("correct horse battery", verifier), Is.True);
+        Assert.That(ScramVerifier.Matches("correct horse batterY", verifier), Is.False);
+        Assert.That(ScramVerifier.Matches("correct horse battery", verifier.Replace("$4096:", "$4095:", StringComparison.Ordinal)), Is.False);
+        Assert.That(ScramVerifier.Matches("correct horse battery", "md5abc"), Is.False);
+        Assert.That(ScramVerifier.Matches("correct horse battery", "SCRAM-SHA-256$4096:not*base64$a:b"), Is.False);
     }
 
     [Test]

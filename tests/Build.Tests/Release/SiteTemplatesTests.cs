@@ -64,7 +64,7 @@ public sealed class SiteTemplatesTests
         Assert.That(unit["WorkingDirectory"], Is.EqualTo(new[] { "/srv/www/coralnet/slots/%i/project" }));
         Assert.That(unit["ExecStart"], Is.EqualTo(new[]
         {
-            "/srv/www/coralnet/slots/%i/venv/bin/python -m gunicorn --workers 4 --timeout 604810 --graceful-timeout 30 --access-logfile - --error-logfile - config.wsgi:application",
+            "/srv/www/coralnet/slots/%i/venv/bin/python -m gunicorn --preload --workers 4 --timeout 604810 --graceful-timeout 30 --access-logfile - --error-logfile - config.wsgi:application",
         }));
         Assert.That(unit["StandardOutput"], Is.EqualTo(new[] { "journal" }));
         Assert.That(unit["StandardError"], Is.EqualTo(new[] { "journal" }));

@@ -13,6 +13,27 @@ public class CommandTests
         Assert.That(process.StandardOutput.ReadToEnd(), Is.EqualTo(value));
     }
 
+    [TestCase(0)]
+    [TestCase(3)]
+    public void A_buffered_script_keeps_its_output_exit_code_and_standard_input_in_a_real_shell(int exitCode)
+    {
+        const string script = "set -eu\nread -r line\nprintf 'got %s\\n' \"$line\"\necho 'a ~ tilde'; echo \"it's\"\necho oops >&2\nexit {0}\n";
+        var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", Shell.Buffered(string.Format(System.Globalization.CultureInfo.InvariantCulture, script, exitCode))])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        process.StandardInput.Write("input line\n");
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.That((output, error, process.ExitCode), Is.EqualTo(("got input line\na ~ tilde\nit's\n", "oops\n", exitCode)));
+    }
+
     [Test]
     public void Commands_run_as_root_go_through_non_interactive_sudo_for_other_logins()
     {
