@@ -23,6 +23,7 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
     private readonly ReleaseCommands _commands = new(new ReleasePaths(options.Site.Root, options.Site.Name));
     private readonly Dictionary<string, HostRelease> _state = [];
     private readonly List<SshTarget> _locked = [];
+    private readonly Dictionary<string, int> _retiredSlots = [];
     private DeployLockHolder? _holder;
     private SiteSnapshot? _snapshot;
     private DateTimeOffset _madeAt;
@@ -270,15 +271,45 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
                 + (previous is null ? "there was no previous release to go back to." : $"release {previous} serves again."));
         }
 
+        // The old instance stops when the run finishes (FinishAsync), in the same round trip as the unlock.
         await ForEachHost(async host =>
         {
             var state = await StateAsync(host);
             if (state.Before.ServingSlot is int old && old != state.Standby)
             {
-                await RunAsync(host, _commands.StopSlot(old));
+                lock (_retiredSlots)
+                {
+                    _retiredSlots[host.Name] = old;
+                }
             }
         });
     }
+
+    /// <summary>Ends a successful run on each host in one round trip: stops the instance the cutover retired and releases this run's lock.</summary>
+    public Task FinishAsync() => ForEachHost(async host =>
+    {
+        var steps = new List<RemoteCommand>();
+        lock (_retiredSlots)
+        {
+            if (_retiredSlots.Remove(host.Name, out var old))
+            {
+                steps.Add(_commands.StopSlot(old));
+            }
+        }
+
+        lock (_locked)
+        {
+            if (_holder is not null && _locked.Remove(host))
+            {
+                steps.Add(_commands.Unlock(_holder));
+            }
+        }
+
+        if (steps.Count > 0)
+        {
+            await RunAsync(host, ReleaseCommands.Batch("finish the deploy", steps));
+        }
+    });
 
     /// <summary>
     /// Deletes old releases beyond <see cref="SiteSettings.KeepReleases"/>; never the serving one, the one before it, nor one a gunicorn instance runs.

@@ -17,7 +17,7 @@ public sealed class DeployTask(ReleaseRunSession session) : ReleaseTask(session)
 {
     protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
     {
-        await deployer.UnlockAsync();
+        await deployer.FinishAsync();
         context.Log.Information("Release {0} serves at {1} ({2})", deployer.Id!, deployer.SiteUrl, string.Join(", ", deployer.Hosts.Select(h => $"http://{h.Address}/ with Host: {context.Settings.Site.Domain}")));
     }
 }

@@ -5,7 +5,7 @@ using CoralNet.Deploy.Release;
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("HealthCheck")]
-[TaskDescription("Release: asks nginx with the site's Host header until the new release id answers 200 (Timeouts.HealthCheckSeconds), then stops the old gunicorn; on failure rolls back automatically")]
+[TaskDescription("Release: asks nginx with the site's Host header until the new release id answers 200 (Timeouts.HealthCheckSeconds), on failure rolls back automatically; the old gunicorn stops when the run finishes")]
 [IsDependentOn(typeof(ReloadNginxTask))]
 public sealed class HealthCheckTask(ReleaseRunSession session) : ReleaseTask(session)
 {

@@ -19,7 +19,7 @@ public sealed class RollbackTask(ReleaseRunSession session) : ReleaseTask(sessio
         await deployer.SwitchAsync(target);
         await deployer.ReloadNginxAsync();
         await deployer.HealthCheckAsync(target);
-        await deployer.UnlockAsync();
+        await deployer.FinishAsync();
         context.Log.Information("Release {0} serves again at {1}", target, deployer.SiteUrl);
     }
 }
