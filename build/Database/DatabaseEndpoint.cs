@@ -22,7 +22,7 @@ public sealed record DatabaseEndpoint(string Name, string Address, int Port)
     public static DatabaseEndpoint ForSandbox(DeploySettings settings)
     {
         var sandbox = settings.Sandbox;
-        var host = new SandboxAddresses(sandbox.Subnet, sandbox.WebHosts, sandbox.DatabaseHost)[sandbox.DatabaseHost];
+        var host = SandboxAddresses.Of(sandbox)[sandbox.DatabaseHost];
         return new DatabaseEndpoint(host.Name, host.Address.ToString(), settings.Database.Port);
     }
 

@@ -30,7 +30,7 @@ public sealed class LocalSandbox
         _repositoryRoot = repositoryRoot;
         _log = log;
         _runner = new LocalRunner(verbose);
-        Addresses = new SandboxAddresses(settings.Sandbox.Subnet, settings.Sandbox.WebHosts, settings.Sandbox.DatabaseHost);
+        Addresses = SandboxAddresses.Of(settings.Sandbox);
         Layout = new SandboxLayout(
             Path.Combine(repositoryRoot, settings.Sandbox.StateDirectory),
             Path.Combine(repositoryRoot, settings.Ssh.PrivateKey),

@@ -1,3 +1,4 @@
+using CoralNet.Deploy.Settings;
 using System.Net;
 
 namespace CoralNet.Deploy.Sandbox;
@@ -43,6 +44,9 @@ public sealed class SandboxAddresses
         var order = webHosts.Append(databaseHost).ToList();
         Hosts = hosts.OrderBy(h => order.IndexOf(h.Name)).ToList();
     }
+
+    /// <summary>The addresses of the hosts a sandbox's settings name.</summary>
+    public static SandboxAddresses Of(SandboxSettings sandbox) => new(sandbox.Subnet, sandbox.WebHosts, sandbox.DatabaseHost);
 
     public IPNetwork Subnet { get; }
 

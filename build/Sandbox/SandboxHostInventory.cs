@@ -8,7 +8,7 @@ public sealed class SandboxHostInventory(DeploySettings settings) : IHostInvento
 {
     public IReadOnlyList<SshTarget> WebHosts()
     {
-        var addresses = new SandboxAddresses(settings.Sandbox.Subnet, settings.Sandbox.WebHosts, settings.Sandbox.DatabaseHost);
+        var addresses = SandboxAddresses.Of(settings.Sandbox);
         return settings.Sandbox.WebHosts.Select(name => new SshTarget(name, addresses[name].Address.ToString(), settings.Ssh.Port)).ToList();
     }
 }

@@ -2,8 +2,6 @@ using Cake.Core;
 using Cake.Core.Diagnostics;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.HostState;
-using CoralNet.Deploy.Remote;
-using CoralNet.Deploy.Sandbox;
 using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Tasks.Host;
