@@ -3,11 +3,7 @@
 // on top of Cake.Core's engine; nothing deploy-specific belongs in this folder.
 using System.Reflection;
 using Cake.Core;
-using Cake.Core.Configuration;
 using Cake.Core.Diagnostics;
-using Cake.Core.IO;
-using Cake.Core.Packaging;
-using Cake.Core.Tooling;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cake.Frosting;
@@ -237,59 +233,8 @@ public sealed class CakeHost
         }
     }
 
-    private ServiceProvider BuildServices(HostOptions options)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton<ICakePlatform, CakePlatform>();
-        services.AddSingleton<ICakeRuntime, CakeRuntime>();
-        services.AddSingleton<ICakeEnvironment>(provider =>
-        {
-            var environment = new CakeEnvironment(provider.GetRequiredService<ICakePlatform>(), provider.GetRequiredService<ICakeRuntime>());
-            var working = options.WorkingDirectory ?? _workingDirectory;
-            // A folder that does not exist is a usage error, reported once the console exists.
-            if (working is not null && Directory.Exists(working))
-            {
-                environment.WorkingDirectory = new DirectoryPath(System.IO.Path.GetFullPath(working));
-            }
-
-            return environment;
-        });
-        services.AddSingleton<IFileSystem, FileSystem>();
-        services.AddSingleton(options);
-        services.AddSingleton<IConsole>(provider => new CakeConsole(provider.GetRequiredService<ICakeEnvironment>()));
-        services.AddSingleton<ICakeLog>(provider => new CakeBuildLog(provider.GetRequiredService<IConsole>(), options.Verbosity));
-        services.AddSingleton<ICakeArguments>(new CakeArguments(options.Arguments.ToLookup(a => a.Key, a => a.Value, StringComparer.OrdinalIgnoreCase)));
-        services.AddSingleton<ICakeConfiguration, LayeredConfiguration>();
-        services.AddSingleton<IGlobber, Globber>();
-        services.AddSingleton<IRegistry, WindowsRegistry>();
-        services.AddSingleton<ICakeDataService, CakeDataService>();
-        services.AddSingleton<IToolRepository, ToolRepository>();
-        services.AddSingleton<IToolResolutionStrategy, ToolResolutionStrategy>();
-        services.AddSingleton<IToolLocator, ToolLocator>();
-        services.AddSingleton<IProcessRunner, ProcessRunner>();
-        services.AddSingleton<IToolInstaller>(provider => new ToolInstaller(
-            provider.GetRequiredService<ICakeEnvironment>(), provider.GetRequiredService<IToolLocator>(),
-            provider.GetRequiredService<ICakeConfiguration>(), provider.GetRequiredService<ICakeLog>(), Array.Empty<IPackageInstaller>()));
-        services.AddSingleton<ICakeEngine>(provider => new CakeEngine(provider.GetRequiredService<ICakeDataService>(), provider.GetRequiredService<ICakeLog>()));
-        services.AddSingleton<ICakeContext>(provider => new CakeContext(
-            provider.GetRequiredService<IFileSystem>(), provider.GetRequiredService<ICakeEnvironment>(),
-            provider.GetRequiredService<IGlobber>(), provider.GetRequiredService<ICakeLog>(),
-            provider.GetRequiredService<ICakeArguments>(), provider.GetRequiredService<IProcessRunner>(),
-            provider.GetRequiredService<IRegistry>(), provider.GetRequiredService<IToolLocator>(),
-            provider.GetRequiredService<ICakeDataService>(), provider.GetRequiredService<ICakeConfiguration>(),
-            provider.GetRequiredService<IToolInstaller>(), provider));
-        if (_contextType != typeof(ICakeContext))
-        {
-            services.AddSingleton(_contextType, provider => ActivatorUtilities.CreateInstance(provider, _contextType, provider.GetRequiredService<ICakeContext>()));
-        }
-
-        foreach (var configure in _configureServices)
-        {
-            configure(services);
-        }
-
-        return services.BuildServiceProvider();
-    }
+    private ServiceProvider BuildServices(HostOptions options) =>
+        HostServices.Build(options, _contextType, _workingDirectory, _configureServices);
 
     private static Assembly EntryAssembly => Assembly.GetEntryAssembly() ?? typeof(CakeHost).Assembly;
 
