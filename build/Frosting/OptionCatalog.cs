@@ -30,6 +30,12 @@ internal static class OptionCatalog
 
         foreach (var taskType in taskTypes)
         {
+            // IsDefined first: it reads the metadata without making the attributes of every task.
+            if (!taskType.IsDefined(typeof(TaskArgumentAttribute), inherit: true))
+            {
+                continue;
+            }
+
             foreach (var argument in taskType.GetCustomAttributes<TaskArgumentAttribute>())
             {
                 Add(new OptionDeclaration(argument.Name, argument.Type, argument.Help)
@@ -43,6 +49,11 @@ internal static class OptionCatalog
 
         foreach (var taskType in taskTypes)
         {
+            if (!taskType.IsDefined(typeof(UsesTaskArgumentAttribute), inherit: true))
+            {
+                continue;
+            }
+
             foreach (var used in taskType.GetCustomAttributes<UsesTaskArgumentAttribute>())
             {
                 if (!declared.TryGetValue(used.Name, out var declaration) || declaration.IsGlobal)
