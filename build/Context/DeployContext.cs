@@ -8,19 +8,17 @@ namespace CoralNet.Deploy.Context;
 /// <summary>The run's state: the chosen environment's settings, checked and with secrets resolved, before any task runs.</summary>
 public sealed class DeployContext : FrostingContext
 {
-    public const string DefaultEnvironment = "sandbox";
-
     /// <param name="aws">How the run reaches AWS: the SDK's clients unless a test hands in fakes.</param>
-    public DeployContext(ICakeContext context, SecretRedactor redactor, IAwsConnector? aws = null)
+    public DeployContext(ICakeContext context, HostOptions options, SecretRedactor redactor, IAwsConnector? aws = null)
         : base(context)
     {
         RepositoryRoot = context.Environment.WorkingDirectory.FullPath;
         Aws = aws ?? new AwsClientFactory();
-        var environment = context.Configuration.GetValue("environment") ?? DefaultEnvironment;
+        Options = options;
         (Settings, Secrets) = SettingsLoader.Load(
             RepositoryRoot,
-            environment,
-            key => context.Configuration.GetValue(key) ?? AliasedArgument(context.Arguments, key),
+            options.Get<string>(DeployOptions.Environment),
+            context.Configuration.GetValue,
             context.Environment.GetEnvironmentVariable,
             redactor,
             settings => new SsmSecureParameters(Aws.Ssm(settings.Aws)));
@@ -28,9 +26,8 @@ public sealed class DeployContext : FrostingContext
 
     public string RepositoryRoot { get; }
 
-    /// <summary>--aws-endpoint=URL, the spelling AWS tools use, stands for the setting Aws_Endpoint.</summary>
-    private static string? AliasedArgument(ICakeArguments arguments, string key) =>
-        key == "Aws_Endpoint" && arguments.HasArgument("aws-endpoint") ? arguments.GetArgument("aws-endpoint") : null;
+    /// <summary>The run's command line, typed: --check and each task's options.</summary>
+    public HostOptions Options { get; }
 
     public DeploySettings Settings { get; }
 

@@ -12,7 +12,8 @@ public static class DeployHost
 {
     /// <param name="console">The console to write to (masked); Cake's own console when null.</param>
     public static CakeHost Create(IConsole? console = null) =>
-        new CakeHost()
+        DeployOptions.Global.Aggregate(new CakeHost(), (host, option) => host.AddOption(option))
+            .UseConfigurationKeys(DeployOptions.SettingKeys)
             .UseContext<DeployContext>()
             .UseLifetime<DeployLifetime>()
             .AddAssembly(typeof(DeployHost).Assembly)
@@ -20,6 +21,7 @@ public static class DeployHost
             {
                 services.AddTaskServices();
                 services.AddSingleton<IAwsConnector>(_ => new AwsClientFactory());
+                services.AddSingleton<IFailureDescriber, DeployFailures>();
                 services.AddSingleton<IConsole>(provider => new RedactingConsole(
                     console ?? new CakeConsole(provider.GetRequiredService<ICakeEnvironment>()),
                     provider.GetRequiredService<SecretRedactor>()));

@@ -88,7 +88,9 @@ public sealed class DatabaseConnector(DatabaseTunnel tunnel, DatabaseEndpoint en
             await source.DisposeAsync();
             var message = exception is PostgresException postgres ? $"{postgres.SqlState}: {postgres.MessageText}" : exception.Message;
             var tunnelError = tunnel.Error is { } error ? $" The SSH tunnel over {via} says: {error}." : "";
-            throw new DatabaseSetupException($"{Where}: cannot open database {database} as user {user}: {message}.{tunnelError}");
+            // Not PostgreSQL's answer: nothing answered at the address the settings give.
+            var settings = exception is PostgresException ? "" : " The address is the sandbox's database host (Sandbox.DatabaseHost) or the environment's RDS instance, the port Database.Port: is PostgreSQL listening there?";
+            throw new DatabaseSetupException($"{Where}: cannot open database {database} as user {user}: {message}.{tunnelError}{settings}");
         }
     }
 

@@ -3,11 +3,7 @@
 // on top of Cake.Core's engine; nothing deploy-specific belongs in this folder.
 using System.Reflection;
 using Cake.Core;
-using Cake.Core.Configuration;
 using Cake.Core.Diagnostics;
-using Cake.Core.IO;
-using Cake.Core.Packaging;
-using Cake.Core.Tooling;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cake.Frosting;
@@ -20,6 +16,8 @@ public sealed class CakeHost
     private Type _contextType = typeof(ICakeContext);
     private Type? _lifetimeType;
     private Type? _taskLifetimeType;
+    private readonly List<OptionDeclaration> _options = [];
+    private Func<IEnumerable<string>> _configurationKeys = () => [];
     private string? _workingDirectory;
 
     public CakeHost UseContext<TContext>()
@@ -64,29 +62,52 @@ public sealed class CakeHost
         return this;
     }
 
+    /// <summary>Declares an option of every target that the application reads (typed, from <see cref="HostOptions"/>).</summary>
+    public CakeHost AddOption(OptionDeclaration option)
+    {
+        _options.Add(option);
+        return this;
+    }
+
+    /// <summary>The configuration keys the application reads (Section_Key): an override naming another key is refused.</summary>
+    public CakeHost UseConfigurationKeys(Func<IEnumerable<string>> keys)
+    {
+        _configurationKeys = keys;
+        return this;
+    }
+
     public int Run(IEnumerable<string> args) => RunAsync(args).GetAwaiter().GetResult();
 
     public async Task<int> RunAsync(IEnumerable<string> args)
     {
-        var options = HostOptions.Parse(args.ToList());
+        var taskTypes = TaskRegistrar.FindTaskTypes(_assemblies.Prepend(EntryAssembly)).ToList();
+        var declarations = OptionCatalog.Build(HostOptions.HostDeclarations.Concat(_options), taskTypes);
+        var keys = new ConfigurationKeys(_configurationKeys());
+        var options = HostOptions.Parse(args.ToList(), declarations, keys.Contains, keys.All);
+        if (options.WorkingDirectory is { } working && !Directory.Exists(working))
+        {
+            options.Errors.Add($"--working={working}: there is no such directory; name the repository's folder (the one with cake.config), or leave --working out to use the current one.");
+        }
+
         using var services = BuildServices(options);
         var console = services.GetRequiredService<IConsole>();
         var log = services.GetRequiredService<ICakeLog>();
+        if (options.Errors.Count == 0 && !options.Help && !options.Version)
+        {
+            var environment = services.GetRequiredService<ICakeEnvironment>();
+            options.Errors.AddRange(keys.Problems(
+                environment.GetEnvironmentVariables(),
+                System.IO.Path.Combine(environment.WorkingDirectory.FullPath, "cake.config")));
+        }
 
         if (options.Errors.Count > 0)
         {
-            foreach (var error in options.Errors)
-            {
-                log.Error(error);
-            }
-
-            console.WriteLine("Run ./build.sh --help for the options.");
-            return 1;
+            return UsageError(console, log, options.Errors);
         }
 
         if (options.Help)
         {
-            console.WriteLine(HostOptions.Usage);
+            console.Write(HelpText.For(declarations));
             return 0;
         }
 
@@ -96,26 +117,24 @@ public sealed class CakeHost
             return 0;
         }
 
+        var failures = new FailurePolicy(log, services.GetService<IFailureDescriber>());
         try
         {
-            return await RunEngineAsync(options, services, console, log);
+            return await RunEngineAsync(options, taskTypes, services, console, log, failures);
         }
         catch (Exception exception)
         {
-            log.Error("Error: {0}", Unwrap(exception).Message);
-            log.Verbose(Unwrap(exception).ToString());
-            return 1;
+            return failures.Report(exception);
         }
     }
 
-    private async Task<int> RunEngineAsync(HostOptions options, ServiceProvider services, IConsole console, ICakeLog log)
+    private async Task<int> RunEngineAsync(HostOptions options, List<Type> taskTypes, ServiceProvider services, IConsole console, ICakeLog log, FailurePolicy failures)
     {
         var engine = services.GetRequiredService<ICakeEngine>();
         var cakeContext = services.GetRequiredService<ICakeContext>();
         ICakeContext? context = null;
         ICakeContext ResolveContext() => context ??= (ICakeContext)services.GetRequiredService(_contextType);
 
-        var taskTypes = TaskRegistrar.FindTaskTypes(_assemblies.Prepend(EntryAssembly)).ToList();
         foreach (var taskType in taskTypes)
         {
             IFrostingTask? task = null;
@@ -123,27 +142,35 @@ public sealed class CakeHost
                 engine,
                 taskType,
                 () => task ??= (IFrostingTask)ActivatorUtilities.CreateInstance(services, taskType),
-                ResolveContext);
+                ResolveContext,
+                options,
+                failures.Skipped);
         }
 
         var tasks = engine.Tasks.ToList();
         if (options.Descriptions)
         {
-            GraphPrinter.WriteDescriptions(console, tasks);
+            GraphPrinter.WriteDescriptions(console, tasks, options.Declarations);
             return 0;
         }
 
         if (!tasks.Any(task => task.Name.Equals(options.Target, StringComparison.OrdinalIgnoreCase)))
         {
-            log.Error("Error: there is no task named '{0}'.", options.Target);
-            console.WriteLine("The targets there are: {0}.", string.Join(", ", tasks.Select(task => task.Name).Order(StringComparer.OrdinalIgnoreCase)));
-            return 1;
+            var names = tasks.Select(task => task.Name).Order(StringComparer.OrdinalIgnoreCase).ToList();
+            var closest = NameSuggestion.Closest(options.Target, names);
+            return UsageError(console, log, [$"There is no task named '{options.Target}'{(closest is null ? "" : $": did you mean {closest}?")} The targets there are: {string.Join(", ", names)}."]);
         }
 
         if (options.Tree)
         {
             GraphPrinter.WriteTree(console, tasks, options.Target);
             return 0;
+        }
+
+        var problems = TargetRules.Problems(options, tasks, taskTypes.ToDictionary(TaskRegistrar.NameOf, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (problems.Count > 0)
+        {
+            return UsageError(console, log, problems);
         }
 
         // The context is made before any task runs, so that what it validates is reported first.
@@ -169,13 +196,24 @@ public sealed class CakeHost
             var report = await engine.RunTargetAsync(cakeContext, new DefaultExecutionStrategy(log, printer), settings);
             printer.Write(report);
             // A task whose OnError took the exception over is still reported failed, and fails the run.
-            return report.Any(entry => entry.ExecutionStatus == CakeTaskExecutionStatus.Failed) ? 1 : 0;
+            return report.Any(entry => entry.ExecutionStatus == CakeTaskExecutionStatus.Failed) ? ExitCodes.Failure : 0;
         }
         catch (CakeReportException exception)
         {
             printer.Write(exception.Report);
             throw;
         }
+    }
+
+    private static int UsageError(IConsole console, ICakeLog log, IEnumerable<string> errors)
+    {
+        foreach (var error in errors)
+        {
+            log.Error("Error: {0}", error);
+        }
+
+        console.WriteLine("Run ./build.sh --help for the options.");
+        return ExitCodes.UsageError;
     }
 
     private void RegisterLifetimes(ICakeEngine engine, IServiceProvider services, Func<ICakeContext> context)
@@ -195,66 +233,12 @@ public sealed class CakeHost
         }
     }
 
-    private ServiceProvider BuildServices(HostOptions options)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton<ICakePlatform, CakePlatform>();
-        services.AddSingleton<ICakeRuntime, CakeRuntime>();
-        services.AddSingleton<ICakeEnvironment>(provider =>
-        {
-            var environment = new CakeEnvironment(provider.GetRequiredService<ICakePlatform>(), provider.GetRequiredService<ICakeRuntime>());
-            var working = options.WorkingDirectory ?? _workingDirectory;
-            if (working is not null)
-            {
-                environment.WorkingDirectory = new DirectoryPath(System.IO.Path.GetFullPath(working));
-            }
-
-            return environment;
-        });
-        services.AddSingleton<IFileSystem, FileSystem>();
-        services.AddSingleton<IConsole>(provider => new CakeConsole(provider.GetRequiredService<ICakeEnvironment>()));
-        services.AddSingleton<ICakeLog>(provider => new CakeBuildLog(provider.GetRequiredService<IConsole>(), options.Verbosity));
-        services.AddSingleton<ICakeArguments>(new CakeArguments(options.Arguments.ToLookup(a => a.Key, a => a.Value, StringComparer.OrdinalIgnoreCase)));
-        services.AddSingleton<ICakeConfiguration, LayeredConfiguration>();
-        services.AddSingleton<IGlobber, Globber>();
-        services.AddSingleton<IRegistry, WindowsRegistry>();
-        services.AddSingleton<ICakeDataService, CakeDataService>();
-        services.AddSingleton<IToolRepository, ToolRepository>();
-        services.AddSingleton<IToolResolutionStrategy, ToolResolutionStrategy>();
-        services.AddSingleton<IToolLocator, ToolLocator>();
-        services.AddSingleton<IProcessRunner, ProcessRunner>();
-        services.AddSingleton<IToolInstaller>(provider => new ToolInstaller(
-            provider.GetRequiredService<ICakeEnvironment>(), provider.GetRequiredService<IToolLocator>(),
-            provider.GetRequiredService<ICakeConfiguration>(), provider.GetRequiredService<ICakeLog>(), Array.Empty<IPackageInstaller>()));
-        services.AddSingleton<ICakeEngine>(provider => new CakeEngine(provider.GetRequiredService<ICakeDataService>(), provider.GetRequiredService<ICakeLog>()));
-        services.AddSingleton<ICakeContext>(provider => new CakeContext(
-            provider.GetRequiredService<IFileSystem>(), provider.GetRequiredService<ICakeEnvironment>(),
-            provider.GetRequiredService<IGlobber>(), provider.GetRequiredService<ICakeLog>(),
-            provider.GetRequiredService<ICakeArguments>(), provider.GetRequiredService<IProcessRunner>(),
-            provider.GetRequiredService<IRegistry>(), provider.GetRequiredService<IToolLocator>(),
-            provider.GetRequiredService<ICakeDataService>(), provider.GetRequiredService<ICakeConfiguration>(),
-            provider.GetRequiredService<IToolInstaller>(), provider));
-        if (_contextType != typeof(ICakeContext))
-        {
-            services.AddSingleton(_contextType, provider => ActivatorUtilities.CreateInstance(provider, _contextType, provider.GetRequiredService<ICakeContext>()));
-        }
-
-        foreach (var configure in _configureServices)
-        {
-            configure(services);
-        }
-
-        return services.BuildServiceProvider();
-    }
+    private ServiceProvider BuildServices(HostOptions options) =>
+        HostServices.Build(options, _contextType, _workingDirectory, _configureServices);
 
     private static Assembly EntryAssembly => Assembly.GetEntryAssembly() ?? typeof(CakeHost).Assembly;
 
     private static string VersionOf(Assembly assembly) =>
         assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? assembly.GetName().Version?.ToString() ?? "unknown";
-
-    private static Exception Unwrap(Exception exception) =>
-        exception is CakeReportException or AggregateException or TargetInvocationException && exception.InnerException is not null
-            ? Unwrap(exception.InnerException!)
-            : exception;
 }

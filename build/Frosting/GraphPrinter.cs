@@ -7,7 +7,8 @@ namespace Cake.Frosting;
 /// <summary>Writes the task list with descriptions, and a target's dependency tree.</summary>
 internal static class GraphPrinter
 {
-    public static void WriteDescriptions(IConsole console, IReadOnlyList<ICakeTaskInfo> tasks)
+    /// <summary>Each task with its description, and under it the options it declares.</summary>
+    public static void WriteDescriptions(IConsole console, IReadOnlyList<ICakeTaskInfo> tasks, IReadOnlyList<OptionDeclaration> options)
     {
         var width = tasks.Max(task => task.Name.Length) + 3;
         console.WriteLine("{0}{1}", "Task".PadRight(width), "Description");
@@ -15,6 +16,11 @@ internal static class GraphPrinter
         foreach (var task in tasks.OrderBy(task => task.Name, StringComparer.OrdinalIgnoreCase))
         {
             console.WriteLine("{0}{1}", task.Name.PadRight(width), task.Description ?? string.Empty);
+            var own = options.Where(option => option.Tasks.Contains(task.Name, StringComparer.OrdinalIgnoreCase));
+            foreach (var line in HelpText.Lines(own, new string(' ', width + 2)))
+            {
+                console.WriteLine(line);
+            }
         }
     }
 

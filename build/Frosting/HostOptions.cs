@@ -3,33 +3,102 @@ using Cake.Core.Diagnostics;
 
 namespace Cake.Frosting;
 
-/// <summary>The command line Frosting users know, parsed; every other <c>--name=value</c> is a Cake argument.</summary>
+/// <summary>
+/// The command line, parsed once against the declared options (the host's own, the application's
+/// global ones, each task's). What names no option must name a configuration key (--section_key=value);
+/// anything else is refused with the closest known name. Tasks read their values typed from here.
+/// </summary>
 public sealed class HostOptions
 {
-    public string Target { get; private set; } = "Default";
-    public bool DryRun { get; private set; }
-    public bool Tree { get; private set; }
-    public bool Descriptions { get; private set; }
-    public bool Exclusive { get; private set; }
-    public bool Help { get; private set; }
-    public bool Version { get; private set; }
-    public Verbosity Verbosity { get; private set; } = Verbosity.Normal;
-    public string? WorkingDirectory { get; private set; }
+    /// <summary>The options of every target that the host itself reads.</summary>
+    public static IReadOnlyList<OptionDeclaration> HostDeclarations { get; } =
+    [
+        new("target", typeof(string), "the task to run, with its dependencies") { Aliases = ["t"], Placeholder = "NAME", Default = "Default" },
+        new("dryrun", typeof(bool), "print the tasks that would run, in order, and run none (aliases --noop, --whatif)") { Aliases = ["noop", "whatif"] },
+        new("check", typeof(bool), "change nothing: each task reports what it would change, or says what it would do; a target with a task that can do neither is refused"),
+        new("tree", typeof(bool), "print the target's dependency tree") { Aliases = ["showtree"] },
+        new("description", typeof(bool), "list every task with its description and its own options") { Aliases = ["descriptions", "showdescription"] },
+        new("exclusive", typeof(bool), "run only the target, not its dependencies") { Aliases = ["e"] },
+        new("verbosity", typeof(Verbosity), "how much is logged") { Aliases = ["v"], Default = "normal" },
+        new("color", typeof(ColorMode), "colour: auto (on a terminal only, never with NO_COLOR), always or never") { Default = "auto" },
+        new("format", typeof(OutputFormat), "text for people, or json: a target's result as one JSON document on stdout") { Default = "text" },
+        new("working", typeof(string), "the working directory (the repository root)") { Aliases = ["w"], Placeholder = "DIR" },
+        new("help", typeof(bool), "this text") { Aliases = ["h", "?"] },
+        new("version", typeof(bool), "the suite's version") { Aliases = ["ver"] },
+    ];
+
+    private readonly Dictionary<string, OptionDeclaration> _byName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, object?> _given = new(StringComparer.OrdinalIgnoreCase);
+
+    private HostOptions(IReadOnlyList<OptionDeclaration> declarations)
+    {
+        Declarations = declarations;
+        foreach (var declaration in declarations)
+        {
+            foreach (var name in declaration.Names)
+            {
+                _byName[name] = declaration;
+            }
+        }
+    }
+
+    public IReadOnlyList<OptionDeclaration> Declarations { get; }
+
+    public string Target => Get<string>("target");
+    public bool DryRun => Get<bool>("dryrun");
+    public bool Check => Get<bool>("check");
+    public bool Tree => Get<bool>("tree");
+    public bool Descriptions => Get<bool>("description");
+    public bool Exclusive => Get<bool>("exclusive");
+    public Verbosity Verbosity => Get<Verbosity>("verbosity");
+    public ColorMode Color => Get<ColorMode>("color");
+    public OutputFormat Format => Get<OutputFormat>("format");
+    public string? WorkingDirectory => Get<string?>("working");
+    public bool Help => Get<bool>("help");
+    public bool Version => Get<bool>("version");
+
+    /// <summary>What the run hands to Cake as its arguments: every option given, and the configuration overrides (--section_key=value).</summary>
     public List<KeyValuePair<string, string>> Arguments { get; } = [];
+
+    /// <summary>Usage errors: each says what is wrong and what to write instead.</summary>
     public List<string> Errors { get; } = [];
 
-    private static readonly Dictionary<string, Verbosity> VerbosityNames = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["quiet"] = Verbosity.Quiet, ["q"] = Verbosity.Quiet,
-        ["minimal"] = Verbosity.Minimal, ["m"] = Verbosity.Minimal,
-        ["normal"] = Verbosity.Normal, ["n"] = Verbosity.Normal,
-        ["verbose"] = Verbosity.Verbose, ["v"] = Verbosity.Verbose,
-        ["diagnostic"] = Verbosity.Diagnostic, ["d"] = Verbosity.Diagnostic,
-    };
+    /// <summary>The declared options given on this command line.</summary>
+    public IEnumerable<OptionDeclaration> Given => _given.Keys.Select(name => _byName[name]);
 
-    public static HostOptions Parse(IReadOnlyList<string> args)
+    public bool IsGiven(string name) => _given.ContainsKey(Declaration(name).Name);
+
+    /// <summary>The option's value, typed as declared; its default when not given.</summary>
+    public T Get<T>(string name)
     {
-        var options = new HostOptions();
+        var declaration = Declaration(name);
+        var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        if (type != declaration.Type)
+        {
+            throw new FrostingException($"Option --{declaration.Name} is declared as {declaration.Type.Name}, not read as {type.Name}.");
+        }
+
+        if (_given.TryGetValue(declaration.Name, out var value))
+        {
+            return (T)value!;
+        }
+
+        if (declaration.Default is not null && declaration.TryConvert(declaration.Default, out var fallback, out _))
+        {
+            return (T)fallback!;
+        }
+
+        return default!;
+    }
+
+    private OptionDeclaration Declaration(string name) =>
+        _byName.TryGetValue(name, out var declaration) ? declaration : throw new FrostingException($"No option --{name} is declared.");
+
+    /// <param name="isConfigurationKey">Whether a name that is no option is a configuration key (Section_Key, any case).</param>
+    /// <param name="configurationKeys">The configuration keys, to suggest the closest to a misspelled name.</param>
+    public static HostOptions Parse(IReadOnlyList<string> args, IReadOnlyList<OptionDeclaration> declarations, Func<string, bool> isConfigurationKey, IEnumerable<string> configurationKeys)
+    {
+        var options = new HostOptions(declarations);
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -40,121 +109,47 @@ public sealed class HostOptions
             }
 
             var body = arg.TrimStart('-');
-            string name;
-            string? value = null;
             var equals = body.IndexOf('=');
-            if (equals >= 0)
+            var name = equals >= 0 ? body[..equals] : body;
+            var value = equals >= 0 ? body[(equals + 1)..] : null;
+            var declaration = options._byName.GetValueOrDefault(name);
+            if (value is null && declaration is not { IsSwitch: true } && i + 1 < args.Count && !args[i + 1].StartsWith('-'))
             {
-                name = body[..equals];
-                value = body[(equals + 1)..];
+                value = args[++i];
+            }
+
+            if (declaration is not null)
+            {
+                options.Apply(declaration, value);
+            }
+            else if (isConfigurationKey(name))
+            {
+                options.Arguments.Add(new(name, value ?? "true"));
             }
             else
             {
-                name = body;
-                if (i + 1 < args.Count && !args[i + 1].StartsWith('-') && TakesValue(name))
-                {
-                    value = args[++i];
-                }
+                var suggestion = NameSuggestion.Closest(name, declarations.Select(d => d.Name).Concat(configurationKeys.Select(key => key.ToLowerInvariant())));
+                options.Errors.Add($"Unknown option --{name}{(suggestion is null ? "" : $": did you mean --{suggestion}?")} (--help lists the options; a setting is overridden by its key, --section_key=value).");
             }
-
-            options.Apply(name, value);
         }
 
         return options;
     }
 
-    private static bool TakesValue(string name) => name.ToLowerInvariant() switch
+    private void Apply(OptionDeclaration declaration, string? text)
     {
-        "dryrun" or "noop" or "whatif" or "tree" or "showtree" or "description" or "descriptions"
-            or "showdescription" or "exclusive" or "e" or "help" or "h" or "version" or "ver" => false,
-        _ => true,
-    };
-
-    private void Apply(string name, string? value)
-    {
-        switch (name.ToLowerInvariant())
+        if (!declaration.TryConvert(text, out var value, out var error))
         {
-            case "target" or "t":
-                Target = Required(name, value, "a task name, for example --target=Deploy") ?? Target;
-                break;
-            case "dryrun" or "noop" or "whatif":
-                DryRun = Flag(name, value);
-                break;
-            case "tree" or "showtree":
-                Tree = Flag(name, value);
-                break;
-            case "description" or "descriptions" or "showdescription":
-                Descriptions = Flag(name, value);
-                break;
-            case "exclusive" or "e":
-                Exclusive = Flag(name, value);
-                break;
-            case "help" or "h" or "?":
-                Help = true;
-                break;
-            case "version" or "ver":
-                Version = true;
-                break;
-            case "verbosity" or "v":
-                if (value is not null && VerbosityNames.TryGetValue(value, out var verbosity))
-                {
-                    Verbosity = verbosity;
-                }
-                else
-                {
-                    Errors.Add($"--verbosity takes quiet, minimal, normal, verbose or diagnostic, not '{value}'.");
-                }
+            Errors.Add(error);
+            return;
+        }
 
-                break;
-            case "working" or "w":
-                WorkingDirectory = Required(name, value, "a directory, for example --working=/path/to/repo") ?? WorkingDirectory;
-                break;
-            default:
-                Arguments.Add(new(name, value ?? "true"));
-                break;
+        _given[declaration.Name] = value;
+        var written = text ?? "true";
+        Arguments.Add(new(declaration.Name, written));
+        if (declaration.ConfigurationKey is not null)
+        {
+            Arguments.Add(new(declaration.ConfigurationKey, written));
         }
     }
-
-    private string? Required(string name, string? value, string what)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            Errors.Add($"--{name} needs {what}.");
-            return null;
-        }
-
-        return value;
-    }
-
-    private bool Flag(string name, string? value)
-    {
-        if (value is null || bool.TryParse(value, out var parsed) && parsed)
-        {
-            return true;
-        }
-
-        if (bool.TryParse(value, out _))
-        {
-            return false;
-        }
-
-        Errors.Add($"--{name} is a switch: write --{name} or --{name}=false, not --{name}={value}.");
-        return false;
-    }
-
-    public const string Usage = """
-        Usage: ./build.sh [options]
-
-          --target=NAME         the task to run, with its dependencies (default: Default)
-          --dryrun              print the tasks that would run, in order, and run none (aliases --noop, --whatif)
-          --tree                print the target's dependency tree
-          --description         list every task with its description
-          --exclusive           run only the target, not its dependencies
-          --verbosity=LEVEL     quiet, minimal, normal, verbose or diagnostic (default: normal)
-          --working=DIR         the working directory
-          --help                this text
-          --version             the suite's version
-
-        Any other --name=value reaches the build as an argument.
-        """;
 }

@@ -1,6 +1,7 @@
 // Stand-in for Cake.Frosting (see README.md in this folder); goes away when Cake.Frosting is served.
 using System.Reflection;
 using Cake.Core;
+using Cake.Core.Diagnostics;
 
 namespace Cake.Frosting;
 
@@ -16,9 +17,16 @@ internal static class TaskRegistrar
     public static string NameOf(Type taskType) =>
         taskType.GetCustomAttribute<TaskNameAttribute>()?.Name ?? taskType.Name;
 
-    public static void Register(ICakeEngine engine, Type taskType, Func<IFrostingTask> resolveTask, Func<ICakeContext> resolveContext)
+    /// <summary>How the task keeps --check from changing anything; null when it cannot.</summary>
+    public static CheckBehaviour? CheckBehaviourOf(Type taskType) =>
+        taskType.GetCustomAttribute<CheckModeAttribute>()?.Behaviour;
+
+    /// <param name="run">How this run goes: under --check, a task that says what it would do does not run.</param>
+    /// <param name="skipped">Called with the task's name and why, when its ShouldRun says no.</param>
+    public static void Register(ICakeEngine engine, Type taskType, Func<IFrostingTask> resolveTask, Func<ICakeContext> resolveContext, HostOptions run, Action<string, string> skipped)
     {
-        var builder = engine.RegisterTask(NameOf(taskType));
+        var name = NameOf(taskType);
+        var builder = engine.RegisterTask(name);
 
         var description = taskType.GetCustomAttribute<TaskDescriptionAttribute>()?.Description;
         if (description is not null)
@@ -36,8 +44,27 @@ internal static class TaskRegistrar
             builder.IsDependeeOf(NameOf(CheckIsTask(taskType, dependee.Task)));
         }
 
-        builder.WithCriteria(() => resolveTask().ShouldRun(resolveContext()));
-        builder.Does(() => resolveTask().RunAsync(resolveContext()));
+        var reason = taskType.GetCustomAttribute<SkipReasonAttribute>()?.Reason ?? $"{name} decided not to run (its ShouldRun)";
+        builder.WithCriteria(
+            _ =>
+            {
+                var runs = resolveTask().ShouldRun(resolveContext());
+                if (!runs)
+                {
+                    skipped(name, reason);
+                }
+
+                return runs;
+            },
+            reason);
+        if (run.Check && CheckBehaviourOf(taskType) == CheckBehaviour.SaysWhatItWouldDo)
+        {
+            builder.Does(context => context.Log.Information("{0} does not run under --check; it would: {1}", name, description ?? name));
+        }
+        else
+        {
+            builder.Does(() => resolveTask().RunAsync(resolveContext()));
+        }
 
         // As in Frosting, the handlers are registered only when the task overrides them: a Cake
         // error handler takes the exception over, and a task without one must fail the run.

@@ -111,12 +111,18 @@ public sealed class SshConnectionPool(SshOptions options, HostKeyVerifier verifi
 
             throw exception is SshAuthenticationException
                 ? new InvalidOperationException($"{target}: the server refused the key {options.PrivateKeyFile} for user {options.User}. Is its public key in ~{options.User}/.ssh/authorized_keys there?", exception)
-                : new InvalidOperationException($"{target}: cannot connect over SSH: {exception.Message}", exception);
+                : new InvalidOperationException($"{target}: cannot connect over SSH: {exception.Message}{Refused(exception, target)}", exception);
         }
 
         Interlocked.Increment(ref _connectionsOpened);
         return client;
     }
+
+    /// <summary>For a refused connection, where the address and port come from.</summary>
+    private static string Refused(Exception exception, SshTarget target) =>
+        exception is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused }
+            ? $" (nothing listens on port {target.Port}: is the host up and its sshd running? The hosts come from the sandbox, Sandbox.WebHosts (./build.sh --target=SandboxStatus shows whether they run), or from the AWS environment; the port from Ssh.Port)"
+            : "";
 
     private static string KeyTypeOfAlgorithm(string algorithm) =>
         algorithm is "rsa-sha2-256" or "rsa-sha2-512" ? "ssh-rsa" : algorithm;

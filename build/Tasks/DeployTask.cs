@@ -13,6 +13,7 @@ namespace CoralNet.Deploy.Tasks;
 [IsDependentOn(typeof(ProvisionTask))]
 [IsDependentOn(typeof(ConfigureHostTask))]
 [IsDependentOn(typeof(CleanupReleasesTask))]
+[CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class DeployTask(ReleaseRunSession session) : ReleaseTask(session)
 {
     protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)

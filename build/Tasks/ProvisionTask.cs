@@ -9,6 +9,7 @@ namespace CoralNet.Deploy.Tasks;
 [TaskDescription("Makes the environment's hosts exist: each provider's own Provision task runs only for its provider")]
 [IsDependentOn(typeof(ProvisionSandboxTask))]
 [IsDependentOn(typeof(ProvisionAwsTask))]
+[CheckMode(CheckBehaviour.ChangesNothing)]
 public sealed class ProvisionTask : FrostingTask<DeployContext>
 {
 }

@@ -7,6 +7,7 @@ namespace CoralNet.Deploy.Tasks;
 
 [TaskName("ShowSettings")]
 [TaskDescription("Prints the chosen environment's settings after every override; secrets show only where they are kept")]
+[CheckMode(CheckBehaviour.ChangesNothing)]
 public sealed class ShowSettingsTask : FrostingTask<DeployContext>
 {
     public override void Run(DeployContext context)

@@ -12,13 +12,16 @@ namespace CoralNet.Deploy.Tasks;
 [TaskName("Test")]
 [IsDependentOn(typeof(InstallTestPrerequisitesTask))]
 [TaskDescription("Builds and runs every test project (--test-filter=EXPR narrows them) and prints the result counts")]
+[TaskArgument(FilterOption, typeof(string), "runs only the tests the expression selects (dotnet test --filter syntax)", Placeholder = "EXPR")]
 public sealed class TestTask : FrostingTask<DeployContext>
 {
+    public const string FilterOption = "test-filter";
+
     public override void Run(DeployContext context)
     {
         var results = Path.Combine(context.ArtifactsDirectory, "test-results");
         context.CleanDirectory(results);
-        var filter = context.Arguments.HasArgument("test-filter") ? context.Arguments.GetArgument("test-filter") : null;
+        var filter = context.Options.Get<string?>(FilterOption);
         var projects = Directory.GetFiles(Path.Combine(context.RepositoryRoot, "tests"), "*.Tests.csproj", SearchOption.AllDirectories).Order();
 
         var failures = new List<string>();

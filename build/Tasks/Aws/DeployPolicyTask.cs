@@ -7,6 +7,7 @@ namespace CoralNet.Deploy.Tasks.Aws;
 
 [TaskName("DeployPolicy")]
 [TaskDescription("Prints the least-privilege IAM policy for whoever runs Plan and Provision on this environment")]
+[CheckMode(CheckBehaviour.ChangesNothing)]
 public sealed class DeployPolicyTask : FrostingTask<DeployContext>
 {
     public override void Run(DeployContext context)

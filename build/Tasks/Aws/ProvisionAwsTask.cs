@@ -6,6 +6,8 @@ namespace CoralNet.Deploy.Tasks.Aws;
 
 [TaskName("ProvisionAws")]
 [TaskDescription("Creates or corrects the environment's AWS resources (security groups, key pair, IAM, S3, EC2, Elastic IP, RDS) and records the host keys")]
+[CheckMode(CheckBehaviour.Reports)]
+[SkipReason("ProvisionAws runs only for an environment whose Provider is aws")]
 public sealed class ProvisionAwsTask : AsyncFrostingTask<DeployContext>
 {
     public override bool ShouldRun(DeployContext context) => context.Settings.Provider == ProviderKind.Aws;
@@ -15,6 +17,13 @@ public sealed class ProvisionAwsTask : AsyncFrostingTask<DeployContext>
         var (provisioner, services) = CakeAwsLog.Provisioner(context);
         using (services)
         {
+            if (context.Options.Check)
+            {
+                // --check: the plan of what provisioning would do, changing nothing.
+                await provisioner.PlanAsync(CancellationToken.None);
+                return;
+            }
+
             await provisioner.ProvisionAsync(CancellationToken.None);
             context.AwsOutputs = provisioner.Outputs;
         }

@@ -10,6 +10,7 @@ namespace CoralNet.Deploy.Tasks.Database;
 [TaskName("SetupDatabase")]
 [TaskDescription("As the database's master user, through an SSH tunnel over the first web host: the site's role and database, the role owning the database and its public schema; idempotent")]
 [IsDependentOn(typeof(ProvisionTask))]
+[CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class SetupDatabaseTask(RunConnections connections) : AsyncFrostingTask<DeployContext>
 {
     public override async Task RunAsync(DeployContext context)

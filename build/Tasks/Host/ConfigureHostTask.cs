@@ -10,6 +10,9 @@ namespace CoralNet.Deploy.Tasks.Host;
 [IsDependentOn(typeof(PrepareWebRootTask))]
 [IsDependentOn(typeof(InstallPackagesTask))]
 [IsDependentOn(typeof(RemoveDefaultSiteTask))]
+[CheckMode(CheckBehaviour.ChangesNothing)]
+[TaskArgument(ReportOption, typeof(string), "also writes what was done (or, with --check, would be) per task, host and item, with durations, as JSON", Placeholder = "FILE.json")]
 public sealed class ConfigureHostTask : FrostingTask<DeployContext>
 {
+    public const string ReportOption = "report";
 }

@@ -1,4 +1,3 @@
-using Cake.Core;
 using Cake.Core.Diagnostics;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.HostState;
@@ -25,8 +24,8 @@ public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunCon
     {
         var settings = context.Settings;
         var root = context.RepositoryRoot;
-        var check = context.Arguments.HasArgument("check") && context.Arguments.GetArgument("check") is not "false";
-        _reportFile = context.Arguments.HasArgument("report") ? Path.GetFullPath(context.Arguments.GetArgument("report"), root) : null;
+        var check = context.Options.Check;
+        _reportFile = context.Options.Get<string?>(ConfigureHostTask.ReportOption) is { } report ? Path.GetFullPath(report, root) : null;
 
         var (_, hosts) = await connections.OpenAsync(context, "configure the hosts");
         log.Information("Configuring {0} host(s){1}: {2}", hosts.Count, check ? " in check mode (nothing will change)" : "", string.Join(", ", hosts));

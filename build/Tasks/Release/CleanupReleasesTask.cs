@@ -7,6 +7,7 @@ namespace CoralNet.Deploy.Tasks.Release;
 [TaskName("CleanupReleases")]
 [TaskDescription("Release: deletes releases beyond the newest Site.KeepReleases; the serving one and the one before it are never deleted")]
 [IsDependentOn(typeof(HealthCheckTask))]
+[CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class CleanupReleasesTask(ReleaseRunSession session) : ReleaseTask(session)
 {
     protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) => deployer.CleanupAsync();

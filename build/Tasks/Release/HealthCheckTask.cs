@@ -7,6 +7,7 @@ namespace CoralNet.Deploy.Tasks.Release;
 [TaskName("HealthCheck")]
 [TaskDescription("Release: asks nginx with the site's Host header until the new release id answers 200 (Timeouts.HealthCheckSeconds), on failure rolls back automatically; the old gunicorn stops when the run finishes")]
 [IsDependentOn(typeof(ReloadNginxTask))]
+[CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class HealthCheckTask(ReleaseRunSession session) : ReleaseTask(session)
 {
     protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) => deployer.HealthCheckAsync();

@@ -10,6 +10,8 @@ namespace CoralNet.Deploy.Tasks.Release;
 [TaskDescription("Release: manage.py migrate --noinput, once, before the cutover (Site.RunMigrations=false skips it, for migrations run by hand)")]
 [IsDependentOn(typeof(SettingsTask))]
 [IsDependentOn(typeof(SetupDatabaseTask))]
+[CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
+[SkipReason("Site.RunMigrations is false: migrations are left to be run by hand")]
 public sealed class MigrateTask(ReleaseRunSession session) : ReleaseTask(session)
 {
     public override bool ShouldRun(DeployContext context)

@@ -6,6 +6,7 @@ namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("PackageRelease")]
 [TaskDescription("Release: a snapshot of Site.Source (without .git, __pycache__, *.pyc, local settings and what .deployignore names), its manifest (sha256 per file) and release id")]
+[CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class PackageReleaseTask(ReleaseRunSession session) : ReleaseTask(session)
 {
     protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer)

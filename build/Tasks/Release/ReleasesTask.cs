@@ -7,6 +7,7 @@ namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("Releases")]
 [TaskDescription("Lists the releases on every web host, newest first, the serving one marked with *")]
+[CheckMode(CheckBehaviour.ChangesNothing)]
 public sealed class ReleasesTask(ReleaseRunSession session) : ReleaseTask(session)
 {
     protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)

@@ -7,6 +7,7 @@ namespace CoralNet.Deploy.Tasks.Release;
 [TaskName("ReloadNginx")]
 [TaskDescription("Release: the site's nginx config pointed at the new gunicorn instance, nginx -t, graceful reload; a refused config is put back and nginx keeps serving")]
 [IsDependentOn(typeof(SwitchReleaseTask))]
+[CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class ReloadNginxTask(ReleaseRunSession session) : ReleaseTask(session)
 {
     protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) => deployer.ReloadNginxAsync();

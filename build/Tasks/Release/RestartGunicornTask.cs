@@ -7,6 +7,7 @@ namespace CoralNet.Deploy.Tasks.Release;
 [TaskName("RestartGunicorn")]
 [TaskDescription("Release: starts the new release in the standby gunicorn instance (socket-activated, the port nginx does not use) and checks it answers with its id; if not, rolls it back while the old one keeps serving")]
 [IsDependentOn(typeof(CollectStaticTask))]
+[CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class RestartGunicornTask(ReleaseRunSession session) : ReleaseTask(session)
 {
     protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) => deployer.StartStandbyAsync();

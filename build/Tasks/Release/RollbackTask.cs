@@ -1,4 +1,3 @@
-using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
@@ -8,11 +7,15 @@ namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("Rollback")]
 [TaskDescription("Serves the release before the serving one again (or --release=ID), with the same zero-downtime cutover and health check as a deploy, under the deploy lock")]
+[TaskArgument(ReleaseOption, typeof(string), "the release to serve again (default: the one before the serving one); Releases lists them", Placeholder = "ID")]
+[UsesTaskArgument(DeployLockTask.LockWaitOption)]
 public sealed class RollbackTask(ReleaseRunSession session) : ReleaseTask(session)
 {
+    public const string ReleaseOption = "release";
+
     protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
     {
-        var requested = context.Arguments.HasArgument("release") ? context.Arguments.GetArgument("release") : null;
+        var requested = context.Options.Get<string?>(ReleaseOption);
         var target = await deployer.ChooseRollbackAsync(requested);
         await deployer.LockAsync(DeployLockTask.Holder(target), DeployLockTask.LockWait(context));
         await deployer.StartStandbyAsync(target);

@@ -6,6 +6,8 @@ namespace CoralNet.Deploy.Tasks.Sandbox;
 
 [TaskName("ProvisionSandbox")]
 [TaskDescription("Provision for the sandbox provider: the same as SandboxUp; skipped for other providers")]
+[CheckMode(CheckBehaviour.Reports)]
+[SkipReason("ProvisionSandbox runs only for an environment whose Provider is sandbox")]
 public sealed class ProvisionSandboxTask : FrostingTask<DeployContext>
 {
     public override bool ShouldRun(DeployContext context) => context.Settings.Provider == ProviderKind.Sandbox;

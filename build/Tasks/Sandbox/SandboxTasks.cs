@@ -10,7 +10,26 @@ internal static class SandboxTasks
     public static LocalSandbox For(DeployContext context) =>
         new(context.Settings, context.Secrets, context.RepositoryRoot, context.Log.Information, context.Log.Verbose);
 
-    public static void Up(DeployContext context) => Guard(() => For(context).Up());
+    /// <summary>Boots the sandbox; under --check only says which hosts run and which would be booted.</summary>
+    public static void Up(DeployContext context)
+    {
+        if (!context.Options.Check)
+        {
+            Guard(() => For(context).Up());
+            return;
+        }
+
+        WriteStatus(context, "stopped: SandboxUp would boot it");
+    }
+
+    /// <summary>Each host with its address and whether it runs; <paramref name="stopped"/> is said of one that does not.</summary>
+    public static void WriteStatus(DeployContext context, string stopped)
+    {
+        foreach (var status in For(context).Status())
+        {
+            context.Log.Information("{0} {1} {2}", status.Host.Name, status.Host.Address, status.Running ? "running" : stopped);
+        }
+    }
 
     public static void Guard(Action action)
     {

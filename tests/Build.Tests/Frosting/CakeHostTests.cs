@@ -7,7 +7,9 @@ namespace CoralNet.Deploy.Tests.Frosting;
 
 public sealed class CakeHostTests
 {
-    private static (int ExitCode, string Output, List<string> Events) Run(params string[] args)
+    private static (int ExitCode, string Output, List<string> Events) Run(params string[] args) => RunWith(_ => { }, args);
+
+    private static (int ExitCode, string Output, List<string> Events) RunWith(Action<IServiceCollection> services, params string[] args)
     {
         var console = new CapturingConsole();
         var recorder = new Recorder();
@@ -20,6 +22,7 @@ public sealed class CakeHostTests
                 services.AddSingleton<IConsole>(console);
                 services.AddSingleton(recorder);
             })
+            .ConfigureServices(services)
             .Run(args);
         return (exitCode, console.Text, recorder.Events);
     }
@@ -100,7 +103,7 @@ public sealed class CakeHostTests
     {
         var (exitCode, output, events) = Run("--target=Nope");
 
-        Assert.That(exitCode, Is.Not.EqualTo(0));
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
         Assert.That(events, Is.Empty);
         Assert.That(output, Does.Contain("no task named 'Nope'").And.Contain("Compile, Default"));
     }
@@ -143,7 +146,7 @@ public sealed class CakeHostTests
     {
         var (exitCode, output, events) = Run("--verbosity=loud", "stray");
 
-        Assert.That(exitCode, Is.Not.EqualTo(0));
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
         Assert.That(events, Is.Empty);
         Assert.That(output, Does.Contain("--verbosity takes quiet").And.Contain("Unexpected argument 'stray'"));
     }
@@ -159,5 +162,144 @@ public sealed class CakeHostTests
         Assert.That(version.ExitCode, Is.EqualTo(0));
         Assert.That(version.Output, Does.Contain("Cake.Core 7.0.0"));
         Assert.That(help.Events.Concat(version.Events), Is.Empty);
+    }
+    [Test]
+    public void AnOptionOfATaskTheTargetRunsApplies()
+    {
+        var (exitCode, output, events) = Run("--target=Default", "--flavour=mint");
+
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(events, Does.Contain("Package:mint"));
+    }
+
+    [Test]
+    public void AnOptionOfATaskTheTargetDoesNotRunIsRefusedNamingItsTasks()
+    {
+        var (exitCode, output, events) = Run("--target=Lint", "--flavour=mint");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+        Assert.That(events, Is.Empty);
+        Assert.That(output, Does.Contain("--flavour applies to Package, FailsPlain and the targets that run them, not to Lint."));
+    }
+
+    [Test]
+    public void AnUnknownOptionIsRefusedBeforeAnythingRuns()
+    {
+        var (exitCode, output, events) = Run("--target=Package", "--flavor=mint");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+        Assert.That(events, Is.Empty);
+        Assert.That(output, Does.Contain("Unknown option --flavor: did you mean --flavour?"));
+    }
+
+    [Test]
+    public void WithoutConfigurationKeysEverySettingOverrideIsRefused()
+    {
+        var (exitCode, output, events) = Run("--site_domain=example.org");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+        Assert.That(events, Is.Empty);
+        Assert.That(output, Does.Contain("Unknown option --site_domain"));
+    }
+
+    [Test]
+    public void CakesOwnConfigurationKeysAreAllowed()
+    {
+        var (exitCode, output, _) = Run("--target=Restore", "--paths_tools=./tools", "--settings_skipverification=true");
+
+        Assert.That(exitCode, Is.EqualTo(0), output);
+    }
+
+    [Test]
+    public void UnderCheckTasksRunInTheirCheckModeAndTheOthersSayWhatTheyWouldDo()
+    {
+        var (exitCode, output, events) = Run("--target=Compile", "--check");
+
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(events, Is.EqualTo(new[] { "setup", "Restore", "Lint:check", "teardown" }));
+        Assert.That(output, Does.Contain("Compile does not run under --check; it would: Compiles"));
+    }
+
+    [Test]
+    public void UnderCheckATargetWithATaskThatCannotBeCheckedIsRefusedBeforeAnythingRuns()
+    {
+        var (exitCode, output, events) = Run("--target=Package", "--check");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+        Assert.That(events, Is.Empty);
+        Assert.That(output, Does.Contain("--check: Package cannot run without changing anything: Optional, Package change things and have no check mode."));
+        Assert.That(output, Does.Contain("check one of: Compile, Lint, Restore."));
+    }
+
+    [Test]
+    public void ATargetSkippedByItsCriteriaSaysWhy()
+    {
+        var (exitCode, output, events) = Run("--target=Optional");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(events, Is.EqualTo(new[] { "setup", "teardown after failure" }));
+        Assert.That(output, Does.Contain("Error: Optional did not run: Optional is never wanted here."));
+        Assert.That(output, Does.Not.Contain("criteria"));
+    }
+
+    [Test]
+    public void AnUnexpectedFailureIsCalledABugWithItsStackTraceOnlyAtDiagnostic()
+    {
+        var normal = Run("--target=FailsPlain");
+        var diagnostic = Run("--target=FailsPlain", "--verbosity=diagnostic");
+
+        Assert.That(normal.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(normal.Output, Does.Contain("Error: unexpected InvalidOperationException: plain failure").And.Contain("This is a bug"));
+        Assert.That(normal.Output, Does.Not.Contain("   at "), "no stack trace at normal verbosity");
+        Assert.That(diagnostic.Output, Does.Contain("   at CoralNet.Deploy.Tests.Frosting.FailsPlainTask.Run"));
+    }
+
+    [Test]
+    public void AnExpectedFailureIsOneLineSayingWhatToDo()
+    {
+        var (exitCode, output, _) = RunWith(services => services.AddSingleton<IFailureDescriber>(new Describer()), "--target=FailsPlain");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(output, Does.Contain("Error: plain failure: do the other thing"));
+        Assert.That(output, Does.Not.Contain("bug").And.Not.Contain("   at "));
+    }
+
+    private sealed class Describer : IFailureDescriber
+    {
+        public string? Describe(Exception failure) => failure is InvalidOperationException ? failure.Message + ": do the other thing" : null;
+    }
+
+    [Test]
+    public void AMissingWorkingDirectoryIsOneUsageError()
+    {
+        var (exitCode, output, events) = Run("--working=/nonexistent/folder");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+        Assert.That(events, Is.Empty);
+        Assert.That(output, Does.Contain("--working=/nonexistent/folder: there is no such directory"));
+        Assert.That(output, Does.Not.Contain("   at "));
+    }
+
+    [Test]
+    public void HelpListsEveryOptionWithTheTargetsOfTaskOptionsAndTheExitCodes()
+    {
+        var (exitCode, output, _) = Run("--help");
+
+        Assert.That(exitCode, Is.EqualTo(0));
+        foreach (var option in new[] { "--target=NAME", "--dryrun", "--check", "--tree", "--description", "--exclusive", "--verbosity=quiet|minimal|normal|verbose|diagnostic", "--color=auto|always|never", "--format=text|json", "--working=DIR", "--help", "--version" })
+        {
+            Assert.That(output, Does.Contain(option));
+        }
+
+        Assert.That(output, Does.Match(@"--flavour=TASTE\s+what the package tastes of \[Package, FailsPlain\]"));
+        Assert.That(output, Does.Contain("Exit codes: 0 done; 1 failed"));
+    }
+
+    [Test]
+    public void DescriptionShowsEachTasksOwnOptionsUnderIt()
+    {
+        var (_, output, _) = Run("--description");
+
+        Assert.That(output.Replace("\r", ""), Does.Match(@"Package\s+Packages\n\s+--flavour=TASTE  what the package tastes of\n"));
     }
 }

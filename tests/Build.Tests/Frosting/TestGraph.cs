@@ -6,7 +6,8 @@ namespace CoralNet.Deploy.Tests.Frosting;
 
 // A small graph of its own to test the host with: each task records that it ran.
 //   Package -> Compile -> Restore, with Lint a dependee of Compile (runs before it),
-//   Optional skipped by ShouldRun, failing tasks with and without handlers.
+//   Optional skipped by ShouldRun, failing tasks with and without handlers. Under --check, Restore
+//   changes nothing, Lint reports, Compile says what it would do; the others cannot be checked.
 
 public sealed class Recorder
 {
@@ -28,6 +29,7 @@ public sealed class RecordingLifetime : FrostingLifetime<RecordingContext>
 
 [TaskName("Restore")]
 [TaskDescription("Restores")]
+[CheckMode(CheckBehaviour.ChangesNothing)]
 public sealed class RestoreTask : FrostingTask<RecordingContext>
 {
     public override void Run(RecordingContext context) => context.Recorder.Events.Add("Restore");
@@ -36,14 +38,16 @@ public sealed class RestoreTask : FrostingTask<RecordingContext>
 [TaskName("Lint")]
 [TaskDescription("Lints before compiling")]
 [IsDependeeOf(typeof(CompileTask))]
-public sealed class LintTask : FrostingTask<RecordingContext>
+[CheckMode(CheckBehaviour.Reports)]
+public sealed class LintTask(HostOptions options) : FrostingTask<RecordingContext>
 {
-    public override void Run(RecordingContext context) => context.Recorder.Events.Add("Lint");
+    public override void Run(RecordingContext context) => context.Recorder.Events.Add(options.Check ? "Lint:check" : "Lint");
 }
 
 [TaskName("Compile")]
 [TaskDescription("Compiles")]
 [IsDependentOn(typeof(RestoreTask))]
+[CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class CompileTask : AsyncFrostingTask<RecordingContext>
 {
     public override async Task RunAsync(RecordingContext context)
@@ -55,6 +59,7 @@ public sealed class CompileTask : AsyncFrostingTask<RecordingContext>
 
 [TaskName("Optional")]
 [TaskDescription("Never runs")]
+[SkipReason("Optional is never wanted here")]
 public sealed class OptionalTask : FrostingTask<RecordingContext>
 {
     public override bool ShouldRun(RecordingContext context) => false;
@@ -66,9 +71,10 @@ public sealed class OptionalTask : FrostingTask<RecordingContext>
 [TaskDescription("Packages")]
 [IsDependentOn(typeof(CompileTask))]
 [IsDependentOn(typeof(OptionalTask))]
-public sealed class PackageTask : FrostingTask<RecordingContext>
+[TaskArgument("flavour", typeof(string), "what the package tastes of", Placeholder = "TASTE")]
+public sealed class PackageTask(HostOptions options) : FrostingTask<RecordingContext>
 {
-    public override void Run(RecordingContext context) => context.Recorder.Events.Add("Package:" + context.Arguments.GetArgument("flavour"));
+    public override void Run(RecordingContext context) => context.Recorder.Events.Add("Package:" + options.Get<string?>("flavour"));
 }
 
 [TaskName("Default")]
@@ -92,6 +98,7 @@ public sealed class FailsHandledTask : FrostingTask<RecordingContext>
 
 [TaskName("FailsPlain")]
 [TaskDescription("Fails without handlers")]
+[UsesTaskArgument("flavour")]
 public sealed class FailsPlainTask : FrostingTask<RecordingContext>
 {
     public override void Run(RecordingContext context) => throw new InvalidOperationException("plain failure");

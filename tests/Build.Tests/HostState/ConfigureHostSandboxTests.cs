@@ -196,4 +196,52 @@ public class ConfigureHostSandboxTests
         await using var alicePool = new SshConnectionPool(alice, new HostKeyVerifier(alice.KnownHostsFile, false));
         Assert.That(async () => await alicePool.GetConnectedAsync(_hosts[0]), Throws.Exception, "alice can no longer log in");
     }
+    [Test, Order(9)]
+    public async Task The_real_target_under_check_reports_a_hand_made_change_and_changes_nothing()
+    {
+        // The host is configured by the real target (Order 8); then someone re-enables nginx's default site by hand.
+        var options = Options();
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        var executor = new SshExecutor(pool, s => s);
+        var host = _hosts[0];
+        await Run(executor, host, "ln -sfn /etc/nginx/sites-available/default /etc/nginx/sites-enabled/default");
+        const string State = "ls -la --time-style=full-iso /etc/nginx/sites-enabled /etc/sudoers.d /srv/www; sha256sum /etc/nginx/sites-enabled/* /etc/sudoers.d/*";
+        var before = await Run(executor, host, State);
+        var report = Path.Combine(Path.GetTempPath(), $"check-report-{Guid.NewGuid():N}.json");
+
+        try
+        {
+            var (exitCode, output) = SuiteRun.Run(SandboxHosts.RepositoryRoot, "--target=ConfigureHost", "--check", "--report=" + report);
+
+            Assert.That(exitCode, Is.EqualTo(0), output);
+            Assert.That(output, Does.Contain($"{host.Name} {host.Address} running"), "ProvisionSandbox only reported the sandbox");
+            Assert.That(output, Does.Contain("would change absent /etc/nginx/sites-enabled/default"));
+            Assert.That(output, Does.Match(@"web1\s+: ok=\d+\s+changed=1\s+failed=0"));
+            Assert.That(output, Does.Contain("check mode"));
+            Assert.That(await Run(executor, host, State), Is.EqualTo(before), "nothing changed on the host");
+            Assert.That(File.ReadAllText(report), Does.Contain("/etc/nginx/sites-enabled/default"));
+        }
+        finally
+        {
+            File.Delete(report);
+            await Run(executor, host, "rm -f /etc/nginx/sites-enabled/default");
+        }
+    }
+
+    [Test, Order(10)]
+    public async Task Deploy_under_check_reports_and_says_what_it_would_do_and_deploys_nothing()
+    {
+        var options = Options();
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        var executor = new SshExecutor(pool, s => s);
+        const string State = "ls -la --time-style=full-iso /srv/www /etc/nginx/sites-enabled /etc/systemd/system | sha256sum";
+        var before = await Run(executor, _hosts[0], State);
+
+        var (exitCode, output) = SuiteRun.Run(SandboxHosts.RepositoryRoot, "--target=Deploy", "--check");
+
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("UploadCode does not run under --check; it would:").And.Contain("SetupDatabase does not run under --check; it would:"));
+        Assert.That(output, Does.Match(@"web1\s+: ok=\d+\s+changed=0\s+failed=0"));
+        Assert.That(await Run(executor, _hosts[0], State), Is.EqualTo(before), "no release, no site, no unit");
+    }
 }

@@ -38,6 +38,22 @@ public class SshIntegrationTests
     }
 
     [Test]
+    public async Task A_refused_connection_names_the_settings_that_point_there()
+    {
+        var options = _sshd.Options();
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var closed = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => pool.GetConnectedAsync(new SshTarget("web9", "127.0.0.1", closed)));
+
+        Assert.That(error!.Message, Does.StartWith($"web9 (127.0.0.1:{closed}): cannot connect over SSH: Connection refused (nothing listens on port {closed}"));
+        Assert.That(error.Message, Does.Contain("Sandbox.WebHosts").And.Contain("Ssh.Port"));
+    }
+
+    [Test]
     public async Task Two_names_for_two_hosts_open_one_connection_each()
     {
         _sshd.TrustHostKey();

@@ -1,0 +1,19 @@
+using Cake.Frosting;
+using CoralNet.Deploy.Settings;
+
+namespace CoralNet.Deploy.Context;
+
+/// <summary>The suite's own options of every target (the host's are in HostOptions; each task declares its own with [TaskArgument]).</summary>
+public static class DeployOptions
+{
+    public const string Environment = "environment";
+
+    public static IReadOnlyList<OptionDeclaration> Global { get; } =
+    [
+        new(Environment, typeof(string), "the environment: its settings file is environments/NAME.json") { Placeholder = "NAME", Default = "sandbox" },
+        new("aws-endpoint", typeof(string), "send every AWS call to this endpoint (an emulator); another spelling of the setting Aws_Endpoint") { Placeholder = "URL", ConfigurationKey = "Aws_Endpoint" },
+    ];
+
+    /// <summary>The override keys of every setting (Site_Domain...), from the typed settings themselves.</summary>
+    public static IEnumerable<string> SettingKeys() => SettingsBinder.Keys(typeof(DeploySettings));
+}
