@@ -48,6 +48,18 @@ public sealed class RebuildTests
         AssertCurrent(BuildScripts.PowerShell);
     }
 
+    // The inputs at the repository root count too, one that appears included: build.ps1 builds, build.sh agrees.
+    [Test]
+    public void AnEditorConfigAtTheRootIsAnInput()
+    {
+        RunSucceeds(BuildScripts.PowerShell);
+
+        File.AppendAllText(Path.Combine(RepositoryCopy.Root, ".editorconfig"), "# an input of the build too\n");
+        AssertRebuilt(BuildScripts.PowerShell, () => Assert.That(File.ReadAllText(Stamp), Does.StartWith(".editorconfig\t")));
+        AssertCurrent(BuildScripts.PowerShell);
+        AssertCurrent(BuildScripts.Bash);
+    }
+
     private static void AssertRebuilt(string script, Action assertOutput)
     {
         var stampBefore = File.ReadAllText(Stamp);
