@@ -14,10 +14,15 @@ $PSNativeCommandUseErrorActionPreference = $false
 $rootInputs = 'global.json', 'NuGet.config', 'nuget.config', 'NuGet.Config', 'Directory.Build.props', 'Directory.Build.targets',
     'Directory.Build.rsp', 'Directory.Packages.props', '.editorconfig', '.globalconfig'
 
+# .NET's enumeration rather than Get-ChildItem, which costs PowerShell's start a good part again;
+# AttributesToSkip 0 keeps dot-files, which count as hidden on Linux.
 function Get-BuildInputListing {
-    $files = @(Get-ChildItem -LiteralPath . -File -Force | Where-Object { $rootInputs -ccontains $_.Name }) +
-        @(Get-ChildItem -LiteralPath build -Force | Where-Object { -not ($_.PSIsContainer -and $_.Name -cin 'bin', 'obj') } |
-            ForEach-Object { if ($_.PSIsContainer) { Get-ChildItem -LiteralPath $_.FullName -Recurse -File -Force } else { $_ } })
+    $top = [IO.EnumerationOptions]@{ AttributesToSkip = 0 }
+    $below = [IO.EnumerationOptions]@{ AttributesToSkip = 0; RecurseSubdirectories = $true }
+    $build = [IO.DirectoryInfo]::new((Join-Path $PSScriptRoot build))
+    $files = @([IO.DirectoryInfo]::new($PSScriptRoot).EnumerateFiles('*', $top) | Where-Object { $rootInputs -ccontains $_.Name }) +
+        @($build.EnumerateFiles('*', $top)) +
+        @($build.EnumerateDirectories('*', $top) | Where-Object { $_.Name -cnotin 'bin', 'obj' } | ForEach-Object { $_.EnumerateFiles('*', $below) })
     $lines = foreach ($file in $files) {
         $path = [IO.Path]::GetRelativePath($PSScriptRoot, $file.FullName).Replace('\', '/')
         $ticks = ($file.LastWriteTimeUtc - [DateTime]::UnixEpoch).Ticks.ToString('D8')
@@ -33,13 +38,14 @@ $callerValues = @{}
 foreach ($name in $variables) { $callerValues[$name] = [Environment]::GetEnvironmentVariable($name) }
 Push-Location -LiteralPath $PSScriptRoot
 try {
-    $required = (Get-Content global.json -Raw | ConvertFrom-Json).sdk.version
+    $globalJson = [Text.Json.JsonDocument]::Parse([IO.File]::ReadAllText((Join-Path $PSScriptRoot global.json)))
+    $required = $globalJson.RootElement.GetProperty('sdk').GetProperty('version').GetString()
     $majorMinor = $required.Substring(0, $required.LastIndexOf('.'))
-    if (-not (Get-Command dotnet -CommandType Application -ErrorAction SilentlyContinue)) {
+    $sdks = try { @(& dotnet --list-sdks 2>$null) } catch [Management.Automation.CommandNotFoundException] { $null }
+    if ($null -eq $sdks) {
         [Console]::Error.WriteLine("error: the .NET SDK is not installed; install .NET SDK $majorMinor ($required or a later feature band), then run this again.")
         exit 1
     }
-    $sdks = @(& dotnet --list-sdks 2>$null)
     if (-not ($sdks | Where-Object { $_.StartsWith("$majorMinor.") })) {
         $found = ($sdks | ForEach-Object { ($_ -split ' ')[0] + ' ' }) -join ''
         [Console]::Error.WriteLine("error: .NET SDK $majorMinor is not installed (global.json asks for $required or later); found: $found")
@@ -60,7 +66,7 @@ try {
         if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
         [IO.File]::WriteAllText($stamp, "$listing`n")
     }
-    & dotnet 'build/bin/Release/net10.0/Build.dll' @args
+    & dotnet $program @args
     exit $LASTEXITCODE
 }
 finally {
