@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the coralnet-deploy suite: ./build.sh --target=Deploy (see ./build.sh --help).
-# Builds the suite only when its sources changed since the last build, then runs it with every
+# Builds the suite when any input of its build changed since the last build, then runs it with every
 # argument passed through. Runs from the repository root, whatever the caller's directory.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -19,10 +19,20 @@ fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 program=build/bin/Release/net10.0/Build.dll
 stamp=build/bin/Release/.built-from-sources
-if [[ ! -f "$program" || ! -f "$stamp" ]] || [[ -n "$(find build global.json Directory.Build.props Directory.Build.targets \
-    -newer "$stamp" -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.json' \) \
-    -not -path 'build/bin/*' -not -path 'build/obj/*' -print -quit)" ]]; then
+# The build's inputs: every file under build/ but its output (bin/, obj/), and the repository-wide
+# files MSBuild, NuGet and the compiler read. The stamp keeps their listing (path, size, modification
+# time to 100 ns, sorted by path) as of the last build; any difference, an added, edited, renamed or
+# deleted file, rebuilds. build.ps1 makes the same listing of the same files, so a build by either
+# is current for the other: change both together.
+inputs=(build)
+for file in global.json NuGet.config nuget.config NuGet.Config Directory.Build.props Directory.Build.targets \
+    Directory.Build.rsp Directory.Packages.props .editorconfig .globalconfig; do
+  if [[ -f $file ]]; then inputs+=("$file"); fi
+done
+listing=$(find "${inputs[@]}" \( -path build/bin -o -path build/obj \) -prune -o -type f -printf '%p\t%s\t%T@\n' |
+  sed 's/\(\.[0-9]\{7\}\)[0-9]*$/\1/' | LC_ALL=C sort)
+if [[ ! -f $program || ! -f $stamp || "$(<"$stamp")" != "$listing" ]]; then
   dotnet build build/Build.csproj -c Release --nologo -v quiet -clp:NoSummary >&2
-  touch "$stamp"
+  printf '%s\n' "$listing" >"$stamp"
 fi
 exec dotnet "$program" "$@"

@@ -7,9 +7,12 @@ using CoralNet.Deploy.Testing;
 namespace CoralNet.Deploy.Tasks;
 
 [TaskName("InstallTestPrerequisites")]
-[TaskDescription("Installs the Debian packages the tests use on this machine (sshd, sudo, PostgreSQL, Django, gunicorn) when missing")]
+[TaskDescription("Installs the Debian packages the tests use on this machine (sshd, sudo, PostgreSQL, Django, gunicorn) and PowerShell (for build.ps1) when missing")]
 public sealed class InstallTestPrerequisitesTask : FrostingTask<DeployContext>
 {
     public override void Run(DeployContext context) =>
-        TestPrerequisites.Ensure(new LocalRunner(line => context.Log.Verbose(line)), line => context.Log.Information(line));
+        TestPrerequisites.Ensure(
+            new LocalRunner(line => context.Log.Verbose(line)),
+            new PowerShellTool(context.RepositoryRoot),
+            line => context.Log.Information(line));
 }

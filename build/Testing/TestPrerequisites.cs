@@ -3,26 +3,31 @@ using CoralNet.Deploy.Sandbox;
 namespace CoralNet.Deploy.Testing;
 
 /// <summary>
-/// The Debian packages the tests use on this machine itself (a loopback sshd, visudo, a local
-/// PostgreSQL and the sample site's Django stack), installed when missing, so that the test
-/// command works on a fresh machine. The sandbox installs its own tools when a test boots it.
+/// What the tests use on this machine itself: Debian packages (a loopback sshd, visudo, a local
+/// PostgreSQL and the sample site's Django stack) and PowerShell (for build.ps1), installed when
+/// missing, so that the test command works on a fresh machine. The sandbox installs its own tools
+/// when a test boots it.
 /// </summary>
 public static class TestPrerequisites
 {
     public static readonly IReadOnlyList<string> Packages =
         ["openssh-server", "sudo", "postgresql", "python3-django", "python3-psycopg2", "gunicorn", "python3-venv"];
 
-    public static void Ensure(LocalRunner runner, Action<string> log)
+    public static void Ensure(LocalRunner runner, PowerShellTool powerShell, Action<string> log)
     {
         var missing = Packages.Where(package => !IsInstalled(runner, package)).ToList();
-        if (missing.Count == 0)
+        if (missing.Count > 0)
         {
-            return;
+            log("Installing what the tests need: " + string.Join(' ', missing));
+            runner.Run(SandboxCommands.AptUpdate());
+            runner.Run(SandboxCommands.AptInstall(missing));
         }
 
-        log("Installing what the tests need: " + string.Join(' ', missing));
-        runner.Run(SandboxCommands.AptUpdate());
-        runner.Run(SandboxCommands.AptInstall(missing));
+        if (!powerShell.IsInstalled)
+        {
+            log($"Installing PowerShell {PowerShellTool.Version} into {powerShell.Directory}");
+            runner.Run(powerShell.Install());
+        }
     }
 
     private static bool IsInstalled(LocalRunner runner, string package)
