@@ -57,7 +57,8 @@ public sealed class CakeHost
     }
 
     /// <summary>Registers services that tasks, the context and lifetimes receive through their constructors.
-    /// An <see cref="IConsole"/> registered here replaces the console everything is written to.</summary>
+    /// An <see cref="IConsole"/> registered here replaces the console everything is written to, an
+    /// <see cref="ICakeReportPrinter"/> the task banners and summary; the parsed <see cref="HostOptions"/> are there to read.</summary>
     public CakeHost ConfigureServices(Action<IServiceCollection> configure)
     {
         _configureServices.Add(configure);
@@ -156,7 +157,7 @@ public sealed class CakeHost
             settings.UseExclusiveTarget();
         }
 
-        var printer = new CakeReportPrinter(console, cakeContext);
+        var printer = services.GetRequiredService<ICakeReportPrinter>();
         if (options.DryRun)
         {
             log.Information("Performing a dry run of target '{0}': these tasks would run, in this order.", options.Target);
@@ -198,6 +199,7 @@ public sealed class CakeHost
     private ServiceProvider BuildServices(HostOptions options)
     {
         var services = new ServiceCollection();
+        services.AddSingleton(options);
         services.AddSingleton<ICakePlatform, CakePlatform>();
         services.AddSingleton<ICakeRuntime, CakeRuntime>();
         services.AddSingleton<ICakeEnvironment>(provider =>
@@ -234,6 +236,7 @@ public sealed class CakeHost
             provider.GetRequiredService<IRegistry>(), provider.GetRequiredService<IToolLocator>(),
             provider.GetRequiredService<ICakeDataService>(), provider.GetRequiredService<ICakeConfiguration>(),
             provider.GetRequiredService<IToolInstaller>(), provider));
+        services.AddSingleton<ICakeReportPrinter>(provider => new CakeReportPrinter(provider.GetRequiredService<IConsole>(), provider.GetRequiredService<ICakeContext>()));
         if (_contextType != typeof(ICakeContext))
         {
             services.AddSingleton(_contextType, provider => ActivatorUtilities.CreateInstance(provider, _contextType, provider.GetRequiredService<ICakeContext>()));

@@ -15,6 +15,8 @@ public sealed class HostOptions
     public bool Version { get; private set; }
     public Verbosity Verbosity { get; private set; } = Verbosity.Normal;
     public string? WorkingDirectory { get; private set; }
+    public ColorMode Color { get; private set; }
+    public OutputFormat Format { get; private set; }
     public List<KeyValuePair<string, string>> Arguments { get; } = [];
     public List<string> Errors { get; } = [];
 
@@ -106,6 +108,28 @@ public sealed class HostOptions
                 }
 
                 break;
+            case "color":
+                if (Enum.TryParse<ColorMode>(value, ignoreCase: true, out var color) && !int.TryParse(value, out _))
+                {
+                    Color = color;
+                }
+                else
+                {
+                    Errors.Add($"--color takes auto, always or never, not '{value}'.");
+                }
+
+                break;
+            case "format":
+                if (Enum.TryParse<OutputFormat>(value, ignoreCase: true, out var format) && !int.TryParse(value, out _))
+                {
+                    Format = format;
+                }
+                else
+                {
+                    Errors.Add($"--format takes text or json, not '{value}'.");
+                }
+
+                break;
             case "working" or "w":
                 WorkingDirectory = Required(name, value, "a directory, for example --working=/path/to/repo") ?? WorkingDirectory;
                 break;
@@ -152,6 +176,8 @@ public sealed class HostOptions
           --exclusive           run only the target, not its dependencies
           --verbosity=LEVEL     quiet, minimal, normal, verbose or diagnostic (default: normal)
           --working=DIR         the working directory
+          --color=WHEN          auto (on a terminal, unless NO_COLOR is set), always or never (default: auto)
+          --format=FORMAT       text, or json: the target's result as one JSON document on stdout, logs on stderr
           --help                this text
           --version             the suite's version
 

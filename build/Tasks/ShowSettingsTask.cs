@@ -1,19 +1,12 @@
-using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
-using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Output;
 
 namespace CoralNet.Deploy.Tasks;
 
 [TaskName("ShowSettings")]
-[TaskDescription("Prints the chosen environment's settings after every override; secrets show only where they are kept")]
-public sealed class ShowSettingsTask : FrostingTask<DeployContext>
+[TaskDescription("Prints the chosen environment's settings after every override; secrets show only where they are kept (--format=json: as JSON)")]
+public sealed class ShowSettingsTask(RunOutput output) : FrostingTask<DeployContext>
 {
-    public override void Run(DeployContext context)
-    {
-        foreach (var line in SettingsPrinter.Lines(context.Settings))
-        {
-            context.Log.Information(line);
-        }
-    }
+    public override void Run(DeployContext context) => output.Publish("ShowSettings", new SettingsResult(context.Settings));
 }

@@ -1,4 +1,7 @@
+using Cake.Core;
 using CoralNet.Deploy.Context;
+using CoralNet.Deploy.HostState;
+using CoralNet.Deploy.Output;
 using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Tasks.Host;
 using CoralNet.Deploy.Tasks.Release;
@@ -11,7 +14,14 @@ public static class TaskServices
 {
     public static IServiceCollection AddTaskServices(this IServiceCollection services) => services
         .AddSingleton<SecretRedactor>()
+        .AddSingleton(provider => new RunRecorder(CheckRequested(provider.GetRequiredService<ICakeArguments>())))
+        .AddSingleton(_ => new DataOutput(Console.Out))
+        .AddSingleton<RunOutput>()
         .AddSingleton<RunConnections>()
         .AddSingleton<HostRunSession>()
         .AddSingleton<ReleaseRunSession>();
+
+    /// <summary>--check: report what would change, change nothing.</summary>
+    private static bool CheckRequested(ICakeArguments arguments) =>
+        arguments.HasArgument("check") && arguments.GetArgument("check") is not "false";
 }

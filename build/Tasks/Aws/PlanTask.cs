@@ -1,12 +1,13 @@
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Output;
 using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Tasks.Aws;
 
 [TaskName("Plan")]
-[TaskDescription("Lists each AWS resource of the environment as create, update (and what differs) or unchanged; reads only")]
-public sealed class PlanTask : AsyncFrostingTask<DeployContext>
+[TaskDescription("Lists each AWS resource of the environment as create, update (and what differs) or unchanged; reads only (--format=json: as JSON)")]
+public sealed class PlanTask(RunOutput output) : AsyncFrostingTask<DeployContext>
 {
     public override bool ShouldRun(DeployContext context) => context.Settings.Provider == ProviderKind.Aws;
 
@@ -15,7 +16,7 @@ public sealed class PlanTask : AsyncFrostingTask<DeployContext>
         var (provisioner, services) = CakeAwsLog.Provisioner(context);
         using (services)
         {
-            await provisioner.PlanAsync(CancellationToken.None);
+            output.Publish("Plan", new PlanResult(await provisioner.PlanAsync(CancellationToken.None)));
         }
     }
 }

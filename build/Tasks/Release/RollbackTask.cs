@@ -1,14 +1,14 @@
 using Cake.Core;
-using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Output;
 using CoralNet.Deploy.Release;
 
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("Rollback")]
 [TaskDescription("Serves the release before the serving one again (or --release=ID), with the same zero-downtime cutover and health check as a deploy, under the deploy lock")]
-public sealed class RollbackTask(ReleaseRunSession session) : ReleaseTask(session)
+public sealed class RollbackTask(ReleaseRunSession session, RunOutput output) : ReleaseTask(session)
 {
     protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
     {
@@ -20,6 +20,6 @@ public sealed class RollbackTask(ReleaseRunSession session) : ReleaseTask(sessio
         await deployer.ReloadNginxAsync();
         await deployer.HealthCheckAsync(target);
         await deployer.FinishAsync();
-        context.Log.Information("Release {0} serves again at {1}", target, deployer.SiteUrl);
+        output.Publish("Rollback", new DeployResult(target, deployer.SiteUrl, context.Settings.Site.Domain, deployer.Hosts));
     }
 }
