@@ -13,7 +13,7 @@ public sealed record PlannedTask(string Name, IReadOnlyList<IHostResource> Items
 /// </summary>
 public sealed class HostConfiguration
 {
-    private static readonly RemoteCommand AptUpdate = new("DEBIAN_FRONTEND=noninteractive apt-get -q update", "apt-get update");
+    private static readonly RemoteCommand AptUpdate = new("DEBIAN_FRONTEND=noninteractive apt-get -q update", "apt-get update") { Streams = true };
 
     private readonly IRemoteExecutor _executor;
     private readonly IReadOnlyList<PlannedTask> _plan;
