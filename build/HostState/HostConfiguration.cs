@@ -38,8 +38,6 @@ public sealed class HostConfiguration
         _hosts = hosts.ToDictionary(h => h.Name, h => new HostProgress(h));
     }
 
-    public RunRecorder Recorder => _recorder;
-
     /// <summary>Runs one task's items on every host; throws once, naming every host that failed.</summary>
     public async Task RunTaskAsync(string taskName, CancellationToken cancellation = default)
     {
