@@ -456,7 +456,7 @@ public sealed class ReleaseCommands(ReleasePaths paths)
     /// script early (nothing to do), <paramref name="after"/> runs once manage.py succeeded. Both may use
     /// <c>Hash REGEX</c>: the hash of the release's manifest lines whose path matches, and of its venv.
     /// </summary>
-    /// <remarks>manage.py's output also goes to standard error as it comes (unbuffered), for the heartbeat of a long migrate.</remarks>
+    /// <remarks>manage.py's output goes to standard error as it comes (unbuffered), for the heartbeat of a long migrate; standard output says only ok or changed.</remarks>
     private RemoteCommand ManagePy(string id, string title, string arguments, string unchangedMarker, string before, string after) => Streaming(Command($"{title} ({id})", $$"""
         set -eu
         cd {{Shell.Quote(paths.Release(id) + "/project")}}
@@ -470,7 +470,6 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         { PYTHONUNBUFFERED=1 ../venv/bin/python manage.py {{arguments}} || echo "$?" > "$log.failed"; } | tee "$log" >&2
         if [ -e "$log.failed" ]; then code=$(cat "$log.failed"); rm -f "$log" "$log.failed"; exit "$code"; fi
         out=$(cat "$log"); rm -f "$log"
-        printf '%s\n' "$out"
         {{after}}
         case "$out" in
           *{{Shell.Quote(unchangedMarker)}}*) echo ok ;;
