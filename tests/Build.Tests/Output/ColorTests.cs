@@ -1,4 +1,7 @@
 using System.Text.RegularExpressions;
+using Cake.Core.Diagnostics;
+using Cake.Frosting;
+using CoralNet.Deploy.Output;
 
 namespace CoralNet.Deploy.Tests.Output;
 
@@ -59,5 +62,34 @@ public sealed class ColorTests
         Assert.That(color.Out + color.Err, Does.Contain("--color takes auto, always or never, not 'sometimes'"));
         Assert.That(format.ExitCode, Is.Not.Zero);
         Assert.That(format.Out + format.Err, Does.Contain("--format takes text or json, not 'yaml'"));
+    }
+
+    [TestCase(ColorMode.Auto, false, null, null, true)]
+    [TestCase(ColorMode.Auto, true, null, null, false)]
+    [TestCase(ColorMode.Auto, false, "1", null, false)]
+    [TestCase(ColorMode.Auto, false, "", null, true)]
+    [TestCase(ColorMode.Auto, false, null, "dumb", false)]
+    [TestCase(ColorMode.Always, true, "1", "dumb", true)]
+    [TestCase(ColorMode.Never, false, null, null, false)]
+    public void Each_stream_decides_from_the_mode_the_terminal_and_the_environment(ColorMode mode, bool redirected, string? noColor, string? term, bool colored)
+    {
+        var environment = new Dictionary<string, string?> { ["NO_COLOR"] = noColor, ["TERM"] = term ?? "xterm" };
+
+        Assert.That(ColorChoice.For(mode, redirected, name => environment.GetValueOrDefault(name)), Is.EqualTo(colored));
+    }
+
+    [Test]
+    public void Cakes_log_through_the_console_colours_only_the_stream_that_is_coloured()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var log = new CakeBuildLog(new StreamConsole(output, true, error, false), Verbosity.Normal);
+
+        log.Information("an {0} line", "information");
+        log.Error("an {0} line", "error");
+
+        Assert.That(Sgr.IsMatch(output.ToString()), output.ToString());
+        Assert.That(Sgr.Replace(output.ToString(), ""), Is.EqualTo("an information line" + Environment.NewLine));
+        Assert.That(error.ToString(), Is.EqualTo("an error line" + Environment.NewLine), "stderr is not coloured: no escape code at all");
     }
 }
