@@ -28,9 +28,9 @@ public sealed class RunOutput(HostOptions options, IConsole console, ICakeLog lo
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private IRunResult? _result;
 
-    public bool Json => options.Format == OutputFormat.Json;
+    private bool Json => options.Format == OutputFormat.Json;
 
-    /// <summary>Publishes <paramref name="result"/> as the result of <paramref name="task"/>.</summary>
+    /// <summary>Publishes <paramref name="result"/> as the result of <paramref name="task"/>: the run's result when the task is the target, else detail, printed at verbose now.</summary>
     public void Publish(string task, IRunResult result)
     {
         if (task.Equals(options.Target, StringComparison.OrdinalIgnoreCase))
