@@ -5,6 +5,7 @@
 # directions during a deploy, and, for a second one-file deploy run with a request loop through
 # nginx (web1:80, Host: Site.Domain) over the whole deploy, the slowest request and the failed ones.
 # (Bytes are measured on a deploy without the loop: the loop's own HTTP traffic crosses the same veth.)
+# (Verbose, for Cake's task summary and its total.)
 # Targets: suite < 2 s, < 50 KB on the wire, zero failed requests, no request slower than 250 ms.
 # Root and python3; the sandbox is shared, so run it under its lock, e.g.:
 #   flock -o /run/coralnet-sandbox.lock tools/benchmark-deploy.sh
@@ -35,7 +36,7 @@ echo "site: $(find "$site" -type f | wc -l) files in $site" >&2
 deploy() { # log-file
   local start end
   start=$(date +%s.%N)
-  ./build.sh --target=Deploy --site_source="$site" >"$1" 2>&1 || { echo "Deploy failed; see $1" >&2; tail -30 "$1" >&2; exit 1; }
+  ./build.sh --target=Deploy --verbosity=verbose --site_source="$site" >"$1" 2>&1 || { echo "Deploy failed; see $1" >&2; tail -30 "$1" >&2; exit 1; }
   end=$(date +%s.%N)
   printf '%.3f %s\n' "$(echo "$end - $start" | bc)" "$(sed 's/\x1b\[[0-9;]*m//g' "$1" | awk '/^Total:/ { print $2 }' | tail -1)"
 }

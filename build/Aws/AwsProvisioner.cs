@@ -51,11 +51,11 @@ public sealed class AwsProvisioner(
         foreach (var inspect in Resources())
         {
             var change = await inspect(cancellationToken);
-            log.Information(change.ToString());
+            // The plan is the Plan target's result, printed whole at the end of the run.
+            log.Verbose(change.ToString());
             changes.Add(change);
         }
 
-        Summarize(changes, "Plan");
         return changes;
     }
 
@@ -78,19 +78,17 @@ public sealed class AwsProvisioner(
             }
         }
 
-        Summarize(changes, "Provision");
+        log.Information(Summary(changes, "Provision"));
         Outputs = await AwsOutputs.LookUpAsync(aws, settings, cancellationToken);
         log.Information($"Provisioned: {Outputs}.");
         return changes;
     }
 
-    private void Summarize(IReadOnlyList<ResourceChange> changes, string what)
-    {
-        var pending = changes.Count(change => change.Kind != ChangeKind.Unchanged);
-        log.Information(pending == 0
+    /// <summary>One line: how many resources <paramref name="what"/> creates and updates, or that nothing is to do.</summary>
+    public static string Summary(IReadOnlyList<ResourceChange> changes, string what) =>
+        changes.All(change => change.Kind == ChangeKind.Unchanged)
             ? $"{what}: nothing to do, every resource matches the settings."
-            : $"{what}: {changes.Count(c => c.Kind == ChangeKind.Create)} to create, {changes.Count(c => c.Kind == ChangeKind.Update)} to update.");
-    }
+            : $"{what}: {changes.Count(c => c.Kind == ChangeKind.Create)} to create, {changes.Count(c => c.Kind == ChangeKind.Update)} to update.";
 
     private async Task SayWhereAsync(CancellationToken cancellationToken)
     {

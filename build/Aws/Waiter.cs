@@ -1,15 +1,20 @@
-using System.Diagnostics;
+using CoralNet.Deploy.Output;
 
 namespace CoralNet.Deploy.Aws;
 
-/// <summary>How long-running waits pace themselves; tests shorten the interval to nothing.</summary>
-public sealed record WaitOptions(TimeSpan Timeout, TimeSpan Interval, Func<TimeSpan, CancellationToken, Task> Delay)
+/// <summary>How long-running waits pace themselves; tests shorten the interval to nothing or bring their own clock.</summary>
+public sealed record WaitOptions(TimeSpan Timeout, TimeSpan Interval, Func<TimeSpan, CancellationToken, Task> Delay, TimeProvider? Time = null)
 {
+    public TimeProvider Clock => Time ?? TimeProvider.System;
+
     public static WaitOptions Real(int timeoutSeconds) =>
         new(TimeSpan.FromSeconds(timeoutSeconds), TimeSpan.FromSeconds(10), Task.Delay);
 }
 
-/// <summary>Polls until a resource reaches the wanted state, printing its state and the time taken, within a bound.</summary>
+/// <summary>
+/// Polls until a resource reaches the wanted state, within a bound: each new state is printed with
+/// the time taken, and a <see cref="Heartbeat"/> says at least every 10 s how long it has waited and the latest state.
+/// </summary>
 public static class Waiter
 {
     /// <summary>Polls <paramref name="poll"/> (which says whether it is done, and the state it saw) until done or the timeout.</summary>
@@ -20,25 +25,33 @@ public static class Waiter
         IAwsLog log,
         CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
+        var clock = options.Clock;
+        var started = clock.GetTimestamp();
+        using var heartbeat = new Heartbeat(what, log.Information, text => text, clock);
+        string? said = null;
         while (true)
         {
             var (done, state, value) = await poll(cancellationToken);
-            var elapsed = $"{(int)clock.Elapsed.TotalMinutes}m{clock.Elapsed.Seconds:00}s";
+            var elapsed = Heartbeat.Format(clock.GetElapsedTime(started));
             if (done)
             {
                 log.Information($"{what}: {state} after {elapsed}.");
                 return value;
             }
 
-            if (clock.Elapsed >= options.Timeout)
+            if (clock.GetElapsedTime(started) >= options.Timeout)
             {
                 throw new TimeoutException(
                     $"{what}: still '{state}' after {elapsed} (Timeouts.AwsWaitSeconds is {options.Timeout.TotalSeconds:0}). " +
                     "Look at it in the AWS console, then run again: what is already made is found and kept.");
             }
 
-            log.Information($"{what}: {state} ({elapsed} elapsed, waiting up to {options.Timeout.TotalSeconds:0}s)...");
+            heartbeat.Observe($"state '{state}'");
+            if (state != said)
+            {
+                log.Information($"{what}: {state} ({elapsed} elapsed, waiting up to {options.Timeout.TotalSeconds:0}s)...");
+                said = state;
+            }
 
             await options.Delay(options.Interval, cancellationToken);
         }

@@ -1,12 +1,16 @@
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
+using CoralNet.Deploy.Output;
 
 namespace CoralNet.Deploy.Context;
 
 /// <summary>Says which environment the run works on before the first task, and when it ends.</summary>
-public sealed class DeployLifetime : FrostingLifetime<DeployContext>
+/// <param name="output">Taken here, before any task, so that the run's output is disposed (and written) after everything else.</param>
+public sealed class DeployLifetime(RunOutput output) : FrostingLifetime<DeployContext>
 {
+    public RunOutput Output => output;
+
     public override void Setup(DeployContext context, ISetupContext info) =>
         context.Log.Information(
             "Environment '{0}' ({1}), target '{2}'.",

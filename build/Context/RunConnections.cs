@@ -56,7 +56,7 @@ public sealed class RunConnections(ICakeLog log, SecretRedactor redactor) : IDis
         }
 
         _pool = new SshConnectionPool(options, verifier);
-        Executor = new SshExecutor(_pool, redactor.Redact);
+        Executor = new SshExecutor(_pool, redactor.Redact, line => log.Information(line));
         _webHosts = hosts;
         return (_pool, _webHosts);
     }

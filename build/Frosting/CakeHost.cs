@@ -55,7 +55,8 @@ public sealed class CakeHost
     }
 
     /// <summary>Registers services that tasks, the context and lifetimes receive through their constructors.
-    /// An <see cref="IConsole"/> registered here replaces the console everything is written to.</summary>
+    /// An <see cref="IConsole"/> registered here replaces the console everything is written to, an
+    /// <see cref="ICakeReportPrinter"/> the task banners and summary; the parsed <see cref="HostOptions"/> are there to read.</summary>
     public CakeHost ConfigureServices(Action<IServiceCollection> configure)
     {
         _configureServices.Add(configure);
@@ -183,7 +184,7 @@ public sealed class CakeHost
             settings.UseExclusiveTarget();
         }
 
-        var printer = new CakeReportPrinter(console, cakeContext);
+        var printer = services.GetRequiredService<ICakeReportPrinter>();
         if (options.DryRun)
         {
             log.Information("Performing a dry run of target '{0}': these tasks would run, in this order.", options.Target);

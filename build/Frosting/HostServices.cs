@@ -54,6 +54,7 @@ internal static class HostServices
             provider.GetRequiredService<IRegistry>(), provider.GetRequiredService<IToolLocator>(),
             provider.GetRequiredService<ICakeDataService>(), provider.GetRequiredService<ICakeConfiguration>(),
             provider.GetRequiredService<IToolInstaller>(), provider));
+        services.AddSingleton<ICakeReportPrinter>(provider => new CakeReportPrinter(provider.GetRequiredService<IConsole>(), provider.GetRequiredService<ICakeContext>()));
         if (contextType != typeof(ICakeContext))
         {
             services.AddSingleton(contextType, provider => ActivatorUtilities.CreateInstance(provider, contextType, provider.GetRequiredService<ICakeContext>()));

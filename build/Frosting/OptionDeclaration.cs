@@ -36,6 +36,16 @@ public sealed record OptionDeclaration(string Name, Type Type, string Help)
         ? string.Join("|", Enum.GetNames(Type).Select(name => name.ToLowerInvariant()))
         : Placeholder ?? (Type == typeof(int) ? "NUMBER" : "VALUE");
 
+    /// <summary>An enum option's values as a sentence: "auto, always or never".</summary>
+    private string AllowedValues
+    {
+        get
+        {
+            var values = ValueHint.Split('|');
+            return values.Length == 1 ? values[0] : string.Join(", ", values[..^1]) + " or " + values[^1];
+        }
+    }
+
     /// <summary>Reads the option's text (null when written without =value) into its type, or says what is wrong.</summary>
     public bool TryConvert(string? text, out object? value, out string error)
     {
@@ -97,7 +107,7 @@ public sealed record OptionDeclaration(string Name, Type Type, string Help)
                 return true;
             }
 
-            error = $"--{Name} takes {ValueHint.Replace("|", ", ")}, not '{text}'.";
+            error = $"--{Name} takes {AllowedValues}, not '{text}'.";
             return false;
         }
 

@@ -13,7 +13,7 @@ public sealed record PlannedTask(string Name, IReadOnlyList<IHostResource> Items
 /// </summary>
 public sealed class HostConfiguration
 {
-    private static readonly RemoteCommand AptUpdate = new("DEBIAN_FRONTEND=noninteractive apt-get -q update", "apt-get update");
+    private static readonly RemoteCommand AptUpdate = new("DEBIAN_FRONTEND=noninteractive apt-get -q update", "apt-get update") { Streams = true };
 
     private readonly IRemoteExecutor _executor;
     private readonly IReadOnlyList<PlannedTask> _plan;
@@ -37,8 +37,6 @@ public sealed class HostConfiguration
         _rebootTimeout = rebootTimeout;
         _hosts = hosts.ToDictionary(h => h.Name, h => new HostProgress(h));
     }
-
-    public RunRecorder Recorder => _recorder;
 
     /// <summary>Runs one task's items on every host; throws once, naming every host that failed.</summary>
     public async Task RunTaskAsync(string taskName, CancellationToken cancellation = default)

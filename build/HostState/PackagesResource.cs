@@ -17,6 +17,6 @@ public sealed class PackagesResource(IReadOnlyList<string> packages) : IHostReso
         var missing = packages.Where(p => !installed.Contains(p)).ToList();
         return missing.Count == 0
             ? null
-            : new Change("missing " + string.Join(' ', missing), new RemoteCommand($"{Apt} install {string.Join(' ', missing.Select(Shell.Quote))}", "install " + string.Join(' ', missing)), ChangeKind.CommandAfterPackageLists);
+            : new Change("missing " + string.Join(' ', missing), new RemoteCommand($"{Apt} install {string.Join(' ', missing.Select(Shell.Quote))}", "install " + string.Join(' ', missing)) { Streams = true }, ChangeKind.CommandAfterPackageLists);
     }
 }

@@ -17,7 +17,7 @@ public sealed record ItemRecord(string Task, string Host, string Item, ItemStatu
 /// <summary>One task's time on one host (probe included).</summary>
 public sealed record TaskRecord(string Task, string Host, TimeSpan Duration);
 
-/// <summary>Collects what happened on each host, for the closing recap and the JSON report.</summary>
+/// <summary>Collects what happened on each host, host configuration and release steps alike: for each task's line, the closing recap and the JSON report.</summary>
 public sealed class RunRecorder(bool check)
 {
     private readonly object _gate = new();
@@ -25,6 +25,9 @@ public sealed class RunRecorder(bool check)
     private readonly List<TaskRecord> _tasks = [];
 
     public bool Check => check;
+
+    /// <summary>The task running now, for steps that record without knowing which task called them.</summary>
+    public string? CurrentTask { get; set; }
 
     /// <summary>SSH connections the run opened, for the report (reuse keeps it at one per host).</summary>
     public int ConnectionsOpened { get; set; }
@@ -70,6 +73,27 @@ public sealed class RunRecorder(bool check)
                     _items.Count(i => i.Host == host && i.Status == ItemStatus.Failed)))
                 .ToList();
         }
+    }
+
+    /// <summary>
+    /// One line saying what <paramref name="task"/> changed (or would, or failed at) on each host, for
+    /// example <c>UploadCode: web1 changed: upload R (1 file(s) sent, ...)</c>; null when it changed nothing.
+    /// </summary>
+    public string? TaskLine(string task)
+    {
+        var hosts = Items.Where(i => i.Task == task && i.Status != ItemStatus.Ok).GroupBy(i => i.Host).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        if (hosts.Count == 0)
+        {
+            return null;
+        }
+
+        return task + ": " + string.Join("; ", hosts.Select(host =>
+        {
+            var failed = host.Where(i => i.Status == ItemStatus.Failed).ToList();
+            return failed.Count > 0
+                ? $"{host.Key} failed: {string.Join(", ", failed.Select(i => i.Item))}"
+                : $"{host.Key} {(check ? "would change" : "changed")}: {string.Join(", ", host.Select(i => i.Detail.Length == 0 ? i.Item : $"{i.Item} ({i.Detail})"))}";
+        }));
     }
 
     /// <summary>The per-host recap, as Ansible's PLAY RECAP lays it out.</summary>

@@ -25,7 +25,7 @@ public sealed class UpgradeResource(TimeSpan maxAge) : IHostResource
         }
 
         var reason = stamp is null ? "never upgraded by the suite" : $"last upgrade {(now - stamp) / 3600} h ago";
-        return new Change(reason, new RemoteCommand($"{PackagesResource.Apt} upgrade && mkdir -p {Path.GetDirectoryName(Stamp)} && touch {Stamp}", "upgrade system packages"), ChangeKind.CommandAfterPackageLists);
+        return new Change(reason, new RemoteCommand($"{PackagesResource.Apt} upgrade && mkdir -p {Path.GetDirectoryName(Stamp)} && touch {Stamp}", "upgrade system packages") { Streams = true }, ChangeKind.CommandAfterPackageLists);
     }
 
     private static long? Value(IReadOnlyList<string> state, string name) =>

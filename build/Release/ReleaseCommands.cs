@@ -125,8 +125,9 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         var key = requirementsSha256?[..16] ?? "none";
         var pip = requirementsSha256 is null
             ? ""
-            : "\n  \"$venv/bin/python\" -m pip install --disable-pip-version-check --no-input --quiet -r \"$release/requirements.txt\"";
-        return Command($"venv for {id}", $$"""
+            : "\n  \"$venv/bin/python\" -m pip install --disable-pip-version-check --no-input --progress-bar off -r \"$release/requirements.txt\" >&2";
+        // pip's lines go to standard error as they come: the heartbeat shows them, the last line stays ok or changed.
+        return Streaming(Command($"venv for {id}", $$"""
             set -eu
             release={{Shell.Quote(paths.Release(id))}}
             version=$({{SystemPython}} -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
@@ -140,7 +141,7 @@ public sealed class ReleaseCommands(ReleasePaths paths)
             fi
             ln -sfn "$venv" "$release/venv"
             echo "$status"
-            """);
+            """));
     }
 
     /// <summary>The environment file and the maintenance page, as one command; none when the host already has both as wanted.</summary>
@@ -455,7 +456,8 @@ public sealed class ReleaseCommands(ReleasePaths paths)
     /// script early (nothing to do), <paramref name="after"/> runs once manage.py succeeded. Both may use
     /// <c>Hash REGEX</c>: the hash of the release's manifest lines whose path matches, and of its venv.
     /// </summary>
-    private RemoteCommand ManagePy(string id, string title, string arguments, string unchangedMarker, string before, string after) => Command($"{title} ({id})", $$"""
+    /// <remarks>manage.py's output goes to standard error as it comes (unbuffered), for the heartbeat of a long migrate; standard output says only ok or changed.</remarks>
+    private RemoteCommand ManagePy(string id, string title, string arguments, string unchangedMarker, string before, string after) => Streaming(Command($"{title} ({id})", $$"""
         set -eu
         cd {{Shell.Quote(paths.Release(id) + "/project")}}
         set -a
@@ -464,14 +466,16 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         set +a
         Hash() { { grep -E "$1" ../.release/manifest | cut -f 1,4; readlink ../venv; } | sha256sum | cut -c 1-64; }
         {{before}}
-        out=$(../venv/bin/python manage.py {{arguments}})
-        printf '%s\n' "$out"
+        log=$(mktemp)
+        { PYTHONUNBUFFERED=1 ../venv/bin/python manage.py {{arguments}} || echo "$?" > "$log.failed"; } | tee "$log" >&2
+        if [ -e "$log.failed" ]; then code=$(cat "$log.failed"); rm -f "$log" "$log.failed"; exit "$code"; fi
+        out=$(cat "$log"); rm -f "$log"
         {{after}}
         case "$out" in
           *{{Shell.Quote(unchangedMarker)}}*) echo ok ;;
           *) echo changed ;;
         esac
-        """);
+        """));
 
     private RemoteCommand AtomicLink(string title, string link, string target, string id) => Command(title, $$"""
         set -eu
@@ -507,4 +511,6 @@ public sealed class ReleaseCommands(ReleasePaths paths)
             """) with { Input = content is CommandInput.PlainText ? CommandInput.None : content };
 
     private static RemoteCommand Command(string title, string script) => new(script, title);
+
+    private static RemoteCommand Streaming(RemoteCommand command) => command with { Streams = true };
 }

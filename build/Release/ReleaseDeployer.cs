@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Templates;
@@ -18,7 +19,8 @@ public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, str
 /// </summary>
 /// <param name="log">Information: what each step did.</param>
 /// <param name="detail">Each command and whether it changed something (verbose).</param>
-public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshTarget> hosts, ReleaseOptions options, Action<string> log, Action<string> detail)
+/// <param name="recorder">Where each command's outcome is recorded, per host, for the task's line and the run's recap.</param>
+public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshTarget> hosts, ReleaseOptions options, Action<string> log, Action<string> detail, RunRecorder? recorder = null)
 {
     private readonly ReleaseCommands _commands = new(new ReleasePaths(options.Site.Root, options.Site.Name));
     private readonly Dictionary<string, HostRelease> _state = [];
@@ -124,10 +126,12 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
             var previousId = state.Before.Current;
             var previous = previousId is null ? null : await PreviousManifestAsync(host, previousId);
             var diff = snapshot.Manifest.CompareWith(previous);
-            await RunAsync(host, _commands.Upload(id, previousId, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, _madeAt)));
+            await RunAsync(
+                host,
+                _commands.Upload(id, previousId, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, _madeAt)),
+                $"{diff.ToSend.Count} file(s) sent, {diff.Unchanged.Count} linked from {previousId ?? "no previous release"}");
 
             SaveManifest(host, id, snapshot.Manifest);
-            log($"{host.Name}: {id} uploaded: {diff.ToSend.Count} file(s) sent, {diff.Unchanged.Count} linked from {previousId ?? "no previous release"}.");
         });
     }
 
@@ -499,12 +503,29 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
             ? (_snapshot, Id)
             : throw new InvalidOperationException("The release is not packaged yet: PackageRelease runs first.");
 
-    private async Task<CommandResult> RunAsync(SshTarget host, RemoteCommand command)
+    /// <param name="note">What the recorded item adds to the command's summary (the upload's file counts).</param>
+    private async Task<CommandResult> RunAsync(SshTarget host, RemoteCommand command, string note = "")
     {
-        var result = await executor.RunAsync(host, command);
-        detail($"{host.Name}: {command.Summary}: {(RemoteCommand.ReportsChange(result.Stdout) ? RemoteCommand.Changed : RemoteCommand.Ok)}");
+        var clock = Stopwatch.StartNew();
+        CommandResult result;
+        try
+        {
+            result = await executor.RunAsync(host, command);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Record(host, command, ItemStatus.Failed, clock.Elapsed, exception.Message);
+            throw;
+        }
+
+        var changed = RemoteCommand.ReportsChange(result.Stdout);
+        detail($"{host.Name}: {command.Summary}: {(changed ? RemoteCommand.Changed : RemoteCommand.Ok)}{(note.Length > 0 ? $" ({note})" : "")}");
+        Record(host, command, changed ? ItemStatus.Changed : ItemStatus.Ok, clock.Elapsed, changed ? note : "");
         return result;
     }
+
+    private void Record(SshTarget host, RemoteCommand command, ItemStatus status, TimeSpan duration, string note) =>
+        recorder?.Record(new ItemRecord(recorder.CurrentTask ?? "release", host.Name, command.Summary, status, duration, note));
 
     private Task ForEachHost(Func<SshTarget, Task> step) => Task.WhenAll(hosts.Select(step));
 

@@ -20,6 +20,12 @@ public sealed record RemoteCommand(string Script, string Summary)
     /// <summary>What the script reads on standard input.</summary>
     public CommandInput Input { get; init; } = CommandInput.None;
 
+    /// <summary>
+    /// A long step (apt, pip, migrate): its output crosses the wire as it comes, line by line, so that
+    /// the executor's heartbeat can show the latest line. Other scripts' output is held back and sent at once.
+    /// </summary>
+    public bool Streams { get; init; }
+
     public override string ToString() => Summary;
 
     /// <summary>Whether a script's output reports a change; anything but the two words is an error.</summary>

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using CoralNet.Deploy.Output;
 
 namespace CoralNet.Deploy.Remote;
 
 /// <summary>Runs commands over the pool's connections, as root (through <c>sudo -n</c> for other logins).</summary>
-public sealed class SshExecutor(SshConnectionPool pool, Func<string, string> redact) : IRemoteExecutor
+/// <param name="progress">Where a command running longer than <see cref="Heartbeat.Interval"/> says it still runs (masked); nowhere when null.</param>
+public sealed class SshExecutor(SshConnectionPool pool, Func<string, string> redact, Action<string>? progress = null, TimeProvider? time = null) : IRemoteExecutor
 {
     private static readonly RemoteCommand BootId = new("cat /proc/sys/kernel/random/boot_id", "read the boot id");
 
@@ -11,9 +13,13 @@ public sealed class SshExecutor(SshConnectionPool pool, Func<string, string> red
     {
         var client = await pool.GetConnectedAsync(host, cancellation);
 
-        using var ssh = client.CreateCommand(Shell.AsRoot(Shell.Buffered(command.Script), pool.Options.IsRoot));
+        using var ssh = client.CreateCommand(Shell.AsRoot(command.Streams ? command.Script : Shell.Buffered(command.Script), pool.Options.IsRoot));
         ssh.CommandTimeout = pool.Options.CommandTimeout;
+        using var heartbeat = Beat($"{host.Name}: {command.Summary}");
         var running = ssh.ExecuteAsync(cancellation);
+        // A streaming command's output is read as it comes: the heartbeat shows its latest line.
+        var output = command.Streams ? StreamReading.ReadAsync(ssh.OutputStream, heartbeat.Observe) : null;
+        var error = command.Streams ? StreamReading.ReadAsync(ssh.ExtendedOutputStream, heartbeat.Observe) : null;
         // Standard input (an archive, a file's text, secrets) goes straight into the channel and is
         // never logged; closing it tells the script that it has everything.
         using (var input = ssh.CreateInputStream())
@@ -22,7 +28,7 @@ public sealed class SshExecutor(SshConnectionPool pool, Func<string, string> red
         }
 
         await running;
-        var result = new CommandResult(ssh.ExitStatus ?? -1, ssh.Result, ssh.Error);
+        var result = new CommandResult(ssh.ExitStatus ?? -1, output is null ? ssh.Result : await output, error is null ? ssh.Error : await error);
         if (result.ExitCode != 0)
         {
             throw new RemoteCommandException(host.Name, redact(command.Display), result.ExitCode, redact(result.Stderr));
@@ -38,6 +44,7 @@ public sealed class SshExecutor(SshConnectionPool pool, Func<string, string> red
         await RunAsync(host, new RemoteCommand("nohup sh -c 'sleep 1; systemctl reboot' >/dev/null 2>&1 &", "reboot"), cancellation);
         pool.Forget(host);
         var clock = Stopwatch.StartNew();
+        using var heartbeat = Beat($"{host.Name}: waiting for the reboot");
         while (true)
         {
             await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
@@ -47,10 +54,13 @@ public sealed class SshExecutor(SshConnectionPool pool, Func<string, string> red
                 {
                     return;
                 }
+
+                heartbeat.Observe("answers, still on the boot before the reboot");
             }
             catch (Exception exception) when (exception is not (OperationCanceledException or HostKeyRefusedException) && clock.Elapsed < timeout)
             {
                 // Not back yet.
+                heartbeat.Observe("not back yet: " + exception.Message);
             }
 
             pool.Forget(host);
@@ -60,4 +70,6 @@ public sealed class SshExecutor(SshConnectionPool pool, Func<string, string> red
             }
         }
     }
+
+    private Heartbeat Beat(string what) => new(what, progress ?? (_ => { }), redact, time);
 }

@@ -1,11 +1,24 @@
 using System.Collections;
 using System.Reflection;
+using System.Text.Json.Nodes;
 
 namespace CoralNet.Deploy.Settings;
 
-/// <summary>Lists settings as "Path = value" lines; a secret shows where it is kept, never its value.</summary>
+/// <summary>Lists settings as "Path = value" lines, or as JSON; a secret shows where it is kept, never its value.</summary>
 public static class SettingsPrinter
 {
+    /// <summary>The settings as a JSON object of the same names and nesting as the settings file.</summary>
+    public static JsonNode? Json(object? value) => value switch
+    {
+        null => null,
+        int number => JsonValue.Create(number),
+        bool flag => JsonValue.Create(flag),
+        string or Enum or SecretReference => JsonValue.Create(value.ToString()),
+        IList items => new JsonArray(items.Cast<object?>().Select(Json).ToArray()),
+        _ => new JsonObject(value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(property => KeyValuePair.Create(property.Name, Json(property.GetValue(value))))),
+    };
+
     public static IEnumerable<string> Lines(object settings, string path = "")
     {
         foreach (var property in settings.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))

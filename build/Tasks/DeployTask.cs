@@ -1,6 +1,6 @@
-using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Output;
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Tasks.Host;
 using CoralNet.Deploy.Tasks.Release;
@@ -14,11 +14,11 @@ namespace CoralNet.Deploy.Tasks;
 [IsDependentOn(typeof(ConfigureHostTask))]
 [IsDependentOn(typeof(CleanupReleasesTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
-public sealed class DeployTask(ReleaseRunSession session) : ReleaseTask(session)
+public sealed class DeployTask(ReleaseRunSession session, RunOutput output) : ReleaseTask(session)
 {
     protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
     {
         await deployer.FinishAsync();
-        context.Log.Information("Release {0} serves at {1} ({2})", deployer.Id!, deployer.SiteUrl, string.Join(", ", deployer.Hosts.Select(h => $"http://{h.Address}/ with Host: {context.Settings.Site.Domain}")));
+        output.Publish("Deploy", new DeployResult(deployer.Id!, deployer.SiteUrl, context.Settings.Site.Domain, deployer.Hosts));
     }
 }

@@ -1,20 +1,13 @@
-using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
-using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Output;
 
 namespace CoralNet.Deploy.Tasks;
 
 [TaskName("ShowSettings")]
-[TaskDescription("Prints the chosen environment's settings after every override; secrets show only where they are kept")]
+[TaskDescription("Prints the chosen environment's settings after every override; secrets show only where they are kept (--format=json: as JSON)")]
 [CheckMode(CheckBehaviour.ChangesNothing)]
-public sealed class ShowSettingsTask : FrostingTask<DeployContext>
+public sealed class ShowSettingsTask(RunOutput output) : FrostingTask<DeployContext>
 {
-    public override void Run(DeployContext context)
-    {
-        foreach (var line in SettingsPrinter.Lines(context.Settings))
-        {
-            context.Log.Information(line);
-        }
-    }
+    public override void Run(DeployContext context) => output.Publish("ShowSettings", new SettingsResult(context.Settings));
 }

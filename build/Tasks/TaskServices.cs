@@ -1,4 +1,7 @@
+using Cake.Frosting;
 using CoralNet.Deploy.Context;
+using CoralNet.Deploy.HostState;
+using CoralNet.Deploy.Output;
 using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Tasks.Host;
 using CoralNet.Deploy.Tasks.Release;
@@ -11,6 +14,9 @@ public static class TaskServices
 {
     public static IServiceCollection AddTaskServices(this IServiceCollection services) => services
         .AddSingleton<SecretRedactor>()
+        .AddSingleton(provider => new RunRecorder(provider.GetRequiredService<HostOptions>().Check))
+        .AddSingleton(_ => new DataOutput(Console.Out))
+        .AddSingleton<RunOutput>()
         .AddSingleton<RunConnections>()
         .AddSingleton<HostRunSession>()
         .AddSingleton<ReleaseRunSession>();

@@ -1,14 +1,15 @@
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Output;
 using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Tasks.Aws;
 
 [TaskName("Plan")]
-[TaskDescription("Lists each AWS resource of the environment as create, update (and what differs) or unchanged; reads only")]
+[TaskDescription("Lists each AWS resource of the environment as create, update (and what differs) or unchanged; reads only (--format=json: as JSON)")]
 [CheckMode(CheckBehaviour.ChangesNothing)]
 [SkipReason("Plan needs an environment whose Provider is aws; name one with --environment=NAME")]
-public sealed class PlanTask : AsyncFrostingTask<DeployContext>
+public sealed class PlanTask(RunOutput output) : AsyncFrostingTask<DeployContext>
 {
     public override bool ShouldRun(DeployContext context) => context.Settings.Provider == ProviderKind.Aws;
 
@@ -17,7 +18,7 @@ public sealed class PlanTask : AsyncFrostingTask<DeployContext>
         var (provisioner, services) = CakeAwsLog.Provisioner(context);
         using (services)
         {
-            await provisioner.PlanAsync(CancellationToken.None);
+            output.Publish("Plan", new PlanResult(await provisioner.PlanAsync(CancellationToken.None)));
         }
     }
 }

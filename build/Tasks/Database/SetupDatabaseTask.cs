@@ -11,7 +11,7 @@ namespace CoralNet.Deploy.Tasks.Database;
 [TaskDescription("As the database's master user, through an SSH tunnel over the first web host: the site's role and database, the role owning the database and its public schema; idempotent")]
 [IsDependentOn(typeof(ProvisionTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
-public sealed class SetupDatabaseTask(RunConnections connections) : AsyncFrostingTask<DeployContext>
+public sealed class SetupDatabaseTask(RunConnections connections, RunRecorder recorder) : AsyncFrostingTask<DeployContext>
 {
     public override async Task RunAsync(DeployContext context)
     {
@@ -22,7 +22,7 @@ public sealed class SetupDatabaseTask(RunConnections connections) : AsyncFrostin
             var request = DatabaseSetupRequest.From(settings.Database, context.Secrets);
             var (pool, webHosts) = await connections.OpenAsync(context, "set up the database");
             var via = webHosts[0];
-            context.Log.Information("Database {0} through an SSH tunnel over {1}, as {2}", endpoint, via, request.MasterUser);
+            context.Log.Verbose("Database {0} through an SSH tunnel over {1}, as {2}", endpoint, via, request.MasterUser);
             using var tunnel = new DatabaseTunnel(await pool.GetConnectedAsync(via), endpoint);
             var connector = new DatabaseConnector(
                 tunnel,
@@ -30,13 +30,11 @@ public sealed class SetupDatabaseTask(RunConnections connections) : AsyncFrostin
                 via.ToString(),
                 TimeSpan.FromSeconds(settings.Timeouts.ConnectSeconds),
                 TimeSpan.FromSeconds(settings.Timeouts.CommandSeconds));
-            var items = await DatabaseSetup.RunAsync(connector, request);
-            foreach (var item in items)
+            foreach (var item in await DatabaseSetup.RunAsync(connector, request))
             {
-                context.Log.Information("  {0}", item);
+                context.Log.Verbose("  {0}", item);
+                recorder.Record(new ItemRecord("SetupDatabase", "database", item.Item, item.Status, TimeSpan.Zero, item.Detail));
             }
-
-            context.Log.Information("SetupDatabase: ok={0} changed={1}", items.Count(i => i.Status == ItemStatus.Ok), items.Count(i => i.Status == ItemStatus.Changed));
         }
         catch (DatabaseSetupException exception)
         {

@@ -7,9 +7,9 @@ namespace CoralNet.Deploy.Tasks.Host;
 
 /// <summary>
 /// The run's host configuration, shared by the ConfigureHost tasks over the run's SSH session: made at
-/// the first host task, ended at the end of the run with the recap and, with --report=FILE.json, the report.
+/// the first host task, ended at the end of the run with, when --report=FILE.json asks for it, the report.
 /// </summary>
-public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunConnections connections) : IDisposable
+public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunConnections connections, RunRecorder recorder) : IDisposable
 {
     private HostConfiguration? _configuration;
     private string? _reportFile;
@@ -24,17 +24,17 @@ public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunCon
     {
         var settings = context.Settings;
         var root = context.RepositoryRoot;
-        var check = context.Options.Check;
+        var check = recorder.Check;
         _reportFile = context.Options.Get<string?>(ConfigureHostTask.ReportOption) is { } report ? Path.GetFullPath(report, root) : null;
 
         var (_, hosts) = await connections.OpenAsync(context, "configure the hosts");
-        log.Information("Configuring {0} host(s){1}: {2}", hosts.Count, check ? " in check mode (nothing will change)" : "", string.Join(", ", hosts));
+        log.Verbose("Configuring {0} host(s){1}: {2}", hosts.Count, check ? " in check mode (nothing will change)" : "", string.Join(", ", hosts));
         return new HostConfiguration(
             connections.Executor,
             hosts,
             ConfigureHostPlan.Build(settings),
-            new RunRecorder(check),
-            line => log.Information(line),
+            recorder,
+            line => log.Verbose(line),
             TimeSpan.FromSeconds(settings.Timeouts.RebootSeconds));
     }
 
@@ -45,13 +45,8 @@ public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunCon
             return;
         }
 
-        var recorder = _configuration.Recorder;
+        // The recap, of the whole run, is printed last by RunOutput.
         recorder.ConnectionsOpened = connections.ConnectionsOpened;
-        foreach (var line in recorder.Recap())
-        {
-            log.Information(line);
-        }
-
         if (_reportFile is not null)
         {
             // Disposal runs after the task summary: a report that cannot be written is said, not thrown.

@@ -1,5 +1,6 @@
 using Cake.Core.Diagnostics;
 using CoralNet.Deploy.Context;
+using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Release;
 
 namespace CoralNet.Deploy.Tasks.Release;
@@ -8,7 +9,7 @@ namespace CoralNet.Deploy.Tasks.Release;
 /// The run's release deploy, shared by the release tasks over the run's SSH session (the same
 /// connections as ConfigureHost's). A deploy lock still held when the run ends is released here.
 /// </summary>
-public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections) : IDisposable
+public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, RunRecorder recorder) : IDisposable
 {
     private ReleaseDeployer? _deployer;
 
@@ -26,7 +27,7 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections) 
             Path.GetFullPath(settings.Site.Source, context.RepositoryRoot),
             Path.Combine(context.ArtifactsDirectory, "manifests", settings.Environment),
             TimeSpan.FromSeconds(settings.Timeouts.HealthCheckSeconds));
-        return _deployer = new ReleaseDeployer(connections.Executor, hosts, options, line => log.Information(line), line => log.Verbose(line));
+        return _deployer = new ReleaseDeployer(connections.Executor, hosts, options, line => log.Information(line), line => log.Verbose(line), recorder);
     }
 
     /// <summary>Releases the deploy lock this run holds, if any; a failure to do so is reported, not thrown (the run's own error matters more).</summary>

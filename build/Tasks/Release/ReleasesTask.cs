@@ -1,24 +1,15 @@
-using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Output;
 using CoralNet.Deploy.Release;
 
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("Releases")]
-[TaskDescription("Lists the releases on every web host, newest first, the serving one marked with *")]
+[TaskDescription("Lists the releases on every web host, newest first, the serving one marked with * (--format=json: as JSON)")]
 [CheckMode(CheckBehaviour.ChangesNothing)]
-public sealed class ReleasesTask(ReleaseRunSession session) : ReleaseTask(session)
+public sealed class ReleasesTask(ReleaseRunSession session, RunOutput output) : ReleaseTask(session)
 {
-    protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
-    {
-        foreach (var (host, listing) in await deployer.ListAsync())
-        {
-            context.Log.Information("{0}: {1}", host, listing.Releases.Count == 0 ? "no release" : $"{listing.Releases.Count} release(s)");
-            foreach (var line in listing.Describe())
-            {
-                context.Log.Information("  {0}", line);
-            }
-        }
-    }
+    protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer) =>
+        output.Publish("Releases", new ReleasesResult(await deployer.ListAsync()));
 }

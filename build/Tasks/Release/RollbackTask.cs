@@ -1,6 +1,6 @@
-using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Output;
 using CoralNet.Deploy.Release;
 
 namespace CoralNet.Deploy.Tasks.Release;
@@ -9,7 +9,7 @@ namespace CoralNet.Deploy.Tasks.Release;
 [TaskDescription("Serves the release before the serving one again (or --release=ID), with the same zero-downtime cutover and health check as a deploy, under the deploy lock")]
 [TaskArgument(ReleaseOption, typeof(string), "the release to serve again (default: the one before the serving one); Releases lists them", Placeholder = "ID")]
 [UsesTaskArgument(DeployLockTask.LockWaitOption)]
-public sealed class RollbackTask(ReleaseRunSession session) : ReleaseTask(session)
+public sealed class RollbackTask(ReleaseRunSession session, RunOutput output) : ReleaseTask(session)
 {
     public const string ReleaseOption = "release";
 
@@ -23,6 +23,6 @@ public sealed class RollbackTask(ReleaseRunSession session) : ReleaseTask(sessio
         await deployer.ReloadNginxAsync();
         await deployer.HealthCheckAsync(target);
         await deployer.FinishAsync();
-        context.Log.Information("Release {0} serves again at {1}", target, deployer.SiteUrl);
+        output.Publish("Rollback", new DeployResult(target, deployer.SiteUrl, context.Settings.Site.Domain, deployer.Hosts));
     }
 }

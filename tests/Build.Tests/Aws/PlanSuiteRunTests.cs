@@ -70,10 +70,10 @@ public sealed class PlanSuiteRunTests
         Assert.That(fake.Calls, Is.Empty);
     }
 
-    [Test]
-    public void Plan_of_a_complete_aws_environment_reads_its_secrets_from_SSM_and_plans_with_read_only_calls()
+    /// <summary>A repository with a complete AWS environment "staging" whose secrets are in SSM.</summary>
+    internal static TemporaryRepository CompleteStaging()
     {
-        using var repository = new TemporaryRepository().WithEnvironment("staging", """
+        var repository = new TemporaryRepository().WithEnvironment("staging", """
             { "Provider": "aws",
               "Site": { "Domain": "coralnet.example.org", "SecretKey": "ssm:/coralnet/staging/secret-key" },
               "Ssh": { "PrivateKey": "operator", "KnownHosts": "environments/staging.known_hosts" },
@@ -81,6 +81,13 @@ public sealed class PlanSuiteRunTests
               "Aws": { "Region": "us-west-2", "KeyName": "k", "PublicKey": "operator.pub", "OperatorCidrs": ["203.0.113.7/32"], "BucketName": "coralnet-media-test" } }
             """);
         File.WriteAllText(Path.Combine(repository.Root, "operator.pub"), AwsProvisionerTests.PublicKey + "\n");
+        return repository;
+    }
+
+    [Test]
+    public void Plan_of_a_complete_aws_environment_reads_its_secrets_from_SSM_and_plans_with_read_only_calls()
+    {
+        using var repository = CompleteStaging();
         var (exitCode, output, fake, connector) = Plan(repository);
 
         Assert.That(exitCode, Is.Zero);

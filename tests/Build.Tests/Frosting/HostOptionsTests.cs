@@ -83,9 +83,9 @@ public sealed class HostOptionsTests
         Assert.That(options.Errors.Single(), Does.StartWith("Unknown option --zzzzzzzzzzzz (--help"));
     }
 
-    [TestCase("--verbosity=loud", "--verbosity takes quiet, minimal, normal, verbose, diagnostic, not 'loud'.")]
-    [TestCase("--color=sometimes", "--color takes auto, always, never, not 'sometimes'.")]
-    [TestCase("--format=xml", "--format takes text, json, not 'xml'.")]
+    [TestCase("--verbosity=loud", "--verbosity takes quiet, minimal, normal, verbose or diagnostic, not 'loud'.")]
+    [TestCase("--color=sometimes", "--color takes auto, always or never, not 'sometimes'.")]
+    [TestCase("--format=xml", "--format takes text or json, not 'xml'.")]
     [TestCase("--lock-wait=soon", "--lock-wait takes a whole number (0 or more), not 'soon'.")]
     [TestCase("--lock-wait=-1", "--lock-wait takes a whole number (0 or more), not '-1'.")]
     [TestCase("--dryrun=maybe", "--dryrun is a switch: write --dryrun or --dryrun=false, not --dryrun=maybe.")]

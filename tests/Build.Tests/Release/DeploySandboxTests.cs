@@ -114,6 +114,28 @@ public sealed class DeploySandboxTests
         Assert.That(failures, Is.Empty);
     }
 
+    [Test, Order(2)]
+    public void The_default_output_is_one_line_per_task_that_changed_something_then_the_URL_then_the_recap()
+    {
+        Touch("project/status/views.py", "# change for the output test");
+
+        var (code, output) = Suite("--target=Deploy");
+
+        Assert.That(code, Is.Zero, output);
+        TestContext.Out.WriteLine(output);
+        var lines = output.TrimEnd().Split('\n');
+        Assert.That(output, Does.Not.Contain("Site.Domain =").And.Not.Contain("Timeouts."), "no settings dump: ShowSettings' job, and verbose's");
+        Assert.That(output, Does.Not.Contain("=====").And.Not.Contain("Duration"), "Cake's banners and task summary are verbose's");
+        Assert.That(lines, Has.One.Match(@"^UploadCode: web1 changed: upload \S+ \(1 file\(s\) sent, \d+ linked from \S+\)$"));
+        Assert.That(lines, Has.One.Match(@"^SwitchRelease: web1 changed: "));
+        Assert.That(lines, Has.None.Match(@"^(UpgradePackages|CreateUsers|PrepareWebRoot|InstallPackages|RemoveDefaultSite):"), "a configured host: those tasks changed nothing and print nothing");
+        Assert.That(lines.Length, Is.LessThan(25), "short");
+        Assert.That(lines[^4], Does.Match(@"^Release \S+ serves at http://"));
+        Assert.That(lines[^3], Is.EqualTo("RECAP"), "the recap comes last");
+        Assert.That(lines[^2], Does.Match(@"^database +: ok=\d+ +changed=0 +failed=0$"), "SetupDatabase's items, on a database set up before");
+        Assert.That(lines[^1], Does.Match(@"^web1 +: ok=\d+ +changed=[1-9]\d* +failed=0$"), "it counts the release steps");
+    }
+
     private async Task<(int Requests, List<string> Failures)> RequestLoopAsync(CancellationToken stop)
     {
         var failures = new List<string>();

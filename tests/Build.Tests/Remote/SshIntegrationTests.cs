@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using CoralNet.Deploy.Remote;
 
 namespace CoralNet.Deploy.Tests.Remote;
@@ -130,5 +131,72 @@ public class SshIntegrationTests
         Assert.That((await Executor(pool).RunAsync(_sshd.Target(), new RemoteCommand("echo rsa", "t"))).Stdout.Trim(), Is.EqualTo("rsa"));
         Assert.That(PrivateKeys.Check(rsa, null), Does.Contain("Ssh.PassphraseVariable"));
         Assert.That(PrivateKeys.Check(rsa, "wrong"), Does.Contain("wrong passphrase"));
+    }
+
+    [Test]
+    public async Task A_25_second_streaming_command_gets_a_heartbeat_every_10_seconds_with_its_latest_line_masked()
+    {
+        _sshd.TrustHostKey();
+        var options = _sshd.Options();
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        var beats = new List<(TimeSpan At, string Line)>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var executor = new SshExecutor(pool, text => text.Replace("hunter2-secret", "***", StringComparison.Ordinal), line =>
+        {
+            lock (beats)
+            {
+                beats.Add((clock.Elapsed, line));
+            }
+        });
+        var script = "for i in 1 2 3 4 5 6 7 8; do echo \"step $i of 8 (hunter2-secret)\"; sleep 3; done; echo 'to stderr' >&2; echo changed";
+
+        var result = await executor.RunAsync(_sshd.Target(), new RemoteCommand(script, "long step") { Streams = true });
+
+        TestContext.Out.WriteLine(string.Join("\n", beats.Select(b => $"{b.At.TotalSeconds:0.0} {b.Line}")));
+        Assert.That(result.Stdout, Is.EqualTo(string.Concat(Enumerable.Range(1, 8).Select(i => $"step {i} of 8 (hunter2-secret)\n")) + "changed\n"), "the output is whole and exact");
+        Assert.That(result.Stderr, Is.EqualTo("to stderr\n"));
+        Assert.That(beats, Has.Count.GreaterThanOrEqualTo(2));
+        Assert.That(beats[0].At.TotalSeconds, Is.LessThan(11.5), "the first beat within 10 s");
+        Assert.That(beats.Zip(beats.Skip(1), (a, b) => (b.At - a.At).TotalSeconds), Has.All.LessThan(11.5));
+        foreach (var (_, line) in beats)
+        {
+            Assert.That(line, Does.Match(@"^loop: long step: still running, 0m[0-3]\ds elapsed; last output: step [1-8] of 8 \(\*\*\*\)$"));
+            Assert.That(line, Does.Not.Contain("hunter2-secret"));
+        }
+
+        var steps = beats.Select(b => Regex.Match(b.Line, @"step (\d) of 8").Groups[1].Value).Where(s => s.Length > 0).Select(int.Parse).ToList();
+        Assert.That(steps, Has.Count.EqualTo(beats.Count), "each beat carries the latest line");
+        Assert.That(steps, Is.Ordered.And.All.GreaterThanOrEqualTo(3), "the latest line, not the first: the output streams");
+    }
+
+    [Test]
+    public async Task A_quick_command_says_nothing_and_a_held_back_one_keeps_its_output_exact()
+    {
+        _sshd.TrustHostKey();
+        var options = _sshd.Options();
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        var beats = new List<string>();
+        var executor = new SshExecutor(pool, text => text, beats.Add);
+
+        var held = await executor.RunAsync(_sshd.Target(), new RemoteCommand("printf 'a\\nb'; echo e >&2", "quick"));
+        var streamed = await executor.RunAsync(_sshd.Target(), new RemoteCommand("printf 'a\\nb'; echo e >&2", "quick") { Streams = true });
+
+        Assert.That(held, Is.EqualTo(new CommandResult(0, "a\nb", "e\n")));
+        Assert.That(streamed, Is.EqualTo(held));
+        Assert.That(beats, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_failing_streaming_command_fails_with_its_error_output()
+    {
+        _sshd.TrustHostKey();
+        var options = _sshd.Options();
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        var executor = new SshExecutor(pool, text => text);
+
+        var error = Assert.ThrowsAsync<RemoteCommandException>(() => executor.RunAsync(_sshd.Target(), new RemoteCommand("echo progress; echo broken >&2; exit 3", "fails") { Streams = true }));
+
+        Assert.That(error!.ExitCode, Is.EqualTo(3));
+        Assert.That(error.Stderr, Is.EqualTo("broken\n"));
     }
 }

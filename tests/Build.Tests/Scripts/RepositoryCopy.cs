@@ -18,7 +18,7 @@ public sealed class RepositoryCopy
         Root = Directory.CreateTempSubdirectory("coralnet-deploy-scripts-").FullName;
         var listed = new LocalRunner(_ => { }).Run(
             new LocalCommand("git", "-C", SuiteRun.RepositoryRoot, "ls-files", "-z", "--cached", "--others", "--exclude-standard"));
-        foreach (var path in listed.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var path in listed.Split('\0', StringSplitOptions.RemoveEmptyEntries).Distinct())
         {
             var source = Path.Combine(SuiteRun.RepositoryRoot, path);
             if (!File.Exists(source))
