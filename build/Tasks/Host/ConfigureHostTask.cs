@@ -4,12 +4,13 @@ using CoralNet.Deploy.Context;
 namespace CoralNet.Deploy.Tasks.Host;
 
 [TaskName("ConfigureHost")]
-[TaskDescription("Configures every web host over SSH, idempotently (--check: report what would change, change nothing; --report=FILE.json)")]
+[TaskDescription("Configures every web host over SSH, idempotently under the deploy lock (--check: report what would change, change nothing; --report=FILE.json; --allow-reboot: reboot a host that asks for it)")]
 [IsDependentOn(typeof(UpgradePackagesTask))]
 [IsDependentOn(typeof(CreateUsersTask))]
 [IsDependentOn(typeof(PrepareWebRootTask))]
 [IsDependentOn(typeof(InstallPackagesTask))]
 [IsDependentOn(typeof(RemoveDefaultSiteTask))]
+[IsDependentOn(typeof(SecureHostTask))]
 public sealed class ConfigureHostTask : FrostingTask<DeployContext>
 {
 }

@@ -26,6 +26,8 @@ public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunCon
         var settings = context.Settings;
         var root = context.RepositoryRoot;
         var check = context.Arguments.HasArgument("check") && context.Arguments.GetArgument("check") is not "false";
+        // The one place the --allow-reboot switch is read.
+        var allowReboot = settings.Host.AllowReboot || (context.Arguments.HasArgument("allow-reboot") && context.Arguments.GetArgument("allow-reboot") is not "false");
         _reportFile = context.Arguments.HasArgument("report") ? Path.GetFullPath(context.Arguments.GetArgument("report"), root) : null;
 
         var (_, hosts) = await connections.OpenAsync(context, "configure the hosts");
@@ -33,7 +35,7 @@ public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunCon
         return new HostConfiguration(
             connections.Executor,
             hosts,
-            ConfigureHostPlan.Build(settings),
+            ConfigureHostPlan.Build(settings, allowReboot),
             new RunRecorder(check),
             line => log.Information(line),
             TimeSpan.FromSeconds(settings.Timeouts.RebootSeconds));

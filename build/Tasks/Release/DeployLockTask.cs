@@ -3,13 +3,12 @@ using Cake.Core;
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Release;
-using CoralNet.Deploy.Tasks.Host;
 
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("DeployLock")]
 [TaskDescription("Release: takes the deploy lock on every web host (who, when, which release); another deploy is refused at once, or waited for with --lock-wait=SECONDS")]
-[IsDependentOn(typeof(ConfigureHostTask))]
+[IsDependentOn(typeof(ProvisionTask))]
 [IsDependentOn(typeof(PackageReleaseTask))]
 public sealed class DeployLockTask(ReleaseRunSession session) : ReleaseTask(session)
 {
