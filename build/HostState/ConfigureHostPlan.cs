@@ -1,9 +1,14 @@
+using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Templates;
 
 namespace CoralNet.Deploy.HostState;
 
-/// <summary>The wanted state of a web host, task by task: what the manual EC2 setup did, as data.</summary>
+/// <summary>
+/// The wanted state of a web host, task by task: what the manual EC2 setup did, as data, with least
+/// privilege: the site runs as a system user of its own that can change none of its code, root reads
+/// nothing another account can change, and people share a folder no service can write.
+/// </summary>
 public static class ConfigureHostPlan
 {
     public const string UpgradePackages = "UpgradePackages";
@@ -11,7 +16,21 @@ public static class ConfigureHostPlan
     public const string PrepareWebRoot = "PrepareWebRoot";
     public const string InstallPackages = "InstallPackages";
     public const string RemoveDefaultSite = "RemoveDefaultSite";
+    public const string SecureHost = "SecureHost";
     public const string SudoersTemplate = "sudoers.template";
+    public const string SshdTemplate = "sshd-coralnet.conf";
+    public const string UnattendedUpgradesTemplate = "unattended-upgrades.conf";
+
+    /// <summary>The group of the people's logins, owning their shared folder: neither nginx (www-data) nor the site's user is in it.</summary>
+    public const string PeopleGroup = "people";
+
+    /// <summary>Where people work together (setgid: files keep the group; sticky: only a file's owner removes it).</summary>
+    public const string PeopleFolder = "/srv/people";
+
+    /// <summary>First in sshd_config.d, so that its values win (sshd keeps the first value of a keyword).</summary>
+    public const string SshdDropIn = "/etc/ssh/sshd_config.d/00-coralnet-deploy.conf";
+
+    public const string UnattendedUpgradesConfig = "/etc/apt/apt.conf.d/52coralnet-unattended-upgrades";
 
     /// <summary>Debian packages every web host gets: nginx, Python build tools, Pillow's libraries, and the
     /// Django stack from Debian (the release deploy has no PyPI to install it from).</summary>
@@ -19,34 +38,58 @@ public static class ConfigureHostPlan
     [
         "nginx", "python3-venv", "python3-dev", "libpq-dev",
         "libjpeg-dev", "zlib1g-dev", "libfreetype-dev", "liblcms2-dev", "libwebp-dev", "libtiff-dev",
-        "python3-django", "gunicorn", "python3-psycopg2",
+        "python3-django", "gunicorn", "python3-psycopg2", "unattended-upgrades",
     ];
 
     public static readonly TimeSpan UpgradeInterval = TimeSpan.FromDays(1);
 
-    private static readonly int WebRootMode = Convert.ToInt32("2775", 8);
+    private static readonly int PublicDirectoryMode = Convert.ToInt32("755", 8);
+    private static readonly int PeopleFolderMode = Convert.ToInt32("3775", 8);
     private static readonly int PrivateDirectoryMode = Convert.ToInt32("700", 8);
     private static readonly int PrivateFileMode = Convert.ToInt32("600", 8);
     private static readonly int SudoersMode = Convert.ToInt32("440", 8);
+    private static readonly int ConfigFileMode = Convert.ToInt32("644", 8);
 
+    /// <param name="allowReboot">Whether a pending reboot is made (under the deploy lock) or only reported.</param>
     /// <param name="sudoersTemplate">The drop-in's template text; the embedded <see cref="SudoersTemplate"/> by default.</param>
-    public static IReadOnlyList<PlannedTask> Build(DeploySettings settings, string? sudoersTemplate = null)
+    public static IReadOnlyList<PlannedTask> Build(DeploySettings settings, bool allowReboot = false, string? sudoersTemplate = null)
     {
         var template = sudoersTemplate ?? TemplateRenderer.Load(SudoersTemplate);
         var people = settings.People;
+        var paths = new ReleasePaths(settings.Site.Root, settings.Site.Name);
         return
         [
-            new(UpgradePackages, [new UpgradeResource(UpgradeInterval), new RebootResource()]),
-            new(CreateUsers, [.. people.SelectMany(person => PersonItems(person, template)), new FormerPeopleResource(people.Select(p => p.Login).ToList())]),
+            new(UpgradePackages, [new UpgradeResource(UpgradeInterval), new RebootResource(allowReboot)]),
+            new(CreateUsers,
+            [
+                new GroupResource(PeopleGroup),
+                .. people.SelectMany(person => PersonItems(person, template)),
+                new FormerPeopleResource(people.Select(p => p.Login).ToList()),
+                new SystemUserResource(paths.SiteUser),
+            ]),
             new(PrepareWebRoot,
             [
-                new DirectoryResource(settings.Site.Root, "root", "www-data", WebRootMode),
-                .. people.Select(person => new GroupMemberResource(person.Login, "www-data")),
+                new DirectoryResource(settings.Site.Root, "root", "root", PublicDirectoryMode),
+                new DirectoryResource(paths.Site, "root", "root", PublicDirectoryMode),
+                new RootOwnedTreeResource(paths.Site, [paths.EnvironmentFile, paths.State]),
+                new DirectoryResource(PeopleFolder, "root", PeopleGroup, PeopleFolderMode),
             ]),
             new(InstallPackages, [new PackagesResource(StandardPackages.Concat(settings.Site.ExtraPackages).Distinct().ToList()), new SystemdUnitResource("nginx.service")]),
             new(RemoveDefaultSite, [new AbsentResource("/etc/nginx/sites-enabled/default", "systemctl reload nginx")]),
+            new(SecureHost,
+            [
+                new FileResource(SshdDropIn, SshdConfig(settings), "root", "root", ConfigFileMode, validate: "sshd -t -f",
+                    onChange: "if ! errors=$(sshd -t 2>&1); then echo \"sshd -t refused the whole configuration with the new drop-in; sshd was not reloaded: $errors\" >&2; exit 1; fi\nsystemctl try-reload-or-restart ssh.service"),
+                new FileResource(UnattendedUpgradesConfig, TemplateRenderer.Render(UnattendedUpgradesTemplate, new Dictionary<string, string>()), "root", "root", ConfigFileMode),
+            ]),
         ];
     }
+
+    /// <summary>The sshd drop-in: keys only; root by key only, and not at all on AWS once a person has a login (the suite logs in there as the image's user).</summary>
+    public static string SshdConfig(DeploySettings settings) => TemplateRenderer.Render(SshdTemplate, new Dictionary<string, string>
+    {
+        ["PermitRootLogin"] = settings.Provider == ProviderKind.Aws && settings.People.Count > 0 ? "no" : "prohibit-password",
+    });
 
     private static IEnumerable<IHostResource> PersonItems(PersonSettings person, string sudoersTemplate)
     {
@@ -56,6 +99,7 @@ public static class ConfigureHostPlan
         [
             new UserResource(person.Login),
             new GroupMemberResource(person.Login, "sudo"),
+            new GroupMemberResource(person.Login, PeopleGroup),
             new DirectoryResource(home + "/.ssh", person.Login, person.Login, PrivateDirectoryMode),
             new FileResource(home + "/.ssh/authorized_keys", string.Concat(person.Keys.Select(k => k.Trim() + "\n")), person.Login, person.Login, PrivateFileMode),
             // sudo skips files whose name holds a '.', so logins (which cannot) make safe names.

@@ -2,7 +2,7 @@ using CoralNet.Deploy.Remote;
 
 namespace CoralNet.Deploy.HostState;
 
-/// <summary>A directory with this owner, group and mode (setgid and sticky bits included, e.g. 2775).</summary>
+/// <summary>A directory with this owner, group and mode (set-id and sticky bits included, e.g. 3775; and cleared when not wanted).</summary>
 public sealed class DirectoryResource(string path, string owner, string group, int mode) : IHostResource
 {
     public string Id => "directory " + path;
@@ -12,7 +12,8 @@ public sealed class DirectoryResource(string path, string owner, string group, i
     public Change? Plan(IReadOnlyList<string> state)
     {
         var current = FileState.Parse(state);
-        var set = $"chown {Shell.Quote(owner + ":" + group)} {Shell.Quote(path)} && chmod {FileState.Octal(mode)} {Shell.Quote(path)}";
+        // Five digits: GNU chmod keeps a directory's set-id bits for a four-digit mode (0755 leaves 2755 as it is).
+        var set = $"chown {Shell.Quote(owner + ":" + group)} {Shell.Quote(path)} && chmod 0{FileState.Octal(mode)} {Shell.Quote(path)}";
         return current.Kind switch
         {
             FileKind.Absent => new Change("absent", new RemoteCommand($"mkdir -p {Shell.Quote(path)} && {set}", $"create {path}")),

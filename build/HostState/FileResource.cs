@@ -13,9 +13,11 @@ public sealed class FileResource : IHostResource
 {
     private readonly string _content;
     private readonly string? _validate;
+    private readonly string? _onChange;
 
     /// <param name="validate">A command that gets the staged file as its last argument and must succeed before the file is installed.</param>
-    public FileResource(string path, string content, string owner, string group, int mode, string? validate = null)
+    /// <param name="onChange">sh run after the file was written (e.g. a checked reload of the service reading it).</param>
+    public FileResource(string path, string content, string owner, string group, int mode, string? validate = null, string? onChange = null)
     {
         if (!path.StartsWith('/') || path.EndsWith('/'))
         {
@@ -28,6 +30,7 @@ public sealed class FileResource : IHostResource
         Group = group;
         Mode = mode;
         _validate = validate;
+        _onChange = onChange;
         Sha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
     }
 
@@ -83,7 +86,7 @@ public sealed class FileResource : IHostResource
             printf '%s' {body} | base64 -d > "$stage"
             {validation}mkdir -p {Shell.Quote(directory)}
             install -o {Shell.Quote(Owner)} -g {Shell.Quote(Group)} -m {FileState.Octal(Mode)} "$stage" {Shell.Quote(staging)}
-            mv -f {Shell.Quote(staging)} {Shell.Quote(Path)}
+            mv -f {Shell.Quote(staging)} {Shell.Quote(Path)}{(_onChange is null ? "" : "\n" + _onChange)}
             """;
         return new RemoteCommand(Script(payload), $"write {Path}") { Display = Script($"<{_content.Length} characters of {Path}, base64>") };
     }

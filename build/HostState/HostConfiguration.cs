@@ -13,7 +13,7 @@ public sealed record PlannedTask(string Name, IReadOnlyList<IHostResource> Items
 /// </summary>
 public sealed class HostConfiguration
 {
-    private static readonly RemoteCommand AptUpdate = new("DEBIAN_FRONTEND=noninteractive apt-get -q update", "apt-get update") { Streams = true };
+    private static readonly RemoteCommand AptUpdate = new("DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=600 update", "apt-get update") { Streams = true };
 
     private readonly IRemoteExecutor _executor;
     private readonly IReadOnlyList<PlannedTask> _plan;
@@ -123,6 +123,14 @@ public sealed class HostConfiguration
         if (change is null)
         {
             _recorder.Record(new ItemRecord(task.Name, name, item.Id, ItemStatus.Ok, clock.Elapsed, ""));
+            return;
+        }
+
+        if (change.Kind == ChangeKind.Pending)
+        {
+            _log($"{name}: {change.Reason}");
+            _recorder.Record(new ItemRecord(task.Name, name, item.Id, ItemStatus.Ok, clock.Elapsed, change.Reason));
+            _recorder.Notice(name, change.Reason);
             return;
         }
 

@@ -28,6 +28,9 @@ public enum ChangeKind
 
     /// <summary>Reboot the host and wait for it.</summary>
     Reboot,
+
+    /// <summary>Not made by this run: reported in the recap (e.g. a reboot not asked for).</summary>
+    Pending,
 }
 
 /// <summary>A change a resource needs: why, and the command that makes it.</summary>

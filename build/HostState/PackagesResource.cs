@@ -5,7 +5,8 @@ namespace CoralNet.Deploy.HostState;
 /// <summary>Debian packages installed; the missing ones are installed in one apt-get call, after the run's one apt-get update.</summary>
 public sealed class PackagesResource(IReadOnlyList<string> packages) : IHostResource
 {
-    public const string Apt = "DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold";
+    /// <summary>apt-get waits for a running unattended-upgrades (dpkg's lock) instead of failing at once.</summary>
+    public const string Apt = "DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold";
 
     public string Id => "packages " + string.Join(' ', packages);
 

@@ -23,6 +23,7 @@ public sealed class RunRecorder(bool check)
     private readonly object _gate = new();
     private readonly List<ItemRecord> _items = [];
     private readonly List<TaskRecord> _tasks = [];
+    private readonly List<(string Host, string Text)> _notices = [];
 
     public bool Check => check;
 
@@ -48,6 +49,15 @@ public sealed class RunRecorder(bool check)
         lock (_gate)
         {
             _items.Add(item);
+        }
+    }
+
+    /// <summary>Something the run left for later on a host (a pending reboot), said after the recap's counts.</summary>
+    public void Notice(string host, string text)
+    {
+        lock (_gate)
+        {
+            _notices.Add((host, text));
         }
     }
 
@@ -105,6 +115,17 @@ public sealed class RunRecorder(bool check)
         foreach (var c in counts)
         {
             yield return string.Create(CultureInfo.InvariantCulture, $"{c.Host.PadRight(width)} : ok={c.Ok,-4} changed={c.Changed,-4} failed={c.Failed}");
+        }
+
+        List<(string Host, string Text)> notices;
+        lock (_gate)
+        {
+            notices = [.. _notices];
+        }
+
+        foreach (var (host, text) in notices)
+        {
+            yield return $"{host}: {text}";
         }
     }
 

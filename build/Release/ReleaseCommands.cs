@@ -11,7 +11,12 @@ namespace CoralNet.Deploy.Release;
 public sealed class ReleaseCommands(ReleasePaths paths)
 {
     private const string SystemPython = "/usr/bin/python3";
-    private const string WebGroup = "www-data";
+
+    /// <summary>sh: <c>Hash REGEX</c>, the hash of the release's manifest lines whose path matches, and of its venv (run in the release's project/).</summary>
+    /// <summary>sh: runs a command with its output going to standard error as it comes (for the heartbeat of a long step) and kept in $out; fails with the command's exit code.</summary>
+    private const string StreamedFunction = "streamed() { log=$(mktemp); { PYTHONUNBUFFERED=1 \"$@\" 2>&1 || echo \"$?\" > \"$log.failed\"; } | tee \"$log\" >&2; out=$(cat \"$log\"); rm -f \"$log\"; if [ -e \"$log.failed\" ]; then code=$(cat \"$log.failed\"); rm -f \"$log.failed\"; return \"$code\"; fi; }";
+
+    private const string HashFunction = "Hash() { { grep -E \"$1\" ../.release/manifest | cut -f 1,4; readlink ../venv; } | sha256sum | cut -c 1-64; }";
 
     public ReleasePaths Paths => paths;
 
@@ -61,7 +66,9 @@ public sealed class ReleaseCommands(ReleasePaths paths)
     /// <summary>Makes the site's directories and an empty release directory; a half-made one left by a failed upload is replaced.</summary>
     public RemoteCommand MakeReleaseDirectory(string id) => Command($"make release {id}", $$"""
         set -eu
+        umask 022
         mkdir -p {{Shell.Quote(paths.Releases)}} {{Shell.Quote(paths.Venvs)}} {{Shell.Quote(paths.Slots)}}
+        install -d -o {{Shell.Quote(paths.SiteUser)}} -g {{Shell.Quote(paths.SiteGroup)}} -m 0700 {{Shell.Quote(paths.State)}}
         new={{Shell.Quote(paths.Release(id))}}
         if [ -e "$new" ]; then
           if [ "$(readlink -f {{Shell.Quote(paths.Current)}})" = "$(readlink -f "$new")" ]; then
@@ -94,6 +101,7 @@ public sealed class ReleaseCommands(ReleasePaths paths)
     /// <summary>Extracts the archive of <see cref="ReleaseTar"/> from standard input into the release.</summary>
     public RemoteCommand Extract(string id, Action<Stream> writeArchive) => Command($"extract new and changed files into {id}", $"""
         set -eu
+        umask 022
         tar -xzf - -C {Shell.Quote(paths.Release(id))} --no-same-owner
         echo changed
         """) with { Input = new CommandInput.Stream(writeArchive) };
@@ -118,6 +126,8 @@ public sealed class ReleaseCommands(ReleasePaths paths)
     /// <summary>
     /// Links the release to the venv for its requirements (keyed by <paramref name="requirementsSha256"/>
     /// and the host's Python version), making it with --system-site-packages and pip only when it is missing.
+    /// venv and pip run as the site's user, in a build folder of its own, which root then takes over
+    /// (<see cref="TakeOwnership"/>) and moves into place: the venv the site runs is read-only to it.
     /// Null when the site has no requirements.txt.
     /// </summary>
     public RemoteCommand InstallRequirements(string id, string? requirementsSha256)
@@ -125,18 +135,23 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         var key = requirementsSha256?[..16] ?? "none";
         var pip = requirementsSha256 is null
             ? ""
-            : "\n  \"$venv/bin/python\" -m pip install --disable-pip-version-check --no-input --progress-bar off -r \"$release/requirements.txt\" >&2";
+            : " && \"$1/bin/python\" -m pip install --disable-pip-version-check --no-cache-dir --no-input --progress-bar off -r \"$2/requirements.txt\" >&2";
         // pip's lines go to standard error as they come: the heartbeat shows them, the last line stays ok or changed.
         return Streaming(Command($"venv for {id}", $$"""
             set -eu
+            umask 022
             release={{Shell.Quote(paths.Release(id))}}
             version=$({{SystemPython}} -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
             venv={{Shell.Quote(paths.Venvs)}}/py$version-{{key}}
+            build={{Shell.Quote(paths.Venvs)}}/.build-py$version-{{key}}
             status=ok
             if [ ! -e "$venv/.complete" ]; then
-              rm -rf "$venv"
-              {{SystemPython}} -m venv --system-site-packages "$venv"{{pip}}
-              : > "$venv/.complete"
+              rm -rf "$venv" "$build"
+              install -d -o {{Shell.Quote(paths.SiteUser)}} -g {{Shell.Quote(paths.SiteGroup)}} -m 0755 "$build"
+              {{AsSiteUser($"{SystemPython} -m venv --system-site-packages \"$1\"{pip}", "\"$build\"", "\"$release\"")}}
+              {{TakeOwnership("\"$build\"")}}
+              : > "$build/.complete"
+              mv -T "$build" "$venv"
               status=changed
             fi
             ln -sfn "$venv" "$release/venv"
@@ -144,10 +159,24 @@ public sealed class ReleaseCommands(ReleasePaths paths)
             """));
     }
 
+    /// <summary>
+    /// sh running <paramref name="script"/> as the site's user, in a clean environment, with
+    /// <paramref name="arguments"/> as its "$1"...: root only starts it, and reads nothing it wrote.
+    /// </summary>
+    private string AsSiteUser(string script, params string[] arguments) =>
+        $"setpriv --reuid={Shell.Quote(paths.SiteUser)} --regid={Shell.Quote(paths.SiteGroup)} --init-groups --no-new-privs env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 HOME=/nonexistent sh -c {Shell.Quote(script)} site-user {string.Join(' ', arguments)}".TrimEnd();
+
+    /// <summary>As <see cref="AsSiteUser"/>, in the release's project/ folder, after that shell (never root's) read the environment file and the release's env.</summary>
+    private string AsSiteUserWithEnvironment(string script) =>
+        AsSiteUser($"set -eu\nset -a\n. {Shell.Quote(paths.EnvironmentFile)}\n. ../.release/env\nset +a\n{HashFunction}\n{StreamedFunction}\n{script}");
+
+    /// <summary>sh making a tree the site's user wrote root's and read-only to it: owner and group root, no write for others, no set-id bit (symbolic links are not followed).</summary>
+    private static string TakeOwnership(string path) => $"chown -R -P root:root {path} && chmod -R go-w,ug-s {path}";
+
     /// <summary>The environment file and the maintenance page, as one command; none when the host already has both as wanted.</summary>
     public IReadOnlyList<RemoteCommand> SettingsFiles(ReleaseListing host, Secret environment, string maintenancePage) =>
     [
-        .. Unless(host, paths.EnvironmentFile, InstalledFileState(environment.Reveal(), "0640", WebGroup), () => WriteEnvironmentFile(new CommandInput.SecretText(environment))),
+        .. Unless(host, paths.EnvironmentFile, InstalledFileState(environment.Reveal(), "0640", paths.SiteGroup), () => WriteEnvironmentFile(new CommandInput.SecretText(environment))),
         .. Unless(host, paths.MaintenancePage, InstalledFileState(maintenancePage, "0644", "root"), () => InstallMaintenancePage(maintenancePage)),
     ];
 
@@ -161,9 +190,9 @@ public sealed class ReleaseCommands(ReleasePaths paths)
     private static IEnumerable<RemoteCommand> Unless(ReleaseListing host, string path, string wanted, Func<RemoteCommand> install) =>
         host.Files.GetValueOrDefault(path) == wanted ? [] : [install()];
 
-    /// <summary>The shared environment file, read by gunicorn (systemd) and by manage.py (sh); mode 0640, group www-data.</summary>
+    /// <summary>The shared environment file, read by systemd for gunicorn and by the site user's shell before manage.py (never by root's shell); mode 0640, group the site's.</summary>
     public RemoteCommand WriteEnvironmentFile(CommandInput.SecretText content) =>
-        InstallFile("environment file", paths.EnvironmentFile, "0640", WebGroup, content, onChange: null);
+        InstallFile("environment file", paths.EnvironmentFile, "0640", paths.SiteGroup, content, onChange: null);
 
     public RemoteCommand InstallMaintenancePage(string html) =>
         InstallFile("maintenance page", paths.MaintenancePage, "0644", "root", new CommandInput.PlainText(html), onChange: null);
@@ -187,42 +216,56 @@ public sealed class ReleaseCommands(ReleasePaths paths)
 
     /// <summary>
     /// <c>manage.py migrate --noinput</c>, skipped when nothing it reads can have changed since the last
-    /// migrate that succeeded on this database: a stamp in shared/ per database name holds the hash of
+    /// migrate that succeeded on this database: a stamp in shared/state per database name holds the hash of
     /// every file under a migrations/ folder and of the venv (Django's own migrations), the database's
     /// address, and the migrations the database had applied after that migrate (asked with psycopg2,
     /// without starting Django). A fresh or changed database answers differently, so it is migrated.
+    /// All of it runs as the site's user: the environment file is read by its shell, not root's.
     /// </summary>
-    public RemoteCommand Migrate(string id) => ManagePy(id, "migrate", "migrate --noinput", "No migrations to apply.", $$"""
-        stamp={{Shell.Quote(paths.Shared)}}/migrated-"$DATABASE_NAME"
-        applied() {
-          ../venv/bin/python - <<'PY' 2>/dev/null || echo none
-        import os, psycopg2
-        e = os.environ
-        with psycopg2.connect(dbname=e["DATABASE_NAME"], user=e["DATABASE_USER"], password=e.get("DATABASE_PASSWORD", ""), host=e.get("DATABASE_HOST", "127.0.0.1"), port=e.get("DATABASE_PORT", "5432"), connect_timeout=10) as connection:
-            cursor = connection.cursor()
-            cursor.execute("SELECT md5(string_agg(app || ' ' || name, ',' ORDER BY app, name)) FROM django_migrations")
-            print(cursor.fetchone()[0] or "none")
-        PY
-        }
-        key="$(Hash '(^|/)migrations/') $DATABASE_HOST:${DATABASE_PORT:-5432}"
-        if [ "$(cat "$stamp" 2>/dev/null || true)" = "$key $(applied)" ]; then
-          echo "no migration changed since the last migrate of $DATABASE_NAME: skipped"
-          echo ok
-          exit 0
-        fi
-        rm -f "$stamp"
-        """, """
-        now=$(applied)
-        if [ "$now" != none ]; then printf '%s\n' "$key $now" > "$stamp.new"; mv -f "$stamp.new" "$stamp"; fi
-        """);
+    public RemoteCommand Migrate(string id) => Streaming(Command($"migrate ({id})", $$"""
+        set -eu
+        cd {{Shell.Quote(paths.Release(id) + "/project")}}
+        {{AsSiteUserWithEnvironment($$"""
+            stamp={{Shell.Quote(paths.State)}}/migrated-"$DATABASE_NAME"
+            applied() {
+              ../venv/bin/python - <<'PY' 2>/dev/null || echo none
+            import os, psycopg2
+            e = os.environ
+            with psycopg2.connect(dbname=e["DATABASE_NAME"], user=e["DATABASE_USER"], password=e.get("DATABASE_PASSWORD", ""), host=e.get("DATABASE_HOST", "127.0.0.1"), port=e.get("DATABASE_PORT", "5432"), connect_timeout=10) as connection:
+                cursor = connection.cursor()
+                cursor.execute("SELECT md5(string_agg(app || ' ' || name, ',' ORDER BY app, name)) FROM django_migrations")
+                print(cursor.fetchone()[0] or "none")
+            PY
+            }
+            key="$(Hash '(^|/)migrations/') $DATABASE_HOST:${DATABASE_PORT:-5432}"
+            if [ "$(cat "$stamp" 2>/dev/null || true)" = "$key $(applied)" ]; then
+              echo "no migration changed since the last migrate of $DATABASE_NAME: skipped"
+              echo ok
+              exit 0
+            fi
+            rm -f "$stamp"
+            streamed ../venv/bin/python manage.py migrate --noinput
+            now=$(applied)
+            if [ "$now" != none ]; then printf '%s\n' "$key $now" > "$stamp.new"; mv -f "$stamp.new" "$stamp"; fi
+            case "$out" in
+              *'No migrations to apply.'*) echo ok ;;
+              *) echo changed ;;
+            esac
+            """)}}
+        """));
 
     /// <summary>
     /// <c>manage.py collectstatic --noinput</c> into the release; when no static source (a file under a
     /// static/ folder, a settings file) and no venv changed since <paramref name="previousId"/>, its
     /// collected files are hard-linked instead. Only a release whose collected files are its own
-    /// <c>static/</c> folder records the key that allows this.
+    /// <c>static/</c> folder records the key that allows this. manage.py runs as the site's user into a
+    /// static/ folder it owns for that run; root then takes the folder over (<see cref="TakeOwnership"/>).
     /// </summary>
-    public RemoteCommand CollectStatic(string id, string? previousId) => ManagePy(id, "collect static files", "collectstatic --noinput", "\n0 static files copied", $$"""
+    public RemoteCommand CollectStatic(string id, string? previousId) => Streaming(Command($"collect static files ({id})", $$"""
+        set -eu
+        umask 022
+        cd {{Shell.Quote(paths.Release(id) + "/project")}}
+        {{HashFunction}}
         key=$(Hash '(^|/)static/|(^|/)settings[^/]*\.py$')
         if [ -d ../static ] && [ "$(cat ../.release/static-key 2>/dev/null || true)" = "$key" ]; then echo ok; exit 0; fi
         previous={{(previousId is null ? "''" : Shell.Quote(paths.Release(previousId)))}}
@@ -234,9 +277,13 @@ public sealed class ReleaseCommands(ReleasePaths paths)
           echo changed
           exit 0
         fi
-        """, """
-        if [ -d ../static ]; then printf '%s\n' "$key" > ../.release/static-key; fi
-        """);
+        rm -rf ../static
+        install -d -o {{Shell.Quote(paths.SiteUser)}} -g {{Shell.Quote(paths.SiteGroup)}} -m 0755 ../static
+        {{AsSiteUserWithEnvironment("streamed ../venv/bin/python manage.py collectstatic --noinput")}}
+        {{TakeOwnership("../static")}}
+        printf '%s\n' "$key" > ../.release/static-key
+        echo changed
+        """));
 
     /// <summary>Points the gunicorn instance on <paramref name="port"/> at a release (it runs it from its next start).</summary>
     public RemoteCommand PointSlot(int port, string id) =>
@@ -450,32 +497,6 @@ public sealed class ReleaseCommands(ReleasePaths paths)
           rm -rf -- {string.Join(' ', ids.Select(ReleaseId.Require))}
           echo changed
           """);
-
-    /// <summary>
-    /// Runs manage.py in the release with the site's environment; <paramref name="before"/> may end the
-    /// script early (nothing to do), <paramref name="after"/> runs once manage.py succeeded. Both may use
-    /// <c>Hash REGEX</c>: the hash of the release's manifest lines whose path matches, and of its venv.
-    /// </summary>
-    /// <remarks>manage.py's output goes to standard error as it comes (unbuffered), for the heartbeat of a long migrate; standard output says only ok or changed.</remarks>
-    private RemoteCommand ManagePy(string id, string title, string arguments, string unchangedMarker, string before, string after) => Streaming(Command($"{title} ({id})", $$"""
-        set -eu
-        cd {{Shell.Quote(paths.Release(id) + "/project")}}
-        set -a
-        . {{Shell.Quote(paths.EnvironmentFile)}}
-        . ../.release/env
-        set +a
-        Hash() { { grep -E "$1" ../.release/manifest | cut -f 1,4; readlink ../venv; } | sha256sum | cut -c 1-64; }
-        {{before}}
-        log=$(mktemp)
-        { PYTHONUNBUFFERED=1 ../venv/bin/python manage.py {{arguments}} || echo "$?" > "$log.failed"; } | tee "$log" >&2
-        if [ -e "$log.failed" ]; then code=$(cat "$log.failed"); rm -f "$log" "$log.failed"; exit "$code"; fi
-        out=$(cat "$log"); rm -f "$log"
-        {{after}}
-        case "$out" in
-          *{{Shell.Quote(unchangedMarker)}}*) echo ok ;;
-          *) echo changed ;;
-        esac
-        """));
 
     private RemoteCommand AtomicLink(string title, string link, string target, string id) => Command(title, $$"""
         set -eu

@@ -7,7 +7,7 @@ namespace CoralNet.Deploy.Remote;
 /// by the command builders stop at the first failure (<c>set -eu</c>) and end by printing <see cref="Ok"/>
 /// or <see cref="Changed"/> on their last line, so a second run shows that nothing changed.
 /// </summary>
-/// <param name="Script">POSIX sh text; run as root (through <c>sudo -n</c> when the login is not root).</param>
+/// <param name="Script">POSIX sh text; sent on standard input ahead of <see cref="Input"/> (never as an argument), run as root (through <c>sudo -n</c> when the login is not root).</param>
 /// <param name="Summary">A short human description for logs.</param>
 public sealed record RemoteCommand(string Script, string Summary)
 {

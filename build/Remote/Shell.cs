@@ -7,11 +7,19 @@ public static class Shell
     public static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     /// <summary>
-    /// The script run by sh with its standard output held back and written at once when it ends, with
-    /// its exit code: one SSH data packet instead of one per line the script prints (standard input and
-    /// error pass through).
+    /// The command line that runs a script sent first on standard input, <paramref name="scriptBytes"/>
+    /// long (UTF-8): the script never travels as an argument (no 128 KiB limit per argument, nothing of
+    /// it in <c>ps</c>), and what follows it on standard input is the script's own input. Unless it
+    /// streams, its standard output is held back and written at once when it ends, with its exit code:
+    /// one SSH data packet instead of one per line the script prints (standard error passes through).
     /// </summary>
-    public static string Buffered(string script) => $"o=$(sh -c {Quote(script)}; echo \"~$?\"); printf '%s' \"${{o%~*}}\"; exit \"${{o##*~}}\"";
+    public static string ScriptFromStandardInput(int scriptBytes, bool streams)
+    {
+        var read = $"s=$(head -c {scriptBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)}); ";
+        return streams
+            ? read + "eval \"$s\""
+            : read + "o=$( (eval \"$s\"); echo \"~$?\"); printf '%s' \"${o%~*}\"; exit \"${o##*~}\"";
+    }
 
     /// <summary>The command as root: unchanged for root, through non-interactive sudo otherwise.</summary>
     public static string AsRoot(string script, bool isRoot) => isRoot ? script : "sudo -n sh -c " + Quote(script);

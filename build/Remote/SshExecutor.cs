@@ -13,17 +13,19 @@ public sealed class SshExecutor(SshConnectionPool pool, Func<string, string> red
     {
         var client = await pool.GetConnectedAsync(host, cancellation);
 
-        using var ssh = client.CreateCommand(Shell.AsRoot(command.Streams ? command.Script : Shell.Buffered(command.Script), pool.Options.IsRoot));
+        var script = System.Text.Encoding.UTF8.GetBytes(command.Script);
+        using var ssh = client.CreateCommand(Shell.AsRoot(Shell.ScriptFromStandardInput(script.Length, command.Streams), pool.Options.IsRoot));
         ssh.CommandTimeout = pool.Options.CommandTimeout;
         using var heartbeat = Beat($"{host.Name}: {command.Summary}");
         var running = ssh.ExecuteAsync(cancellation);
         // A streaming command's output is read as it comes: the heartbeat shows its latest line.
         var output = command.Streams ? StreamReading.ReadAsync(ssh.OutputStream, heartbeat.Observe) : null;
         var error = command.Streams ? StreamReading.ReadAsync(ssh.ExtendedOutputStream, heartbeat.Observe) : null;
-        // Standard input (an archive, a file's text, secrets) goes straight into the channel and is
-        // never logged; closing it tells the script that it has everything.
+        // The script first, then its own standard input (an archive, a file's text, secrets), straight
+        // into the channel and never logged; closing it tells the script that it has everything.
         using (var input = ssh.CreateInputStream())
         {
+            input.Write(script);
             command.Input.WriteTo(input);
         }
 

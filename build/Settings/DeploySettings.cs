@@ -19,6 +19,7 @@ public sealed class DeploySettings
 
     public ProviderKind Provider { get; set; }
     public SiteSettings Site { get; set; } = new();
+    public HostSettings Host { get; set; } = new();
     public SshSettings Ssh { get; set; } = new();
     public SandboxSettings Sandbox { get; set; } = new();
     public DatabaseSettings Database { get; set; } = new();
@@ -45,6 +46,15 @@ public sealed class SiteSettings
     public SecretReference SecretKey { get; set; } = SecretReference.None;
     /// <summary>The first of the two loopback ports of the gunicorn instances (blue/green: this one and the next).</summary>
     public int GunicornPort { get; set; } = 8001;
+}
+
+public sealed class HostSettings
+{
+    /// <summary>
+    /// Lets a run reboot a web host that asks for it (/var/run/reboot-required), under the deploy lock;
+    /// off by default: a pending reboot is only reported. The --allow-reboot switch does the same for one run.
+    /// </summary>
+    public bool AllowReboot { get; set; }
 }
 
 public sealed class SshSettings

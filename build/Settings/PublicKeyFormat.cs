@@ -14,6 +14,13 @@ public static class PublicKeyFormat
 
     public static bool TryCheck(string line, out string error)
     {
+        if (line.Trim().Any(char.IsControl))
+        {
+            // authorized_keys would get two lines (two keys, or a broken one) from it.
+            error = "the key holds a line break (or another control character): write one key per entry, each on one line.";
+            return false;
+        }
+
         var parts = line.Trim().Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length < 2 || !KnownTypes.Contains(parts[0]))
         {

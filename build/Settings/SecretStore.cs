@@ -81,6 +81,12 @@ public sealed class SecretStore(string generatedFolder, Func<string, string?> en
             return [$"{path}: the secret in {reference} is shorter than {MinimumLength} characters."];
         }
 
+        if (value.Any(char.IsControl))
+        {
+            // Found here, before anything runs, rather than when the environment file is written mid-deploy.
+            return [$"{path}: the secret in {reference} holds a line break (or another control character), which the site's environment file cannot carry; set it again on one line."];
+        }
+
         _values[reference] = secret;
         return [];
     }

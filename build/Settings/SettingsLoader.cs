@@ -19,6 +19,11 @@ public static class SettingsLoader
         SecretRedactor redactor,
         Func<DeploySettings, ISecureParameters>? secureParameters = null)
     {
+        if (!SettingsPatterns.EnvironmentName().IsMatch(environment))
+        {
+            throw new SettingsException(environment, [$"--environment: '{environment}' must be the name of a file in {EnvironmentsFolder}/ without '.json': lower-case letters, digits, '-' and '_', no path (for example production)."]);
+        }
+
         var file = Path.Combine(repositoryRoot, EnvironmentsFolder, environment + ".json");
         if (!File.Exists(file))
         {

@@ -22,6 +22,7 @@ public static class SiteTemplates
         TemplateRenderer.RenderText(NginxSiteTemplate, template ?? TemplateRenderer.Load(NginxSiteTemplate), new Dictionary<string, string>
         {
             ["SiteName"] = site.Name,
+            ["SiteVariable"] = site.Name.Replace('-', '_'),
             ["Domain"] = site.Domain,
             ["ClientMaxBodySizeMegabytes"] = Number(site.ClientMaxBodySizeMegabytes),
             ["CurrentRelease"] = paths.Current,
@@ -47,6 +48,8 @@ public static class SiteTemplates
         TemplateRenderer.Render("gunicorn.service", new Dictionary<string, string>
         {
             ["SiteName"] = site.Name,
+            ["SiteUser"] = paths.SiteUser,
+            ["SiteGroup"] = paths.SiteGroup,
             ["EnvironmentFile"] = paths.EnvironmentFile,
             ["SlotsDirectory"] = paths.Slots,
             ["Workers"] = Number(site.Workers),

@@ -4,7 +4,7 @@ using CoralNet.Deploy.Context;
 namespace CoralNet.Deploy.Tasks.Host;
 
 [TaskName("ConfigureHost")]
-[TaskDescription("Configures every web host over SSH, idempotently (--check: report what would change, change nothing; --report=FILE.json)")]
+[TaskDescription("Configures every web host over SSH, idempotently under the deploy lock (--check: report what would change, change nothing; --report=FILE.json; --allow-reboot: reboot a host that asks for it)")]
 [IsDependentOn(typeof(UpgradePackagesTask))]
 [IsDependentOn(typeof(CreateUsersTask))]
 [IsDependentOn(typeof(PrepareWebRootTask))]
@@ -12,7 +12,11 @@ namespace CoralNet.Deploy.Tasks.Host;
 [IsDependentOn(typeof(RemoveDefaultSiteTask))]
 [CheckMode(CheckBehaviour.ChangesNothing)]
 [TaskArgument(ReportOption, typeof(string), "also writes what was done (or, with --check, would be) per task, host and item, with durations, as JSON", Placeholder = "FILE.json")]
+[TaskArgument(AllowRebootOption, typeof(bool), "reboot a web host whose packages ask for it (also the setting Host.AllowReboot); only under the deploy lock")]
+[IsDependentOn(typeof(SecureHostTask))]
 public sealed class ConfigureHostTask : FrostingTask<DeployContext>
 {
     public const string ReportOption = "report";
+
+    public const string AllowRebootOption = "allow-reboot";
 }

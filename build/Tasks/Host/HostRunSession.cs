@@ -25,6 +25,7 @@ public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunCon
         var settings = context.Settings;
         var root = context.RepositoryRoot;
         var check = recorder.Check;
+        var allowReboot = settings.Host.AllowReboot || context.Options.Get<bool>(ConfigureHostTask.AllowRebootOption);
         _reportFile = context.Options.Get<string?>(ConfigureHostTask.ReportOption) is { } report ? Path.GetFullPath(report, root) : null;
 
         var (_, hosts) = await connections.OpenAsync(context, "configure the hosts");
@@ -32,7 +33,7 @@ public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunCon
         return new HostConfiguration(
             connections.Executor,
             hosts,
-            ConfigureHostPlan.Build(settings),
+            ConfigureHostPlan.Build(settings, allowReboot),
             recorder,
             line => log.Verbose(line),
             TimeSpan.FromSeconds(settings.Timeouts.RebootSeconds));

@@ -1,14 +1,13 @@
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Release;
-using CoralNet.Deploy.Tasks.Host;
 
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("DeployLock")]
 [TaskDescription("Release: takes the deploy lock on every web host (who, when, which release); another deploy is refused at once, or waited for with --lock-wait=SECONDS")]
 [TaskArgument(LockWaitOption, typeof(int), "how long to wait for another deploy's lock, in seconds; 0 refuses at once", Placeholder = "SECONDS", Default = "0")]
-[IsDependentOn(typeof(ConfigureHostTask))]
+[IsDependentOn(typeof(ProvisionTask))]
 [IsDependentOn(typeof(PackageReleaseTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class DeployLockTask(ReleaseRunSession session) : ReleaseTask(session)

@@ -7,7 +7,7 @@ using CoralNet.Deploy.Templates;
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("Settings")]
-[TaskDescription("Release: the site's environment file in shared/ (0640, group www-data): DATABASE_*, SECRET_KEY, ALLOWED_HOSTS from Site.Domain, DEBUG off, the bucket name; secrets never logged")]
+[TaskDescription("Release: the site's environment file in shared/ (0640, root and the site's group; nginx cannot read it): DATABASE_*, SECRET_KEY, ALLOWED_HOSTS from Site.Domain, DEBUG off, the bucket name; secrets never logged")]
 [IsDependentOn(typeof(InstallRequirementsTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class SettingsTask(ReleaseRunSession session) : ReleaseTask(session)

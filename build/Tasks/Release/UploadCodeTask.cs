@@ -1,6 +1,7 @@
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Tasks.Host;
 
 namespace CoralNet.Deploy.Tasks.Release;
 
@@ -8,6 +9,7 @@ namespace CoralNet.Deploy.Tasks.Release;
 [TaskDescription("Release: into Site.Root/NAME/releases/ID, only new and changed files cross the wire (one tar stream), the rest is hard-linked from the serving release; the manifest is verified on the host")]
 [IsDependentOn(typeof(DeployLockTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
+[IsDependentOn(typeof(ConfigureHostTask))]
 public sealed class UploadCodeTask(ReleaseRunSession session) : ReleaseTask(session)
 {
     protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) => deployer.UploadAsync();

@@ -53,7 +53,7 @@ public class ConfigureHostSandboxTests
         TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(900));
 
     private Task<RunRecorder> ConfigureAsync(SshConnectionPool pool, bool check = false, string? sudoersTemplate = null) =>
-        RunPlanAsync(pool, ConfigureHostPlan.Build(Settings(), sudoersTemplate), check);
+        RunPlanAsync(pool, ConfigureHostPlan.Build(Settings(), allowReboot: true, sudoersTemplate), check);
 
     private async Task<RunRecorder> RunPlanAsync(SshConnectionPool pool, IReadOnlyList<PlannedTask> plan, bool check = false)
     {
@@ -82,9 +82,10 @@ public class ConfigureHostSandboxTests
 
         var executor = new SshExecutor(pool, s => s);
         var host = _hosts[0];
-        Assert.That(await Run(executor, host, "id -nG alice"), Does.Contain("sudo").And.Contain("www-data"));
+        Assert.That(await Run(executor, host, "id -nG alice"), Does.Contain("sudo").And.Contain("people"));
         Assert.That(await Run(executor, host, "visudo -cf /etc/sudoers.d/coralnet-alice >/dev/null && echo valid"), Is.EqualTo("valid"));
-        Assert.That(await Run(executor, host, "stat -c '%U %G %a' /srv/www"), Is.EqualTo("root www-data 2775"));
+        Assert.That(await Run(executor, host, "stat -c '%U %G %a' /srv/www /srv/people"), Is.EqualTo("root root 755\nroot people 3775"));
+        Assert.That(await Run(executor, host, "id -nG coralnet; getent passwd coralnet | cut -d: -f7"), Is.EqualTo("coralnet\n/usr/sbin/nologin"), "the site's user: its own group only, no login");
         Assert.That(await Run(executor, host, "systemctl is-active nginx"), Is.EqualTo("active"));
         Assert.That(await Run(executor, host, "test -e /etc/nginx/sites-enabled/default && echo present || echo gone"), Is.EqualTo("gone"));
 

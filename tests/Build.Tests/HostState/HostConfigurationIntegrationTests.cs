@@ -87,7 +87,7 @@ public class HostConfigurationIntegrationTests
     {
         var options = _sshd.Options();
         await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
-        await RunAsync(pool, Plan());
+        await RunAsync(pool, Plan(), hosts: ["h1"]);
         File.WriteAllText(_root + "/www/app.conf", "setting = 2\n");
         var before = File.GetLastWriteTimeUtc(_root + "/www/app.conf");
 
@@ -106,7 +106,7 @@ public class HostConfigurationIntegrationTests
     {
         var options = _sshd.Options();
         await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
-        await RunAsync(pool, Plan());
+        await RunAsync(pool, Plan(), hosts: ["h1"]);
         var folder = _root + "/sudoers.d";
         var listing = Directory.GetFiles(folder);
         var stamp = Directory.GetLastWriteTimeUtc(folder);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Tests.Release;
 
 namespace CoralNet.Deploy.Tests.HostState;
 
@@ -9,12 +10,19 @@ public class ResourceTests
 {
     private static readonly int Mode644 = Convert.ToInt32("644", 8);
 
+    private static string Sh(string script)
+    {
+        var (code, output, errors) = TempDirectory.RunSh(script);
+        Assert.That(code, Is.Zero, errors);
+        return output.Trim();
+    }
+
     private static string Sha(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     [Test]
     public void The_probe_script_frames_every_item_and_its_output_splits_back()
     {
-        IHostResource[] items = [new UserResource("alice"), new RebootResource()];
+        IHostResource[] items = [new UserResource("alice"), new RebootResource(allowed: false)];
         var script = ProbeScript.Build(items);
         Assert.That(script, Does.Contain("echo '### item 0'").And.Contain("echo '### item 1'").And.Contain("getent passwd 'alice'"));
         var sections = ProbeScript.Parse("### item 0\npresent\n### item 1\nno\n### end\n", 2);
@@ -40,10 +48,56 @@ public class ResourceTests
     [Test]
     public void A_setgid_directory_compares_its_full_mode()
     {
-        var directory = new DirectoryResource("/srv/www", "root", "www-data", Convert.ToInt32("2775", 8));
-        Assert.That(directory.Plan(["stat directory|root|www-data|2775"]), Is.Null);
-        Assert.That(directory.Plan(["stat directory|root|www-data|775"])!.Command!.Script, Does.Contain("chmod 2775"));
-        Assert.That(directory.Plan(["absent"])!.Command!.Script, Does.StartWith("mkdir -p '/srv/www'"));
+        var directory = new DirectoryResource("/srv/people", "root", "people", Convert.ToInt32("3775", 8));
+        Assert.That(directory.Plan(["stat directory|root|people|3775"]), Is.Null);
+        Assert.That(directory.Plan(["stat directory|root|people|775"])!.Command!.Script, Does.Contain("chmod 03775"));
+        Assert.That(directory.Plan(["absent"])!.Command!.Script, Does.StartWith("mkdir -p '/srv/people'"));
+    }
+
+    [Test]
+    public void A_directory_loses_set_id_bits_it_should_not_have_which_a_four_digit_mode_would_keep()
+    {
+        using var folder = new TempDirectory();
+        Sh($"chown root:daemon {folder.Path} && chmod 2775 {folder.Path}");
+        var directory = new DirectoryResource(folder.Path, "root", "root", Convert.ToInt32("755", 8));
+        var change = directory.Plan([Sh($"stat -c 'stat %F|%U|%G|%a' {folder.Path}")])!;
+
+        Sh(change.Command!.Script);
+
+        Assert.That(Sh($"stat -c '%U:%G %a' {folder.Path}"), Is.EqualTo("root:root 755"));
+    }
+
+    [Test]
+    public void A_tree_not_root_s_only_is_found_and_made_root_s_but_for_the_excluded_paths_and_links()
+    {
+        using var folder = new TempDirectory();
+        var root = folder.Path;
+        Sh($"""
+            mkdir -p {root}/releases/1/project {root}/shared/state
+            echo x > {root}/releases/1/project/a.py; echo s > {root}/shared/env; echo t > {root}/shared/state/stamp
+            ln -s /etc/passwd {root}/releases/1/link
+            chown -R daemon:daemon {root}/shared/state; chown root:daemon {root}/shared/env; chmod 0640 {root}/shared/env
+            chown -R root:daemon {root}/releases; chmod 2775 {root}/releases; chmod 0664 {root}/releases/1/project/a.py
+            """);
+        var tree = new RootOwnedTreeResource(root, [root + "/shared/env", root + "/shared/state"]);
+        var probe = ProbeScript.Build([tree]);
+
+        var change = tree.Plan(ProbeScript.Parse(Sh(probe), 1)[0])!;
+        Assert.That(change.Reason, Does.StartWith("not root's only:"));
+        Sh(change.Command!.Script);
+
+        Assert.That(tree.Plan(ProbeScript.Parse(Sh(probe), 1)[0]), Is.Null, "a second run changes nothing");
+        Assert.That(Sh($"stat -c '%U:%G %a' {root}/releases {root}/releases/1/project/a.py {root}/shared/env {root}/shared/state/stamp /etc/passwd"),
+            Is.EqualTo("root:root 755\nroot:root 644\nroot:daemon 640\ndaemon:daemon 644\nroot:root 644"));
+    }
+
+    [Test]
+    public void The_site_user_is_a_system_user_in_its_own_group_only()
+    {
+        var user = new SystemUserResource("coralnet");
+        Assert.That(user.Plan([])!.Command!.Script, Is.EqualTo("adduser --system --group --no-create-home --home /nonexistent --shell /usr/sbin/nologin 'coralnet'"));
+        Assert.That(user.Plan(["shell /usr/sbin/nologin", "groups coralnet"]), Is.Null);
+        Assert.That(user.Plan(["shell /bin/bash", "groups coralnet www-data"])!.Command!.Script, Is.EqualTo("usermod -s /usr/sbin/nologin -g 'coralnet' -G '' 'coralnet'"));
     }
 
     [Test]
@@ -66,8 +120,11 @@ public class ResourceTests
         Assert.That(upgrade.Plan(["now 100000", "stamp 99000"]), Is.Null);
         Assert.That(upgrade.Plan(["now 200000", "stamp 99000"])!.Kind, Is.EqualTo(ChangeKind.CommandAfterPackageLists));
         Assert.That(upgrade.Plan(["now 200000", "stamp none"])!.Reason, Is.EqualTo("never upgraded by the suite"));
-        Assert.That(new RebootResource().Plan(["required"])!.Kind, Is.EqualTo(ChangeKind.Reboot));
-        Assert.That(new RebootResource().Plan(["no"]), Is.Null);
+        Assert.That(new RebootResource(allowed: true).Plan(["required"])!.Kind, Is.EqualTo(ChangeKind.Reboot));
+        Assert.That(new RebootResource(allowed: true).Plan(["no"]), Is.Null);
+        var pending = new RebootResource(allowed: false).Plan(["required"])!;
+        Assert.That(pending.Kind, Is.EqualTo(ChangeKind.Pending));
+        Assert.That(pending.Reason, Does.Contain("--allow-reboot").And.Contain("Host_AllowReboot=true"));
     }
 
     [Test]
@@ -111,13 +168,15 @@ public class ResourceTests
         var settings = new DeploySettings { People = [new PersonSettings { Login = "alice", Keys = ["ssh-ed25519 AAAA alice"] }] };
         settings.Site.ExtraPackages.Add("libxml2-dev");
         var plan = ConfigureHostPlan.Build(settings);
-        Assert.That(plan.Select(t => t.Name), Is.EqualTo(new[] { "UpgradePackages", "CreateUsers", "PrepareWebRoot", "InstallPackages", "RemoveDefaultSite" }));
+        Assert.That(plan.Select(t => t.Name), Is.EqualTo(new[] { "UpgradePackages", "CreateUsers", "PrepareWebRoot", "InstallPackages", "RemoveDefaultSite", "SecureHost" }));
         var ids = plan.SelectMany(t => t.Items).Select(i => i.Id).ToList();
-        Assert.That(ids, Does.Contain("user alice").And.Contain("member alice of sudo").And.Contain("member alice of www-data")
+        Assert.That(ids, Does.Contain("user alice").And.Contain("member alice of sudo").And.Contain("member alice of people").And.Not.Contain("member alice of www-data")
+            .And.Contain("system user coralnet").And.Contain("root-owned tree /srv/www/coralnet").And.Contain("directory /srv/people")
+            .And.Contain("file /etc/ssh/sshd_config.d/00-coralnet-deploy.conf").And.Contain("file /etc/apt/apt.conf.d/52coralnet-unattended-upgrades")
             .And.Contain("file /home/alice/.ssh/authorized_keys").And.Contain("file /etc/sudoers.d/coralnet-alice").And.Contain("directory /srv/www")
             .And.Contain("absent /etc/nginx/sites-enabled/default"));
         Assert.That(ids.Single(i => i.StartsWith("packages nginx", StringComparison.Ordinal)), Does.Contain("libtiff-dev").And.Contain("python3-django").And.EndWith("libxml2-dev"));
-        Assert.That(() => ConfigureHostPlan.Build(settings, "{{ Login }} {{ Nope }}"), Throws.InvalidOperationException.With.Message.Contain("Nope"));
+        Assert.That(() => ConfigureHostPlan.Build(settings, sudoersTemplate: "{{ Login }} {{ Nope }}"), Throws.InvalidOperationException.With.Message.Contain("Nope"));
     }
 
     [Test]

@@ -9,6 +9,9 @@ public sealed class ReleaseCommandsTests
 {
     private static readonly DateTimeOffset Monday = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
 
+    /// <summary>Paths for scripts run on this machine, which has no coralnet user: the site's user is nobody.</summary>
+    private static ReleasePaths LocalPaths(string root) => new(root, "coralnet") { SiteUser = "nobody", SiteGroup = "nogroup" };
+
     [Test]
     public void SwitchCurrentIsANewLinkMovedOverTheOldOne()
     {
@@ -66,7 +69,7 @@ public sealed class ReleaseCommandsTests
         var script = commands.WriteEnvironmentFile(new CommandInput.SecretText(new Secret("SECRET_KEY=\"hunter2hunter2\"")));
 
         Assert.That(script.ToString(), Does.Not.Contain("hunter2"));
-        Assert.That(script.Script, Does.Contain("chmod 0640").And.Contain("chown root:www-data").And.Not.Contain("hunter2"));
+        Assert.That(script.Script, Does.Contain("chmod 0640").And.Contain("chown root:coralnet").And.Not.Contain("hunter2"));
     }
 
     [Test]
@@ -74,7 +77,7 @@ public sealed class ReleaseCommandsTests
     {
         using var site = new TempDirectory();
         using var host = new TempDirectory();
-        var commands = new ReleaseCommands(new ReleasePaths(host.Path, "coralnet"));
+        var commands = new ReleaseCommands(LocalPaths(host.Path));
         site.Write("project/manage.py", "print('manage')\n");
         site.Write("project/app/views.py", "v1\n");
         site.Write("project/app/gone.py", "gone\n");
@@ -107,7 +110,7 @@ public sealed class ReleaseCommandsTests
     {
         using var site = new TempDirectory();
         using var host = new TempDirectory();
-        var commands = new ReleaseCommands(new ReleasePaths(host.Path, "coralnet"));
+        var commands = new ReleaseCommands(LocalPaths(host.Path));
         site.Write("a.txt", "a\n");
         site.Write("b.txt", "b\n");
         var first = Upload(commands, site.Path, Monday, previous: null);
@@ -129,7 +132,7 @@ public sealed class ReleaseCommandsTests
     {
         using var site = new TempDirectory();
         using var host = new TempDirectory();
-        var commands = new ReleaseCommands(new ReleasePaths(host.Path, "coralnet"));
+        var commands = new ReleaseCommands(LocalPaths(host.Path));
         site.Write("a.txt", "1");
         var first = Upload(commands, site.Path, Monday, previous: null);
         site.Write("a.txt", "2");
@@ -156,7 +159,7 @@ public sealed class ReleaseCommandsTests
     public void DeployLockIsTakenOnceNamesItsHolderAndIsReleasedOnlyByIt()
     {
         using var host = new TempDirectory();
-        var commands = new ReleaseCommands(new ReleasePaths(host.Path, "coralnet"));
+        var commands = new ReleaseCommands(LocalPaths(host.Path));
         var alice = new DeployLockHolder("alice@laptop", Monday, "20261123T100000Z-aaaaaaaa");
         var bob = new DeployLockHolder("bob@desk", Monday, "20261123T100000Z-bbbbbbbb");
 
@@ -178,7 +181,7 @@ public sealed class ReleaseCommandsTests
     public void MaintenanceFlagIsIdempotent()
     {
         using var host = new TempDirectory();
-        var commands = new ReleaseCommands(new ReleasePaths(host.Path, "coralnet"));
+        var commands = new ReleaseCommands(LocalPaths(host.Path));
         Directory.CreateDirectory(commands.Paths.Shared);
 
         Assert.That(Run(commands.MaintenanceOn()), Is.EqualTo(RemoteCommand.Changed));
@@ -212,7 +215,7 @@ public sealed class ReleaseCommandsTests
     public void SettingsFilesAreSentOnlyWhenTheHostLacksThem()
     {
         using var host = new TempDirectory();
-        var commands = new ReleaseCommands(new ReleasePaths(host.Path, "coralnet"));
+        var commands = new ReleaseCommands(LocalPaths(host.Path));
         var environment = new Secret("SECRET_KEY=\"hunter2hunter2\"\n");
         ReleaseListing Listing() => ReleaseListing.Parse(TempDirectory.RunSh(commands.ListReleases().Script).Output);
         Directory.CreateDirectory(commands.Paths.Releases);

@@ -40,7 +40,8 @@ public sealed class SampleSiteIntegrationTests
             Sh($"runuser -u postgres -- {PostgresBin}/pg_ctl -D {cluster}/data -o \"-c listen_addresses=127.0.0.1 -p {databasePort} -k {cluster}\" -l {cluster}/log -w start");
             Sh($"PGPASSWORD=master-password-1 {PostgresBin}/psql -h 127.0.0.1 -p {databasePort} -U postgres -v ON_ERROR_STOP=1 -c \"CREATE ROLE django LOGIN PASSWORD 'django-password-1'\" -c 'CREATE DATABASE coralnet OWNER django'");
 
-            var commands = new ReleaseCommands(new ReleasePaths(Path.Combine(work, "srv"), "coralnet"));
+            // The site's user here is nobody (this machine has no coralnet user): manage.py and pip run as it.
+            var commands = new ReleaseCommands(new ReleasePaths(Path.Combine(work, "srv"), "coralnet") { SiteUser = "nobody", SiteGroup = "nogroup" });
             var sample = Path.Combine(TestContext.CurrentContext.TestDirectory, "../../../../../samples/site");
             var snapshot = SiteSnapshot.Take(sample);
             var madeAt = DateTimeOffset.UtcNow;
@@ -98,6 +99,9 @@ public sealed class SampleSiteIntegrationTests
             Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(html, Does.Contain($"<code id=\"release\">{id}</code>").And.Contain("Database: answering").And.Contain("/static/status/site.css"));
             Assert.That(File.Exists(Path.Combine(current, "static/status/site.css")), Is.True, "collectstatic wrote into the release");
+            Assert.That(Sh($"find {commands.Paths.Site} -path {commands.Paths.State} -prune -o ! -type l ! -user root -print"), Is.Empty, "what the site's user wrote (venv, static files) is root's now");
+            Assert.That(Sh($"stat -c '%U:%G %a' {commands.Paths.EnvironmentFile} {commands.Paths.State}"), Is.EqualTo("root:nogroup 640\nnobody:nogroup 700"));
+            Assert.That(TempDirectory.RunSh($"runuser -u nobody -- touch {current}/project/manage.py").Code, Is.Not.Zero, "the site's user cannot write its code");
 
             var unknown = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{webPort}/health/") { Headers = { Host = "elsewhere.test" } });
             Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "ALLOWED_HOSTS from the environment file");

@@ -52,13 +52,20 @@ public sealed class SiteTemplatesTests
     }
 
     [Test]
-    public void GunicornServiceRunsTheSlotsReleaseAsWwwDataLoggingToTheJournal()
+    public void GunicornServiceRunsTheSlotsReleaseAsTheSitesOwnUserHardenedLoggingToTheJournal()
     {
         var unit = Keys(SiteTemplates.GunicornService(Site(), Paths));
 
         Assert.That(unit["Type"], Is.EqualTo(new[] { "notify" }));
-        Assert.That(unit["User"], Is.EqualTo(new[] { "www-data" }));
-        Assert.That(unit["Group"], Is.EqualTo(new[] { "www-data" }));
+        Assert.That(unit["User"], Is.EqualTo(new[] { "coralnet" }));
+        Assert.That(unit["Group"], Is.EqualTo(new[] { "coralnet" }));
+        foreach (var setting in new[] { "ProtectSystem=strict", "ProtectHome=true", "PrivateTmp=true", "PrivateDevices=true", "NoNewPrivileges=true", "RestrictSUIDSGID=true", "CapabilityBoundingSet=" })
+        {
+            var (key, value) = (setting.Split('=')[0], setting.Split('=')[1]);
+            Assert.That(unit[key], Is.EqualTo(new[] { value }), key);
+        }
+
+        Assert.That(unit.ContainsKey("ReadWritePaths"), Is.False, "the site writes nothing on disk but its private /tmp");
         Assert.That(unit["Requires"], Is.EqualTo(new[] { "coralnet-gunicorn@%i.socket" }));
         Assert.That(unit["EnvironmentFile"], Is.EqualTo(new[] { "/srv/www/coralnet/shared/env", "/srv/www/coralnet/slots/%i/.release/env" }));
         Assert.That(unit["WorkingDirectory"], Is.EqualTo(new[] { "/srv/www/coralnet/slots/%i/project" }));

@@ -13,18 +13,25 @@ public class CommandTests
         Assert.That(process.StandardOutput.ReadToEnd(), Is.EqualTo(value));
     }
 
-    [TestCase(0)]
-    [TestCase(3)]
-    public void A_buffered_script_keeps_its_output_exit_code_and_standard_input_in_a_real_shell(int exitCode)
+    [TestCase(0, false)]
+    [TestCase(3, false)]
+    [TestCase(0, true)]
+    [TestCase(3, true)]
+    public void A_script_sent_on_standard_input_keeps_its_output_exit_code_and_its_own_standard_input_in_a_real_shell(int exitCode, bool streams)
     {
-        const string script = "set -eu\nread -r line\nprintf 'got %s\\n' \"$line\"\necho 'a ~ tilde'; echo \"it's\"\necho oops >&2\nexit {0}\n";
-        var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", Shell.Buffered(string.Format(System.Globalization.CultureInfo.InvariantCulture, script, exitCode))])
+        // Longer than the kernel's 128 KiB limit for one argument, and with a non-ASCII character (bytes, not characters, are counted).
+        var script = "set -eu\n" + string.Concat(Enumerable.Repeat(": 'padding, café, to pass 128 KiB'\n", 5000))
+            + string.Format(System.Globalization.CultureInfo.InvariantCulture, "read -r line\nprintf 'got %s\\n' \"$line\"\necho 'a ~ tilde'; echo \"it's\"\necho oops >&2\nexit {0}\n", exitCode);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(script);
+        Assert.That(bytes.Length, Is.GreaterThan(128 * 1024));
+        var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", Shell.ScriptFromStandardInput(bytes.Length, streams)])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         using var process = System.Diagnostics.Process.Start(psi)!;
+        process.StandardInput.BaseStream.Write(bytes);
         process.StandardInput.Write("input line\n");
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEnd();

@@ -1,0 +1,99 @@
+using System.Net;
+using CoralNet.Deploy.Aws;
+
+namespace CoralNet.Deploy.Settings;
+
+/// <summary>The settings an AWS environment needs, and the names it makes there.</summary>
+public static class AwsSettingsRules
+{
+    public static IEnumerable<string> Validate(DeploySettings settings, string repositoryRoot)
+    {
+        var aws = settings.Aws;
+        if (aws.Region.Length == 0 && Amazon.Runtime.FallbackRegionFactory.GetRegionEndpoint() is null)
+        {
+            yield return "Aws.Region: not set, and neither AWS_REGION nor the AWS profile names one; set it, for example us-west-2.";
+        }
+        else if (aws.Region.Length > 0 && !SettingsPatterns.Region().IsMatch(aws.Region))
+        {
+            yield return $"Aws.Region: '{aws.Region}' is not an AWS region, for example us-west-2.";
+        }
+
+        if (aws.Endpoint.Length > 0 && !Uri.TryCreate(aws.Endpoint, UriKind.Absolute, out _))
+        {
+            yield return $"Aws.Endpoint: '{aws.Endpoint}' is not a URL.";
+        }
+
+        if (aws.InstanceType.Length == 0)
+        {
+            yield return "Aws.InstanceType: name an EC2 instance type, for example t3.small.";
+        }
+
+        if (!SettingsPatterns.EngineVersion().IsMatch(aws.DatabaseEngineVersion))
+        {
+            yield return $"Aws.DatabaseEngineVersion: '{aws.DatabaseEngineVersion}' is not a PostgreSQL version such as 16 or 16.4.";
+        }
+
+        if (aws.Ami.Length > 0 && !SettingsPatterns.Ami().IsMatch(aws.Ami))
+        {
+            yield return $"Aws.Ami: '{aws.Ami}' is not an image id (ami-...); leave it empty for the current Ubuntu LTS.";
+        }
+
+        if (!SettingsPatterns.KeyPairName().IsMatch(aws.KeyName))
+        {
+            yield return $"Aws.KeyName: '{aws.KeyName}' must name the EC2 key pair (letters, digits, '-', '_', '.').";
+        }
+
+        if (!File.Exists(Path.Combine(repositoryRoot, aws.PublicKey)))
+        {
+            yield return $"Aws.PublicKey: no file '{aws.PublicKey}'; name your OpenSSH public key, for example ~/.ssh/id_ed25519.pub.";
+        }
+        else if (!PublicKeyFormat.TryCheck(File.ReadAllText(Path.Combine(repositoryRoot, aws.PublicKey)).Trim(), out var keyError))
+        {
+            yield return $"Aws.PublicKey: {keyError}";
+        }
+
+        if (aws.OperatorCidrs.Count == 0)
+        {
+            yield return "Aws.OperatorCidrs: name the addresses that may reach SSH, for example [\"203.0.113.7/32\"].";
+        }
+
+        foreach (var cidr in aws.OperatorCidrs.Where(c => !IPNetwork.TryParse(c, out _)))
+        {
+            yield return $"Aws.OperatorCidrs: '{cidr}' is not a CIDR block such as 203.0.113.7/32.";
+        }
+
+        if (!SettingsPatterns.BucketName().IsMatch(aws.BucketName) || aws.BucketName.Contains(".."))
+        {
+            yield return $"Aws.BucketName: '{aws.BucketName}' is not a valid S3 bucket name (3-63 lower-case letters, digits, '-', '.').";
+        }
+
+        var database = new AwsNames(settings).Database;
+        if (!SettingsPatterns.RdsIdentifier().IsMatch(database) || database.Contains("--", StringComparison.Ordinal))
+        {
+            yield return $"Site.Name: with the environment '{settings.Environment}' the RDS instance would be named '{database}', which RDS refuses (letters, digits and single hyphens, starting with a letter, at most 63): use letters, digits and '-' in Site.Name and in the environment's name.";
+        }
+
+        if (settings.Ssh.PrivateKey.Length == 0)
+        {
+            yield return "Ssh.PrivateKey: name the private key that matches Aws.PublicKey.";
+        }
+
+        if (settings.Ssh.KnownHosts.Length == 0)
+        {
+            yield return "Ssh.KnownHosts: name the known_hosts file where the instance's host keys are kept.";
+        }
+
+        foreach (var problem in SettingsValidator.InRange("Aws.RootVolumeGigabytes", aws.RootVolumeGigabytes, 8, 16_384)
+                     .Concat(SettingsValidator.InRange("Aws.DatabaseStorageGigabytes", aws.DatabaseStorageGigabytes, 20, 65_536))
+                     .Concat(SettingsValidator.InRange("Aws.DatabaseBackupRetentionDays", aws.DatabaseBackupRetentionDays, 0, 35))
+                     .Concat(SettingsValidator.InRange("Aws.PresignedUrlExpirySeconds", aws.PresignedUrlExpirySeconds, 1, 604_800)))
+        {
+            yield return problem;
+        }
+
+        foreach (var (path, _) in SettingsLoader.SecretsOf(settings).Where(secret => secret.Reference.Source == SecretSource.Generated))
+        {
+            yield return $"{path}: generated secrets are for the sandbox only; use env:VARIABLE or ssm:/path/name.";
+        }
+    }
+}
