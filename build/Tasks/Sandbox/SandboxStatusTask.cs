@@ -5,12 +5,18 @@ using CoralNet.Deploy.Context;
 namespace CoralNet.Deploy.Tasks.Sandbox;
 
 [TaskName("SandboxStatus")]
-[TaskDescription("Lists the sandbox's hosts with their addresses and whether each is running")]
+[TaskDescription("Lists the sandbox's hosts with their addresses and whether each is running, and which checkout's sandbox holds this machine")]
 public sealed class SandboxStatusTask : FrostingTask<DeployContext>
 {
     public override void Run(DeployContext context)
     {
-        foreach (var status in SandboxTasks.For(context).Status())
+        var sandbox = SandboxTasks.For(context);
+        if (sandbox.Claim is { } claim && !claim.IsHeldBy(sandbox.Layout))
+        {
+            context.Log.Warning(claim.HeldElsewhere(context.RepositoryRoot));
+        }
+
+        foreach (var status in sandbox.Status())
         {
             context.Log.Information("{0} {1} {2}", status.Host.Name, status.Host.Address, status.Running ? "running" : "stopped");
         }
