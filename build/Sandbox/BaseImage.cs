@@ -30,6 +30,8 @@ public static class BaseImage
         try
         {
             runner.Run(SandboxCommands.Debootstrap(layout.PartialBase, mirror.Uri, proxyUrl, Release, Packages));
+            // debootstrap does not always unmount the /proc it mounted inside (seen here): nothing stays mounted in the base.
+            Unmount(runner, layout.PartialBase);
             Prepare(layout.PartialBase, sources);
         }
         catch
@@ -135,11 +137,16 @@ public static class BaseImage
         }
 
         // An interrupted debootstrap can leave /proc and /sys mounted inside: unmount before deleting.
-        foreach (var mount in MachineState.MountsUnder(partial))
+        Unmount(runner, partial);
+        Directory.Delete(partial, recursive: true);
+    }
+
+    /// <summary>Every mount at or under the folder, deepest first.</summary>
+    private static void Unmount(LocalRunner runner, string folder)
+    {
+        foreach (var mount in MachineState.MountsUnder(folder))
         {
             runner.Run(SandboxCommands.Unmount(mount));
         }
-
-        Directory.Delete(partial, recursive: true);
     }
 }

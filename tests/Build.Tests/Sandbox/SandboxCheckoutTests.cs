@@ -7,7 +7,7 @@ namespace CoralNet.Deploy.Tests.Sandbox;
 /// The sandbox works from any checkout: a copy of this working tree (uncommitted files included) in a
 /// 0700 folder, as a clone in root's home is, brought up and down by the real program, ./build.sh.
 /// Its base images are hard links of this checkout's (built first if missing), so that no second base
-/// is built: the hosts only ever read them, as overlay lower layers. Like every sandbox fixture, it
+/// is built: the hosts only ever read them, as overlay lower layers. The folder sits under artifacts/. Like every sandbox fixture, it
 /// takes the sandbox down first and leaves it down.
 /// </summary>
 [Category("Integration")]
@@ -28,7 +28,9 @@ public sealed class SandboxCheckoutTests
             own.Down();
         }
 
-        var folder = Directory.CreateTempSubdirectory("checkout-").FullName;
+        // Closed to every other user, as root's home is, and beside this checkout's base so that hard links work.
+        var folder = Path.Combine(SandboxHosts.RepositoryRoot, "artifacts", "checkout-" + Path.GetRandomFileName());
+        Directory.CreateDirectory(folder);
         File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var checkout = Path.Combine(folder, "repo");
         var clone = new LocalSandbox(settings, secrets, checkout, TestContext.Progress.WriteLine, _ => { });

@@ -54,7 +54,7 @@ public static class SandboxHosts
                 continue;
             }
 
-            if (commandLine.Contains(sandbox.Layout.StateDirectory, StringComparison.Ordinal) || commandLine.Contains(sandbox.Layout.RuntimeDirectory, StringComparison.Ordinal))
+            if (commandLine.Contains(sandbox.Layout.StateDirectory, StringComparison.Ordinal) || commandLine.Contains(sandbox.Layout.RuntimeDirectory + "/", StringComparison.Ordinal))
             {
                 found.Add($"process {Path.GetFileName(process)}: {commandLine}");
             }
