@@ -106,7 +106,8 @@ public sealed class SandboxCheckoutTests
         }
 
         process.WaitForExit();
-        var text = output.Result + error.Result;
+        // Without its colours (Cake colours its log even when it goes to a pipe).
+        var text = System.Text.RegularExpressions.Regex.Replace(output.Result + error.Result, "\u001b\\[[0-9;]*m", "");
         TestContext.Progress.WriteLine($"./build.sh {target}: exit {process.ExitCode}\n{text}");
         return (process.ExitCode, text);
     }
