@@ -80,6 +80,37 @@ public sealed class FailedSandboxUpTests
         Assert.That(SandboxHosts.Leftovers(sandbox), Is.Empty);
     }
 
+    [Test, Order(3)]
+    public void An_Up_failing_to_add_a_host_undoes_only_that_host_and_the_running_ones_keep_running()
+    {
+        var sandbox = Sandbox();
+        try
+        {
+            sandbox.Up();
+            // A file where web2's root folder goes: its start fails halfway, after its folder is made.
+            var adding = Sandbox(new Dictionary<string, string> { ["Sandbox_WebHosts"] = "web1,web2" });
+            Directory.CreateDirectory(adding.Layout.HostDirectory("web2"));
+            File.WriteAllText(adding.Layout.HostRoot("web2"), "");
+
+            Assert.Catch<IOException>(() => adding.Up());
+
+            Assert.That(_log, Has.Some.EndsWith("undoing what this run made: web2, known_hosts"));
+            Assert.That(Directory.Exists(adding.Layout.HostDirectory("web2")), Is.False);
+            Assert.That(File.Exists(SandboxLayout.NetnsPath("web2")), Is.False);
+            foreach (var host in sandbox.Addresses.Hosts)
+            {
+                Assert.That(sandbox.IsRunning(host.Name), Is.True, host.Name);
+                Assert.That(sandbox.Ssh(host, "hostname").Output.Trim(), Is.EqualTo(host.Name), "its key is still in known_hosts");
+            }
+        }
+        finally
+        {
+            sandbox.Down();
+        }
+
+        Assert.That(SandboxHosts.Leftovers(sandbox), Is.Empty);
+    }
+
     private LocalSandbox Sandbox(IReadOnlyDictionary<string, string>? overrides = null)
     {
         var (settings, secrets) = SandboxHosts.LoadSettings(overrides);
