@@ -27,8 +27,20 @@ public static class BaseImage
             ?? throw new SandboxException($"This machine's apt sources name no http:// mirror with the suite {Release}; add one to /etc/apt/sources.list.d, then run again.");
         DeletePartial(runner, layout.PartialBase);
         log($"Building the sandbox's Debian {Release} base with debootstrap (about a minute, once)...");
-        runner.Run(SandboxCommands.Debootstrap(layout.PartialBase, mirror.Uri, proxyUrl, Release, Packages));
-        Prepare(layout.PartialBase, sources);
+        try
+        {
+            runner.Run(SandboxCommands.Debootstrap(layout.PartialBase, mirror.Uri, proxyUrl, Release, Packages));
+            // debootstrap does not always unmount the /proc it mounted inside (seen here): nothing stays mounted in the base.
+            Unmount(runner, layout.PartialBase);
+            Prepare(layout.PartialBase, sources);
+        }
+        catch
+        {
+            // A failed debootstrap can leave /proc and /sys mounted inside: nothing of it stays.
+            DeletePartial(runner, layout.PartialBase);
+            throw;
+        }
+
         Directory.Move(layout.PartialBase, layout.Base);
         return true;
     }
@@ -62,9 +74,9 @@ public static class BaseImage
         }
 
         log($"Building the database host's layer ({package}, once)...");
-        runner.Run(SandboxCommands.MountOverlay(layout.Base, layout.PartialDatabaseLayer, work, root));
         try
         {
+            runner.Run(SandboxCommands.MountOverlay(layout.Base, layout.PartialDatabaseLayer, work, root));
             var noStart = Path.Combine(root, "usr/sbin/policy-rc.d");
             File.WriteAllText(noStart, "#!/bin/sh\nexit 101\n");
             File.SetUnixFileMode(noStart, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -73,11 +85,13 @@ public static class BaseImage
         }
         finally
         {
-            runner.Run(SandboxCommands.Unmount(root));
+            // The mount first, then what a failed build leaves: nothing of it stays.
+            foreach (var folder in new[] { root, work })
+            {
+                DeletePartial(runner, folder);
+            }
         }
 
-        Directory.Delete(root);
-        Directory.Delete(work, recursive: true);
         Directory.Move(layout.PartialDatabaseLayer, layout.DatabaseLayer);
     }
 
@@ -123,11 +137,16 @@ public static class BaseImage
         }
 
         // An interrupted debootstrap can leave /proc and /sys mounted inside: unmount before deleting.
-        foreach (var mount in MachineState.MountsUnder(partial))
+        Unmount(runner, partial);
+        Directory.Delete(partial, recursive: true);
+    }
+
+    /// <summary>Every mount at or under the folder, deepest first.</summary>
+    private static void Unmount(LocalRunner runner, string folder)
+    {
+        foreach (var mount in MachineState.MountsUnder(folder))
         {
             runner.Run(SandboxCommands.Unmount(mount));
         }
-
-        Directory.Delete(partial, recursive: true);
     }
 }

@@ -40,6 +40,30 @@ public static class MachineState
 
     public static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
 
+    /// <summary>Waits until none of the processes is alive, or the time is up.</summary>
+    public static void WaitForExit(IEnumerable<int?> pids, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (pids.OfType<int>().Any(IsAlive) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(50);
+        }
+    }
+
+    /// <summary>Whether something accepts TCP connections on the address and port.</summary>
+    public static bool Listening(IPAddress address, int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            return client.ConnectAsync(address, port).Wait(TimeSpan.FromMilliseconds(500));
+        }
+        catch (AggregateException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Each interface's IPv4 addresses, from <c>ip -j -4 addr show</c>.</summary>
     public static IEnumerable<(string Interface, IPAddress Address)> Addresses(string ipJson)
     {

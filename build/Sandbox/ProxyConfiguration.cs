@@ -1,18 +1,20 @@
+using System.Globalization;
 using System.Net;
-using System.Text;
+using CoralNet.Deploy.Templates;
 
 namespace CoralNet.Deploy.Sandbox;
 
 /// <summary>
-/// The apt-cacher-ng configuration of the sandbox's package proxy: listening only on loopback and the
-/// bridge, serving only the repositories this machine's own apt sources name (ForceManaged).
+/// The apt-cacher-ng configuration of the sandbox's package proxy (build/Templates/apt-cacher-ng.conf):
+/// listening only on loopback and the bridge, serving only the repositories this machine's own apt
+/// sources name (ForceManaged), its PID file and socket in the runtime folder its user can reach.
 /// </summary>
 public static class ProxyConfiguration
 {
     /// <summary>The system user the apt-cacher-ng package creates; the proxy runs as it, never as root.</summary>
     public const string User = "apt-cacher-ng";
 
-    public static string Render(IReadOnlyList<AptSource> sources, IPAddress bridge, string runtimeFolder)
+    public static string Render(IReadOnlyList<AptSource> sources, IPAddress bridge, SandboxLayout layout)
     {
         var uris = sources.Select(s => s.Uri).Distinct(StringComparer.Ordinal).ToList();
         if (uris.Count == 0)
@@ -20,25 +22,14 @@ public static class ProxyConfiguration
             throw new SandboxException("This machine's apt sources (/etc/apt/sources.list, sources.list.d) name no http:// Debian mirror for the sandbox's release; add one, then run again.");
         }
 
-        var text = new StringBuilder()
-            .AppendLine("# Written by the coralnet-deploy sandbox at each start; edits are lost.")
-            .AppendLine("CacheDir: /var/cache/apt-cacher-ng")
-            .AppendLine("LogDir: /var/log/apt-cacher-ng")
-            .AppendLine("SupportDir: /usr/lib/apt-cacher-ng")
-            .AppendLine($"Port: {SandboxLayout.ProxyPort}")
-            .AppendLine($"BindAddress: 127.0.0.1 {bridge}")
-            .AppendLine($"PidFile: {Path.Combine(runtimeFolder, "pid")}")
-            .AppendLine($"SocketPath: {Path.Combine(runtimeFolder, "socket")}")
-            .AppendLine("ForeGround: 0")
-            .AppendLine("ForceManaged: 1")
-            .AppendLine("ExThreshold: 4");
-        for (var i = 0; i < uris.Count; i++)
+        return TemplateRenderer.Render("apt-cacher-ng.conf", new Dictionary<string, string>
         {
-            // Requests for the mirror (through the proxy) or for /sandboxN on the proxy itself go to the mirror.
-            text.AppendLine($"Remap-sandbox{i}: {uris[i]} /sandbox{i} ; {uris[i]}");
-        }
-
-        return text.ToString();
+            ["Port"] = SandboxLayout.ProxyPort.ToString(CultureInfo.InvariantCulture),
+            ["Bridge"] = bridge.ToString(),
+            ["PidFile"] = layout.ProxyPidFile,
+            ["SocketPath"] = layout.ProxySocket,
+            ["Remaps"] = string.Join('\n', uris.Select((uri, i) => $"Remap-sandbox{i}: {uri} /sandbox{i} ; {uri}")),
+        });
     }
 
     /// <summary>The apt.conf.d file that sends a host's apt through the proxy on the bridge.</summary>

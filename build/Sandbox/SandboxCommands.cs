@@ -23,10 +23,16 @@ public static class SandboxCommands
                  .. SandboxLayout.CgroupHierarchies.Select(h => SandboxLayout.CgroupPath(h, name)), "--",
                  .. Nspawn(layout.HostRoot(name), name).AsWords()]));
 
-    /// <summary>Starts a command in a session of its own, detached from this process, its output appended to a log.</summary>
+    /// <summary>
+    /// Starts a command in a session of its own, detached from this process, its output appended to a log
+    /// (opened here, as root), in / rather than the checkout: a process that drops to another user
+    /// need not reach the checkout at all.
+    /// </summary>
     public static LocalCommand Detached(string logFile, LocalCommand command) => new(
         "setsid",
-        ["-f", "sh", "-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "sh", logFile, .. command.AsWords()]);
+        ["-f", "sh", "-c", "log=$1; shift; cd / && exec \"$@\" </dev/null >>\"$log\" 2>&1", "sh", logFile, .. command.AsWords()]);
+
+    public static LocalCommand Signal(string signal, int pid) => new("kill", "-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public static IEnumerable<LocalCommand> CreateBridge(IPAddress bridge) =>
     [

@@ -1,10 +1,19 @@
 namespace CoralNet.Deploy.Sandbox;
 
-/// <summary>Where the sandbox keeps things on this machine and which names it gives them.</summary>
-public sealed class SandboxLayout(string stateDirectory, string privateKey, string knownHosts)
+/// <summary>
+/// Where the sandbox keeps things on this machine and which names it gives them. Two places: the
+/// checkout's state folder (the base image, the hosts' layers, keys; only root opens it, so the
+/// checkout may sit in a 0700 home), and a root-owned folder under /run for what is machine-wide like
+/// the bridge (which checkout holds the sandbox) and what a non-root service must reach (the package
+/// proxy runs as its own user).
+/// </summary>
+public sealed class SandboxLayout(string stateDirectory, string privateKey, string knownHosts, string runtimeDirectory = SandboxLayout.MachineRuntimeDirectory)
 {
     /// <summary>The sandbox's bridge; one sandbox per machine uses it.</summary>
     public const string BridgeName = "coralsbx0";
+
+    /// <summary>The sandbox's folder of runtime files on this machine: gone with SandboxDown, and with a reboot.</summary>
+    public const string MachineRuntimeDirectory = "/run/coralnet-sandbox";
 
     /// <summary>The cgroup folder, under each mounted hierarchy, that holds one folder per host.</summary>
     public const string CgroupFolder = "coralnet-sandbox";
@@ -30,16 +39,29 @@ public sealed class SandboxLayout(string stateDirectory, string privateKey, stri
 
     public string PartialDatabaseLayer => Path.Combine(StateDirectory, "base-db.partial");
 
+    /// <summary>Held by one sandbox command of this checkout at a time.</summary>
     public string Lock => Path.Combine(StateDirectory, "lock");
 
-    /// <summary>Says that this sandbox made the bridge, holding its subnet.</summary>
-    public string NetworkRecord => Path.Combine(StateDirectory, "network");
+    /// <summary>Root-owned, mode 0755: machine-wide like the bridge, and reachable by the proxy's user whatever the checkout's permissions.</summary>
+    public string RuntimeDirectory { get; } = Path.GetFullPath(runtimeDirectory);
 
-    public string ProxyDirectory => Path.Combine(StateDirectory, "proxy");
+    /// <summary>Which checkout's sandbox runs on this machine, and on which subnet (<see cref="SandboxClaim"/>).</summary>
+    public string ClaimRecord => Path.Combine(RuntimeDirectory, "claim");
 
+    /// <summary>The proxy's configuration folder: root-owned, readable by the proxy's user.</summary>
+    public string ProxyDirectory => Path.Combine(RuntimeDirectory, "proxy");
+
+    public string ProxyConfigurationFile => Path.Combine(ProxyDirectory, "acng.conf");
+
+    /// <summary>The one folder the proxy's user writes: its PID file and control socket.</summary>
     public string ProxyRuntime => Path.Combine(ProxyDirectory, "run");
 
     public string ProxyPidFile => Path.Combine(ProxyRuntime, "pid");
+
+    public string ProxySocket => Path.Combine(ProxyRuntime, "socket");
+
+    /// <summary>The proxy's standard output and error, opened by root before the proxy drops to its user; kept after a failed start.</summary>
+    public string ProxyLog => Path.Combine(StateDirectory, "proxy.log");
 
     public string HostsDirectory => Path.Combine(StateDirectory, "hosts");
 

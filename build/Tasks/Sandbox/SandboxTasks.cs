@@ -19,13 +19,13 @@ internal static class SandboxTasks
             return;
         }
 
-        WriteStatus(context, "stopped: SandboxUp would boot it");
+        WriteStatus(context, For(context), "stopped: SandboxUp would boot it");
     }
 
     /// <summary>Each host with its address and whether it runs; <paramref name="stopped"/> is said of one that does not.</summary>
-    public static void WriteStatus(DeployContext context, string stopped)
+    public static void WriteStatus(DeployContext context, LocalSandbox sandbox, string stopped)
     {
-        foreach (var status in For(context).Status())
+        foreach (var status in sandbox.Status())
         {
             context.Log.Information("{0} {1} {2}", status.Host.Name, status.Host.Address, status.Running ? "running" : stopped);
         }

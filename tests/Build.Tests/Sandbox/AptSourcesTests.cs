@@ -100,11 +100,10 @@ public sealed class AptSourcesTests
             new("http://mirror.invalid/debian", ["bookworm-backports"], ["main"]),
         ];
 
-        var configuration = ProxyConfiguration.Render(sources, IPAddress.Parse("10.213.0.1"), "/state/proxy/run");
+        var configuration = ProxyConfiguration.Render(sources, IPAddress.Parse("10.213.0.1"), new SandboxLayout("/state", "/state/id_ed25519", "/state/known_hosts"));
 
         Assert.That(configuration, Does.Contain("BindAddress: 127.0.0.1 10.213.0.1\n"));
         Assert.That(configuration, Does.Contain("ForceManaged: 1\n"));
-        Assert.That(configuration, Does.Contain("PidFile: /state/proxy/run/pid\n"));
         Assert.That(configuration, Does.Contain("Remap-sandbox0: http://mirror.invalid/debian /sandbox0 ; http://mirror.invalid/debian\n"));
         Assert.That(configuration, Does.Contain("Remap-sandbox1: http://security.invalid/debian-security /sandbox1 ; http://security.invalid/debian-security\n"));
         Assert.That(configuration, Does.Not.Contain("Remap-sandbox2"));
@@ -113,7 +112,7 @@ public sealed class AptSourcesTests
     [Test]
     public void A_machine_without_usable_mirrors_gets_a_clear_error()
     {
-        var error = Assert.Throws<SandboxException>(() => ProxyConfiguration.Render([], IPAddress.Parse("10.213.0.1"), "/run"));
+        var error = Assert.Throws<SandboxException>(() => ProxyConfiguration.Render([], IPAddress.Parse("10.213.0.1"), new SandboxLayout("/state", "/state/id_ed25519", "/state/known_hosts")));
         Assert.That(error!.Message, Does.Contain("/etc/apt/sources.list"));
     }
 

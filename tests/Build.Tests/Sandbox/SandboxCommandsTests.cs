@@ -106,7 +106,7 @@ public sealed class SandboxCommandsTests
         var web = new SandboxHost("web1", IPAddress.Parse("10.213.0.89"), false);
         var db = new SandboxHost("db1", IPAddress.Parse("10.213.0.101"), true);
 
-        var hosts = LocalSandbox.HostsFile(web, [web, db]);
+        var hosts = HostLifecycle.HostsFile(web, [web, db]);
 
         Assert.That(hosts, Does.Contain("127.0.1.1\tweb1\n"));
         Assert.That(hosts, Does.Contain("10.213.0.101\tdb1\n"));

@@ -38,7 +38,7 @@ public static class SandboxHosts
         return sandbox;
     }
 
-    /// <summary>What SandboxDown must not leave: live processes, netns, interfaces, mounts and cgroup folders of the sandbox.</summary>
+    /// <summary>What SandboxDown, or a failed SandboxUp, must not leave: live processes, netns, interfaces, mounts, cgroup folders and the runtime folder of the sandbox.</summary>
     public static IReadOnlyList<string> Leftovers(LocalSandbox sandbox)
     {
         var found = new List<string>();
@@ -54,7 +54,7 @@ public static class SandboxHosts
                 continue;
             }
 
-            if (commandLine.Contains(sandbox.Layout.StateDirectory, StringComparison.Ordinal))
+            if (commandLine.Contains(sandbox.Layout.StateDirectory, StringComparison.Ordinal) || commandLine.Contains(sandbox.Layout.RuntimeDirectory + "/", StringComparison.Ordinal))
             {
                 found.Add($"process {Path.GetFileName(process)}: {commandLine}");
             }
@@ -74,6 +74,11 @@ public static class SandboxHosts
             .Select(n => "interface " + n));
         found.AddRange(MachineState.MountsUnder(sandbox.Layout.StateDirectory).Select(m => "mount " + m));
         found.AddRange(SandboxLayout.CgroupHierarchies.Select(h => Path.Combine(h, SandboxLayout.CgroupFolder)).Where(Directory.Exists).Select(c => "cgroup " + c));
+        if (Directory.Exists(sandbox.Layout.RuntimeDirectory))
+        {
+            found.Add("folder " + sandbox.Layout.RuntimeDirectory);
+        }
+
         return found;
     }
 
