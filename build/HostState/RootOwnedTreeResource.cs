@@ -22,7 +22,7 @@ public sealed class RootOwnedTreeResource(string path, IReadOnlyList<string> exc
             ? null
             : new Change(
                 $"not root's only: {wrong[6..]}",
-                new RemoteCommand($"find {Shell.Quote(path)} -xdev {Pruned} -exec chown root:root {{}} + -exec chmod go-w,ug-s {{}} +", $"make {path} root's"));
+                new RemoteCommand($"find {Shell.Quote(path)} -xdev {Pruned} -exec chown -h root:root {{}} + -exec chmod go-w,ug-s {{}} +", $"make {path} root's"));
     }
 
     private string Pruned => "\\( " + string.Join(" -o ", excluded.Select(e => "-path " + Shell.Quote(e)).Append("-type l")) + " \\) -prune -o";

@@ -12,10 +12,10 @@ public sealed class ReleaseCommands(ReleasePaths paths)
 {
     private const string SystemPython = "/usr/bin/python3";
 
-    /// <summary>sh: <c>Hash REGEX</c>, the hash of the release's manifest lines whose path matches, and of its venv (run in the release's project/).</summary>
     /// <summary>sh: runs a command with its output going to standard error as it comes (for the heartbeat of a long step) and kept in $out; fails with the command's exit code.</summary>
     private const string StreamedFunction = "streamed() { log=$(mktemp); { PYTHONUNBUFFERED=1 \"$@\" 2>&1 || echo \"$?\" > \"$log.failed\"; } | tee \"$log\" >&2; out=$(cat \"$log\"); rm -f \"$log\"; if [ -e \"$log.failed\" ]; then code=$(cat \"$log.failed\"); rm -f \"$log.failed\"; return \"$code\"; fi; }";
 
+    /// <summary>sh: <c>Hash REGEX</c>, the hash of the release's manifest lines whose path matches, and of its venv (run in the release's project/).</summary>
     private const string HashFunction = "Hash() { { grep -E \"$1\" ../.release/manifest | cut -f 1,4; readlink ../venv; } | sha256sum | cut -c 1-64; }";
 
     public ReleasePaths Paths => paths;
@@ -126,8 +126,9 @@ public sealed class ReleaseCommands(ReleasePaths paths)
     /// <summary>
     /// Links the release to the venv for its requirements (keyed by <paramref name="requirementsSha256"/>
     /// and the host's Python version), making it with --system-site-packages and pip only when it is missing.
-    /// venv and pip run as the site's user, in a build folder of its own, which root then takes over
-    /// (<see cref="TakeOwnership"/>) and moves into place: the venv the site runs is read-only to it.
+    /// venv and pip run as the site's user in the venv's own folder (so that the scripts pip writes name
+    /// the path they run from), which root then takes over (<see cref="TakeOwnership"/>) before it marks
+    /// it complete: the venv the site runs is read-only to it. A venv without the mark is made again.
     /// Null when the site has no requirements.txt.
     /// </summary>
     public RemoteCommand InstallRequirements(string id, string? requirementsSha256)
@@ -143,15 +144,15 @@ public sealed class ReleaseCommands(ReleasePaths paths)
             release={{Shell.Quote(paths.Release(id))}}
             version=$({{SystemPython}} -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
             venv={{Shell.Quote(paths.Venvs)}}/py$version-{{key}}
-            build={{Shell.Quote(paths.Venvs)}}/.build-py$version-{{key}}
             status=ok
             if [ ! -e "$venv/.complete" ]; then
-              rm -rf "$venv" "$build"
-              install -d -o {{Shell.Quote(paths.SiteUser)}} -g {{Shell.Quote(paths.SiteGroup)}} -m 0755 "$build"
-              {{AsSiteUser($"{SystemPython} -m venv --system-site-packages \"$1\"{pip}", "\"$build\"", "\"$release\"")}}
-              {{TakeOwnership("\"$build\"")}}
-              : > "$build/.complete"
-              mv -T "$build" "$venv"
+              rm -rf "$venv"
+              install -d -o {{Shell.Quote(paths.SiteUser)}} -g {{Shell.Quote(paths.SiteGroup)}} -m 0755 "$venv"
+              {{AsSiteUser($"{SystemPython} -m venv --system-site-packages \"$1\"{pip}", "\"$venv\"", "\"$release\"")}}
+              {{TakeOwnership("\"$venv\"")}}
+              # The site's user may have left .complete as a link anywhere; the folder is root's now, so once removed it stays gone.
+              rm -rf "$venv/.complete"
+              : > "$venv/.complete"
               status=changed
             fi
             ln -sfn "$venv" "$release/venv"
@@ -415,7 +416,8 @@ public sealed class ReleaseCommands(ReleasePaths paths)
 
     /// <summary>
     /// Takes the deploy lock (an atomic mkdir), waiting up to <paramref name="waitSeconds"/> (0: fail at
-    /// once); a refused lock fails with exit code 75 and names its holder.
+    /// once); a refused lock fails with exit code 75 and names its holder. It reports ok: a lock the run
+    /// takes and releases leaves the host as it was, so a run that changes nothing else changes nothing.
     /// </summary>
     public RemoteCommand Lock(DeployLockHolder holder, int waitSeconds) => Command("take deploy lock", $$"""
         set -eu
@@ -430,10 +432,10 @@ public sealed class ReleaseCommands(ReleasePaths paths)
           sleep 1
         done
         printf '%s\n' {{Shell.Quote(holder.ToString())}} > "$lock/holder"
-        echo changed
+        echo ok
         """);
 
-    /// <summary>Releases the lock this run holds; a lock held by another run is left alone.</summary>
+    /// <summary>Releases the lock this run holds (ok, as taking it was); a lock held by another run is left alone.</summary>
     public RemoteCommand Unlock(DeployLockHolder holder) => Command("release deploy lock", $$"""
         set -eu
         lock={{Shell.Quote(paths.Lock)}}
@@ -443,7 +445,7 @@ public sealed class ReleaseCommands(ReleasePaths paths)
           exit 1
         fi
         rm -rf "$lock"
-        echo changed
+        echo ok
         """);
 
     /// <summary>Removes a stale lock whoever holds it, saying whose it was.</summary>

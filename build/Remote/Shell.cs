@@ -21,6 +21,6 @@ public static class Shell
             : read + "o=$( (eval \"$s\"); echo \"~$?\"); printf '%s' \"${o%~*}\"; exit \"${o##*~}\"";
     }
 
-    /// <summary>The command as root: unchanged for root, through non-interactive sudo otherwise.</summary>
-    public static string AsRoot(string script, bool isRoot) => isRoot ? script : "sudo -n sh -c " + Quote(script);
+    /// <summary>The command as root, run by sh whatever the login's shell: directly for root, through non-interactive sudo otherwise.</summary>
+    public static string AsRoot(string script, bool isRoot) => (isRoot ? "sh -c " : "sudo -n sh -c ") + Quote(script);
 }

@@ -1,4 +1,6 @@
+using Cake.Core.Diagnostics;
 using Cake.Frosting;
+using CoralNet.Deploy.Aws;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Settings;
 
@@ -19,8 +21,15 @@ public sealed class ProvisionAwsTask : AsyncFrostingTask<DeployContext>
         {
             if (context.Options.Check)
             {
-                // --check: the plan of what provisioning would do, changing nothing.
-                await provisioner.PlanAsync(CancellationToken.None);
+                // --check: the plan of what provisioning would do, changing nothing; printed at every
+                // verbosity but quiet, since under Deploy it is not the run's result.
+                var plan = await provisioner.PlanAsync(CancellationToken.None);
+                foreach (var change in plan)
+                {
+                    context.Log.Information(change.ToString());
+                }
+
+                context.Log.Information(AwsProvisioner.Summary(plan, "ProvisionAws (--check)"));
                 return;
             }
 

@@ -216,7 +216,7 @@ public class ConfigureHostSandboxTests
 
             Assert.That(exitCode, Is.EqualTo(0), output);
             Assert.That(output, Does.Contain($"{host.Name} {host.Address} running"), "ProvisionSandbox only reported the sandbox");
-            Assert.That(output, Does.Contain("would change absent /etc/nginx/sites-enabled/default"));
+            Assert.That(output, Does.Contain("RemoveDefaultSite: web1 would change: absent /etc/nginx/sites-enabled/default"));
             Assert.That(output, Does.Match(@"web1\s+: ok=\d+\s+changed=1\s+failed=0"));
             Assert.That(output, Does.Contain("check mode"));
             Assert.That(await Run(executor, host, State), Is.EqualTo(before), "nothing changed on the host");

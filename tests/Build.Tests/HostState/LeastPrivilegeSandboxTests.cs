@@ -205,7 +205,7 @@ public sealed class LeastPrivilegeSandboxTests
 
         Deployed(code, output);
         Assert.That(await Root("test -e /run/coralnet-before-reboot && echo still-there || echo rebooted"), Is.EqualTo("rebooted"));
-        var locked = output.IndexOf("take deploy lock and list releases: changed", StringComparison.Ordinal);
+        var locked = output.IndexOf("take deploy lock and list releases: ok", StringComparison.Ordinal);
         var rebooted = output.IndexOf("web1: changing reboot if required", StringComparison.Ordinal);
         var unlocked = output.IndexOf("finish the deploy", StringComparison.Ordinal);
         Assert.That(locked, Is.GreaterThanOrEqualTo(0), output);

@@ -163,16 +163,18 @@ public sealed class ReleaseCommandsTests
         var alice = new DeployLockHolder("alice@laptop", Monday, "20261123T100000Z-aaaaaaaa");
         var bob = new DeployLockHolder("bob@desk", Monday, "20261123T100000Z-bbbbbbbb");
 
-        Assert.That(Run(commands.Lock(alice, 0)), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Run(commands.Lock(alice, 0)), Is.EqualTo(RemoteCommand.Ok), "the run's own lock is no change of the host");
+        Assert.That(Directory.Exists(commands.Paths.Lock), Is.True, "but it is taken");
         var refused = TempDirectory.RunSh(commands.Lock(bob, 0).Script);
         Assert.That(refused.Code, Is.EqualTo(75));
         Assert.That(refused.Errors, Does.Contain("who=alice@laptop since=2026-11-23T10:00:00Z release=20261123T100000Z-aaaaaaaa").And.Contain("--lock-wait"));
 
         Assert.That(TempDirectory.RunSh(commands.Unlock(bob).Script).Code, Is.Not.Zero, "bob cannot release alice's lock");
-        Assert.That(Run(commands.Unlock(alice)), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Run(commands.Unlock(alice)), Is.EqualTo(RemoteCommand.Ok));
+        Assert.That(Directory.Exists(commands.Paths.Lock), Is.False, "released");
         Assert.That(Run(commands.Unlock(alice)), Is.EqualTo(RemoteCommand.Ok));
 
-        Assert.That(Run(commands.Lock(bob, 0)), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Run(commands.Lock(bob, 0)), Is.EqualTo(RemoteCommand.Ok));
         Assert.That(TempDirectory.RunSh(commands.ForceUnlock().Script).Output, Does.Contain("removing the deploy lock of: who=bob@desk"));
         Assert.That(Directory.Exists(commands.Paths.Lock), Is.False);
     }

@@ -42,9 +42,9 @@ public class CommandTests
     }
 
     [Test]
-    public void Commands_run_as_root_go_through_non_interactive_sudo_for_other_logins()
+    public void Commands_run_as_root_by_sh_and_through_non_interactive_sudo_for_other_logins()
     {
-        Assert.That(Shell.AsRoot("id -u", isRoot: true), Is.EqualTo("id -u"));
+        Assert.That(Shell.AsRoot("id -u", isRoot: true), Is.EqualTo("sh -c 'id -u'"), "sh, not the login's shell");
         Assert.That(Shell.AsRoot("echo 'a'", isRoot: false), Is.EqualTo("sudo -n sh -c 'echo '\\''a'\\'''"));
     }
 
