@@ -2,6 +2,7 @@ using Cake.Core.Diagnostics;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Tasks.Release;
 
 namespace CoralNet.Deploy.Tasks.Host;
 
@@ -9,7 +10,7 @@ namespace CoralNet.Deploy.Tasks.Host;
 /// The run's host configuration, shared by the ConfigureHost tasks over the run's SSH session: made at
 /// the first host task, ended at the end of the run with, when --report=FILE.json asks for it, the report.
 /// </summary>
-public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunConnections connections, RunRecorder recorder) : IDisposable
+public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunConnections connections, RunRecorder recorder, ReleaseRunSession release) : IDisposable
 {
     private HostConfiguration? _configuration;
     private string? _reportFile;
@@ -26,6 +27,13 @@ public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunCon
         var root = context.RepositoryRoot;
         var check = recorder.Check;
         var allowReboot = settings.Host.AllowReboot || context.Options.Get<bool>(ConfigureHostTask.AllowRebootOption);
+        if (allowReboot && !release.HoldsLock && !check)
+        {
+            // A host step run on its own (--exclusive) has not taken the lock: a reboot then stays pending.
+            log.Warning("A reboot is allowed only under the deploy lock, which this run does not hold: run ConfigureHost or Deploy without --exclusive to reboot.");
+            allowReboot = false;
+        }
+
         _reportFile = context.Options.Get<string?>(ConfigureHostTask.ReportOption) is { } report ? Path.GetFullPath(report, root) : null;
 
         var (_, hosts) = await connections.OpenAsync(context, "configure the hosts");

@@ -30,17 +30,20 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
         return _deployer = new ReleaseDeployer(connections.Executor, hosts, options, line => log.Information(line), line => log.Verbose(line), recorder);
     }
 
+    /// <summary>Whether this run holds the deploy lock on the web hosts.</summary>
+    public bool HoldsLock => _deployer is { HoldsLock: true };
+
     /// <summary>Releases the deploy lock this run holds, if any; a failure to do so is reported, not thrown (the run's own error matters more).</summary>
     public void ReleaseLock()
     {
-        if (_deployer is not { HoldsLock: true })
+        if (!HoldsLock)
         {
             return;
         }
 
         try
         {
-            _deployer.UnlockAsync().GetAwaiter().GetResult();
+            _deployer!.UnlockAsync().GetAwaiter().GetResult();
             log.Verbose("Deploy lock released.");
         }
         catch (Exception exception)

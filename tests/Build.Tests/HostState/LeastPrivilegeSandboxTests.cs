@@ -201,6 +201,12 @@ public sealed class LeastPrivilegeSandboxTests
         Assert.That(output, Does.Contain("web1: a reboot is pending").And.Contain("--allow-reboot"));
         Assert.That(await Root("test -e /run/coralnet-before-reboot && echo still-there || echo rebooted"), Is.EqualTo("still-there"));
 
+        // The setting allows it, but a host step run on its own holds no lock: no reboot.
+        (code, output) = Suite("--target=UpgradePackages", "--exclusive", "--host_allowreboot=true");
+        Assert.That(code, Is.Zero, output);
+        Assert.That(output, Does.Contain("A reboot is allowed only under the deploy lock").And.Contain("web1: a reboot is pending"));
+        Assert.That(await Root("test -e /run/coralnet-before-reboot && echo still-there || echo rebooted"), Is.EqualTo("still-there"));
+
         (code, output) = Suite("--target=Deploy", "--allow-reboot", "--verbosity=verbose");
 
         Deployed(code, output);
