@@ -16,7 +16,7 @@ public sealed class FileResource : IHostResource
     private readonly string? _onChange;
 
     /// <param name="validate">A command that gets the staged file as its last argument and must succeed before the file is installed.</param>
-    /// <param name="onChange">sh run after the file was written (e.g. a checked reload of the service reading it).</param>
+    /// <param name="onChange">sh run after the file was written (e.g. a checked reload of the service reading it); when it fails, the previous file (or none) is put back.</param>
     public FileResource(string path, string content, string owner, string group, int mode, string? validate = null, string? onChange = null)
     {
         if (!path.StartsWith('/') || path.EndsWith('/'))
@@ -79,6 +79,16 @@ public sealed class FileResource : IHostResource
         var validation = _validate is null
             ? ""
             : $"{_validate} \"$stage\" >&2 || {{ echo {Shell.Quote($"refused: '{_validate}' found errors in the new {Path}; nothing was installed")} >&2; exit 1; }}\n";
+        var backup = directory.TrimEnd('/') + "/." + System.IO.Path.GetFileName(Path) + ".coralnet-old";
+        // With a follow-up (a checked reload), the file it refuses is put back as it was, so that the
+        // service's next restart does not read it: the previous file is kept aside (a dotted name no
+        // include pattern reads) until the follow-up succeeded.
+        var install = _onChange is null
+            ? $"mv -f {Shell.Quote(staging)} {Shell.Quote(Path)}"
+            : $"target={Shell.Quote(Path)} backup={Shell.Quote(backup)}\n"
+              + "if [ -e \"$target\" ]; then cp -p \"$target\" \"$backup\"; else rm -f \"$backup\"; fi\n"
+              + "trap 'code=$?; rm -f \"$stage\"; if [ \"$code\" -ne 0 ]; then if [ -e \"$backup\" ]; then mv -f \"$backup\" \"$target\"; else rm -f \"$target\"; fi; fi' EXIT\n"
+              + $"mv -f {Shell.Quote(staging)} \"$target\"\n{_onChange}\nrm -f \"$backup\"";
         string Script(string body) => $"""
             set -e
             stage=$(mktemp)
@@ -86,7 +96,7 @@ public sealed class FileResource : IHostResource
             printf '%s' {body} | base64 -d > "$stage"
             {validation}mkdir -p {Shell.Quote(directory)}
             install -o {Shell.Quote(Owner)} -g {Shell.Quote(Group)} -m {FileState.Octal(Mode)} "$stage" {Shell.Quote(staging)}
-            mv -f {Shell.Quote(staging)} {Shell.Quote(Path)}{(_onChange is null ? "" : "\n" + _onChange)}
+            {install}
             """;
         return new RemoteCommand(Script(payload), $"write {Path}") { Display = Script($"<{_content.Length} characters of {Path}, base64>") };
     }

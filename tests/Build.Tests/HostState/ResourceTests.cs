@@ -45,6 +45,31 @@ public class ResourceTests
         Assert.That(file.Plan(["absent"])!.Reason, Is.EqualTo("absent"));
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public void A_file_whose_follow_up_fails_is_put_back_as_it_was(bool existedBefore)
+    {
+        using var host = new TempDirectory();
+        var path = Path.Combine(host.Path, "etc/app.conf");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (existedBefore)
+        {
+            File.WriteAllText(path, "old\n");
+        }
+
+        var refused = new FileResource(path, "new\n", "root", "root", Mode644, onChange: "echo 'reload refused' >&2; exit 3");
+        var (code, _, errors) = TempDirectory.RunSh(refused.Plan([existedBefore ? "stat regular file|root|root|644" : "absent", "sha " + Sha("old\n")])!.Command!.Script);
+
+        Assert.That((code, errors.Trim()), Is.EqualTo((3, "reload refused")));
+        Assert.That(File.Exists(path) ? File.ReadAllText(path) : null, Is.EqualTo(existedBefore ? "old\n" : null));
+        Assert.That(Directory.GetFiles(Path.GetDirectoryName(path)!, ".*"), Is.Empty, "no staged or kept copy is left");
+
+        var accepted = new FileResource(path, "new\n", "root", "root", Mode644, onChange: "true");
+        Assert.That(TempDirectory.RunSh(accepted.Plan(["absent"])!.Command!.Script).Code, Is.Zero);
+        Assert.That(File.ReadAllText(path), Is.EqualTo("new\n"));
+        Assert.That(Directory.GetFiles(Path.GetDirectoryName(path)!, ".*"), Is.Empty);
+    }
+
     [Test]
     public void A_setgid_directory_compares_its_full_mode()
     {
