@@ -163,6 +163,7 @@ public sealed class CakeHostTests
         Assert.That(version.Output, Does.Contain("Cake.Core 7.0.0"));
         Assert.That(help.Events.Concat(version.Events), Is.Empty);
     }
+
     [Test]
     public void AnOptionOfATaskTheTargetRunsApplies()
     {
