@@ -55,13 +55,15 @@ try {
     foreach ($name in $variables) { [Environment]::SetEnvironmentVariable($name, '1') }
     # Full paths: .NET's own file calls resolve relative ones against the process's directory,
     # which Push-Location does not move.
-    $program = Join-Path $PSScriptRoot 'build/bin/Release/net10.0/Build.dll'
+    $program = Join-Path $PSScriptRoot 'build/bin/Release/app/Build.dll'
     $stamp = Join-Path $PSScriptRoot 'build/bin/Release/.built-from-sources'
     $listing = Get-BuildInputListing
     # [IO.File] rather than Get-Item: the stamp is a dot-file, which PowerShell hides on Linux.
     if (-not [IO.File]::Exists($program) -or -not [IO.File]::Exists($stamp) -or
         [IO.File]::ReadAllText($stamp).TrimEnd("`n") -cne $listing) {
-        & dotnet build build/Build.csproj -c Release --nologo -v quiet -clp:NoSummary 2>&1 |
+        # Published ReadyToRun, as build.sh does (see there why).
+        & dotnet publish build/Build.csproj -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true `
+            --artifacts-path build/bin/publish -o build/bin/Release/app --nologo -v quiet -clp:NoSummary 2>&1 |
             ForEach-Object { [Console]::Error.WriteLine($_) }
         if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
         [IO.File]::WriteAllText($stamp, "$listing`n")

@@ -17,7 +17,7 @@ if ! dotnet --list-sdks 2>/dev/null | grep -q "^${major_minor}\."; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-program=build/bin/Release/net10.0/Build.dll
+program=build/bin/Release/app/Build.dll
 stamp=build/bin/Release/.built-from-sources
 # The build's inputs: every file under build/ but its output (bin/, obj/), and the repository-wide
 # files MSBuild, NuGet and the compiler read. The stamp keeps their listing (path, size, modification
@@ -32,7 +32,12 @@ done
 listing=$(find "${inputs[@]}" \( -path build/bin -o -path build/obj \) -prune -o -type f -printf '%p\t%s\t%T@\n' |
   sed 's/\(\.[0-9]\{7\}\)[0-9]*$/\1/' | LC_ALL=C sort)
 if [[ ! -f $program || ! -f $stamp || "$(<"$stamp")" != "$listing" ]]; then
-  dotnet build build/Build.csproj -c Release --nologo -v quiet -clp:NoSummary >&2
+  # Published ReadyToRun for this machine's runtime: compiled ahead of time, a run spends little
+  # time compiling SSH.NET, Npgsql and the suite itself (measured: a one-file deploy's SetupDatabase
+  # 0.2 s -> 0.1 s, a --check start 0.53 s -> 0.40 s). Its intermediate files stay apart from the
+  # tests' build of the same project (build/bin/publish), so neither undoes the other's restore.
+  dotnet publish build/Build.csproj -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true \
+    --artifacts-path build/bin/publish -o build/bin/Release/app --nologo -v quiet -clp:NoSummary >&2
   printf '%s\n' "$listing" >"$stamp"
 fi
 exec dotnet "$program" "$@"

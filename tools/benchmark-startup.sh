@@ -18,9 +18,9 @@ measure() {
 }
 
 ./build.sh --tree >/dev/null  # make sure the build is current
-dotnet build build/Build.csproj -c Release --nologo -v quiet >/dev/null
+dotnet build build/Build.csproj -c Release --nologo -v quiet >/dev/null  # for dotnet run below
 echo "warm ./build.sh --tree:        $(measure ./build.sh --tree) s (median of $runs)"
-echo "built program alone:           $(measure dotnet build/bin/Release/net10.0/Build.dll --tree) s (median of $runs)"
+echo "built program alone:           $(measure dotnet build/bin/Release/app/Build.dll --tree) s (median of $runs)"
 echo "dotnet run --project build:    $(measure dotnet run --project build/Build.csproj -c Release -- --tree) s (median of $runs)"
 if [[ -x tools/pwsh/pwsh ]]; then
   export POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off

@@ -34,6 +34,10 @@ public sealed class DatabaseConnector(DatabaseTunnel tunnel, DatabaseEndpoint en
         return refusal == Refusal.NoDatabase ? throw NoDatabase(user, database) : session;
     }
 
+    /// <summary>Opens a session when the user gets into the database; null when its password is refused, or it or the database does not exist.</summary>
+    public async Task<DatabaseSession?> TryOpenIfExistsAsync(string user, Secret password, string database, CancellationToken cancellation = default) =>
+        (await OpenCoreAsync(user, password, database, cancellation)).Session;
+
     /// <summary>Opens a session in a database that may not exist yet; null when it does not.</summary>
     public async Task<DatabaseSession?> OpenIfExistsAsync(string user, Secret password, string database, CancellationToken cancellation = default)
     {

@@ -18,7 +18,8 @@ public sealed record DatabaseSetupRequest(string Database, string User, Secret P
 
 /// <summary>
 /// The setup's PostgreSQL section, as the master user: the site's role (LOGIN, its password) and
-/// database, the role owning the database and its public schema. Reads first, changes only what differs.
+/// database, the role owning the database and its public schema. Reads first, changes only what differs;
+/// when the site's role already logs in and owns both, that one login is the whole run (no master session).
 /// <para>
 /// The password cannot be compared by reading it back (a master user that is not a superuser, as on
 /// RDS, cannot read pg_authid, and a SCRAM verifier is salted anyway), so the setup logs in as the
@@ -30,6 +31,11 @@ public static class DatabaseSetup
 {
     public static async Task<IReadOnlyList<DatabaseItem>> RunAsync(DatabaseConnector connector, DatabaseSetupRequest request, CancellationToken cancellation = default)
     {
+        if (await AlreadySetUpAsync(connector, request, cancellation) is { } settled)
+        {
+            return settled;
+        }
+
         var items = new List<DatabaseItem>();
         var (database, user) = (request.Database, request.User);
         // One master login when the database exists (the usual run): roles and databases are
@@ -126,5 +132,29 @@ public static class DatabaseSetup
         }
 
         return items;
+    }
+
+    /// <summary>
+    /// The usual run, in one session and without the master user: the site's role logs in to its
+    /// database with its password and owns the database and its public schema, which is everything the
+    /// setup makes. Null when any of it does not hold; the session is closed before the master's opens.
+    /// </summary>
+    private static async Task<IReadOnlyList<DatabaseItem>?> AlreadySetUpAsync(DatabaseConnector connector, DatabaseSetupRequest request, CancellationToken cancellation)
+    {
+        var (database, user) = (request.Database, request.User);
+        await using var site = await connector.TryOpenIfExistsAsync(user, request.Password, database, cancellation);
+        if (site is null || await site.ScalarAsync(DatabaseSql.OwnsDatabaseAndPublicSchema(), cancellation) is not true)
+        {
+            return null;
+        }
+
+        return
+        [
+            new($"role {user}", ItemStatus.Ok, "logs in"),
+            new($"database {database}", ItemStatus.Ok, ""),
+            new($"owner of database {database}", ItemStatus.Ok, user),
+            new($"owner of schema {database}.public", ItemStatus.Ok, user),
+            new($"password of role {user}", ItemStatus.Ok, "the server accepts it"),
+        ];
     }
 }

@@ -36,6 +36,13 @@ public static class DatabaseSql
         FROM (SELECT) AS one LEFT JOIN pg_roles AS r ON r.rolname = $1::name
         """, role, database);
 
+    /// <summary>Whether the connected user owns the connected database and its public schema (no row when there is no public schema).</summary>
+    public static SqlStatement OwnsDatabaseAndPublicSchema() => new("""
+        SELECT pg_get_userbyid(d.datdba) = current_user AND pg_get_userbyid(n.nspowner) = current_user
+        FROM pg_database AS d, pg_namespace AS n
+        WHERE d.datname = current_database() AND n.nspname = 'public'
+        """);
+
     public static SqlStatement CreateRole(string role, string verifier) => Password($"CREATE ROLE {PgSql.Identifier(role)} LOGIN PASSWORD ", verifier);
 
     public static SqlStatement AllowLogin(string role) => new($"ALTER ROLE {PgSql.Identifier(role)} LOGIN");

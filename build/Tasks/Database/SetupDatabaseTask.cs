@@ -8,7 +8,7 @@ using CoralNet.Deploy.HostState;
 namespace CoralNet.Deploy.Tasks.Database;
 
 [TaskName("SetupDatabase")]
-[TaskDescription("As the database's master user, through an SSH tunnel over the first web host: the site's role and database, the role owning the database and its public schema; idempotent")]
+[TaskDescription("Through an SSH tunnel over the first web host: the site's role and database, the role owning the database and its public schema; checked by the role's own login, changed as the master user only where it differs")]
 [IsDependentOn(typeof(ProvisionTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class SetupDatabaseTask(RunConnections connections, RunRecorder recorder) : AsyncFrostingTask<DeployContext>

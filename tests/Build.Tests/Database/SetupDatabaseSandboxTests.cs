@@ -125,10 +125,21 @@ public class SetupDatabaseSandboxTests
     }
 
     [Test, Order(4)]
+    public async Task A_database_already_set_up_is_proven_by_the_sites_own_login_without_the_master_user()
+    {
+        // The master password is wrong: a run that needed the master session would fail.
+        var items = await SetupAsync(Request() with { MasterPassword = new Secret("wrong-master-password-0451") });
+
+        Assert.That(Changed(items), Is.Zero, () => string.Join("; ", items));
+        Assert.That(items.Select(i => i.Item), Is.SupersetOf(new[] { "role django", "owner of database coralnet", "owner of schema coralnet.public", "password of role django" }));
+    }
+
+    [Test, Order(5)]
     public void A_wrong_master_password_names_the_host_and_user_and_not_the_password()
     {
         const string wrong = "wrong-master-password-0451";
-        var request = Request() with { MasterPassword = new Secret(wrong) };
+        // A role that does not exist yet: the setup needs the master user to make it.
+        var request = Request() with { User = "django_not_yet", MasterPassword = new Secret(wrong) };
 
         var error = Assert.ThrowsAsync<DatabaseSetupException>(() => SetupAsync(request))!;
 
@@ -136,7 +147,7 @@ public class SetupDatabaseSandboxTests
         Assert.That(error.Message, Does.Not.Contain(wrong).And.Not.Contain(Request().MasterPassword.Reveal()));
     }
 
-    [Test, Order(5)]
+    [Test, Order(6)]
     public void Npgsqls_own_log_at_trace_level_holds_no_password()
     {
         Assert.That(_npgsqlLog.Text, Is.Not.Empty, "Npgsql logged nothing: the capture is not wired");
@@ -146,7 +157,7 @@ public class SetupDatabaseSandboxTests
         }
     }
 
-    [Test, Order(6)]
+    [Test, Order(7)]
     public void The_SetupDatabase_task_reports_ok_and_prints_no_secret_at_diagnostic_verbosity()
     {
         var (exitCode, output) = SuiteRun.Run(SandboxHosts.RepositoryRoot, "--target=SetupDatabase", "--verbosity=diagnostic", "--sandbox_webhosts=web1");

@@ -9,7 +9,7 @@ namespace CoralNet.Deploy.Tests.Scripts;
 /// </summary>
 public sealed class RebuildTests
 {
-    private static string Program => Path.Combine(RepositoryCopy.Root, "build", "bin", "Release", "net10.0", "Build.dll");
+    private static string Program => Path.Combine(RepositoryCopy.Root, "build", "bin", "Release", "app", "Build.dll");
 
     private static string Stamp => Path.Combine(RepositoryCopy.Root, "build", "bin", "Release", ".built-from-sources");
 
