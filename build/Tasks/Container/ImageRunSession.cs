@@ -1,0 +1,58 @@
+using Cake.Core.Diagnostics;
+using Cake.Core.Tooling;
+using CoralNet.Deploy.Container;
+using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Sandbox;
+
+namespace CoralNet.Deploy.Tasks.Container;
+
+/// <summary>
+/// The run's image builder, shared by BuildImage and PushImage: the engine and the local registry
+/// it started (stopped again when the run ends; ones running before stay) and the image it built.
+/// </summary>
+public sealed class ImageRunSession(ICakeLog log) : IDisposable
+{
+    private LocalEngine? _engine;
+    private LocalRegistry? _registry;
+
+    /// <summary>What BuildImage built in this run; null before.</summary>
+    public SiteImage? Built { get; set; }
+
+    public LocalRunner Runner { get; } = new(line => log.Verbose(line));
+
+    public static ContainerLayout Layout(DeployContext context) => new(context.ArtifactsDirectory);
+
+    /// <summary>The engine, answering.</summary>
+    public LocalEngine Engine(DeployContext context)
+    {
+        _engine ??= new LocalEngine(Layout(context), context.Settings.Container, Runner);
+        _engine.Start();
+        return _engine;
+    }
+
+    /// <summary>The registry, answering when it is the suite's own.</summary>
+    public LocalRegistry Registry(DeployContext context)
+    {
+        _registry ??= new LocalRegistry(Layout(context), context.Settings.Container, Runner);
+        _registry.Start();
+        return _registry;
+    }
+
+    /// <summary>The docker client's settings, pointed at the run's engine.</summary>
+    public T Client<T>(DeployContext context, T settings)
+        where T : ToolSettings
+    {
+        foreach (var (name, value) in Engine(context).ClientEnvironment)
+        {
+            settings.EnvironmentVariables[name] = value;
+        }
+
+        return settings;
+    }
+
+    public void Dispose()
+    {
+        _registry?.StopIfStarted();
+        _engine?.StopIfStarted();
+    }
+}
