@@ -33,7 +33,7 @@ public sealed class BuildImageTask(ImageRunSession session) : FrostingTask<Deplo
         var commit = session.Runner.TryRun(ContainerCommands.GitCommit(siteDirectory)) is { Succeeded: true } git ? git.Output.Trim() : null;
         var image = SiteImage.Prepare(ImageRunSession.Layout(context), snapshot, releaseId, commit, settings, baseImage.Name);
         context.DockerBuild(
-            session.Client(context, new DockerImageBuildSettings { File = image.Dockerfile, Tag = [image.ReleaseTag], Network = "none" }),
+            session.Client(context, new DockerImageBuildSettings { File = image.Dockerfile, Tag = [image.ReleaseTag] }),
             image.ContextDirectory);
         if (image.CommitTag is not null)
         {
