@@ -12,7 +12,7 @@ public static class DockerRunner
     public static string Run(ICakeContext context, AutoToolSettings settings, IReadOnlyList<string> arguments)
     {
         var tool = settings.ToolPath ?? context.Tools.Resolve("docker")
-            ?? throw new DockerException("docker: the docker client is not installed (Debian's docker.io brings one); install it or set the settings' ToolPath.");
+            ?? throw new DockerException("docker: no docker client on PATH; install one or set the settings' ToolPath.");
         var builder = new ProcessArgumentBuilder();
         foreach (var argument in arguments)
         {
