@@ -13,8 +13,9 @@ namespace CoralNet.Deploy.Container;
 /// </summary>
 public sealed class LocalEngine(ContainerLayout layout, ContainerSettings settings, LocalRunner runner)
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-    private bool _started;
+    private readonly LocalService _service = new(
+        $"podman's service on {layout.Socket}", ContainerCommands.EngineService(layout), layout.EnginePidFile, layout.Socket, layout.EngineLog,
+        () => Answers(layout.Socket), runner);
 
     /// <summary>What the docker client is run with: the engine's socket, and the legacy builder (podman serves no BuildKit).</summary>
     public IReadOnlyDictionary<string, string> ClientEnvironment => settings.Engine == ContainerEngine.Podman
@@ -41,46 +42,17 @@ public sealed class LocalEngine(ContainerLayout layout, ContainerSettings settin
         }
 
         WriteConfiguration();
-        if (IsRunning && Answers())
+        if (_service.IsRunning && Answers(layout.Socket))
         {
             return;
         }
 
         File.Delete(layout.Socket);
-        runner.Run(SandboxCommands.Detached(layout.EngineLog, ContainerCommands.EngineService(layout)));
-        _started = true;
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Answers())
-            {
-                return;
-            }
-
-            Thread.Sleep(100);
-        }
-
-        var said = File.Exists(layout.EngineLog) ? string.Join(" | ", File.ReadLines(layout.EngineLog).TakeLast(3)) : "";
-        throw new ContainerException($"podman's service did not answer on {layout.Socket}; it said: {said} (see {layout.EngineLog}).");
+        _service.Start();
     }
 
     /// <summary>Stops the podman service this run started; one that was running before stays.</summary>
-    public void StopIfStarted()
-    {
-        if (!_started)
-        {
-            return;
-        }
-
-        _started = false;
-        if (MachineState.LivePid(layout.EnginePidFile, layout.Socket) is { } pid)
-        {
-            runner.Run(SandboxCommands.Signal("TERM", pid));
-            MachineState.WaitForExit([pid], TimeSpan.FromSeconds(10));
-        }
-    }
-
-    private bool IsRunning => MachineState.LivePid(layout.EnginePidFile, layout.Socket) is not null;
+    public void StopIfStarted() => _service.StopIfStarted();
 
     private void WriteConfiguration()
     {
@@ -94,9 +66,9 @@ public sealed class LocalEngine(ContainerLayout layout, ContainerSettings settin
         File.WriteAllText(layout.RegistriesConfigurationFile, ContainerTemplates.RegistriesConfiguration(settings));
     }
 
-    private bool Answers()
+    private static bool Answers(string socketPath)
     {
-        if (!File.Exists(layout.Socket))
+        if (!File.Exists(socketPath))
         {
             return false;
         }
@@ -104,7 +76,7 @@ public sealed class LocalEngine(ContainerLayout layout, ContainerSettings settin
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            socket.Connect(new UnixDomainSocketEndPoint(layout.Socket));
+            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
             return true;
         }
         catch (SocketException)

@@ -12,8 +12,7 @@ namespace CoralNet.Deploy.Container;
 /// </summary>
 public sealed class LocalRegistry(ContainerLayout layout, ContainerSettings settings, LocalRunner runner)
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
-    private bool _started;
+    private LocalService? _service;
 
     /// <summary>Whether the suite runs the registry itself: only on a loopback address (anything else is someone's registry).</summary>
     public bool IsLocal => IPAddress.TryParse(Host, out var address) && IPAddress.IsLoopback(address);
@@ -22,9 +21,13 @@ public sealed class LocalRegistry(ContainerLayout layout, ContainerSettings sett
 
     private int Port => ContainerSettingsRules.RegistryPort(settings.Registry)!.Value;
 
+    private LocalService Service => _service ??= new(
+        $"The registry on {settings.Registry}", ContainerCommands.Registry(layout), layout.RegistryPidFile, layout.RegistryConfigurationFile, layout.RegistryLog,
+        () => MachineState.Listening(IPAddress.Parse(Host), Port), runner);
+
     public void Start()
     {
-        if (!IsLocal || MachineState.LivePid(layout.RegistryPidFile, layout.RegistryConfigurationFile) is not null)
+        if (!IsLocal || Service.IsRunning)
         {
             return;
         }
@@ -42,36 +45,9 @@ public sealed class LocalRegistry(ContainerLayout layout, ContainerSettings sett
 
         Directory.CreateDirectory(layout.RegistryData);
         File.WriteAllText(layout.RegistryConfigurationFile, ContainerTemplates.RegistryConfiguration(layout, settings));
-        runner.Run(SandboxCommands.Detached(layout.RegistryLog, ContainerCommands.Registry(layout)));
-        _started = true;
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (MachineState.Listening(address, Port))
-            {
-                return;
-            }
-
-            Thread.Sleep(100);
-        }
-
-        var said = File.Exists(layout.RegistryLog) ? string.Join(" | ", File.ReadLines(layout.RegistryLog).TakeLast(3)) : "";
-        throw new ContainerException($"The registry did not start on {settings.Registry}; it said: {said} (see {layout.RegistryLog}).");
+        Service.Start();
     }
 
     /// <summary>Stops the registry this run started; one that was running before stays.</summary>
-    public void StopIfStarted()
-    {
-        if (!_started)
-        {
-            return;
-        }
-
-        _started = false;
-        if (MachineState.LivePid(layout.RegistryPidFile, layout.RegistryConfigurationFile) is { } pid)
-        {
-            runner.Run(SandboxCommands.Signal("TERM", pid));
-            MachineState.WaitForExit([pid], TimeSpan.FromSeconds(10));
-        }
-    }
+    public void StopIfStarted() => _service?.StopIfStarted();
 }
