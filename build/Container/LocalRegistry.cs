@@ -48,6 +48,20 @@ public sealed class LocalRegistry(ContainerLayout layout, ContainerSettings sett
         Service.Start();
     }
 
+    /// <summary>Fails with what to do unless the registry answers its API's base address (any HTTP answer will do: it may ask for a login).</summary>
+    public void RequireAnswering()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            using var answer = http.GetAsync($"http://{settings.Registry}/v2/").GetAwaiter().GetResult();
+        }
+        catch (Exception failure) when (failure is HttpRequestException or TaskCanceledException)
+        {
+            throw new ContainerException($"The registry Container.Registry names, {settings.Registry}, does not answer ({failure.Message}): start it, or correct Container.Registry (--container_registry=HOST:PORT); nothing was pushed.");
+        }
+    }
+
     /// <summary>Stops the registry this run started; one that was running before stays.</summary>
     public void StopIfStarted() => _service?.StopIfStarted();
 }

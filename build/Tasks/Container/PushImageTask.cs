@@ -16,7 +16,7 @@ public sealed class PushImageTask(ImageRunSession session) : FrostingTask<Deploy
     {
         var image = session.Built ?? throw new InvalidOperationException("PushImage pushes what BuildImage built in the same run: run it without --exclusive.");
         var clock = Stopwatch.StartNew();
-        session.Registry(context);
+        session.Registry(context).RequireAnswering();
         foreach (var tag in new[] { image.ReleaseTag, image.CommitTag }.OfType<string>())
         {
             context.DockerPush(session.Client(context, new DockerImagePushSettings()), tag);

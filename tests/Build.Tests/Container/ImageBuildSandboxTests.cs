@@ -133,6 +133,20 @@ public sealed partial class ImageBuildSandboxTests
 
     [Test]
     [Order(5)]
+    public void A_registry_that_does_not_answer_is_a_clear_error_before_anything_is_pushed()
+    {
+        // Not a loopback address by name, so the suite does not run it: someone's registry, down.
+        var registry = "localhost:" + FreePort();
+
+        var (exitCode, output) = SuiteWith(registry, "--target=PushImage");
+
+        Assert.That(exitCode, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain($"Error: The registry Container.Registry names, {registry}, does not answer").And.Contain("nothing was pushed"));
+        Assert.That(output, Does.Not.Contain("docker push"));
+    }
+
+    [Test]
+    [Order(6)]
     public void This_machine_s_ip_forward_firewall_and_interfaces_are_as_before_and_no_engine_is_left_running()
     {
         // After builds with and without RUN steps (which podman runs in this machine's own network namespace).
@@ -150,9 +164,11 @@ public sealed partial class ImageBuildSandboxTests
         return (built.Groups[1].Value, built.Groups[2].Value);
     }
 
-    private (int ExitCode, string Output) Suite(params string[] args)
+    private (int ExitCode, string Output) Suite(params string[] args) => SuiteWith(_registry, args);
+
+    private (int ExitCode, string Output) SuiteWith(string registry, params string[] args)
     {
-        var (exitCode, output) = SuiteRun.Run(SandboxHosts.RepositoryRoot, [.. args, "--site_source=" + _site.Path, "--container_registry=" + _registry]);
+        var (exitCode, output) = SuiteRun.Run(SandboxHosts.RepositoryRoot, [.. args, "--site_source=" + _site.Path, "--container_registry=" + registry]);
         TestContext.Out.WriteLine(output);
         return (exitCode, output);
     }
