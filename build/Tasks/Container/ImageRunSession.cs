@@ -22,19 +22,27 @@ public sealed class ImageRunSession(ICakeLog log) : IDisposable
 
     public static ContainerLayout Layout(DeployContext context) => new(context.ArtifactsDirectory);
 
-    /// <summary>The engine, answering.</summary>
+    /// <summary>The engine, started on first use.</summary>
     public LocalEngine Engine(DeployContext context)
     {
-        _engine ??= new LocalEngine(Layout(context), context.Settings.Container, Runner);
-        _engine.Start();
+        if (_engine is null)
+        {
+            _engine = new LocalEngine(Layout(context), context.Settings.Container, Runner);
+            _engine.Start();
+        }
+
         return _engine;
     }
 
-    /// <summary>The registry, answering when it is the suite's own.</summary>
+    /// <summary>The registry, started on first use when it is the suite's own.</summary>
     public LocalRegistry Registry(DeployContext context)
     {
-        _registry ??= new LocalRegistry(Layout(context), context.Settings.Container, Runner);
-        _registry.Start();
+        if (_registry is null)
+        {
+            _registry = new LocalRegistry(Layout(context), context.Settings.Container, Runner);
+            _registry.Start();
+        }
+
         return _registry;
     }
 
