@@ -5,9 +5,16 @@ namespace CoralNet.Deploy.Container;
 /// <summary>Builds every command the image builder runs on this machine (but the docker client's, which the Docker aliases make), as plain data.</summary>
 public static class ContainerCommands
 {
-    /// <summary>Podman serving the Docker API on the checkout's socket until stopped (--time=0: no idle exit).</summary>
+    /// <summary>
+    /// Podman serving the Docker API on the checkout's socket until stopped (--time=0: no idle exit), in
+    /// a mount namespace of its own: the overlay mounts of its storage and builds go away with it
+    /// instead of staying in this machine's mount table.
+    /// </summary>
     public static LocalCommand EngineService(ContainerLayout layout) =>
-        RecordingPid(layout.EnginePidFile, new LocalCommand("podman", "system", "service", "--time=0", "unix://" + layout.Socket) { Environment = EngineEnvironment(layout) });
+        RecordingPid(layout.EnginePidFile, new LocalCommand("unshare", "--mount", "--propagation", "private", "podman", "system", "service", "--time=0", "unix://" + layout.Socket)
+        {
+            Environment = EngineEnvironment(layout),
+        });
 
     /// <summary>What keeps podman's configuration and storage the checkout's own instead of the machine's.</summary>
     public static IReadOnlyDictionary<string, string> EngineEnvironment(ContainerLayout layout) => new Dictionary<string, string>

@@ -17,7 +17,7 @@ public sealed class ContainerCommandsTests
             "CONTAINERS_CONF=/repo/artifacts/containers/containers.conf",
             "CONTAINERS_STORAGE_CONF=/repo/artifacts/containers/storage.conf",
             "CONTAINERS_REGISTRIES_CONF=/repo/artifacts/containers/registries.conf",
-            "podman", "system", "service", "--time=0", "unix:///repo/artifacts/containers/podman.sock",
+            "unshare", "--mount", "--propagation", "private", "podman", "system", "service", "--time=0", "unix:///repo/artifacts/containers/podman.sock",
         }));
     }
 

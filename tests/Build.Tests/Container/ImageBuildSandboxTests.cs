@@ -147,12 +147,13 @@ public sealed partial class ImageBuildSandboxTests
 
     [Test]
     [Order(6)]
-    public void This_machine_s_ip_forward_firewall_and_interfaces_are_as_before_and_no_engine_is_left_running()
+    public void This_machine_s_ip_forward_firewall_interfaces_and_mounts_are_as_before_and_no_engine_is_left_running()
     {
         // After builds with and without RUN steps (which podman runs in this machine's own network namespace).
         Assert.That(NetworkState(), Is.EqualTo(_networkBefore));
         var layout = new ContainerLayout(Path.Combine(SandboxHosts.RepositoryRoot, "artifacts"));
         Assert.That(MachineState.LivePid(layout.EnginePidFile, layout.Socket), Is.Null);
+        Assert.That(MachineState.MountsUnder(layout.Directory), Is.Empty, "podman's mounts stay in its own mount namespace");
     }
 
     private (string ReleaseTag, string CommitTag) Push()
