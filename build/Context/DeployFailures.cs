@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using Amazon.Runtime;
+using Cake.Docker;
 using Cake.Frosting;
+using CoralNet.Deploy.Container;
 using CoralNet.Deploy.Aws.Query;
 using CoralNet.Deploy.Database;
 using CoralNet.Deploy.HostState;
@@ -33,7 +35,7 @@ public sealed class DeployFailures : IFailureDescriber
 
         return failure is SettingsException or SandboxException or RemoteCommandException or HostConfigurationException
             or HostKeyRefusedException or DatabaseSetupException or ReleaseException or AwsQueryException
-            or SecretUnavailableException or AmazonServiceException or InvalidOperationException
+            or SecretUnavailableException or AmazonServiceException or InvalidOperationException or ContainerException or DockerException
             ? failure.Message
             : null;
     }

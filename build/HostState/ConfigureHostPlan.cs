@@ -32,13 +32,16 @@ public static class ConfigureHostPlan
 
     public const string UnattendedUpgradesConfig = "/etc/apt/apt.conf.d/52coralnet-unattended-upgrades";
 
+    /// <summary>The site's Django stack from Debian: on every web host, and in the container base image.</summary>
+    public static readonly IReadOnlyList<string> DjangoStackPackages = ["python3-django", "gunicorn", "python3-psycopg2"];
+
     /// <summary>Debian packages every web host gets: nginx, Python build tools, Pillow's libraries, and the
     /// Django stack from Debian (the release deploy has no PyPI to install it from).</summary>
     public static readonly IReadOnlyList<string> StandardPackages =
     [
         "nginx", "python3-venv", "python3-dev", "libpq-dev",
         "libjpeg-dev", "zlib1g-dev", "libfreetype-dev", "liblcms2-dev", "libwebp-dev", "libtiff-dev",
-        "python3-django", "gunicorn", "python3-psycopg2", "unattended-upgrades",
+        .. DjangoStackPackages, "unattended-upgrades",
     ];
 
     public static readonly TimeSpan UpgradeInterval = TimeSpan.FromDays(1);

@@ -7,6 +7,26 @@ public enum ProviderKind
     Aws,
 }
 
+/// <summary>How the site runs on its web hosts.</summary>
+public enum SiteRuntime
+{
+    /// <summary>A venv and socket-activated gunicorn units on the host itself.</summary>
+    Host,
+
+    /// <summary>The site shipped as an image (BuildImage, PushImage); its cutover on the hosts is not built yet.</summary>
+    Container,
+}
+
+/// <summary>The engine that builds (and later runs) the site's image.</summary>
+public enum ContainerEngine
+{
+    /// <summary>Podman, serving the Docker API on a socket of the checkout's own, with the checkout's own configuration and storage.</summary>
+    Podman,
+
+    /// <summary>A Docker engine that already runs, where DOCKER_HOST (or docker's default socket) points.</summary>
+    Docker,
+}
+
 /// <summary>
 /// Everything a run needs to know about one environment, read from environments/NAME.json and
 /// overridable key by key (Section_Key) from cake.config, CAKE_* variables and arguments.
@@ -24,6 +44,7 @@ public sealed class DeploySettings
     public SandboxSettings Sandbox { get; set; } = new();
     public DatabaseSettings Database { get; set; } = new();
     public AwsSettings Aws { get; set; } = new();
+    public ContainerSettings Container { get; set; } = new();
     public List<PersonSettings> People { get; set; } = [];
     public TimeoutSettings Timeouts { get; set; } = new();
 }
@@ -46,6 +67,7 @@ public sealed class SiteSettings
     public SecretReference SecretKey { get; set; } = SecretReference.None;
     /// <summary>The first of the two loopback ports of the gunicorn instances (blue/green: this one and the next).</summary>
     public int GunicornPort { get; set; } = 8001;
+    public SiteRuntime Runtime { get; set; } = SiteRuntime.Host;
 }
 
 public sealed class HostSettings
@@ -69,6 +91,13 @@ public sealed class SshSettings
     /// <summary>Accept and record the key of a host never seen before. A changed key is refused regardless.</summary>
     public bool TrustOnFirstUse { get; set; }
     public int KeepAliveSeconds { get; set; } = 15;
+}
+
+public sealed class ContainerSettings
+{
+    public ContainerEngine Engine { get; set; } = ContainerEngine.Podman;
+    /// <summary>The registry the site's image is pushed to, HOST:PORT, spoken to over plain HTTP; on 127.0.0.1 the suite runs it itself.</summary>
+    public string Registry { get; set; } = "127.0.0.1:5100";
 }
 
 public sealed class SandboxSettings

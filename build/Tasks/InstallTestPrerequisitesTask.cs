@@ -7,7 +7,7 @@ using CoralNet.Deploy.Testing;
 namespace CoralNet.Deploy.Tasks;
 
 [TaskName("InstallTestPrerequisites")]
-[TaskDescription("Installs the Debian packages the tests use on this machine (sshd, sudo, PostgreSQL, Django, gunicorn) and PowerShell (for build.ps1) when missing")]
+[TaskDescription("Installs the Debian packages the tests use on this machine (sshd, sudo, PostgreSQL, Django, gunicorn, podman, runc, docker-registry) and PowerShell (for build.ps1) when missing")]
 public sealed class InstallTestPrerequisitesTask : FrostingTask<DeployContext>
 {
     public override void Run(DeployContext context) =>

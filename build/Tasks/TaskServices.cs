@@ -3,6 +3,7 @@ using CoralNet.Deploy.Context;
 using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Output;
 using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Tasks.Container;
 using CoralNet.Deploy.Tasks.Host;
 using CoralNet.Deploy.Tasks.Release;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,5 +20,6 @@ public static class TaskServices
         .AddSingleton<RunOutput>()
         .AddSingleton<RunConnections>()
         .AddSingleton<HostRunSession>()
-        .AddSingleton<ReleaseRunSession>();
+        .AddSingleton<ReleaseRunSession>()
+        .AddSingleton<ImageRunSession>();
 }

@@ -1,0 +1,97 @@
+using System.Net.Sockets;
+using CoralNet.Deploy.Sandbox;
+using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Templates;
+
+namespace CoralNet.Deploy.Container;
+
+/// <summary>
+/// The engine the docker client builds with on this machine. Podman: the suite starts
+/// `podman system service` on the checkout's socket with the checkout's own configuration and
+/// storage, and stops it again when the run ends. Docker: an engine that already runs, where
+/// DOCKER_HOST points; the suite only checks that it answers.
+/// </summary>
+public sealed class LocalEngine(ContainerLayout layout, ContainerSettings settings, LocalRunner runner)
+{
+    private readonly LocalService _service = new(
+        $"podman's service on {layout.Socket}", ContainerCommands.EngineService(layout), layout.EnginePidFile, layout.Socket, layout.EngineLog,
+        () => Answers(layout.Socket), runner);
+
+    /// <summary>What the docker client is run with: the engine's socket, and the legacy builder (podman serves no BuildKit).</summary>
+    public IReadOnlyDictionary<string, string> ClientEnvironment => settings.Engine == ContainerEngine.Podman
+        ? new Dictionary<string, string> { ["DOCKER_HOST"] = "unix://" + layout.Socket, ["DOCKER_BUILDKIT"] = "0" }
+        : new Dictionary<string, string> { ["DOCKER_BUILDKIT"] = "0" };
+
+    /// <summary>Makes the engine answer: starts podman's service unless it runs already; checks a Docker engine is there.</summary>
+    public void Start()
+    {
+        if (settings.Engine == ContainerEngine.Docker)
+        {
+            RequireDockerEngine();
+            return;
+        }
+
+        if (Prerequisites.Find("podman") is null)
+        {
+            throw new ContainerException("podman is not installed: install Debian's podman and runc (apt-get install podman runc), or set Container.Engine=docker to build with a Docker engine that runs.");
+        }
+
+        if (layout.Socket.Length > ContainerLayout.SocketPathLimit)
+        {
+            throw new ContainerException($"The engine's socket path {layout.Socket} is longer than a unix socket may be ({ContainerLayout.SocketPathLimit} bytes): clone the checkout into a shorter path.");
+        }
+
+        WriteConfiguration();
+        if (_service.IsRunning && Answers(layout.Socket))
+        {
+            return;
+        }
+
+        File.Delete(layout.Socket);
+        _service.Start();
+    }
+
+    /// <summary>Stops the podman service this run started; one that was running before stays.</summary>
+    public void StopIfStarted() => _service.StopIfStarted();
+
+    private void WriteConfiguration()
+    {
+        foreach (var folder in new[] { layout.Directory, layout.Storage, layout.RunRoot, layout.TemporaryDirectory })
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        File.WriteAllText(layout.EngineConfigurationFile, ContainerTemplates.EngineConfiguration(layout));
+        File.WriteAllText(layout.StorageConfigurationFile, ContainerTemplates.StorageConfiguration(layout));
+        File.WriteAllText(layout.RegistriesConfigurationFile, ContainerTemplates.RegistriesConfiguration(settings));
+    }
+
+    private static bool Answers(string socketPath)
+    {
+        if (!File.Exists(socketPath))
+        {
+            return false;
+        }
+
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private void RequireDockerEngine()
+    {
+        var answer = runner.TryRun(new LocalCommand("docker", "version", "--format", "{{.Server.Version}}") { Environment = ClientEnvironment });
+        if (!answer.Succeeded)
+        {
+            var host = Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } set ? set : "docker's default socket";
+            throw new ContainerException($"Container.Engine is docker but no Docker engine answers at {host} ({answer.Error.Trim().ReplaceLineEndings(" ")}); start dockerd or point DOCKER_HOST at one, or set Container.Engine=podman.");
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using CoralNet.Deploy.Sandbox;
+using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Templates;
+
+namespace CoralNet.Deploy.Container;
+
+/// <summary>
+/// The image registry on this machine (Debian's docker-registry, registry 2.8), run when
+/// Container.Registry is a loopback address; its data stays in the checkout, so a restarted
+/// registry serves what was pushed before. Stopped when the run that started it ends.
+/// </summary>
+public sealed class LocalRegistry(ContainerLayout layout, ContainerSettings settings, LocalRunner runner)
+{
+    private LocalService? _service;
+
+    /// <summary>Whether the suite runs the registry itself: only on a loopback address (anything else is someone's registry).</summary>
+    public bool IsLocal => IPAddress.TryParse(Host, out var address) && IPAddress.IsLoopback(address);
+
+    private string Host => settings.Registry[..settings.Registry.LastIndexOf(':')];
+
+    private int Port => ContainerSettingsRules.RegistryPort(settings.Registry)!.Value;
+
+    private LocalService Service => _service ??= new(
+        $"The registry on {settings.Registry}", ContainerCommands.Registry(layout), layout.RegistryPidFile, layout.RegistryConfigurationFile, layout.RegistryLog,
+        () => MachineState.Listening(IPAddress.Parse(Host), Port), runner);
+
+    public void Start()
+    {
+        if (!IsLocal || Service.IsRunning)
+        {
+            return;
+        }
+
+        if (Prerequisites.Find("docker-registry") is null)
+        {
+            throw new ContainerException("docker-registry is not installed: install Debian's docker-registry (apt-get install docker-registry), or point Container.Registry at a registry that runs.");
+        }
+
+        var address = IPAddress.Parse(Host);
+        if (MachineState.Listening(address, Port))
+        {
+            throw new ContainerException($"Port {Port} on {Host}, where Container.Registry says the registry listens, is taken by another program; stop it or choose another port (--container_registry={Host}:PORT).");
+        }
+
+        Directory.CreateDirectory(layout.RegistryData);
+        File.WriteAllText(layout.RegistryConfigurationFile, ContainerTemplates.RegistryConfiguration(layout, settings));
+        Service.Start();
+    }
+
+    /// <summary>Fails with what to do unless the registry answers its API's base address (any HTTP answer will do: it may ask for a login).</summary>
+    public void RequireAnswering()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            using var answer = http.GetAsync($"http://{settings.Registry}/v2/").GetAwaiter().GetResult();
+        }
+        catch (Exception failure) when (failure is HttpRequestException or TaskCanceledException)
+        {
+            throw new ContainerException($"The registry Container.Registry names, {settings.Registry}, does not answer ({failure.Message}): start it, or correct Container.Registry (--container_registry=HOST:PORT); nothing was pushed.");
+        }
+    }
+
+    /// <summary>Stops the registry this run started; one that was running before stays.</summary>
+    public void StopIfStarted() => _service?.StopIfStarted();
+}

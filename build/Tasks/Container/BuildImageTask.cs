@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Cake.Core.Diagnostics;
+using Cake.Docker;
+using Cake.Frosting;
+using CoralNet.Deploy.Container;
+using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Release;
+
+namespace CoralNet.Deploy.Tasks.Container;
+
+[TaskName("BuildImage")]
+[TaskDescription("The site's image on this machine: the release's files on a base image of Debian's python3 and Django stack (made once from the sandbox's Debian tree), from the site's own Dockerfile or build/Templates/Dockerfile, app layer last; tagged with the release id and the git commit")]
+[CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
+public sealed class BuildImageTask(ImageRunSession session) : FrostingTask<DeployContext>
+{
+    public override void Run(DeployContext context)
+    {
+        var settings = context.Settings;
+        var clock = Stopwatch.StartNew();
+        var baseImage = new ContainerBaseImage(
+            ImageRunSession.Layout(context),
+            Path.Combine(context.RepositoryRoot, settings.Sandbox.StateDirectory, "base"),
+            settings.Site);
+        if (!context.DockerImageLs(session.Client(context, new DockerImageLsSettings { Filter = ["reference=" + baseImage.Name], Quiet = true })).Any())
+        {
+            context.Log.Information("BuildImage: making the base image {0} ({1}), once", baseImage.Name, string.Join(' ', baseImage.Packages));
+            baseImage.Build(session.Runner, session.Engine(context).ClientEnvironment);
+        }
+
+        var siteDirectory = Path.GetFullPath(settings.Site.Source, context.RepositoryRoot);
+        var snapshot = SiteSnapshot.Take(siteDirectory);
+        var releaseId = ReleaseId.Create(DateTimeOffset.UtcNow, snapshot.Manifest);
+        var commit = session.Runner.TryRun(ContainerCommands.GitCommit(siteDirectory)) is { Succeeded: true } git ? git.Output.Trim() : null;
+        var image = SiteImage.Prepare(ImageRunSession.Layout(context), snapshot, releaseId, commit, settings, baseImage.Name);
+        context.DockerBuild(
+            session.Client(context, new DockerImageBuildSettings { File = image.Dockerfile, Tag = [image.ReleaseTag] }),
+            image.ContextDirectory);
+        if (image.CommitTag is not null)
+        {
+            context.DockerTag(session.Client(context, new DockerImageTagSettings()), image.ReleaseTag, image.CommitTag);
+        }
+
+        session.Built = image;
+        context.Log.Information(
+            "BuildImage: built {0}{1} from {2} in {3:0.0} s",
+            image.ReleaseTag,
+            image.CommitTag is null ? "" : ", " + image.CommitTag,
+            image.SiteOwnDockerfile ? "the site's Dockerfile" : "build/Templates/Dockerfile",
+            clock.Elapsed.TotalSeconds);
+    }
+}

@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using Cake.Core.Diagnostics;
+using Cake.Docker;
+using Cake.Frosting;
+using CoralNet.Deploy.Context;
+
+namespace CoralNet.Deploy.Tasks.Container;
+
+[TaskName("PushImage")]
+[TaskDescription("Pushes the image BuildImage built, both its names, to Container.Registry (on a loopback address the suite runs Debian's docker-registry itself, its data under artifacts/containers)")]
+[IsDependentOn(typeof(BuildImageTask))]
+[CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
+public sealed class PushImageTask(ImageRunSession session) : FrostingTask<DeployContext>
+{
+    public override void Run(DeployContext context)
+    {
+        var image = session.Built ?? throw new InvalidOperationException("PushImage pushes what BuildImage built in the same run: run it without --exclusive.");
+        var clock = Stopwatch.StartNew();
+        session.Registry(context).RequireAnswering();
+        foreach (var tag in new[] { image.ReleaseTag, image.CommitTag }.OfType<string>())
+        {
+            context.DockerPush(session.Client(context, new DockerImagePushSettings()), tag);
+        }
+
+        context.Log.Information("PushImage: pushed {0} to {1} in {2:0.0} s", image.ReleaseTag, context.Settings.Container.Registry, clock.Elapsed.TotalSeconds);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+using CoralNet.Deploy.Container;
+using CoralNet.Deploy.Settings;
+
+namespace CoralNet.Deploy.Templates;
+
+/// <summary>The image builder's files (podman's configuration, the registry's, the base image's install script, the default Dockerfile), taken from typed settings.</summary>
+public static class ContainerTemplates
+{
+    public static string EngineConfiguration(ContainerLayout layout) =>
+        TemplateRenderer.Render("containers.conf", new Dictionary<string, string>
+        {
+            ["EventsLog"] = layout.EventsLog,
+            ["TemporaryDirectory"] = layout.TemporaryDirectory,
+        });
+
+    public static string StorageConfiguration(ContainerLayout layout) =>
+        TemplateRenderer.Render("storage.conf", new Dictionary<string, string>
+        {
+            ["Storage"] = layout.Storage,
+            ["RunRoot"] = layout.RunRoot,
+        });
+
+    public static string RegistriesConfiguration(ContainerSettings container) =>
+        TemplateRenderer.Render("registries.conf", new Dictionary<string, string> { ["Registry"] = container.Registry });
+
+    public static string RegistryConfiguration(ContainerLayout layout, ContainerSettings container) =>
+        TemplateRenderer.Render("registry.yml", new Dictionary<string, string>
+        {
+            ["DataDirectory"] = layout.RegistryData,
+            ["Address"] = container.Registry,
+        });
+
+    public static string BaseInstallScript(IEnumerable<string> packages) =>
+        TemplateRenderer.Render("container-base.sh", new Dictionary<string, string> { ["Packages"] = string.Join(' ', packages) });
+
+    public static string Dockerfile(SiteSettings site, string baseImage) =>
+        TemplateRenderer.Render("Dockerfile", new Dictionary<string, string>
+        {
+            ["SiteName"] = site.Name,
+            ["BaseImage"] = baseImage,
+            ["Port"] = site.GunicornPort.ToString(CultureInfo.InvariantCulture),
+            ["Workers"] = site.Workers.ToString(CultureInfo.InvariantCulture),
+            ["TimeoutSeconds"] = site.GunicornTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
+        });
+}
