@@ -45,7 +45,7 @@ public static class DeployPolicy
             .. secrets,
             // Describe calls and GetCallerIdentity support no resource-level scoping.
             new("ReadOnlyLookups",
-                ["sts:GetCallerIdentity", "ec2:DescribeSecurityGroups", "ec2:DescribeKeyPairs", "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeAddresses", "ec2:DescribeImages"],
+                ["sts:GetCallerIdentity", "ec2:DescribeSecurityGroups", "ec2:DescribeKeyPairs", "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeAddresses", "ec2:DescribeImages", "ec2:DescribeVolumes"],
                 ["*"]),
             new("CreateOnlyWithTheEnvironmentsTags", ["ec2:CreateSecurityGroup", "ec2:ImportKeyPair", "ec2:AllocateAddress"], ["*"], requestTags),
             // RunInstances also touches the image, subnet and network interface, which carry no request tags.
@@ -59,7 +59,7 @@ public static class DeployPolicy
             }),
             new("ChangeOnlyTheEnvironmentsResources",
                 [
-                    "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:AssociateIamInstanceProfile",
+                    "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:ModifyInstanceMetadataOptions", "ec2:AssociateIamInstanceProfile",
                     "ec2:AssociateAddress", "ec2:GetConsoleOutput", "ec2:StopInstances", "ec2:StartInstances",
                 ],
                 ["*"],
@@ -75,6 +75,7 @@ public static class DeployPolicy
                 [
                     "s3:CreateBucket", "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:PutBucketTagging", "s3:GetBucketCORS", "s3:PutBucketCORS",
                     "s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock", "s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy",
+                    "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration",
                 ],
                 [bucket]),
             new("TheDatabase",

@@ -97,13 +97,15 @@ public sealed class AwsSettings
     /// <summary>Send every AWS call to this endpoint (an API emulator); empty for AWS itself.</summary>
     public string Endpoint { get; set; } = "";
     public string InstanceType { get; set; } = "t3.small";
-    /// <summary>Empty: the current Ubuntu LTS from SSM's public parameter.</summary>
+    /// <summary>Empty: Debian 12's current official image (its SSM public parameter, else Debian's newest by DescribeImages).</summary>
     public string Ami { get; set; } = "";
     public string KeyName { get; set; } = "";
     /// <summary>The operator's OpenSSH public key file, imported as the EC2 key pair.</summary>
     public string PublicKey { get; set; } = "";
     /// <summary>Addresses allowed to reach SSH, in CIDR form.</summary>
     public List<string> OperatorCidrs { get; set; } = [];
+    /// <summary>Allows OperatorCidrs wider than /16 (IPv6 /48), /0 included; off by default.</summary>
+    public bool AllowSshFromAnywhere { get; set; }
     public int RootVolumeGigabytes { get; set; } = 30;
     public string DatabaseInstanceClass { get; set; } = "db.t3.micro";
     public string DatabaseEngineVersion { get; set; } = "15";

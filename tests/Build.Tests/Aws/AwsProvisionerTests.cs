@@ -32,11 +32,13 @@ public sealed class AwsProvisionerTests
         "iam:GetRole", "iam:CreateRole",
         "iam:GetRolePolicy", "iam:PutRolePolicy",
         "iam:GetInstanceProfile", "iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile",
-        "s3:GetBucketLocation", "s3:CreateBucket", "s3:PutBucketTagging", "s3:PutBucketCORS", "s3:PutBucketPublicAccessBlock",
+        "s3:GetBucketLocation", "s3:CreateBucket", "s3:PutBucketTagging", "s3:PutBucketCORS", "s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration",
+        "rds:DescribeDBInstances", "rds:CreateDBInstance",
         "ec2:DescribeInstances", "ssm:GetParameter", "ec2:DescribeImages", "ec2:RunInstances", "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute",
         "ec2:DescribeAddresses", "ec2:AllocateAddress", "ec2:AssociateAddress",
-        "ec2:GetConsoleOutput",
-        "rds:DescribeDBInstances", "rds:CreateDBInstance", "rds:DescribeDBInstances", "rds:DescribeDBInstances",
+        // Keys not printed at once: the wait for them, and the database's, run together at the end.
+        "ec2:GetConsoleOutput", "ec2:GetConsoleOutput",
+        "rds:DescribeDBInstances", "rds:DescribeDBInstances",
         .. OutputLookupCalls,
     ];
 
@@ -46,11 +48,11 @@ public sealed class AwsProvisionerTests
         "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroups",
         "ec2:DescribeKeyPairs",
         "iam:GetRole", "iam:GetRolePolicy", "iam:GetInstanceProfile",
-        "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:GetBucketCORS", "s3:GetBucketPublicAccessBlock", "s3:GetBucketPolicy",
+        "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:GetBucketCORS", "s3:GetBucketPublicAccessBlock", "s3:GetEncryptionConfiguration", "s3:GetBucketPolicy",
+        "rds:DescribeDBInstances",
         "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute",
         "ec2:DescribeAddresses",
         "ec2:GetConsoleOutput",
-        "rds:DescribeDBInstances",
         .. OutputLookupCalls,
     ];
 
@@ -357,7 +359,7 @@ public sealed class AwsProvisionerTests
         var allowed = statements.SelectMany(s => s.Actions).ToHashSet();
         var called = FirstProvisionCalls.Concat(SecondProvisionCalls)
             .Concat(["ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:AssociateIamInstanceProfile", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "rds:ModifyDBInstance",
-                "ec2:StopInstances", "ec2:StartInstances"])
+                "ec2:StopInstances", "ec2:StartInstances", "ec2:ModifyInstanceMetadataOptions", "ec2:DescribeVolumes"])
             .ToHashSet();
         // Granted without being called directly: tagging at creation, and handing the role to EC2.
         string[] implied = ["ec2:CreateTags", "iam:TagRole", "iam:TagInstanceProfile", "iam:PassRole", "rds:AddTagsToResource"];

@@ -46,6 +46,7 @@ internal sealed class FakeAws
     public Dictionary<string, CORSConfiguration> Cors { get; } = [];
     public Dictionary<string, PublicAccessBlockConfiguration> Blocks { get; } = [];
     public Dictionary<string, string> BucketPolicies { get; } = [];
+    public Dictionary<string, ServerSideEncryptionConfiguration> Encryption { get; } = [];
     public Dictionary<string, IamRole> Roles { get; } = [];
     public Dictionary<string, string> RolePolicies { get; } = [];
     public Dictionary<string, IamInstanceProfile> Profiles { get; } = [];
@@ -132,6 +133,7 @@ internal sealed class FakeAws
                 SecurityGroups = request.SecurityGroupIds.Select(id => new GroupIdentifier { GroupId = id }).ToList(),
                 IamInstanceProfile = new Amazon.EC2.Model.IamInstanceProfile { Arn = "arn:aws:iam::123456789012:instance-profile/" + request.IamInstanceProfile.Name },
                 Tags = TagsOf(request.TagSpecifications, ResourceType.Instance),
+                MetadataOptions = new InstanceMetadataOptionsResponse { HttpTokens = request.MetadataOptions?.HttpTokens ?? HttpTokensState.Optional },
             };
             Instances.Add(instance);
             TerminationProtection[instance.InstanceId] = request.DisableApiTermination == true && LaunchKeepsTerminationProtection;
@@ -154,6 +156,12 @@ internal sealed class FakeAws
         }));
         ec2.DescribeInstanceAttributeAsync(Arg.Any<DescribeInstanceAttributeRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ec2:DescribeInstanceAttribute", () =>
             new DescribeInstanceAttributeResponse { InstanceAttribute = new InstanceAttribute { DisableApiTermination = TerminationProtection[call.Arg<DescribeInstanceAttributeRequest>().InstanceId] } }));
+        ec2.ModifyInstanceMetadataOptionsAsync(Arg.Any<ModifyInstanceMetadataOptionsRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ec2:ModifyInstanceMetadataOptions", () =>
+        {
+            var request = call.Arg<ModifyInstanceMetadataOptionsRequest>();
+            Instances.Single(i => i.InstanceId == request.InstanceId).MetadataOptions = new InstanceMetadataOptionsResponse { HttpTokens = request.HttpTokens };
+            return new ModifyInstanceMetadataOptionsResponse();
+        }));
         ec2.ModifyInstanceAttributeAsync(Arg.Any<ModifyInstanceAttributeRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ec2:ModifyInstanceAttribute", () =>
         {
             var request = call.Arg<ModifyInstanceAttributeRequest>();
@@ -242,8 +250,17 @@ internal sealed class FakeAws
             Blocks[call.Arg<PutPublicAccessBlockRequest>().BucketName] = call.Arg<PutPublicAccessBlockRequest>().PublicAccessBlockConfiguration;
             return new PutPublicAccessBlockResponse();
         }));
+        s3.GetBucketEncryptionAsync(Arg.Any<GetBucketEncryptionRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("s3:GetEncryptionConfiguration", () =>
+            Encryption.TryGetValue(call.Arg<GetBucketEncryptionRequest>().BucketName, out var encryption) ? new GetBucketEncryptionResponse { ServerSideEncryptionConfiguration = encryption } : throw Absent("ServerSideEncryptionConfigurationNotFoundError")));
+        s3.PutBucketEncryptionAsync(Arg.Any<PutBucketEncryptionRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("s3:PutEncryptionConfiguration", () =>
+        {
+            Encryption[call.Arg<PutBucketEncryptionRequest>().BucketName] = call.Arg<PutBucketEncryptionRequest>().ServerSideEncryptionConfiguration;
+            return new PutBucketEncryptionResponse();
+        }));
         s3.GetBucketPolicyAsync(Arg.Any<GetBucketPolicyRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("s3:GetBucketPolicy", () =>
-            BucketPolicies.TryGetValue(call.Arg<GetBucketPolicyRequest>().BucketName, out var policy) ? new GetBucketPolicyResponse { Policy = policy } : throw Absent("NoSuchBucketPolicy")));
+            BucketPolicies.TryGetValue(call.Arg<GetBucketPolicyRequest>().BucketName, out var policy) ? new GetBucketPolicyResponse { Policy = policy }
+                // As AWSSDK.S3 4.1 answers a bucket without a policy: no exception, HTTP 404, S3's error document as the policy.
+                : new GetBucketPolicyResponse { HttpStatusCode = HttpStatusCode.NotFound, Policy = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchBucketPolicy</Code></Error>" }));
         s3.PutBucketPolicyAsync(Arg.Any<PutBucketPolicyRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("s3:PutBucketPolicy", () =>
         {
             BucketPolicies[call.Arg<PutBucketPolicyRequest>().BucketName] = call.Arg<PutBucketPolicyRequest>().Policy;
@@ -290,7 +307,7 @@ internal sealed class FakeAws
             var spec = call.Arg<DbInstanceSpec>();
             DatabaseSpecs.Add(spec);
             var database = new DbInstance(spec.Identifier, "creating", "postgres", spec.EngineVersion + ".4", spec.InstanceClass, spec.AllocatedStorage, spec.BackupRetentionPeriod,
-                spec.PubliclyAccessible, true, spec.VpcSecurityGroupIds, spec.Tags, null, null);
+                spec.PubliclyAccessible, true, true, spec.VpcSecurityGroupIds, spec.Tags, null, null);
             Databases[spec.Identifier] = database;
             return database;
         }));

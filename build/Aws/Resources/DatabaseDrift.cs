@@ -1,0 +1,73 @@
+using CoralNet.Deploy.Aws.Query;
+using CoralNet.Deploy.Settings;
+
+namespace CoralNet.Deploy.Aws.Resources;
+
+/// <summary>How an existing RDS instance differs from the settings: what to modify, and what RDS cannot do.</summary>
+public sealed record DatabaseDrift(IReadOnlyList<string> Differences, IReadOnlyList<string> Refusals, DbInstanceChanges Changes)
+{
+    public static DatabaseDrift Of(DbInstance database, AwsSettings settings, string? databaseGroupId)
+    {
+        var differences = new List<string>();
+        var refusals = new List<string>();
+        var changes = new DbInstanceChanges();
+        if (database.PubliclyAccessible != settings.DatabasePubliclyAccessible)
+        {
+            differences.Add($"PubliclyAccessible {database.PubliclyAccessible}");
+            changes = changes with { PubliclyAccessible = settings.DatabasePubliclyAccessible };
+        }
+
+        if (!database.DeletionProtection)
+        {
+            differences.Add("deletion protection off");
+            changes = changes with { DeletionProtection = true };
+        }
+
+        if (database.BackupRetentionPeriod != settings.DatabaseBackupRetentionDays)
+        {
+            differences.Add($"backup retention {database.BackupRetentionPeriod} days");
+            changes = changes with { BackupRetentionPeriod = settings.DatabaseBackupRetentionDays };
+        }
+
+        if (database.InstanceClass != settings.DatabaseInstanceClass)
+        {
+            differences.Add("class " + database.InstanceClass);
+            changes = changes with { InstanceClass = settings.DatabaseInstanceClass };
+        }
+
+        if (database.AllocatedStorage < settings.DatabaseStorageGigabytes)
+        {
+            differences.Add($"storage {database.AllocatedStorage} GB");
+            changes = changes with { AllocatedStorage = settings.DatabaseStorageGigabytes };
+        }
+        else if (database.AllocatedStorage > settings.DatabaseStorageGigabytes)
+        {
+            differences.Add($"storage {database.AllocatedStorage} GB, more than {settings.DatabaseStorageGigabytes}");
+            refusals.Add($"RDS cannot shrink storage: set Aws.DatabaseStorageGigabytes to {database.AllocatedStorage} or more.");
+        }
+
+        switch (EngineVersions.Compare(database.EngineVersion, settings.DatabaseEngineVersion))
+        {
+            case < 0:
+                differences.Add("engine version " + database.EngineVersion);
+                changes = changes with
+                {
+                    EngineVersion = settings.DatabaseEngineVersion,
+                    AllowMajorVersionUpgrade = EngineVersions.Major(database.EngineVersion) != EngineVersions.Major(settings.DatabaseEngineVersion),
+                };
+                break;
+            case > 0:
+                differences.Add($"engine version {database.EngineVersion}, newer than {settings.DatabaseEngineVersion}");
+                refusals.Add($"RDS cannot downgrade PostgreSQL: set Aws.DatabaseEngineVersion to {database.EngineVersion} (or {EngineVersions.Major(database.EngineVersion)}).");
+                break;
+        }
+
+        if (databaseGroupId is null || !database.VpcSecurityGroupIds.SequenceEqual([databaseGroupId]))
+        {
+            differences.Add("security groups " + string.Join(",", database.VpcSecurityGroupIds));
+            changes = changes with { VpcSecurityGroupIds = [databaseGroupId ?? "(the db group, once made)"] };
+        }
+
+        return new DatabaseDrift(differences, refusals, changes);
+    }
+}

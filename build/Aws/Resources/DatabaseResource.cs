@@ -1,0 +1,68 @@
+using CoralNet.Deploy.Aws.Query;
+using CoralNet.Deploy.Settings;
+
+namespace CoralNet.Deploy.Aws.Resources;
+
+/// <summary>
+/// The RDS PostgreSQL instance: private unless asked, encrypted, deletion-protected, backed up. What
+/// RDS can change in place is modified; what it cannot (shrinking, downgrading) is refused before
+/// any change. Its wait for "available" runs at the end, beside the others.
+/// </summary>
+public sealed class DatabaseResource(AwsContext context, Secret masterPassword) : IAwsResource
+{
+    private string Identifier => context.Names.Database;
+
+    public async Task<ResourceChange> InspectAsync(ProvisioningState state, CancellationToken cancellationToken)
+    {
+        var settings = context.Aws;
+        var resource = "RDS PostgreSQL " + Identifier;
+        var database = state.Database = await context.Clients.Rds.DescribeDbInstanceAsync(Identifier, cancellationToken);
+        if (database is null)
+        {
+            return ResourceChange.Create(resource,
+                $"{settings.DatabaseInstanceClass}, PostgreSQL {settings.DatabaseEngineVersion}, {settings.DatabaseStorageGigabytes} GB encrypted, " +
+                $"{(settings.DatabasePubliclyAccessible ? "PUBLIC" : "private")}, backups {settings.DatabaseBackupRetentionDays} days, deletion protection",
+                async ct =>
+                {
+                    await context.Clients.Rds.CreateDbInstanceAsync(new DbInstanceSpec(
+                        Identifier,
+                        settings.DatabaseInstanceClass,
+                        settings.DatabaseEngineVersion,
+                        settings.DatabaseStorageGigabytes,
+                        context.Settings.Database.MasterUser,
+                        masterPassword,
+                        [state.DatabaseGroupId!],
+                        settings.DatabasePubliclyAccessible,
+                        settings.DatabaseBackupRetentionDays,
+                        context.Names.Tags(Identifier)), ct);
+                    state.WaitAtTheEnd(wait => WaitUntilAvailableAsync(state, wait));
+                });
+        }
+
+        context.RequireOurs(resource, database.Tags);
+        context.Log.Information(database.StorageEncrypted
+            ? $"  {resource}: storage encrypted."
+            : $"  {resource}: storage NOT encrypted; RDS cannot encrypt an instance in place (restore an encrypted copy of a snapshot instead).");
+        var drift = DatabaseDrift.Of(database, settings, state.DatabaseGroupId);
+        return drift.Differences.Count == 0
+            ? ResourceChange.Unchanged(resource)
+            : new ResourceChange(resource, ChangeKind.Update, drift.Differences, async ct =>
+            {
+                if (drift.Refusals.Count > 0)
+                {
+                    throw new InvalidOperationException($"{resource} differs from the settings in a way RDS cannot apply; nothing was changed on it: {string.Join(" ", drift.Refusals)}");
+                }
+
+                await context.Clients.Rds.ModifyDbInstanceAsync(Identifier, drift.Changes with { VpcSecurityGroupIds = drift.Changes.VpcSecurityGroupIds is null ? null : [state.DatabaseGroupId!] }, ct);
+                state.WaitAtTheEnd(wait => WaitUntilAvailableAsync(state, wait));
+            });
+    }
+
+    private async Task WaitUntilAvailableAsync(ProvisioningState state, CancellationToken cancellationToken) =>
+        state.Database = await Waiter.UntilAsync("database " + Identifier, async ct =>
+        {
+            var current = await context.Clients.Rds.DescribeDbInstanceAsync(Identifier, ct);
+            var status = current?.Status ?? "not found";
+            return (status == "available", status, current);
+        }, context.Wait, context.Log, cancellationToken);
+}
