@@ -43,6 +43,11 @@ public sealed class AwsProvisioner(
             ? $"{what}: nothing to do, every resource matches the settings."
             : $"{what}: {changes.Count(c => c.Kind == ChangeKind.Create)} to create, {changes.Count(c => c.Kind == ChangeKind.Update)} to update.";
 
+    /// <summary>
+    /// Inspects every resource first, so that whatever makes the run fail (an image not found, a
+    /// name taken, a resource of someone else's) fails before anything changes; then, to provision,
+    /// applies each change in order (the changes read what earlier ones made from the state).
+    /// </summary>
     private async Task<List<ResourceChange>> VisitAsync(bool apply, CancellationToken cancellationToken)
     {
         await SayWhereAsync(cancellationToken);
@@ -50,8 +55,11 @@ public sealed class AwsProvisioner(
         var changes = new List<ResourceChange>();
         foreach (var resource in Resources())
         {
-            var change = await resource.InspectAsync(state, cancellationToken);
-            changes.Add(change);
+            changes.Add(await resource.InspectAsync(state, cancellationToken));
+        }
+
+        foreach (var change in changes)
+        {
             if (!apply)
             {
                 // The plan is the Plan target's result, printed whole at the end of the run.

@@ -1,3 +1,4 @@
+using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
@@ -23,16 +24,14 @@ public sealed class MachineImage(AwsContext context)
         var ec2 = context.Clients.Ec2;
         if (context.Aws.Ami.Length > 0)
         {
-            var named = await ec2.DescribeImagesAsync(new DescribeImagesRequest { ImageIds = [context.Aws.Ami] }, cancellationToken);
-            return named.Images?.FirstOrDefault()
+            return await ImageAsync(context.Aws.Ami, cancellationToken)
                 ?? throw new InvalidOperationException($"EC2 knows no image {context.Aws.Ami} in {context.Region}: check Aws.Ami (an image id of this region), or leave it empty for Debian 12.");
         }
 
         var fromParameter = await ParameterAsync(cancellationToken);
         if (fromParameter is not null)
         {
-            var images = await ec2.DescribeImagesAsync(new DescribeImagesRequest { ImageIds = [fromParameter] }, cancellationToken);
-            if (images.Images?.FirstOrDefault() is { } image)
+            if (await ImageAsync(fromParameter, cancellationToken) is { } image)
             {
                 return image;
             }
@@ -47,6 +46,19 @@ public sealed class MachineImage(AwsContext context)
             ?? throw new InvalidOperationException(
                 $"No Debian 12 image found in {context.Region}: neither the SSM parameter {DebianParameter} nor Debian's account {DebianAccount} ({DebianNamePattern}) names one. " +
                 "Set Aws.Ami to the image id to boot (its default login must be Ssh.User).");
+    }
+
+    /// <summary>The image of that id, or null: EC2 answers an unknown id with InvalidAMIID.NotFound (or .Malformed).</summary>
+    private async Task<Image?> ImageAsync(string imageId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await context.Clients.Ec2.DescribeImagesAsync(new DescribeImagesRequest { ImageIds = [imageId] }, cancellationToken)).Images?.FirstOrDefault();
+        }
+        catch (AmazonEC2Exception exception) when (exception.ErrorCode.StartsWith("InvalidAMIID", StringComparison.Ordinal))
+        {
+            return null;
+        }
     }
 
     private async Task<string?> ParameterAsync(CancellationToken cancellationToken)

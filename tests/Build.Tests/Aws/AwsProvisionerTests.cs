@@ -23,21 +23,22 @@ public sealed class AwsProvisionerTests
     /// <summary>After a Provision, its outputs are read back by tags.</summary>
     private static readonly string[] OutputLookupCalls = ["ec2:DescribeAddresses", "ec2:DescribeInstances", "rds:DescribeDBInstances"];
 
+    /// <summary>Every resource is read before anything changes; then the changes in order, and the waits together at the end.</summary>
     private static readonly string[] FirstProvisionCalls =
     [
         "sts:GetCallerIdentity",
-        "ec2:DescribeSecurityGroups", "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress",
-        "ec2:DescribeSecurityGroups", "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress",
-        "ec2:DescribeKeyPairs", "ec2:ImportKeyPair",
-        "iam:GetRole", "iam:CreateRole",
-        "iam:GetRolePolicy", "iam:PutRolePolicy",
-        "iam:GetInstanceProfile", "iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile",
-        "s3:GetBucketLocation", "s3:CreateBucket", "s3:PutBucketTagging", "s3:PutBucketCORS", "s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration",
-        "rds:DescribeDBInstances", "rds:CreateDBInstance",
-        "ec2:DescribeInstances", "ssm:GetParameter", "ec2:DescribeImages", "ec2:RunInstances", "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute",
-        "ec2:DescribeAddresses", "ec2:AllocateAddress", "ec2:AssociateAddress",
-        // Keys not printed at once: the wait for them, and the database's, run together at the end.
-        "ec2:GetConsoleOutput", "ec2:GetConsoleOutput",
+        "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroups", "ec2:DescribeKeyPairs",
+        "iam:GetRole", "iam:GetRolePolicy", "iam:GetInstanceProfile",
+        "s3:GetBucketLocation", "rds:DescribeDBInstances",
+        "ec2:DescribeInstances", "ssm:GetParameter", "ec2:DescribeImages", "ec2:DescribeAddresses",
+        "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:ImportKeyPair",
+        "iam:CreateRole", "iam:PutRolePolicy", "iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile",
+        "s3:CreateBucket", "s3:PutBucketTagging", "s3:PutBucketCORS", "s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration",
+        "rds:CreateDBInstance",
+        "ec2:RunInstances", "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute",
+        "ec2:AllocateAddress", "ec2:AssociateAddress",
+        "ec2:GetConsoleOutput",
         "rds:DescribeDBInstances", "rds:DescribeDBInstances",
         .. OutputLookupCalls,
     ];

@@ -58,4 +58,84 @@ public sealed class ProvisionEmulatorTests
         var second = _run.Succeed("--target=ProvisionAws");
         Assert.That(second, Does.Contain("Provision: nothing to do").And.Not.Contain("waiting up to"));
     }
+
+    [Test]
+    public async Task Drift_made_behind_the_suite_s_back_is_planned_corrected_and_then_clean()
+    {
+        _run.Succeed("--target=Provision");
+        var web = (await _run.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Named("coralnet-emulator-web") })).SecurityGroups.Single();
+        var instance = (await _run.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = Named("coralnet-emulator-web") })).Reservations.SelectMany(r => r.Instances).Single();
+        await _run.Ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
+        {
+            GroupId = web.GroupId,
+            IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 22, ToPort = 22, Ipv4Ranges = [new IpRange { CidrIp = "0.0.0.0/0" }] }],
+        });
+        await _run.Ec2.ModifyInstanceMetadataOptionsAsync(new ModifyInstanceMetadataOptionsRequest { InstanceId = instance.InstanceId, HttpTokens = "optional" });
+        await _run.Ec2.ModifyInstanceAttributeAsync(new ModifyInstanceAttributeRequest { InstanceId = instance.InstanceId, DisableApiTermination = false });
+        await _run.S3.DeleteBucketEncryptionAsync(new DeleteBucketEncryptionRequest { BucketName = "coralnet-emulator-media" });
+        await _run.S3.DeleteCORSConfigurationAsync(new DeleteCORSConfigurationRequest { BucketName = "coralnet-emulator-media" });
+        _run.Boto("rds", "modify_db_instance", new { DBInstanceIdentifier = "coralnet-emulator-db", DeletionProtection = false, ApplyImmediately = true });
+
+        var plan = _run.Succeed("--target=Plan");
+        Assert.That(plan, Does.Contain("ingress tcp 22 from 0.0.0.0/0 not wanted")
+            .And.Contain("IMDSv2 optional, not required")
+            .And.Contain("termination protection off")
+            .And.Contain("default encryption (SSE-S3)")
+            .And.Contain("CORS (GET")
+            .And.Contain("deletion protection off")
+            .And.Contain("Plan: 0 to create, 4 to update."));
+
+        _run.Succeed("--target=ProvisionAws");
+        Assert.That(_run.Succeed("--target=Plan"), Does.Contain("Plan: nothing to do"));
+        instance = (await _run.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instance.InstanceId] })).Reservations.Single().Instances.Single();
+        Assert.That(instance.MetadataOptions.HttpTokens.Value, Is.EqualTo("required"));
+        var encryption = await _run.S3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(encryption.ServerSideEncryptionConfiguration.ServerSideEncryptionRules.Single().ServerSideEncryptionByDefault.ServerSideEncryptionAlgorithm.Value, Is.EqualTo("AES256"));
+        var database = _run.Boto("rds", "describe_db_instances", new { DBInstanceIdentifier = "coralnet-emulator-db" })["DBInstances"]![0]!;
+        Assert.That((bool)database["DeletionProtection"]!, Is.True);
+    }
+
+    [Test]
+    public async Task The_referer_policy_is_put_on_an_existing_bucket_and_taken_off_again()
+    {
+        _run.Succeed("--target=ProvisionAws");
+
+        _run.Succeed("--target=ProvisionAws", "--aws_bucketrefererpolicy=true");
+        Assert.That(_run.Succeed("--target=Plan", "--aws_bucketrefererpolicy=true"), Does.Contain("Plan: nothing to do"));
+        var policy = await _run.S3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(policy.Policy, Does.Contain("aws:Referer").And.Contain("coralnet.emulator.test"));
+
+        Assert.That(_run.Succeed("--target=Plan"), Does.Contain("bucket policy present, none wanted"));
+        _run.Succeed("--target=ProvisionAws");
+        Assert.That(_run.Succeed("--target=Plan"), Does.Contain("Plan: nothing to do"));
+    }
+
+    [TestCase("--aws_operatorcidrs=0.0.0.0/0", "Aws.OperatorCidrs: '0.0.0.0/0' opens SSH to the whole internet")]
+    [TestCase("--aws_operatorcidrs=198.51.0.0/12", "or set Aws.AllowSshFromAnywhere to true")]
+    [TestCase("--aws_region=xx-north-9", "Aws.Region: 'xx-north-9' is not a region the AWS SDK knows")]
+    [TestCase("--aws_ami=", "Set Aws.Ami to the image id to boot")]
+    [TestCase("--aws_ami=ami-00000000000000000", "EC2 knows no image ami-00000000000000000 in us-east-1: check Aws.Ami")]
+    public void A_bad_input_gives_one_clear_line_and_makes_nothing(string argument, string message)
+    {
+        var (exitCode, output) = _run.Run("--target=ProvisionAws", argument);
+        Assert.That(exitCode, Is.Not.Zero);
+        Assert.That(output, Does.Contain(message));
+        Assert.That(output, Does.Not.Contain("<html").IgnoreCase.And.Not.Contain("   at "));
+        Assert.That(_run.Boto("ec2", "describe_security_groups", new { Filters = new[] { new { Name = "tag:Project", Values = new[] { "coralnet" } } } })["SecurityGroups"]!.AsArray(), Is.Empty);
+    }
+
+    [Test]
+    public void Host_bits_of_an_operator_block_are_cleared_with_a_warning()
+    {
+        var output = _run.Succeed("--target=Plan", "--aws_operatorcidrs=203.0.113.7/24");
+        Assert.That(output, Does.Contain("203.0.113.7/24 has host bits set; SSH is opened to 203.0.113.0/24").And.Contain("tcp 22 from 203.0.113.0/24"));
+    }
+
+    [Test]
+    public void An_endpoint_nothing_listens_on_is_named_with_its_setting()
+    {
+        var (exitCode, output) = _run.Run("--target=Plan", "--aws-endpoint=http://127.0.0.1:9");
+        Assert.That(exitCode, Is.Not.Zero);
+        Assert.That(output, Does.Contain("127.0.0.1:9").And.Contain("the setting Aws.Endpoint"));
+    }
 }
