@@ -53,6 +53,22 @@ public sealed class EmulatorRun : IDisposable
 
     public IAmazonS3 S3 { get; }
 
+    /// <summary>A fresh operator key pair in place of the shipped public key, for runs that reach an SSH step.</summary>
+    public void WithOperatorKey()
+    {
+        var key = Path.Combine(Root, "samples", "emulator", "operator");
+        File.Delete(key + ".pub");
+        var start = new System.Diagnostics.ProcessStartInfo("ssh-keygen") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-q", "-t", "ed25519", "-N", "", "-C", "operator@emulator", "-f", key })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.WaitForExit();
+        Assert.That(process.ExitCode, Is.Zero, process.StandardError.ReadToEnd());
+    }
+
     /// <summary>The suite's program on a target of the emulator environment; its output is written to the test's log.</summary>
     public (int ExitCode, string Output) Run(params string[] arguments)
     {

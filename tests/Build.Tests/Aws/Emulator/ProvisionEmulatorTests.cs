@@ -138,4 +138,26 @@ public sealed class ProvisionEmulatorTests
         Assert.That(exitCode, Is.Not.Zero);
         Assert.That(output, Does.Contain("127.0.0.1:9").And.Contain("the setting Aws.Endpoint"));
     }
+
+    [Test]
+    public async Task Deploy_provisions_then_stops_at_its_first_SSH_step_on_the_instance_s_address()
+    {
+        // Nothing listens on this loopback port: the SSH step fails there, after Provision.
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var closedPort = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        _run.WithOperatorKey();
+        File.WriteAllText(Path.Combine(_run.Root, "samples", "site", "manage.py"), "print('site')\n");
+        _run.Succeed("--target=ProvisionAws");
+        var address = (await _run.Ec2.DescribeAddressesAsync(new DescribeAddressesRequest { Filters = Named("coralnet-emulator-web") })).Addresses.Single().PublicIp;
+        // The emulator hands out loopback addresses; anything else must not be connected to from a test.
+        Assert.That(System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(address)), Is.True, $"the emulator's Elastic IP {address} is not a loopback address");
+
+        var (exitCode, output) = _run.Run("--target=Deploy", $"--ssh_port={closedPort}");
+
+        Assert.That(exitCode, Is.Not.Zero);
+        Assert.That(output, Does.Contain("Provision: nothing to do").And.Contain($"web host {address}"));
+        Assert.That(output, Does.Contain("executing task 'DeployLock'").And.Contain($"coralnet-emulator-web ({address}:{closedPort}): cannot connect over SSH"));
+    }
 }
