@@ -74,8 +74,9 @@ public static class DeployPolicy
             new("TheSiteBucket",
                 [
                     "s3:CreateBucket", "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:PutBucketTagging", "s3:GetBucketCORS", "s3:PutBucketCORS",
-                    "s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock", "s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy",
-                    "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration",
+                    "s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock", "s3:GetBucketPolicy", "s3:PutBucketPolicy",
+                    "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration", "s3:GetBucketVersioning", "s3:PutBucketVersioning",
+                    "s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls",
                 ],
                 [bucket]),
             new("TheDatabase",

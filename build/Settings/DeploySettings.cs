@@ -116,6 +116,8 @@ public sealed class AwsSettings
     public string BucketName { get; set; } = "";
     /// <summary>The manual setup's public-read-by-Referer bucket policy; off by default (a Referer can be forged).</summary>
     public bool BucketRefererPolicy { get; set; }
+    /// <summary>Keeps every version of the bucket's objects (on by default); turning it off suspends it, as S3 cannot undo it.</summary>
+    public bool BucketVersioning { get; set; } = true;
     public int PresignedUrlExpirySeconds { get; set; } = 3600;
     /// <summary>Lets Provision stop and start the web instance to change its type (minutes offline); off by default.</summary>
     public bool AllowInstanceRestart { get; set; }

@@ -1,14 +1,14 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
-using CoralNet.Deploy.Templates;
 using S3Tag = Amazon.S3.Model.Tag;
 
 namespace CoralNet.Deploy.Aws.Resources;
 
 /// <summary>
 /// The site's media bucket in the settings' region: tagged, CORS for GET, Block Public Access,
-/// default encryption (SSE-S3), and the Referer policy only when asked for.
+/// default encryption (SSE-S3), versioning (Aws.BucketVersioning), object ownership
+/// BucketOwnerEnforced, and a policy denying requests without TLS (with the Referer statement when asked for).
 /// </summary>
 public sealed class BucketResource(AwsContext context) : IAwsResource
 {
@@ -27,7 +27,7 @@ public sealed class BucketResource(AwsContext context) : IAwsResource
         }
         catch (AmazonS3Exception exception) when (exception.ErrorCode == "NoSuchBucket")
         {
-            return ResourceChange.Create(resource, $"in {region}, private, encrypted (SSE-S3), tagged, CORS for GET", async ct =>
+            return ResourceChange.Create(resource, $"in {region}, private, encrypted (SSE-S3), versioned, owner-enforced, TLS only, tagged, CORS for GET", async ct =>
             {
                 var request = new PutBucketRequest { BucketName = Bucket };
                 if (region != "us-east-1")
@@ -57,12 +57,16 @@ public sealed class BucketResource(AwsContext context) : IAwsResource
         var cors = await Optional(() => S3.GetCORSConfigurationAsync(new GetCORSConfigurationRequest { BucketName = Bucket }, cancellationToken), "NoSuchCORSConfiguration");
         var block = await Optional(() => S3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = Bucket }, cancellationToken), "NoSuchPublicAccessBlockConfiguration");
         var encryption = await Optional(() => S3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = Bucket }, cancellationToken), "ServerSideEncryptionConfigurationNotFoundError");
+        var versioning = await S3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = Bucket }, cancellationToken);
+        var ownership = await Optional(() => S3.GetBucketOwnershipControlsAsync(new GetBucketOwnershipControlsRequest { BucketName = Bucket }, cancellationToken), "OwnershipControlsNotFoundError");
         var policy = await Optional(() => S3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = Bucket }, cancellationToken), "NoSuchBucketPolicy");
         return ResourceChange.Update(resource, Fixes(new BucketState(
             tags?.TagSet?.ToDictionary(tag => tag.Key, tag => tag.Value) ?? [],
             cors?.Configuration?.Rules ?? [],
             block?.PublicAccessBlockConfiguration,
             encryption?.ServerSideEncryptionConfiguration?.ServerSideEncryptionRules?.Select(rule => rule.ServerSideEncryptionByDefault?.ServerSideEncryptionAlgorithm?.Value).OfType<string>().ToList() ?? [],
+            versioning.VersioningConfig?.Status ?? VersionStatus.Off,
+            ownership?.OwnershipControls?.Rules?.FirstOrDefault()?.ObjectOwnership,
             PolicyText(policy))).ToList());
     }
 
@@ -75,9 +79,10 @@ public sealed class BucketResource(AwsContext context) : IAwsResource
 
     /// <summary>What S3 says of an existing bucket's settings; every attribute is missing on a new one.</summary>
     private sealed record BucketState(
-        Dictionary<string, string> Tags, List<CORSRule> Cors, PublicAccessBlockConfiguration? Block, List<string> Encryption, string Policy)
+        Dictionary<string, string> Tags, List<CORSRule> Cors, PublicAccessBlockConfiguration? Block, List<string> Encryption,
+        VersionStatus Versioning, ObjectOwnership? Ownership, string Policy)
     {
-        public static BucketState New { get; } = new([], [], null, [], "");
+        public static BucketState New { get; } = new([], [], null, [], VersionStatus.Off, null, "");
     }
 
     /// <summary>The bucket attributes that differ from the settings (all of them for a new bucket).</summary>
@@ -132,17 +137,33 @@ public sealed class BucketResource(AwsContext context) : IAwsResource
             }, ct));
         }
 
-        if (publicPolicy)
+        if (actual.Versioning != (context.Aws.BucketVersioning ? VersionStatus.Enabled : VersionStatus.Suspended)
+            && (context.Aws.BucketVersioning || actual.Versioning == VersionStatus.Enabled))
         {
-            var wanted = TemplateRenderer.Render("bucket-referer-policy.json", new Dictionary<string, string> { ["Bucket"] = Bucket, ["Domain"] = context.Settings.Site.Domain });
-            if (!PolicyDocument.SameAs(actual.Policy, wanted))
+            var status = context.Aws.BucketVersioning ? VersionStatus.Enabled : VersionStatus.Suspended;
+            yield return ($"versioning {(status == VersionStatus.Enabled ? "on" : "suspended (S3 cannot turn it off)")}", ct => S3.PutBucketVersioningAsync(new PutBucketVersioningRequest
             {
-                yield return ("bucket policy (public read for the site's Referer)", ct => S3.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = Bucket, Policy = wanted }, ct));
-            }
+                BucketName = Bucket,
+                VersioningConfig = new S3BucketVersioningConfig { Status = status },
+            }, ct));
         }
-        else if (actual.Policy.Length > 0)
+
+        if (actual.Ownership != ObjectOwnership.BucketOwnerEnforced)
         {
-            yield return ("bucket policy present, none wanted", ct => S3.DeleteBucketPolicyAsync(new DeleteBucketPolicyRequest { BucketName = Bucket }, ct));
+            yield return ("object ownership BucketOwnerEnforced (ACLs off)", ct => S3.PutBucketOwnershipControlsAsync(new PutBucketOwnershipControlsRequest
+            {
+                BucketName = Bucket,
+                OwnershipControls = new OwnershipControls { Rules = [new OwnershipControlsRule { ObjectOwnership = ObjectOwnership.BucketOwnerEnforced }] },
+            }, ct));
+        }
+
+        var wanted = BucketPolicy.Render(Bucket, context.Settings.Site.Domain, publicPolicy);
+        if (!PolicyDocument.SameAs(actual.Policy, wanted))
+        {
+            var removed = BucketPolicy.StatementsRemoved(actual.Policy, wanted);
+            yield return (
+                $"bucket policy (deny requests without TLS{(publicPolicy ? "; public read for the site's Referer" : "")})" + (removed.Count > 0 ? $", removing {string.Join(", ", removed)}" : ""),
+                ct => S3.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = Bucket, Policy = wanted }, ct));
         }
     }
 

@@ -35,6 +35,7 @@ public sealed class AwsProvisionerTests
         "ec2:ImportKeyPair",
         "iam:CreateRole", "iam:PutRolePolicy", "iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile",
         "s3:CreateBucket", "s3:PutBucketTagging", "s3:PutBucketCORS", "s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration",
+        "s3:PutBucketVersioning", "s3:PutBucketOwnershipControls", "s3:PutBucketPolicy",
         "rds:CreateDBInstance",
         "ec2:RunInstances", "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute",
         "ec2:AllocateAddress", "ec2:AssociateAddress",
@@ -49,7 +50,8 @@ public sealed class AwsProvisionerTests
         "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroups",
         "ec2:DescribeKeyPairs",
         "iam:GetRole", "iam:GetRolePolicy", "iam:GetInstanceProfile",
-        "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:GetBucketCORS", "s3:GetBucketPublicAccessBlock", "s3:GetEncryptionConfiguration", "s3:GetBucketPolicy",
+        "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:GetBucketCORS", "s3:GetBucketPublicAccessBlock", "s3:GetEncryptionConfiguration",
+        "s3:GetBucketVersioning", "s3:GetBucketOwnershipControls", "s3:GetBucketPolicy",
         "rds:DescribeDBInstances",
         "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute",
         "ec2:DescribeAddresses",
@@ -149,7 +151,7 @@ public sealed class AwsProvisionerTests
         Assert.That((cors.AllowedMethods, cors.AllowedOrigins, cors.AllowedHeaders, cors.MaxAgeSeconds), Is.EqualTo((new List<string> { "GET" }, new List<string> { "*" }, new List<string> { "Authorization" }, 3000)));
         var block = fake.Blocks["coralnet-media-test"];
         Assert.That(new[] { block.BlockPublicAcls, block.IgnorePublicAcls, block.BlockPublicPolicy, block.RestrictPublicBuckets }, Is.All.True);
-        Assert.That(fake.BucketPolicies, Is.Empty);
+        Assert.That(fake.BucketPolicies["coralnet-media-test"], Does.Contain("aws:SecureTransport").And.Not.Contain("aws:Referer"));
         Assert.That(fake.RolePolicies.Single().Value, Does.Contain("arn:aws:s3:::coralnet-media-test/*").And.Not.Contain("\"*\""));
 
         var knownHosts = File.ReadAllLines(Path.Combine(_root, "environments/production.known_hosts"));
@@ -359,7 +361,7 @@ public sealed class AwsProvisionerTests
         var statements = DeployPolicy.Statements(Settings(), "us-west-2");
         var allowed = statements.SelectMany(s => s.Actions).ToHashSet();
         var called = FirstProvisionCalls.Concat(SecondProvisionCalls)
-            .Concat(["ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:AssociateIamInstanceProfile", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "rds:ModifyDBInstance",
+            .Concat(["ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:AssociateIamInstanceProfile", "rds:ModifyDBInstance",
                 "ec2:StopInstances", "ec2:StartInstances", "ec2:ModifyInstanceMetadataOptions", "ec2:DescribeVolumes"])
             .ToHashSet();
         // Granted without being called directly: tagging at creation, and handing the role to EC2.

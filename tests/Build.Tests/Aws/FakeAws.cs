@@ -47,6 +47,8 @@ internal sealed class FakeAws
     public Dictionary<string, PublicAccessBlockConfiguration> Blocks { get; } = [];
     public Dictionary<string, string> BucketPolicies { get; } = [];
     public Dictionary<string, ServerSideEncryptionConfiguration> Encryption { get; } = [];
+    public Dictionary<string, VersionStatus> Versioning { get; } = [];
+    public Dictionary<string, OwnershipControls> Ownership { get; } = [];
     public Dictionary<string, IamRole> Roles { get; } = [];
     public Dictionary<string, string> RolePolicies { get; } = [];
     public Dictionary<string, IamInstanceProfile> Profiles { get; } = [];
@@ -256,6 +258,20 @@ internal sealed class FakeAws
         {
             Encryption[call.Arg<PutBucketEncryptionRequest>().BucketName] = call.Arg<PutBucketEncryptionRequest>().ServerSideEncryptionConfiguration;
             return new PutBucketEncryptionResponse();
+        }));
+        s3.GetBucketVersioningAsync(Arg.Any<GetBucketVersioningRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("s3:GetBucketVersioning", () =>
+            new GetBucketVersioningResponse { VersioningConfig = new S3BucketVersioningConfig { Status = Versioning.GetValueOrDefault(call.Arg<GetBucketVersioningRequest>().BucketName, VersionStatus.Off) } }));
+        s3.PutBucketVersioningAsync(Arg.Any<PutBucketVersioningRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("s3:PutBucketVersioning", () =>
+        {
+            Versioning[call.Arg<PutBucketVersioningRequest>().BucketName] = call.Arg<PutBucketVersioningRequest>().VersioningConfig.Status;
+            return new PutBucketVersioningResponse();
+        }));
+        s3.GetBucketOwnershipControlsAsync(Arg.Any<GetBucketOwnershipControlsRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("s3:GetBucketOwnershipControls", () =>
+            Ownership.TryGetValue(call.Arg<GetBucketOwnershipControlsRequest>().BucketName, out var ownership) ? new GetBucketOwnershipControlsResponse { OwnershipControls = ownership } : throw Absent("OwnershipControlsNotFoundError")));
+        s3.PutBucketOwnershipControlsAsync(Arg.Any<PutBucketOwnershipControlsRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("s3:PutBucketOwnershipControls", () =>
+        {
+            Ownership[call.Arg<PutBucketOwnershipControlsRequest>().BucketName] = call.Arg<PutBucketOwnershipControlsRequest>().OwnershipControls;
+            return new PutBucketOwnershipControlsResponse();
         }));
         s3.GetBucketPolicyAsync(Arg.Any<GetBucketPolicyRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("s3:GetBucketPolicy", () =>
             BucketPolicies.TryGetValue(call.Arg<GetBucketPolicyRequest>().BucketName, out var policy) ? new GetBucketPolicyResponse { Policy = policy }

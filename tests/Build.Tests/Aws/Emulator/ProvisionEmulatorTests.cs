@@ -45,6 +45,16 @@ public sealed class ProvisionEmulatorTests
         Assert.That(cors.Configuration.Rules.Single().AllowedMethods, Is.EqualTo(new[] { "GET" }));
         var block = await _run.S3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = "coralnet-emulator-media" });
         Assert.That(block.PublicAccessBlockConfiguration.BlockPublicPolicy, Is.True);
+        var encryption = await _run.S3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(encryption.ServerSideEncryptionConfiguration.ServerSideEncryptionRules.Single().ServerSideEncryptionByDefault.ServerSideEncryptionAlgorithm.Value, Is.EqualTo("AES256"));
+        var versioning = await _run.S3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(versioning.VersioningConfig.Status.Value, Is.EqualTo("Enabled"));
+        var ownership = await _run.S3.GetBucketOwnershipControlsAsync(new GetBucketOwnershipControlsRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(ownership.OwnershipControls.Rules.Single().ObjectOwnership.Value, Is.EqualTo("BucketOwnerEnforced"));
+        var bucketPolicy = System.Text.Json.Nodes.JsonNode.Parse((await _run.S3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = "coralnet-emulator-media" })).Policy)!;
+        var tlsOnly = bucketPolicy["Statement"]!.AsArray().Single()!;
+        Assert.That(tlsOnly["Effect"]!.GetValue<string>(), Is.EqualTo("Deny"));
+        Assert.That(tlsOnly["Condition"]!["Bool"]!["aws:SecureTransport"]!.GetValue<string>(), Is.EqualTo("false"));
 
         var database = _run.Boto("rds", "describe_db_instances", new { DBInstanceIdentifier = "coralnet-emulator-db" })["DBInstances"]![0]!;
         Assert.That((bool)database["PubliclyAccessible"]!, Is.False);
@@ -74,6 +84,8 @@ public sealed class ProvisionEmulatorTests
         await _run.Ec2.ModifyInstanceAttributeAsync(new ModifyInstanceAttributeRequest { InstanceId = instance.InstanceId, DisableApiTermination = false });
         await _run.S3.DeleteBucketEncryptionAsync(new DeleteBucketEncryptionRequest { BucketName = "coralnet-emulator-media" });
         await _run.S3.DeleteCORSConfigurationAsync(new DeleteCORSConfigurationRequest { BucketName = "coralnet-emulator-media" });
+        await _run.S3.DeleteBucketPolicyAsync(new DeleteBucketPolicyRequest { BucketName = "coralnet-emulator-media" });
+        await _run.S3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = "coralnet-emulator-media", VersioningConfig = new S3BucketVersioningConfig { Status = Amazon.S3.VersionStatus.Suspended } });
         _run.Boto("rds", "modify_db_instance", new { DBInstanceIdentifier = "coralnet-emulator-db", DeletionProtection = false, ApplyImmediately = true });
 
         var plan = _run.Succeed("--target=Plan");
@@ -82,6 +94,8 @@ public sealed class ProvisionEmulatorTests
             .And.Contain("termination protection off")
             .And.Contain("default encryption (SSE-S3)")
             .And.Contain("CORS (GET")
+            .And.Contain("bucket policy (deny requests without TLS)")
+            .And.Contain("versioning on")
             .And.Contain("deletion protection off")
             .And.Contain("Plan: 0 to create, 4 to update."));
 
@@ -105,7 +119,7 @@ public sealed class ProvisionEmulatorTests
         var policy = await _run.S3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = "coralnet-emulator-media" });
         Assert.That(policy.Policy, Does.Contain("aws:Referer").And.Contain("coralnet.emulator.test"));
 
-        Assert.That(_run.Succeed("--target=Plan"), Does.Contain("bucket policy present, none wanted"));
+        Assert.That(_run.Succeed("--target=Plan"), Does.Contain("bucket policy (deny requests without TLS), removing PublicReadWithRefererOfTheSite"));
         _run.Succeed("--target=ProvisionAws");
         Assert.That(_run.Succeed("--target=Plan"), Does.Contain("Plan: nothing to do"));
     }
