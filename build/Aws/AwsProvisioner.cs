@@ -16,7 +16,8 @@ public sealed class AwsProvisioner(
     Secret masterPassword,
     AwsServices aws,
     WaitOptions wait,
-    IAwsLog log)
+    IAwsLog log,
+    bool applyDatabaseChangesNow = false)
 {
     private readonly AwsContext _context = new(settings, repositoryRoot, aws, wait, log);
 
@@ -88,8 +89,9 @@ public sealed class AwsProvisioner(
         new RolePolicyResource(_context),
         new InstanceProfileResource(_context),
         new BucketResource(_context),
+        new ParameterGroupResource(_context),
         // Before the instance, so that RDS makes the database while EC2 starts the instance.
-        new DatabaseResource(_context, masterPassword),
+        new DatabaseResource(_context, masterPassword, applyDatabaseChangesNow),
         new InstanceResource(_context),
         new ElasticIpResource(_context),
         new HostKeysResource(_context),

@@ -9,6 +9,8 @@ namespace CoralNet.Deploy.Aws;
 /// </summary>
 public static class DeployPolicy
 {
+    private const string MachineImageParameter = Resources.MachineImage.DebianParameter;
+
     public static IReadOnlyList<PolicyStatement> Statements(DeploySettings settings, string region)
     {
         var names = new AwsNames(settings);
@@ -64,7 +66,7 @@ public static class DeployPolicy
                 ],
                 ["*"],
                 ownTags),
-            new("UbuntuImageParameter", ["ssm:GetParameter"], [$"arn:aws:ssm:{region}::parameter/aws/service/canonical/*"]),
+            new("DebianImageParameter", ["ssm:GetParameter"], [$"arn:aws:ssm:{region}::parameter{MachineImageParameter}"]),
             new("TheInstanceRole",
                 ["iam:GetRole", "iam:CreateRole", "iam:TagRole", "iam:GetRolePolicy", "iam:PutRolePolicy", "iam:PassRole"],
                 [$"arn:aws:iam::*:role/{names.Role}"]),
@@ -79,9 +81,16 @@ public static class DeployPolicy
                     "s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls",
                 ],
                 [bucket]),
+            // CreateDBInstance and ModifyDBInstance also authorize on the option group, parameter group and subnet group they name.
             new("TheDatabase",
                 ["rds:DescribeDBInstances", "rds:CreateDBInstance", "rds:ModifyDBInstance", "rds:AddTagsToResource"],
-                [$"arn:aws:rds:{region}:*:db:{names.Database}", $"arn:aws:rds:{region}:*:subgrp:default*", $"arn:aws:rds:{region}:*:secgrp:*"]),
+                [
+                    $"arn:aws:rds:{region}:*:db:{names.Database}", $"arn:aws:rds:{region}:*:pg:{names.Database}-postgres*",
+                    $"arn:aws:rds:{region}:*:og:default:postgres-*", $"arn:aws:rds:{region}:*:subgrp:default*", $"arn:aws:rds:{region}:*:secgrp:*",
+                ]),
+            new("TheDatabaseParameterGroup",
+                ["rds:DescribeDBParameterGroups", "rds:CreateDBParameterGroup", "rds:DescribeDBParameters", "rds:ModifyDBParameterGroup", "rds:AddTagsToResource"],
+                [$"arn:aws:rds:{region}:*:pg:{names.Database}-postgres*"]),
         ];
     }
 

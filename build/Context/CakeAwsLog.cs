@@ -13,7 +13,8 @@ internal sealed class CakeAwsLog(ICakeLog log) : IAwsLog
 
     public void Verbose(string message) => log.Verbose(message);
 
-    public static (AwsProvisioner Provisioner, AwsServices Services) Provisioner(DeployContext context)
+    /// <param name="applyDatabaseChangesNow">Changes to an existing database at once rather than in its maintenance window.</param>
+    public static (AwsProvisioner Provisioner, AwsServices Services) Provisioner(DeployContext context, bool applyDatabaseChangesNow = false)
     {
         var log = new CakeAwsLog(context.Log);
         var services = context.Aws.Connect(context.Settings.Aws, log);
@@ -23,7 +24,8 @@ internal sealed class CakeAwsLog(ICakeLog log) : IAwsLog
             context.Secrets.Get(context.Settings.Database.MasterPassword),
             services,
             WaitOptions.Real(context.Settings.Timeouts.AwsWaitSeconds),
-            log);
+            log,
+            applyDatabaseChangesNow);
         return (provisioner, services);
     }
 

@@ -37,6 +37,11 @@ public static class AwsSettingsRules
             yield return $"Aws.DatabaseEngineVersion: '{aws.DatabaseEngineVersion}' is not a PostgreSQL version such as 16 or 16.4.";
         }
 
+        if (aws.DatabaseStorageType is not ("gp3" or "gp2" or "io1" or "io2" or "standard"))
+        {
+            yield return $"Aws.DatabaseStorageType: '{aws.DatabaseStorageType}' is not an RDS storage type: gp3 (the default), gp2, io1, io2 or standard.";
+        }
+
         if (aws.Ami.Length > 0 && !SettingsPatterns.Ami().IsMatch(aws.Ami))
         {
             yield return $"Aws.Ami: '{aws.Ami}' is not an image id (ami-...); leave it empty for the current Debian 12 image.";

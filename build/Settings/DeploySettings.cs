@@ -111,6 +111,10 @@ public sealed class AwsSettings
     public string DatabaseEngineVersion { get; set; } = "15";
     public int DatabaseStorageGigabytes { get; set; } = 20;
     public int DatabaseBackupRetentionDays { get; set; } = 7;
+    /// <summary>The database's storage type: gp3 (the current general purpose SSD) by default.</summary>
+    public string DatabaseStorageType { get; set; } = "gp3";
+    /// <summary>A standby in a second availability zone (about twice the cost); off by default.</summary>
+    public bool DatabaseMultiAz { get; set; }
     /// <summary>The manual setup made the database public; offered only on explicit request.</summary>
     public bool DatabasePubliclyAccessible { get; set; }
     public string BucketName { get; set; } = "";

@@ -33,6 +33,8 @@ public sealed class ProvisioningState
 
     public DbInstance? Database { get; set; }
 
+    public string? ParameterGroupName { get; set; }
+
     /// <summary>Keeps a wait for the end, so that it overlaps with the others and nothing else waits for it.</summary>
     public void WaitAtTheEnd(Func<CancellationToken, Task> wait) => _waits.Add(wait);
 

@@ -6,7 +6,7 @@ namespace CoralNet.Deploy.Aws.Resources;
 /// <summary>How an existing RDS instance differs from the settings: what to modify, and what RDS cannot do.</summary>
 public sealed record DatabaseDrift(IReadOnlyList<string> Differences, IReadOnlyList<string> Refusals, DbInstanceChanges Changes)
 {
-    public static DatabaseDrift Of(DbInstance database, AwsSettings settings, string? databaseGroupId)
+    public static DatabaseDrift Of(DbInstance database, AwsSettings settings, string? databaseGroupId, string parameterGroup)
     {
         var differences = new List<string>();
         var refusals = new List<string>();
@@ -60,6 +60,30 @@ public sealed record DatabaseDrift(IReadOnlyList<string> Differences, IReadOnlyL
                 differences.Add($"engine version {database.EngineVersion}, newer than {settings.DatabaseEngineVersion}");
                 refusals.Add($"RDS cannot downgrade PostgreSQL: set Aws.DatabaseEngineVersion to {database.EngineVersion} (or {EngineVersions.Major(database.EngineVersion)}).");
                 break;
+        }
+
+        if (database.StorageType != settings.DatabaseStorageType)
+        {
+            differences.Add($"storage type {database.StorageType}");
+            changes = changes with { StorageType = settings.DatabaseStorageType };
+        }
+
+        if (!database.CopyTagsToSnapshot)
+        {
+            differences.Add("tags not copied to snapshots");
+            changes = changes with { CopyTagsToSnapshot = true };
+        }
+
+        if (database.MultiAz != settings.DatabaseMultiAz)
+        {
+            differences.Add(database.MultiAz ? "Multi-AZ on" : "Multi-AZ off");
+            changes = changes with { MultiAz = settings.DatabaseMultiAz };
+        }
+
+        if (!database.ParameterGroups.Contains(parameterGroup))
+        {
+            differences.Add($"parameter group {string.Join(",", database.ParameterGroups)}, not {parameterGroup} (takes effect at the next reboot)");
+            changes = changes with { ParameterGroupName = parameterGroup };
         }
 
         if (databaseGroupId is null || !database.VpcSecurityGroupIds.SequenceEqual([databaseGroupId]))

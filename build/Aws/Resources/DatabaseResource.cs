@@ -6,9 +6,10 @@ namespace CoralNet.Deploy.Aws.Resources;
 /// <summary>
 /// The RDS PostgreSQL instance: private unless asked, encrypted, deletion-protected, backed up. What
 /// RDS can change in place is modified; what it cannot (shrinking, downgrading) is refused before
-/// any change. Its wait for "available" runs at the end, beside the others.
+/// any change. Changes wait for the instance's maintenance window unless the run says
+/// --apply-database-changes-now. Its wait for "available" runs at the end, beside the others.
 /// </summary>
-public sealed class DatabaseResource(AwsContext context, Secret masterPassword) : IAwsResource
+public sealed class DatabaseResource(AwsContext context, Secret masterPassword, bool applyChangesNow) : IAwsResource
 {
     private string Identifier => context.Names.Database;
 
@@ -21,7 +22,8 @@ public sealed class DatabaseResource(AwsContext context, Secret masterPassword) 
         {
             return ResourceChange.Create(resource,
                 $"{settings.DatabaseInstanceClass}, PostgreSQL {settings.DatabaseEngineVersion}, {settings.DatabaseStorageGigabytes} GB encrypted, " +
-                $"{(settings.DatabasePubliclyAccessible ? "PUBLIC" : "private")}, backups {settings.DatabaseBackupRetentionDays} days, deletion protection",
+                $"{settings.DatabaseStorageType}, {(settings.DatabasePubliclyAccessible ? "PUBLIC" : "private")}, {(settings.DatabaseMultiAz ? "Multi-AZ" : "one zone")}, " +
+                $"backups {settings.DatabaseBackupRetentionDays} days with tags, deletion protection, TLS required",
                 async ct =>
                 {
                     await context.Clients.Rds.CreateDbInstanceAsync(new DbInstanceSpec(
@@ -34,6 +36,9 @@ public sealed class DatabaseResource(AwsContext context, Secret masterPassword) 
                         [state.DatabaseGroupId!],
                         settings.DatabasePubliclyAccessible,
                         settings.DatabaseBackupRetentionDays,
+                        settings.DatabaseStorageType,
+                        settings.DatabaseMultiAz,
+                        state.ParameterGroupName!,
                         context.Names.Tags(Identifier)), ct);
                     state.WaitAtTheEnd(wait => WaitUntilAvailableAsync(state, wait));
                 });
@@ -43,17 +48,22 @@ public sealed class DatabaseResource(AwsContext context, Secret masterPassword) 
         context.Log.Information(database.StorageEncrypted
             ? $"  {resource}: storage encrypted."
             : $"  {resource}: storage NOT encrypted; RDS cannot encrypt an instance in place (restore an encrypted copy of a snapshot instead).");
-        var drift = DatabaseDrift.Of(database, settings, state.DatabaseGroupId);
+        var drift = DatabaseDrift.Of(database, settings, state.DatabaseGroupId, state.ParameterGroupName!);
+        var when = applyChangesNow ? "applied now (--apply-database-changes-now)" : $"applied in the maintenance window {database.MaintenanceWindow} (--apply-database-changes-now: at once)";
         return drift.Differences.Count == 0
             ? ResourceChange.Unchanged(resource)
-            : new ResourceChange(resource, ChangeKind.Update, drift.Differences, async ct =>
+            : new ResourceChange(resource, ChangeKind.Update, [.. drift.Differences, when], async ct =>
             {
                 if (drift.Refusals.Count > 0)
                 {
                     throw new InvalidOperationException($"{resource} differs from the settings in a way RDS cannot apply; nothing was changed on it: {string.Join(" ", drift.Refusals)}");
                 }
 
-                await context.Clients.Rds.ModifyDbInstanceAsync(Identifier, drift.Changes with { VpcSecurityGroupIds = drift.Changes.VpcSecurityGroupIds is null ? null : [state.DatabaseGroupId!] }, ct);
+                await context.Clients.Rds.ModifyDbInstanceAsync(Identifier, drift.Changes with
+                {
+                    VpcSecurityGroupIds = drift.Changes.VpcSecurityGroupIds is null ? null : [state.DatabaseGroupId!],
+                    ApplyImmediately = applyChangesNow,
+                }, ct);
                 state.WaitAtTheEnd(wait => WaitUntilAvailableAsync(state, wait));
             });
     }

@@ -10,13 +10,16 @@ namespace CoralNet.Deploy.Tasks.Aws;
 [TaskDescription("Creates or corrects the environment's AWS resources (security groups, key pair, IAM, S3, EC2, Elastic IP, RDS) and records the host keys")]
 [CheckMode(CheckBehaviour.Reports)]
 [SkipReason("ProvisionAws runs only for an environment whose Provider is aws")]
+[TaskArgument(ApplyDatabaseChangesNowOption, typeof(bool), "changes an existing RDS instance at once (a short outage for some changes) instead of in its maintenance window")]
 public sealed class ProvisionAwsTask : AsyncFrostingTask<DeployContext>
 {
+    public const string ApplyDatabaseChangesNowOption = "apply-database-changes-now";
+
     public override bool ShouldRun(DeployContext context) => context.Settings.Provider == ProviderKind.Aws;
 
     public override async Task RunAsync(DeployContext context)
     {
-        var (provisioner, services) = CakeAwsLog.Provisioner(context);
+        var (provisioner, services) = CakeAwsLog.Provisioner(context, context.Options.Get<bool>(ApplyDatabaseChangesNowOption));
         using (services)
         {
             if (context.Options.Check)

@@ -29,14 +29,14 @@ public sealed class AwsProvisionerTests
         "sts:GetCallerIdentity",
         "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroups", "ec2:DescribeKeyPairs",
         "iam:GetRole", "iam:GetRolePolicy", "iam:GetInstanceProfile",
-        "s3:GetBucketLocation", "rds:DescribeDBInstances",
+        "s3:GetBucketLocation", "rds:DescribeDBParameterGroups", "rds:DescribeDBInstances",
         "ec2:DescribeInstances", "ssm:GetParameter", "ec2:DescribeImages", "ec2:DescribeAddresses",
         "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress",
         "ec2:ImportKeyPair",
         "iam:CreateRole", "iam:PutRolePolicy", "iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile",
         "s3:CreateBucket", "s3:PutBucketTagging", "s3:PutBucketCORS", "s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration",
         "s3:PutBucketVersioning", "s3:PutBucketOwnershipControls", "s3:PutBucketPolicy",
-        "rds:CreateDBInstance",
+        "rds:CreateDBParameterGroup", "rds:ModifyDBParameterGroup", "rds:CreateDBInstance",
         "ec2:RunInstances", "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute",
         "ec2:AllocateAddress", "ec2:AssociateAddress",
         "ec2:GetConsoleOutput",
@@ -52,7 +52,7 @@ public sealed class AwsProvisionerTests
         "iam:GetRole", "iam:GetRolePolicy", "iam:GetInstanceProfile",
         "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:GetBucketCORS", "s3:GetBucketPublicAccessBlock", "s3:GetEncryptionConfiguration",
         "s3:GetBucketVersioning", "s3:GetBucketOwnershipControls", "s3:GetBucketPolicy",
-        "rds:DescribeDBInstances",
+        "rds:DescribeDBParameterGroups", "rds:DescribeDBParameters", "rds:DescribeDBInstances",
         "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute",
         "ec2:DescribeAddresses",
         "ec2:GetConsoleOutput",
@@ -104,7 +104,7 @@ public sealed class AwsProvisionerTests
         TestContext.Out.WriteLine("First Provision: " + string.Join(", ", firstCalls));
         TestContext.Out.WriteLine("Second Provision: " + string.Join(", ", fake.Calls));
         Assert.That(first.Select(change => change.Kind), Is.All.EqualTo(ChangeKind.Create));
-        Assert.That(first, Has.Count.EqualTo(11));
+        Assert.That(first, Has.Count.EqualTo(12));
         Assert.That(second, Is.Empty);
         Assert.That(firstCalls, Is.EqualTo(FirstProvisionCalls));
         Assert.That(fake.Calls, Is.EqualTo(SecondProvisionCalls));
@@ -267,8 +267,16 @@ public sealed class AwsProvisionerTests
         var plan = await Provisioner(fake, new ListLog(), settings).PlanAsync(CancellationToken.None);
         await Provisioner(fake, new ListLog(), settings).ProvisionAsync(CancellationToken.None);
 
-        Assert.That(plan.Single(c => c.Kind != ChangeKind.Unchanged).Differences, Is.EquivalentTo(new[] { "class db.t3.micro", "storage 20 GB", "engine version 15.4" }));
-        Assert.That(fake.DatabaseModifications.Single(), Is.EqualTo(new CoralNet.Deploy.Aws.Query.DbInstanceChanges(InstanceClass: "db.t3.small", EngineVersion: "16", AllowMajorVersionUpgrade: true, AllocatedStorage: 50)));
+        // A major upgrade needs the new family's parameter group; without --apply-database-changes-now RDS applies it all in the maintenance window.
+        Assert.That(plan.Where(c => c.Kind != ChangeKind.Unchanged).Select(c => c.ToString()), Has.Some.StartsWith("  create     RDS parameter group coralnet-production-db-postgres16: postgres16, rds.force_ssl=1"));
+        Assert.That(plan.Single(c => c.Resource.StartsWith("RDS PostgreSQL")).Differences, Is.EquivalentTo(new[]
+        {
+            "class db.t3.micro", "storage 20 GB", "engine version 15.4",
+            "parameter group coralnet-production-db-postgres15, not coralnet-production-db-postgres16 (takes effect at the next reboot)",
+            "applied in the maintenance window sun:05:00-sun:05:30 (--apply-database-changes-now: at once)",
+        }));
+        Assert.That(fake.DatabaseModifications.Single(), Is.EqualTo(new CoralNet.Deploy.Aws.Query.DbInstanceChanges(
+            InstanceClass: "db.t3.small", EngineVersion: "16", AllowMajorVersionUpgrade: true, AllocatedStorage: 50, ParameterGroupName: "coralnet-production-db-postgres16")));
         Assert.That(await Provisioner(fake, new ListLog(), settings).ProvisionAsync(CancellationToken.None), Is.Empty);
     }
 

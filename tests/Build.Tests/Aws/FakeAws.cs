@@ -55,6 +55,7 @@ internal sealed class FakeAws
     public Dictionary<string, DbInstance> Databases { get; } = [];
     public List<DbInstanceSpec> DatabaseSpecs { get; } = [];
     public List<DbInstanceChanges> DatabaseModifications { get; } = [];
+    public Dictionary<string, (DbParameterGroup Group, Dictionary<string, string> Parameters)> ParameterGroups { get; } = [];
     public List<RunInstancesRequest> Launches { get; } = [];
     public List<string> ImportedKeyMaterial { get; } = [];
 
@@ -323,7 +324,7 @@ internal sealed class FakeAws
             var spec = call.Arg<DbInstanceSpec>();
             DatabaseSpecs.Add(spec);
             var database = new DbInstance(spec.Identifier, "creating", "postgres", spec.EngineVersion + ".4", spec.InstanceClass, spec.AllocatedStorage, spec.BackupRetentionPeriod,
-                spec.PubliclyAccessible, true, true, spec.VpcSecurityGroupIds, spec.Tags, null, null);
+                spec.PubliclyAccessible, true, true, spec.StorageType, true, spec.MultiAz, [spec.ParameterGroupName], "sun:05:00-sun:05:30", spec.VpcSecurityGroupIds, spec.Tags, null, null);
             Databases[spec.Identifier] = database;
             return database;
         }));
@@ -342,9 +343,27 @@ internal sealed class FakeAws
                 InstanceClass = changes.InstanceClass ?? database.InstanceClass,
                 AllocatedStorage = changes.AllocatedStorage ?? database.AllocatedStorage,
                 EngineVersion = changes.EngineVersion is { } version ? version + ".1" : database.EngineVersion,
+                StorageType = changes.StorageType ?? database.StorageType,
+                CopyTagsToSnapshot = changes.CopyTagsToSnapshot ?? database.CopyTagsToSnapshot,
+                MultiAz = changes.MultiAz ?? database.MultiAz,
+                ParameterGroups = changes.ParameterGroupName is { } group ? [group] : database.ParameterGroups,
             };
             Databases[database.Identifier] = database;
             return database;
+        }));
+        rds.DescribeParameterGroupAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("rds:DescribeDBParameterGroups", () =>
+            ParameterGroups.TryGetValue(call.Arg<string>(), out var group) ? group.Group : null));
+        rds.CreateParameterGroupAsync(Arg.Any<DbParameterGroup>(), Arg.Any<string>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>()).Returns(call => Record("rds:CreateDBParameterGroup", () =>
+        {
+            ParameterGroups[call.Arg<DbParameterGroup>().Name] = (call.Arg<DbParameterGroup>(), []);
+            return Task.CompletedTask;
+        }));
+        rds.UserParametersAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("rds:DescribeDBParameters", () =>
+            (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(ParameterGroups[call.Arg<string>()].Parameters)));
+        rds.SetParameterAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("rds:ModifyDBParameterGroup", () =>
+        {
+            ParameterGroups[call.ArgAt<string>(0)].Parameters[call.ArgAt<string>(1)] = call.ArgAt<string>(2);
+            return Task.CompletedTask;
         }));
         return rds;
     }

@@ -204,14 +204,15 @@ public sealed class QueryClientTests
         var handler = new CannedHandler((HttpStatusCode.OK, CreateReply));
 
         var created = await Rds(handler).CreateDbInstanceAsync(new DbInstanceSpec(
-            "coralnet-production-db", "db.t3.micro", "15", 20, "coralnet_master", new Secret(password), ["sg-1"], false, 7,
+            "coralnet-production-db", "db.t3.micro", "15", 20, "coralnet_master", new Secret(password), ["sg-1"], false, 7, "gp3", false, "coralnet-production-db-postgres15",
             new Dictionary<string, string> { ["Project"] = "coralnet" }), CancellationToken.None);
 
         Assert.That(created.Status, Is.EqualTo("creating"));
         var body = handler.Sent.Single().Body;
         Assert.That(body, Does.Contain("MasterUserPassword=Sup3r-Secret-Master-Password"));
         Assert.That(body, Does.Contain("PubliclyAccessible=false").And.Contain("DeletionProtection=true").And.Contain("BackupRetentionPeriod=7")
-            .And.Contain("VpcSecurityGroupIds.VpcSecurityGroupId.1=sg-1").And.Contain("Tags.Tag.1.Key=Project").And.Contain("Engine=postgres"));
+            .And.Contain("VpcSecurityGroupIds.VpcSecurityGroupId.1=sg-1").And.Contain("Tags.Tag.1.Key=Project").And.Contain("Engine=postgres")
+            .And.Contain("StorageType=gp3").And.Contain("CopyTagsToSnapshot=true").And.Contain("MultiAZ=false").And.Contain("DBParameterGroupName=coralnet-production-db-postgres15"));
         Assert.That(_trace, Has.Some.Contains("MasterUserPassword=***"));
         Assert.That(_trace, Has.None.Contains(password));
     }

@@ -61,6 +61,12 @@ public sealed class ProvisionEmulatorTests
         Assert.That((bool)database["StorageEncrypted"]!, Is.True);
         Assert.That((bool)database["DeletionProtection"]!, Is.True);
         Assert.That((int)database["BackupRetentionPeriod"]!, Is.EqualTo(7));
+        Assert.That(database["StorageType"]!.GetValue<string>(), Is.EqualTo("gp3"));
+        Assert.That((bool)database["CopyTagsToSnapshot"]!, Is.True);
+        Assert.That((bool)database["MultiAZ"]!, Is.False);
+        Assert.That(database["DBParameterGroups"]![0]!["DBParameterGroupName"]!.GetValue<string>(), Is.EqualTo("coralnet-emulator-db-postgres15"));
+        var parameters = _run.Boto("rds", "describe_db_parameters", new { DBParameterGroupName = "coralnet-emulator-db-postgres15", Source = "user" })["Parameters"]!.AsArray();
+        Assert.That(parameters.Select(p => $"{p!["ParameterName"]}={p["ParameterValue"]}"), Is.EqualTo(new[] { "rds.force_ssl=1" }));
         var profile = _run.Boto("iam", "get_instance_profile", new { InstanceProfileName = "coralnet-emulator-web" })["InstanceProfile"]!;
         Assert.That(profile["Roles"]![0]!["RoleName"]!.GetValue<string>(), Is.EqualTo("coralnet-emulator-web"));
 
