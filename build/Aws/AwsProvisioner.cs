@@ -51,8 +51,7 @@ public sealed class AwsProvisioner(
     /// </summary>
     private async Task<List<ResourceChange>> VisitAsync(bool apply, CancellationToken cancellationToken)
     {
-        await SayWhereAsync(cancellationToken);
-        var state = new ProvisioningState();
+        var state = new ProvisioningState { IamArnPrefix = await SayWhereAsync(cancellationToken) };
         var changes = new List<ResourceChange>();
         foreach (var resource in Resources())
         {
@@ -85,6 +84,7 @@ public sealed class AwsProvisioner(
         SecurityGroupResource.Web(_context),
         SecurityGroupResource.Database(_context),
         new KeyPairResource(_context),
+        new RoleBoundaryResource(_context),
         new RoleResource(_context),
         new RolePolicyResource(_context),
         new InstanceProfileResource(_context),
@@ -97,9 +97,11 @@ public sealed class AwsProvisioner(
         new HostKeysResource(_context),
     ];
 
-    private async Task SayWhereAsync(CancellationToken cancellationToken)
+    /// <summary>Says which account, region and environment the run works on; returns the account's IAM ARN prefix.</summary>
+    private async Task<string> SayWhereAsync(CancellationToken cancellationToken)
     {
         var identity = await aws.Sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken);
+        var partition = identity.Arn?.Split(':') is { Length: > 1 } parts ? parts[1] : "aws";
         log.Information($"AWS account {identity.Account} ({identity.Arn}), region {_context.Region}, environment '{settings.Environment}':");
         foreach (var cidr in settings.Aws.OperatorCidrs.Select(OperatorCidr.TryParse).OfType<OperatorCidr>().Where(cidr => cidr.ToString() != cidr.Normalised))
         {
@@ -120,5 +122,7 @@ public sealed class AwsProvisioner(
         {
             log.Warning("Aws.BucketRefererPolicy is on: anyone who sends a Referer header of the site can read the bucket's objects, and a Referer header can be forged.");
         }
+
+        return $"arn:{partition}:iam::{identity.Account}:";
     }
 }

@@ -31,6 +31,8 @@ public static class DeployPolicy
             },
         };
         var bucket = $"arn:aws:s3:::{settings.Aws.BucketName}";
+        var role = $"arn:aws:iam::*:role/{names.Role}";
+        var boundary = $"arn:aws:iam::*:policy/{names.RoleBoundary}";
         var secretParameters = SettingsLoader.SecretsOf(settings).Where(secret => secret.Reference.Source == SecretSource.Ssm)
             .Select(secret => $"arn:aws:ssm:{region}:*:parameter/{secret.Reference.Name.TrimStart('/')}").Distinct().ToArray();
         PolicyStatement[] secrets = secretParameters.Length == 0 ? [] :
@@ -50,8 +52,27 @@ public static class DeployPolicy
                 ["sts:GetCallerIdentity", "ec2:DescribeSecurityGroups", "ec2:DescribeKeyPairs", "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeAddresses", "ec2:DescribeImages", "ec2:DescribeVolumes"],
                 ["*"]),
             new("CreateOnlyWithTheEnvironmentsTags", ["ec2:CreateSecurityGroup", "ec2:ImportKeyPair", "ec2:AllocateAddress"], ["*"], requestTags),
-            // RunInstances also touches the image, subnet and network interface, which carry no request tags.
-            new("LaunchTheWebInstance", ["ec2:RunInstances"], ["*"]),
+            // RunInstances authorizes on each resource it touches: the instance only as configured
+            // (type, IMDSv2, the environment's tags), volumes only encrypted, the rest as they are.
+            new("LaunchOnlyTheConfiguredInstance", ["ec2:RunInstances"], [$"arn:aws:ec2:{region}:*:instance/*"], new JsonObject
+            {
+                ["StringEquals"] = new JsonObject
+                {
+                    ["ec2:InstanceType"] = settings.Aws.InstanceType,
+                    ["ec2:MetadataHttpTokens"] = "required",
+                    ["aws:RequestTag/Project"] = names.Project,
+                    ["aws:RequestTag/Environment"] = names.Environment,
+                },
+            }),
+            new("LaunchOnlyEncryptedVolumes", ["ec2:RunInstances"], [$"arn:aws:ec2:{region}:*:volume/*"], new JsonObject
+            {
+                ["Bool"] = new JsonObject { ["ec2:Encrypted"] = "true" },
+            }),
+            new("LaunchFromTheseResources", ["ec2:RunInstances"],
+                [
+                    $"arn:aws:ec2:{region}::image/*", $"arn:aws:ec2:{region}:*:subnet/*", $"arn:aws:ec2:{region}:*:network-interface/*",
+                    $"arn:aws:ec2:{region}:*:security-group/*", $"arn:aws:ec2:{region}:*:key-pair/*",
+                ]),
             new("TagOnlyWhileCreating", ["ec2:CreateTags"], ["*"], new JsonObject
             {
                 ["StringEquals"] = new JsonObject
@@ -67,9 +88,19 @@ public static class DeployPolicy
                 ["*"],
                 ownTags),
             new("DebianImageParameter", ["ssm:GetParameter"], [$"arn:aws:ssm:{region}::parameter{MachineImageParameter}"]),
-            new("TheInstanceRole",
-                ["iam:GetRole", "iam:CreateRole", "iam:TagRole", "iam:GetRolePolicy", "iam:PutRolePolicy", "iam:PassRole"],
-                [$"arn:aws:iam::*:role/{names.Role}"]),
+            new("ReadTheInstanceRole", ["iam:GetRole", "iam:GetRolePolicy", "iam:TagRole"], [role]),
+            // The role is made and given policies only with the suite's boundary on it, so that no
+            // inline policy can give it more than the bucket.
+            new("ChangeTheInstanceRoleOnlyWithinItsBoundary", ["iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"], [role], new JsonObject
+            {
+                ["StringLike"] = new JsonObject { ["iam:PermissionsBoundary"] = boundary },
+            }),
+            new("PassTheInstanceRoleToEc2Only", ["iam:PassRole"], [role], new JsonObject
+            {
+                ["StringEquals"] = new JsonObject { ["iam:PassedToService"] = "ec2.amazonaws.com" },
+            }),
+            // Read and create only: changing the boundary would lift the bound.
+            new("TheRoleBoundary", ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:CreatePolicy", "iam:TagPolicy"], [boundary]),
             new("TheInstanceProfile",
                 ["iam:GetInstanceProfile", "iam:CreateInstanceProfile", "iam:TagInstanceProfile", "iam:AddRoleToInstanceProfile"],
                 [$"arn:aws:iam::*:instance-profile/{names.InstanceProfile}"]),

@@ -35,6 +35,11 @@ public sealed class ProvisioningState
 
     public string? ParameterGroupName { get; set; }
 
+    /// <summary>The account's IAM ARN prefix (arn:PARTITION:iam::ACCOUNT:), from the caller's identity.</summary>
+    public string IamArnPrefix { get; set; } = "";
+
+    public string RoleBoundaryArn(AwsNames names) => $"{IamArnPrefix}policy/{names.RoleBoundary}";
+
     /// <summary>Keeps a wait for the end, so that it overlaps with the others and nothing else waits for it.</summary>
     public void WaitAtTheEnd(Func<CancellationToken, Task> wait) => _waits.Add(wait);
 

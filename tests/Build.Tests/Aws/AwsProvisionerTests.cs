@@ -28,12 +28,12 @@ public sealed class AwsProvisionerTests
     [
         "sts:GetCallerIdentity",
         "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroups", "ec2:DescribeKeyPairs",
-        "iam:GetRole", "iam:GetRolePolicy", "iam:GetInstanceProfile",
+        "iam:GetPolicy", "iam:GetRole", "iam:GetRolePolicy", "iam:GetInstanceProfile",
         "s3:GetBucketLocation", "rds:DescribeDBParameterGroups", "rds:DescribeDBInstances",
         "ec2:DescribeInstances", "ssm:GetParameter", "ec2:DescribeImages", "ec2:DescribeAddresses",
         "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress",
         "ec2:ImportKeyPair",
-        "iam:CreateRole", "iam:PutRolePolicy", "iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile",
+        "iam:CreatePolicy", "iam:CreateRole", "iam:PutRolePolicy", "iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile",
         "s3:CreateBucket", "s3:PutBucketTagging", "s3:PutBucketCORS", "s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration",
         "s3:PutBucketVersioning", "s3:PutBucketOwnershipControls", "s3:PutBucketPolicy",
         "rds:CreateDBParameterGroup", "rds:ModifyDBParameterGroup", "rds:CreateDBInstance",
@@ -49,7 +49,7 @@ public sealed class AwsProvisionerTests
         "sts:GetCallerIdentity",
         "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroups",
         "ec2:DescribeKeyPairs",
-        "iam:GetRole", "iam:GetRolePolicy", "iam:GetInstanceProfile",
+        "iam:GetPolicy", "iam:GetPolicyVersion", "iam:GetRole", "iam:GetRolePolicy", "iam:GetInstanceProfile",
         "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:GetBucketCORS", "s3:GetBucketPublicAccessBlock", "s3:GetEncryptionConfiguration",
         "s3:GetBucketVersioning", "s3:GetBucketOwnershipControls", "s3:GetBucketPolicy",
         "rds:DescribeDBParameterGroups", "rds:DescribeDBParameters", "rds:DescribeDBInstances",
@@ -71,7 +71,7 @@ public sealed class AwsProvisionerTests
     [TearDown]
     public void TearDown() => Directory.Delete(_root, recursive: true);
 
-    private DeploySettings Settings() => new()
+    internal static DeploySettings Settings() => new()
     {
         Environment = "production",
         Provider = ProviderKind.Aws,
@@ -104,7 +104,7 @@ public sealed class AwsProvisionerTests
         TestContext.Out.WriteLine("First Provision: " + string.Join(", ", firstCalls));
         TestContext.Out.WriteLine("Second Provision: " + string.Join(", ", fake.Calls));
         Assert.That(first.Select(change => change.Kind), Is.All.EqualTo(ChangeKind.Create));
-        Assert.That(first, Has.Count.EqualTo(12));
+        Assert.That(first, Has.Count.EqualTo(13));
         Assert.That(second, Is.Empty);
         Assert.That(firstCalls, Is.EqualTo(FirstProvisionCalls));
         Assert.That(fake.Calls, Is.EqualTo(SecondProvisionCalls));
@@ -370,14 +370,14 @@ public sealed class AwsProvisionerTests
         var allowed = statements.SelectMany(s => s.Actions).ToHashSet();
         var called = FirstProvisionCalls.Concat(SecondProvisionCalls)
             .Concat(["ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:AssociateIamInstanceProfile", "rds:ModifyDBInstance",
-                "ec2:StopInstances", "ec2:StartInstances", "ec2:ModifyInstanceMetadataOptions", "ec2:DescribeVolumes"])
+                "ec2:StopInstances", "ec2:StartInstances", "ec2:ModifyInstanceMetadataOptions", "ec2:DescribeVolumes", "iam:PutRolePermissionsBoundary"])
             .ToHashSet();
         // Granted without being called directly: tagging at creation, and handing the role to EC2.
-        string[] implied = ["ec2:CreateTags", "iam:TagRole", "iam:TagInstanceProfile", "iam:PassRole", "rds:AddTagsToResource"];
+        string[] implied = ["ec2:CreateTags", "iam:TagRole", "iam:TagInstanceProfile", "iam:TagPolicy", "iam:PassRole", "rds:AddTagsToResource"];
 
         Assert.That(allowed, Is.EquivalentTo(called.Concat(implied)));
         Assert.That(statements.Single(s => s.Sid == "TheSiteBucket").Resources, Is.EqualTo(new[] { "arn:aws:s3:::coralnet-media-test" }));
-        Assert.That(statements.Single(s => s.Sid == "TheInstanceRole").Resources, Is.EqualTo(new[] { "arn:aws:iam::*:role/coralnet-production-web" }));
+        Assert.That(statements.Single(s => s.Sid == "ReadTheInstanceRole").Resources, Is.EqualTo(new[] { "arn:aws:iam::*:role/coralnet-production-web" }));
     }
 
     private static bool IsReadOnly(string call) =>

@@ -51,6 +51,7 @@ internal sealed class FakeAws
     public Dictionary<string, OwnershipControls> Ownership { get; } = [];
     public Dictionary<string, IamRole> Roles { get; } = [];
     public Dictionary<string, string> RolePolicies { get; } = [];
+    public Dictionary<string, string> ManagedPolicies { get; } = [];
     public Dictionary<string, IamInstanceProfile> Profiles { get; } = [];
     public Dictionary<string, DbInstance> Databases { get; } = [];
     public List<DbInstanceSpec> DatabaseSpecs { get; } = [];
@@ -372,8 +373,29 @@ internal sealed class FakeAws
     {
         var iam = Substitute.For<IIamClient>();
         iam.GetRoleAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("iam:GetRole", () => Roles.GetValueOrDefault(call.ArgAt<string>(0))));
-        iam.CreateRoleAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>()).Returns(call => Record("iam:CreateRole", () =>
-            Roles[call.ArgAt<string>(0)] = new IamRole(call.ArgAt<string>(0), "arn:aws:iam::123456789012:role/" + call.ArgAt<string>(0), call.ArgAt<IReadOnlyDictionary<string, string>>(2))));
+        iam.CreateRoleAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<string>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>()).Returns(call => Record("iam:CreateRole", () =>
+            Roles[call.ArgAt<string>(0)] = new IamRole(call.ArgAt<string>(0), "arn:aws:iam::123456789012:role/" + call.ArgAt<string>(0), call.ArgAt<IReadOnlyDictionary<string, string>>(3), call.ArgAt<string>(2))));
+        iam.PutRolePermissionsBoundaryAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("iam:PutRolePermissionsBoundary", () =>
+        {
+            Roles[call.ArgAt<string>(0)] = Roles[call.ArgAt<string>(0)] with { PermissionsBoundaryArn = call.ArgAt<string>(1) };
+            return Task.CompletedTask;
+        }));
+        // GetPolicy, then GetPolicyVersion of its default version when there is one.
+        iam.GetPolicyDocumentAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("iam:GetPolicy", () =>
+        {
+            var found = ManagedPolicies.GetValueOrDefault(call.ArgAt<string>(0).Split('/').Last());
+            if (found is not null)
+            {
+                Calls.Add("iam:GetPolicyVersion");
+            }
+
+            return found;
+        }));
+        iam.CreatePolicyAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>()).Returns(call => Record("iam:CreatePolicy", () =>
+        {
+            ManagedPolicies[call.ArgAt<string>(0)] = call.ArgAt<string>(1);
+            return Task.CompletedTask;
+        }));
         iam.GetRolePolicyAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("iam:GetRolePolicy", () =>
             RolePolicies.GetValueOrDefault(call.ArgAt<string>(0) + "/" + call.ArgAt<string>(1))));
         iam.PutRolePolicyAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("iam:PutRolePolicy", () =>

@@ -67,6 +67,10 @@ public sealed class ProvisionEmulatorTests
         Assert.That(database["DBParameterGroups"]![0]!["DBParameterGroupName"]!.GetValue<string>(), Is.EqualTo("coralnet-emulator-db-postgres15"));
         var parameters = _run.Boto("rds", "describe_db_parameters", new { DBParameterGroupName = "coralnet-emulator-db-postgres15", Source = "user" })["Parameters"]!.AsArray();
         Assert.That(parameters.Select(p => $"{p!["ParameterName"]}={p["ParameterValue"]}"), Is.EqualTo(new[] { "rds.force_ssl=1" }));
+        var role = _run.Boto("iam", "get_role", new { RoleName = "coralnet-emulator-web" })["Role"]!;
+        Assert.That(role["PermissionsBoundary"]!["PermissionsBoundaryArn"]!.GetValue<string>(), Is.EqualTo("arn:aws:iam::123456789012:policy/coralnet-emulator-web-boundary"));
+        var boundary = _run.Boto("iam", "get_policy_version", new { PolicyArn = "arn:aws:iam::123456789012:policy/coralnet-emulator-web-boundary", VersionId = "v1" })["PolicyVersion"]!["Document"]!;
+        Assert.That(boundary.ToJsonString(), Does.Contain("arn:aws:s3:::coralnet-emulator-media/*").And.Not.Contain("\"*\""));
         var profile = _run.Boto("iam", "get_instance_profile", new { InstanceProfileName = "coralnet-emulator-web" })["InstanceProfile"]!;
         Assert.That(profile["Roles"]![0]!["RoleName"]!.GetValue<string>(), Is.EqualTo("coralnet-emulator-web"));
 
