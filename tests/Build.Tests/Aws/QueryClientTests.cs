@@ -173,6 +173,17 @@ public sealed class QueryClientTests
     }
 
     [Test]
+    public void An_HTML_error_page_is_summarised_in_one_line_naming_the_endpoint_and_settings()
+    {
+        const string page = "<!DOCTYPE html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server.</p>";
+        var handler = new CannedHandler((HttpStatusCode.NotFound, page));
+
+        var error = Assert.ThrowsAsync<AwsQueryException>(() => Rds(handler).DescribeDbInstanceAsync("x", CancellationToken.None));
+        Assert.That(error!.Message, Does.Contain("answered with an HTML page").And.Contain("\"404 Not Found\"").And.Contain("Aws.Endpoint").And.Contain("rds DescribeDBInstances"));
+        Assert.That(error.Message, Does.Not.Contain("<"));
+    }
+
+    [Test]
     public async Task Throttling_is_retried_with_growing_backoff()
     {
         var throttled = Error("Throttling", "Rate exceeded");
