@@ -17,7 +17,7 @@ public sealed class AwsProvisioner(
     AwsServices aws,
     WaitOptions wait,
     IAwsLog log,
-    bool applyDatabaseChangesNow = false)
+    DatabaseChanges databaseChanges = DatabaseChanges.InMaintenanceWindow)
 {
     private readonly AwsContext _context = new(settings, repositoryRoot, aws, wait, log);
 
@@ -91,7 +91,7 @@ public sealed class AwsProvisioner(
         new BucketResource(_context),
         new ParameterGroupResource(_context),
         // Before the instance, so that RDS makes the database while EC2 starts the instance.
-        new DatabaseResource(_context, masterPassword, applyDatabaseChangesNow),
+        new DatabaseResource(_context, masterPassword, databaseChanges),
         new InstanceResource(_context),
         new ElasticIpResource(_context),
         new HostKeysResource(_context),

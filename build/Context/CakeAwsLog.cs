@@ -1,5 +1,6 @@
 using Cake.Core.Diagnostics;
 using CoralNet.Deploy.Aws;
+using CoralNet.Deploy.Aws.Resources;
 using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Context;
@@ -13,8 +14,8 @@ internal sealed class CakeAwsLog(ICakeLog log) : IAwsLog
 
     public void Verbose(string message) => log.Verbose(message);
 
-    /// <param name="applyDatabaseChangesNow">Changes to an existing database at once rather than in its maintenance window.</param>
-    public static (AwsProvisioner Provisioner, AwsServices Services) Provisioner(DeployContext context, bool applyDatabaseChangesNow = false)
+    /// <param name="databaseChanges">When changes to an existing database's settings are made.</param>
+    public static (AwsProvisioner Provisioner, AwsServices Services) Provisioner(DeployContext context, DatabaseChanges databaseChanges = DatabaseChanges.InMaintenanceWindow)
     {
         var log = new CakeAwsLog(context.Log);
         var services = context.Aws.Connect(context.Settings.Aws, log);
@@ -25,7 +26,7 @@ internal sealed class CakeAwsLog(ICakeLog log) : IAwsLog
             services,
             WaitOptions.Real(context.Settings.Timeouts.AwsWaitSeconds),
             log,
-            applyDatabaseChangesNow);
+            databaseChanges);
         return (provisioner, services);
     }
 

@@ -7,9 +7,10 @@ namespace CoralNet.Deploy.Aws.Resources;
 /// The RDS PostgreSQL instance: private unless asked, encrypted, deletion-protected, backed up. What
 /// RDS can change in place is modified; what it cannot (shrinking, downgrading) is refused before
 /// any change. Changes wait for the instance's maintenance window unless the run says
-/// --apply-database-changes-now. Its wait for "available" runs at the end, beside the others.
+/// --apply-database-changes-now, and a run that provisions only in passing (Deploy) leaves them to
+/// Provision. Its wait for "available" runs at the end, beside the others.
 /// </summary>
-public sealed class DatabaseResource(AwsContext context, Secret masterPassword, bool applyChangesNow) : IAwsResource
+public sealed class DatabaseResource(AwsContext context, Secret masterPassword, DatabaseChanges changesMode) : IAwsResource
 {
     private string Identifier => context.Names.Database;
 
@@ -49,9 +50,19 @@ public sealed class DatabaseResource(AwsContext context, Secret masterPassword, 
             ? $"  {resource}: storage encrypted."
             : $"  {resource}: storage NOT encrypted; RDS cannot encrypt an instance in place (restore an encrypted copy of a snapshot instead).");
         var drift = DatabaseDrift.Of(database, settings, state.DatabaseGroupId, state.ParameterGroupName!);
-        var when = applyChangesNow ? "applied now (--apply-database-changes-now)" : $"applied in the maintenance window {database.MaintenanceWindow} (--apply-database-changes-now: at once)";
-        return drift.Differences.Count == 0
-            ? ResourceChange.Unchanged(resource)
+        var when = changesMode switch
+        {
+            DatabaseChanges.Now => "applied now (--apply-database-changes-now)",
+            DatabaseChanges.InMaintenanceWindow => $"applied in the maintenance window {database.MaintenanceWindow} (--apply-database-changes-now: at once)",
+            _ => "not changed by this run: ./build.sh --target=Provision applies it",
+        };
+        if (drift.Differences.Count == 0)
+        {
+            return ResourceChange.Unchanged(resource);
+        }
+
+        return changesMode == DatabaseChanges.LeftToProvision
+            ? new ResourceChange(resource, ChangeKind.Update, [.. drift.Differences, when], null)
             : new ResourceChange(resource, ChangeKind.Update, [.. drift.Differences, when], async ct =>
             {
                 if (drift.Refusals.Count > 0)
@@ -62,7 +73,7 @@ public sealed class DatabaseResource(AwsContext context, Secret masterPassword, 
                 await context.Clients.Rds.ModifyDbInstanceAsync(Identifier, drift.Changes with
                 {
                     VpcSecurityGroupIds = drift.Changes.VpcSecurityGroupIds is null ? null : [state.DatabaseGroupId!],
-                    ApplyImmediately = applyChangesNow,
+                    ApplyImmediately = changesMode == DatabaseChanges.Now,
                 }, ct);
                 state.WaitAtTheEnd(wait => WaitUntilAvailableAsync(state, wait));
             });
@@ -75,4 +86,17 @@ public sealed class DatabaseResource(AwsContext context, Secret masterPassword, 
             var status = current?.Status ?? "not found";
             return (status == "available", status, current);
         }, context.Wait, context.Log, cancellationToken);
+}
+
+/// <summary>When a run changes an existing database's settings.</summary>
+public enum DatabaseChanges
+{
+    /// <summary>Provision: RDS applies them in the instance's maintenance window.</summary>
+    InMaintenanceWindow,
+
+    /// <summary>Provision --apply-database-changes-now.</summary>
+    Now,
+
+    /// <summary>A run that provisions in passing (Deploy): reported, left to Provision.</summary>
+    LeftToProvision,
 }

@@ -1,6 +1,7 @@
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using CoralNet.Deploy.Aws;
+using CoralNet.Deploy.Aws.Resources;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Settings;
 
@@ -19,7 +20,7 @@ public sealed class ProvisionAwsTask : AsyncFrostingTask<DeployContext>
 
     public override async Task RunAsync(DeployContext context)
     {
-        var (provisioner, services) = CakeAwsLog.Provisioner(context, context.Options.Get<bool>(ApplyDatabaseChangesNowOption));
+        var (provisioner, services) = CakeAwsLog.Provisioner(context, DatabaseChangesOf(context));
         using (services)
         {
             if (context.Options.Check)
@@ -40,4 +41,10 @@ public sealed class ProvisionAwsTask : AsyncFrostingTask<DeployContext>
             context.AwsOutputs = provisioner.Outputs;
         }
     }
+
+    /// <summary>Only a run whose target is provisioning changes an existing database's settings; Deploy leaves them to it.</summary>
+    private static DatabaseChanges DatabaseChangesOf(DeployContext context) =>
+        context.Options.Target.Equals("ProvisionAws", StringComparison.OrdinalIgnoreCase) || context.Options.Target.Equals("Provision", StringComparison.OrdinalIgnoreCase)
+            ? context.Options.Get<bool>(ApplyDatabaseChangesNowOption) ? DatabaseChanges.Now : DatabaseChanges.InMaintenanceWindow
+            : DatabaseChanges.LeftToProvision;
 }

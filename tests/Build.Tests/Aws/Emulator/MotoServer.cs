@@ -89,7 +89,8 @@ public sealed class MotoServer : IDisposable
         throw new InvalidOperationException($"moto's server did not answer on {server.Url} within 60 s: {string.Join('\n', log.TakeLast(20))}");
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on right now.</summary>
+    internal static int FreePort()
     {
         var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();

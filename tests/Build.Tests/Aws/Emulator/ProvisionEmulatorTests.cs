@@ -167,10 +167,7 @@ public sealed class ProvisionEmulatorTests
     public async Task Deploy_provisions_then_stops_at_its_first_SSH_step_on_the_instance_s_address()
     {
         // Nothing listens on this loopback port: the SSH step fails there, after Provision.
-        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        var closedPort = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        var closedPort = MotoServer.FreePort();
         _run.WithOperatorKey();
         File.WriteAllText(Path.Combine(_run.Root, "samples", "site", "manage.py"), "print('site')\n");
         _run.Succeed("--target=ProvisionAws");
@@ -178,10 +175,16 @@ public sealed class ProvisionEmulatorTests
         // The emulator hands out loopback addresses; anything else must not be connected to from a test.
         Assert.That(System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(address)), Is.True, $"the emulator's Elastic IP {address} is not a loopback address");
 
+        _run.Boto("rds", "modify_db_instance", new { DBInstanceIdentifier = "coralnet-emulator-db", DeletionProtection = false, ApplyImmediately = true });
+
         var (exitCode, output) = _run.Run("--target=Deploy", $"--ssh_port={closedPort}");
 
         Assert.That(exitCode, Is.Not.Zero);
         Assert.That(output, Does.Contain("Provision: nothing to do").And.Contain($"web host {address}"));
+        // Deploy never changes the database in passing: it says so, and leaves it to Provision.
+        Assert.That(output, Does.Contain("deletion protection off; not changed by this run: ./build.sh --target=Provision applies it"));
+        var database = _run.Boto("rds", "describe_db_instances", new { DBInstanceIdentifier = "coralnet-emulator-db" })["DBInstances"]![0]!;
+        Assert.That((bool)database["DeletionProtection"]!, Is.False);
         Assert.That(output, Does.Contain("executing task 'DeployLock'").And.Contain($"coralnet-emulator-web ({address}:{closedPort}): cannot connect over SSH"));
     }
 }
