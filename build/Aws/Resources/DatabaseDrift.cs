@@ -3,13 +3,30 @@ using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Aws.Resources;
 
-/// <summary>How an existing RDS instance differs from the settings: what to modify, and what RDS cannot do.</summary>
-public sealed record DatabaseDrift(IReadOnlyList<string> Differences, IReadOnlyList<string> Refusals, DbInstanceChanges Changes)
+/// <summary>
+/// How an existing RDS instance differs from the settings: what to modify, what RDS cannot do, and
+/// what a modification already waits for the maintenance window to apply (not asked for again).
+/// </summary>
+public sealed record DatabaseDrift(IReadOnlyList<string> Differences, IReadOnlyList<string> Refusals, DbInstanceChanges Changes, IReadOnlyList<string> Pending)
 {
     public static DatabaseDrift Of(DbInstance database, AwsSettings settings, string? databaseGroupId, string parameterGroup)
     {
         var differences = new List<string>();
         var refusals = new List<string>();
+        var pending = new List<string>();
+
+        // A value RDS holds as pending (PendingModifiedValues) is the wanted one already asked for.
+        bool Pending(string field, string wanted, string what)
+        {
+            if (database.PendingModifiedValues.GetValueOrDefault(field) is { } value && value.Equals(wanted, StringComparison.OrdinalIgnoreCase))
+            {
+                pending.Add(what);
+                return true;
+            }
+
+            return false;
+        }
+
         var changes = new DbInstanceChanges();
         if (database.PubliclyAccessible != settings.DatabasePubliclyAccessible)
         {
@@ -23,19 +40,21 @@ public sealed record DatabaseDrift(IReadOnlyList<string> Differences, IReadOnlyL
             changes = changes with { DeletionProtection = true };
         }
 
-        if (database.BackupRetentionPeriod != settings.DatabaseBackupRetentionDays)
+        if (database.BackupRetentionPeriod != settings.DatabaseBackupRetentionDays
+            && !Pending("BackupRetentionPeriod", Invariant(settings.DatabaseBackupRetentionDays), "backup retention " + settings.DatabaseBackupRetentionDays))
         {
             differences.Add($"backup retention {database.BackupRetentionPeriod} days");
             changes = changes with { BackupRetentionPeriod = settings.DatabaseBackupRetentionDays };
         }
 
-        if (database.InstanceClass != settings.DatabaseInstanceClass)
+        if (database.InstanceClass != settings.DatabaseInstanceClass && !Pending("DBInstanceClass", settings.DatabaseInstanceClass, "class " + settings.DatabaseInstanceClass))
         {
             differences.Add("class " + database.InstanceClass);
             changes = changes with { InstanceClass = settings.DatabaseInstanceClass };
         }
 
-        if (database.AllocatedStorage < settings.DatabaseStorageGigabytes)
+        if (database.AllocatedStorage < settings.DatabaseStorageGigabytes
+            && !Pending("AllocatedStorage", Invariant(settings.DatabaseStorageGigabytes), $"storage {settings.DatabaseStorageGigabytes} GB"))
         {
             differences.Add($"storage {database.AllocatedStorage} GB");
             changes = changes with { AllocatedStorage = settings.DatabaseStorageGigabytes };
@@ -46,7 +65,14 @@ public sealed record DatabaseDrift(IReadOnlyList<string> Differences, IReadOnlyL
             refusals.Add($"RDS cannot shrink storage: set Aws.DatabaseStorageGigabytes to {database.AllocatedStorage} or more.");
         }
 
-        switch (EngineVersions.Compare(database.EngineVersion, settings.DatabaseEngineVersion))
+        var engineVersion = database.EngineVersion;
+        if (database.PendingModifiedValues.GetValueOrDefault("EngineVersion") is { } pendingVersion && EngineVersions.Compare(pendingVersion, settings.DatabaseEngineVersion) == 0)
+        {
+            pending.Add("engine version " + pendingVersion);
+            engineVersion = pendingVersion;
+        }
+
+        switch (EngineVersions.Compare(engineVersion, settings.DatabaseEngineVersion))
         {
             case < 0:
                 differences.Add("engine version " + database.EngineVersion);
@@ -62,7 +88,7 @@ public sealed record DatabaseDrift(IReadOnlyList<string> Differences, IReadOnlyL
                 break;
         }
 
-        if (database.StorageType != settings.DatabaseStorageType)
+        if (database.StorageType != settings.DatabaseStorageType && !Pending("StorageType", settings.DatabaseStorageType, "storage type " + settings.DatabaseStorageType))
         {
             differences.Add($"storage type {database.StorageType}");
             changes = changes with { StorageType = settings.DatabaseStorageType };
@@ -74,7 +100,7 @@ public sealed record DatabaseDrift(IReadOnlyList<string> Differences, IReadOnlyL
             changes = changes with { CopyTagsToSnapshot = true };
         }
 
-        if (database.MultiAz != settings.DatabaseMultiAz)
+        if (database.MultiAz != settings.DatabaseMultiAz && !Pending("MultiAZ", settings.DatabaseMultiAz ? "true" : "false", settings.DatabaseMultiAz ? "Multi-AZ on" : "Multi-AZ off"))
         {
             differences.Add(database.MultiAz ? "Multi-AZ on" : "Multi-AZ off");
             changes = changes with { MultiAz = settings.DatabaseMultiAz };
@@ -92,6 +118,8 @@ public sealed record DatabaseDrift(IReadOnlyList<string> Differences, IReadOnlyL
             changes = changes with { VpcSecurityGroupIds = [databaseGroupId ?? "(the db group, once made)"] };
         }
 
-        return new DatabaseDrift(differences, refusals, changes);
+        return new DatabaseDrift(differences, refusals, changes, pending);
     }
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

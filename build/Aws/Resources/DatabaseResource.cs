@@ -50,6 +50,11 @@ public sealed class DatabaseResource(AwsContext context, Secret masterPassword, 
             ? $"  {resource}: storage encrypted."
             : $"  {resource}: storage NOT encrypted; RDS cannot encrypt an instance in place (restore an encrypted copy of a snapshot instead).");
         var drift = DatabaseDrift.Of(database, settings, state.DatabaseGroupId, state.ParameterGroupName!);
+        if (drift.Pending.Count > 0)
+        {
+            context.Log.Information($"  {resource}: already asked for, pending for the maintenance window {database.MaintenanceWindow}: {string.Join(", ", drift.Pending)}.");
+        }
+
         var when = changesMode switch
         {
             DatabaseChanges.Now => "applied now (--apply-database-changes-now)",

@@ -277,7 +277,28 @@ public sealed class AwsProvisionerTests
         }));
         Assert.That(fake.DatabaseModifications.Single(), Is.EqualTo(new CoralNet.Deploy.Aws.Query.DbInstanceChanges(
             InstanceClass: "db.t3.small", EngineVersion: "16", AllowMajorVersionUpgrade: true, AllocatedStorage: 50, ParameterGroupName: "coralnet-production-db-postgres16")));
-        Assert.That(await Provisioner(fake, new ListLog(), settings).ProvisionAsync(CancellationToken.None), Is.Empty);
+        Assert.That(fake.Databases.Single().Value.InstanceClass, Is.EqualTo("db.t3.micro"), "RDS holds the change until the maintenance window");
+
+        // What RDS holds as pending is not asked for again.
+        var log = new ListLog();
+        Assert.That(await Provisioner(fake, log, settings).ProvisionAsync(CancellationToken.None), Is.Empty);
+        Assert.That(log.Lines, Has.Some.Contains("pending for the maintenance window sun:05:00-sun:05:30: class db.t3.small, storage 50 GB, engine version 16.1"));
+    }
+
+    [Test]
+    public async Task Database_changes_apply_at_once_when_the_run_says_so()
+    {
+        var fake = new FakeAws();
+        await Provisioner(fake, new ListLog()).ProvisionAsync(CancellationToken.None);
+        var settings = Settings();
+        settings.Aws.DatabaseInstanceClass = "db.t3.small";
+
+        var now = new AwsProvisioner(settings, _root, new Secret(MasterPassword), fake.Services(), new WaitOptions(TimeSpan.FromSeconds(30), TimeSpan.Zero, (_, _) => Task.CompletedTask), new ListLog(),
+            CoralNet.Deploy.Aws.Resources.DatabaseChanges.Now);
+        await now.ProvisionAsync(CancellationToken.None);
+
+        Assert.That(fake.DatabaseModifications.Single().ApplyImmediately, Is.True);
+        Assert.That(fake.Databases.Single().Value.InstanceClass, Is.EqualTo("db.t3.small"));
     }
 
     [Test]

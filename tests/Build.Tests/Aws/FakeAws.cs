@@ -325,7 +325,7 @@ internal sealed class FakeAws
             var spec = call.Arg<DbInstanceSpec>();
             DatabaseSpecs.Add(spec);
             var database = new DbInstance(spec.Identifier, "creating", "postgres", spec.EngineVersion + ".4", spec.InstanceClass, spec.AllocatedStorage, spec.BackupRetentionPeriod,
-                spec.PubliclyAccessible, true, true, spec.StorageType, true, spec.MultiAz, [spec.ParameterGroupName], "sun:05:00-sun:05:30", spec.VpcSecurityGroupIds, spec.Tags, null, null);
+                spec.PubliclyAccessible, true, true, spec.StorageType, true, spec.MultiAz, [spec.ParameterGroupName], "sun:05:00-sun:05:30", new Dictionary<string, string>(), spec.VpcSecurityGroupIds, spec.Tags, null, null);
             Databases[spec.Identifier] = database;
             return database;
         }));
@@ -341,9 +341,16 @@ internal sealed class FakeAws
                 DeletionProtection = changes.DeletionProtection ?? database.DeletionProtection,
                 BackupRetentionPeriod = changes.BackupRetentionPeriod ?? database.BackupRetentionPeriod,
                 VpcSecurityGroupIds = changes.VpcSecurityGroupIds ?? database.VpcSecurityGroupIds,
-                InstanceClass = changes.InstanceClass ?? database.InstanceClass,
-                AllocatedStorage = changes.AllocatedStorage ?? database.AllocatedStorage,
-                EngineVersion = changes.EngineVersion is { } version ? version + ".1" : database.EngineVersion,
+                // As RDS does: without ApplyImmediately these wait for the maintenance window, held as pending.
+                InstanceClass = changes.ApplyImmediately ? changes.InstanceClass ?? database.InstanceClass : database.InstanceClass,
+                AllocatedStorage = changes.ApplyImmediately ? changes.AllocatedStorage ?? database.AllocatedStorage : database.AllocatedStorage,
+                EngineVersion = changes.ApplyImmediately && changes.EngineVersion is { } version ? version + ".1" : database.EngineVersion,
+                PendingModifiedValues = changes.ApplyImmediately ? database.PendingModifiedValues : new Dictionary<string, string?>
+                    {
+                        ["DBInstanceClass"] = changes.InstanceClass,
+                        ["AllocatedStorage"] = changes.AllocatedStorage?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        ["EngineVersion"] = changes.EngineVersion is { } pendingVersion ? pendingVersion + ".1" : null,
+                    }.Where(pending => pending.Value is not null).ToDictionary(pending => pending.Key, pending => pending.Value!),
                 StorageType = changes.StorageType ?? database.StorageType,
                 CopyTagsToSnapshot = changes.CopyTagsToSnapshot ?? database.CopyTagsToSnapshot,
                 MultiAz = changes.MultiAz ?? database.MultiAz,
