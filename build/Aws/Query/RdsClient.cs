@@ -80,6 +80,11 @@ public interface IRdsClient
     /// <summary>The values the group sets itself (Source=user), by parameter name.</summary>
     Task<IReadOnlyDictionary<string, string>> UserParametersAsync(string group, CancellationToken cancellationToken);
 
+    Task CreateSnapshotAsync(string instance, string snapshot, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
+
+    /// <summary>The snapshot's status (creating, available, ...), or null when there is no such snapshot.</summary>
+    Task<string?> SnapshotStatusAsync(string snapshot, CancellationToken cancellationToken);
+
     /// <summary>Sets one parameter; a dynamic one applies at once.</summary>
     Task SetParameterAsync(string group, string name, string value, CancellationToken cancellationToken);
 }
@@ -182,6 +187,22 @@ public sealed class RdsClient(QueryClient client) : IRdsClient
             .Add("Parameters.Parameter.1.ParameterName", name)
             .Add("Parameters.Parameter.1.ParameterValue", value)
             .Add("Parameters.Parameter.1.ApplyMethod", "immediate"), cancellationToken);
+
+    public Task CreateSnapshotAsync(string instance, string snapshot, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>
+        client.CallAsync("CreateDBSnapshot", new QueryParameters().Add("DBInstanceIdentifier", instance).Add("DBSnapshotIdentifier", snapshot).AddTags(tags, "Tag"), cancellationToken);
+
+    public async Task<string?> SnapshotStatusAsync(string snapshot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await client.CallAsync("DescribeDBSnapshots", new QueryParameters().Add("DBSnapshotIdentifier", snapshot), cancellationToken);
+            return result.Child("DBSnapshots")?.Children("DBSnapshot").Select(found => found.Text("Status")).FirstOrDefault();
+        }
+        catch (AwsQueryException exception) when (exception.Code == "DBSnapshotNotFound")
+        {
+            return null;
+        }
+    }
 
     private static string? Flag(bool? value) => value is { } flag ? flag ? "true" : "false" : null;
 

@@ -6,7 +6,8 @@ namespace CoralNet.Deploy.Aws.Resources;
 /// <summary>
 /// The RDS PostgreSQL instance: private unless asked, encrypted, deletion-protected, backed up. What
 /// RDS can change in place is modified; what it cannot (shrinking, downgrading) is refused before
-/// any change. Changes wait for the instance's maintenance window unless the run says
+/// any change; a class change or engine upgrade first takes a snapshot and waits for it. Changes
+/// wait for the instance's maintenance window unless the run says
 /// --apply-database-changes-now, and a run that provisions only in passing (Deploy) leaves them to
 /// Provision. Its wait for "available" runs at the end, beside the others.
 /// </summary>
@@ -75,6 +76,11 @@ public sealed class DatabaseResource(AwsContext context, Secret masterPassword, 
                     throw new InvalidOperationException($"{resource} differs from the settings in a way RDS cannot apply; nothing was changed on it: {string.Join(" ", drift.Refusals)}");
                 }
 
+                if (drift.Changes.InstanceClass is not null || drift.Changes.EngineVersion is not null)
+                {
+                    await SnapshotAsync(ct);
+                }
+
                 await context.Clients.Rds.ModifyDbInstanceAsync(Identifier, drift.Changes with
                 {
                     VpcSecurityGroupIds = drift.Changes.VpcSecurityGroupIds is null ? null : [state.DatabaseGroupId!],
@@ -82,6 +88,18 @@ public sealed class DatabaseResource(AwsContext context, Secret masterPassword, 
                 }, ct);
                 state.WaitAtTheEnd(wait => WaitUntilAvailableAsync(state, wait));
             });
+    }
+
+    /// <summary>A class change or an engine upgrade is not undone by a setting: a snapshot first, waited for, to go back to.</summary>
+    private async Task SnapshotAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = $"{Identifier}-before-{context.Wait.Clock.GetUtcNow():yyyyMMdd-HHmmss}";
+        await context.Clients.Rds.CreateSnapshotAsync(Identifier, snapshot, context.Names.Tags(snapshot), cancellationToken);
+        await Waiter.UntilAsync("snapshot " + snapshot, async ct =>
+        {
+            var status = await context.Clients.Rds.SnapshotStatusAsync(snapshot, ct) ?? "not found";
+            return (status == "available", status, status);
+        }, context.Wait, context.Log, cancellationToken);
     }
 
     private async Task WaitUntilAvailableAsync(ProvisioningState state, CancellationToken cancellationToken) =>

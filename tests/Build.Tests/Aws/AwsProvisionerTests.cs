@@ -278,6 +278,9 @@ public sealed class AwsProvisionerTests
         Assert.That(fake.DatabaseModifications.Single(), Is.EqualTo(new CoralNet.Deploy.Aws.Query.DbInstanceChanges(
             InstanceClass: "db.t3.small", EngineVersion: "16", AllowMajorVersionUpgrade: true, AllocatedStorage: 50, ParameterGroupName: "coralnet-production-db-postgres16")));
         Assert.That(fake.Databases.Single().Value.InstanceClass, Is.EqualTo("db.t3.micro"), "RDS holds the change until the maintenance window");
+        // A class change and an engine upgrade: a snapshot first, waited for until available, then the modification.
+        Assert.That(fake.Calls.SkipWhile(call => call != "rds:CreateDBSnapshot").Take(4), Is.EqualTo(new[] { "rds:CreateDBSnapshot", "rds:DescribeDBSnapshots", "rds:DescribeDBSnapshots", "rds:ModifyDBInstance" }));
+        Assert.That(fake.Snapshots.Keys.Single(), Does.StartWith("coralnet-production-db-before-"));
 
         // What RDS holds as pending is not asked for again.
         var log = new ListLog();
@@ -391,7 +394,7 @@ public sealed class AwsProvisionerTests
         var allowed = statements.SelectMany(s => s.Actions).ToHashSet();
         var called = FirstProvisionCalls.Concat(SecondProvisionCalls)
             .Concat(["ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:AssociateIamInstanceProfile", "rds:ModifyDBInstance",
-                "ec2:StopInstances", "ec2:StartInstances", "ec2:ModifyInstanceMetadataOptions", "ec2:DescribeVolumes", "iam:PutRolePermissionsBoundary"])
+                "ec2:StopInstances", "ec2:StartInstances", "ec2:ModifyInstanceMetadataOptions", "ec2:DescribeVolumes", "iam:PutRolePermissionsBoundary", "rds:CreateDBSnapshot", "rds:DescribeDBSnapshots"])
             .ToHashSet();
         // Granted without being called directly: tagging at creation, and handing the role to EC2.
         string[] implied = ["ec2:CreateTags", "iam:TagRole", "iam:TagInstanceProfile", "iam:TagPolicy", "iam:PassRole", "rds:AddTagsToResource"];

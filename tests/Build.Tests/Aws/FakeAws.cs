@@ -56,6 +56,7 @@ internal sealed class FakeAws
     public Dictionary<string, DbInstance> Databases { get; } = [];
     public List<DbInstanceSpec> DatabaseSpecs { get; } = [];
     public List<DbInstanceChanges> DatabaseModifications { get; } = [];
+    public Dictionary<string, string> Snapshots { get; } = [];
     public Dictionary<string, (DbParameterGroup Group, Dictionary<string, string> Parameters)> ParameterGroups { get; } = [];
     public List<RunInstancesRequest> Launches { get; } = [];
     public List<string> ImportedKeyMaterial { get; } = [];
@@ -365,6 +366,22 @@ internal sealed class FakeAws
         {
             ParameterGroups[call.Arg<DbParameterGroup>().Name] = (call.Arg<DbParameterGroup>(), []);
             return Task.CompletedTask;
+        }));
+        rds.CreateSnapshotAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>()).Returns(call => Record("rds:CreateDBSnapshot", () =>
+        {
+            Snapshots[call.ArgAt<string>(1)] = "creating";
+            return Task.CompletedTask;
+        }));
+        // Each look makes a creating snapshot available.
+        rds.SnapshotStatusAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("rds:DescribeDBSnapshots", () =>
+        {
+            var status = Snapshots.GetValueOrDefault(call.Arg<string>());
+            if (status is not null)
+            {
+                Snapshots[call.Arg<string>()] = "available";
+            }
+
+            return status;
         }));
         rds.UserParametersAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("rds:DescribeDBParameters", () =>
             (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(ParameterGroups[call.Arg<string>()].Parameters)));
