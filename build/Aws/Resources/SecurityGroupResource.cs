@@ -53,11 +53,24 @@ public sealed class SecurityGroupResource(
         found(state, group.GroupId);
         var actual = IngressRule.FromPermissions(group.IpPermissions);
         var rules = wanted(state);
-        var fixes = rules.Except(actual).Select(rule => ($"ingress {rule} missing", (Func<CancellationToken, Task>)(ct =>
-                ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest { GroupId = group.GroupId, IpPermissions = [rule.ToPermission()] }, ct))))
-            .Concat(actual.Except(rules).Select(rule => ($"ingress {rule} not wanted", (Func<CancellationToken, Task>)(ct =>
-                ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest { GroupId = group.GroupId, IpPermissions = [rule.ToPermission()] }, ct)))))
-            .ToList();
-        return ResourceChange.Update(resource, fixes);
+        var differences = rules.Except(actual).Select(rule => $"ingress {rule} missing").Concat(actual.Except(rules).Select(rule => $"ingress {rule} not wanted")).ToList();
+        // The rules are worked out again when applied: a group this run makes (the web group) has its id only then.
+        return differences.Count == 0
+            ? ResourceChange.Unchanged(resource)
+            : new ResourceChange(resource, ChangeKind.Update, differences, ct => ReconcileAsync(group.GroupId, actual, wanted(state), ct));
+    }
+
+    private async Task ReconcileAsync(string groupId, IReadOnlyList<IngressRule> actual, IReadOnlyList<IngressRule> rules, CancellationToken cancellationToken)
+    {
+        var ec2 = context.Clients.Ec2;
+        foreach (var rule in rules.Except(actual))
+        {
+            await ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest { GroupId = groupId, IpPermissions = [rule.ToPermission()] }, cancellationToken);
+        }
+
+        foreach (var rule in actual.Except(rules))
+        {
+            await ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest { GroupId = groupId, IpPermissions = [rule.ToPermission()] }, cancellationToken);
+        }
     }
 }

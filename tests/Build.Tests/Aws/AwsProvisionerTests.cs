@@ -198,6 +198,22 @@ public sealed class AwsProvisionerTests
     }
 
     [Test]
+    public async Task A_web_group_made_again_is_what_the_database_group_lets_in()
+    {
+        var fake = new FakeAws();
+        await Provisioner(fake, new ListLog()).ProvisionAsync(CancellationToken.None);
+        fake.Groups.RemoveAll(g => g.GroupName == "coralnet-production-web");
+
+        await Provisioner(fake, new ListLog()).ProvisionAsync(CancellationToken.None);
+
+        var web = fake.Groups.Single(g => g.GroupName == "coralnet-production-web");
+        var database = fake.Groups.Single(g => g.GroupName == "coralnet-production-db");
+        // The rule from the new group's id, known only once it was made; the old group's rule revoked.
+        Assert.That(IngressRule.FromPermissions(database.IpPermissions), Is.EqualTo(new[] { IngressRule.FromGroup(5432, web.GroupId) }));
+        Assert.That(await Provisioner(fake, new ListLog()).ProvisionAsync(CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
     public async Task A_drifted_rule_and_lost_termination_protection_are_planned_and_corrected()
     {
         var fake = new FakeAws();

@@ -182,6 +182,11 @@ internal sealed class FakeAws
                 instance.InstanceType = type;
             }
 
+            if (request.Groups is { Count: > 0 } groups)
+            {
+                Instances.Single(i => i.InstanceId == request.InstanceId).SecurityGroups = groups.Select(id => new GroupIdentifier { GroupId = id }).ToList();
+            }
+
             return new ModifyInstanceAttributeResponse();
         }));
         ec2.StopInstancesAsync(Arg.Any<StopInstancesRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ec2:StopInstances", () =>
