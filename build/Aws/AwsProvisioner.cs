@@ -51,11 +51,11 @@ public sealed class AwsProvisioner(
     /// </summary>
     private async Task<List<ResourceChange>> VisitAsync(bool apply, CancellationToken cancellationToken)
     {
-        var state = new ProvisioningState { IamArnPrefix = await SayWhereAsync(cancellationToken) };
+        var state = new ProvisioningState { IamArnPrefix = await Reaching("STS GetCallerIdentity", () => SayWhereAsync(cancellationToken)) };
         var changes = new List<ResourceChange>();
         foreach (var resource in Resources())
         {
-            changes.Add(await resource.InspectAsync(state, cancellationToken));
+            changes.Add(await Reaching("reading " + resource.GetType().Name.Replace("Resource", "", StringComparison.Ordinal), () => resource.InspectAsync(state, cancellationToken)));
         }
 
         foreach (var change in changes)
@@ -68,14 +68,31 @@ public sealed class AwsProvisioner(
             }
 
             log.Information(change.ToString());
-            if (change.Apply is not null)
+            if (change.Apply is { } makeChange)
             {
-                await change.Apply(cancellationToken);
+                await Reaching(change.Resource, async () =>
+                {
+                    await makeChange(cancellationToken);
+                    return true;
+                });
             }
         }
 
         await state.WaitForAllAsync(cancellationToken);
         return changes;
+    }
+
+    /// <summary>Runs AWS calls; a failure to reach AWS at all is said with what was being done, the endpoint and its setting.</summary>
+    private async Task<T> Reaching<T>(string what, Func<Task<T>> calls)
+    {
+        try
+        {
+            return await calls();
+        }
+        catch (Exception failure) when (AwsUnreachableException.IsTransport(failure) && failure is not AwsUnreachableException)
+        {
+            throw AwsUnreachableException.For(what, settings.Aws, _context.Region, failure);
+        }
     }
 
     /// <summary>Each resource after those it needs: the groups before the database and instance, the instance before its address and keys.</summary>

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Amazon.Runtime;
 using Cake.Frosting;
+using CoralNet.Deploy.Aws;
 using CoralNet.Deploy.Aws.Query;
 using CoralNet.Deploy.Database;
 using CoralNet.Deploy.HostState;
@@ -21,6 +22,11 @@ public sealed class DeployFailures : IFailureDescriber
 {
     public string? Describe(Exception failure)
     {
+        if (Chain(failure).OfType<AwsUnreachableException>().FirstOrDefault() is { } unreachable)
+        {
+            return unreachable.Message;
+        }
+
         if (RefusedByAws(failure) is { } refused)
         {
             return refused;

@@ -162,7 +162,7 @@ public sealed class ProvisionEmulatorTests
     {
         var (exitCode, output) = Run.Run("--target=Plan", "--aws-endpoint=http://127.0.0.1:9");
         Assert.That(exitCode, Is.Not.Zero);
-        Assert.That(output, Does.Contain("127.0.0.1:9").And.Contain("the setting Aws.Endpoint"));
+        Assert.That(output, Does.Contain("Error: STS GetCallerIdentity: no answer (Connection refused").And.Contain("from the endpoint http://127.0.0.1:9, from the setting Aws.Endpoint (--aws-endpoint=URL)"));
     }
 
     [Test]
