@@ -26,15 +26,20 @@ public sealed class AwsUnreachableException(string message, Exception inner) : E
 
     public static AwsUnreachableException For(string what, AwsSettings aws, string region, Exception failure)
     {
-        var innermost = failure;
-        while (innermost.InnerException is not null)
+        // HttpClient's own message names the address ("Connection refused (127.0.0.1:5077)"); the socket's does not.
+        var cause = failure;
+        for (var current = failure; current is not null; current = current.InnerException)
         {
-            innermost = innermost.InnerException;
+            cause = current;
+            if (current is HttpRequestException)
+            {
+                break;
+            }
         }
 
         var where = aws.Endpoint.Length > 0
             ? $"the endpoint {aws.Endpoint}, from the setting Aws.Endpoint (--aws-endpoint=URL); start the service it names, or leave it empty to reach AWS itself"
             : $"AWS's endpoint for region {region}, from the setting Aws.Region; check this machine's network and proxy settings";
-        return new AwsUnreachableException($"{what}: no answer ({innermost.Message}) from {where}.", failure);
+        return new AwsUnreachableException($"{what}: no answer ({cause.Message}) from {where}.", failure);
     }
 }
