@@ -29,6 +29,9 @@ public sealed class AwsNames(DeploySettings settings)
 
     public string InstanceProfile => Prefix + "-web";
 
+    /// <summary>The managed policy that bounds the role: whatever its inline policy says, the role can do no more than this.</summary>
+    public string RoleBoundary => Prefix + "-web-boundary";
+
     public const string BucketPolicyName = "site-bucket";
 
     public IReadOnlyDictionary<string, string> Tags(string name) => new Dictionary<string, string>

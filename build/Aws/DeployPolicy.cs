@@ -9,6 +9,8 @@ namespace CoralNet.Deploy.Aws;
 /// </summary>
 public static class DeployPolicy
 {
+    private const string MachineImageParameter = Resources.MachineImage.DebianParameter;
+
     public static IReadOnlyList<PolicyStatement> Statements(DeploySettings settings, string region)
     {
         var names = new AwsNames(settings);
@@ -29,6 +31,8 @@ public static class DeployPolicy
             },
         };
         var bucket = $"arn:aws:s3:::{settings.Aws.BucketName}";
+        var role = $"arn:aws:iam::*:role/{names.Role}";
+        var boundary = $"arn:aws:iam::*:policy/{names.RoleBoundary}";
         var secretParameters = SettingsLoader.SecretsOf(settings).Where(secret => secret.Reference.Source == SecretSource.Ssm)
             .Select(secret => $"arn:aws:ssm:{region}:*:parameter/{secret.Reference.Name.TrimStart('/')}").Distinct().ToArray();
         PolicyStatement[] secrets = secretParameters.Length == 0 ? [] :
@@ -45,11 +49,30 @@ public static class DeployPolicy
             .. secrets,
             // Describe calls and GetCallerIdentity support no resource-level scoping.
             new("ReadOnlyLookups",
-                ["sts:GetCallerIdentity", "ec2:DescribeSecurityGroups", "ec2:DescribeKeyPairs", "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeAddresses", "ec2:DescribeImages"],
+                ["sts:GetCallerIdentity", "ec2:DescribeSecurityGroups", "ec2:DescribeKeyPairs", "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeAddresses", "ec2:DescribeImages", "ec2:DescribeVolumes"],
                 ["*"]),
             new("CreateOnlyWithTheEnvironmentsTags", ["ec2:CreateSecurityGroup", "ec2:ImportKeyPair", "ec2:AllocateAddress"], ["*"], requestTags),
-            // RunInstances also touches the image, subnet and network interface, which carry no request tags.
-            new("LaunchTheWebInstance", ["ec2:RunInstances"], ["*"]),
+            // RunInstances authorizes on each resource it touches: the instance only as configured
+            // (type, IMDSv2, the environment's tags), volumes only encrypted, the rest as they are.
+            new("LaunchOnlyTheConfiguredInstance", ["ec2:RunInstances"], [$"arn:aws:ec2:{region}:*:instance/*"], new JsonObject
+            {
+                ["StringEquals"] = new JsonObject
+                {
+                    ["ec2:InstanceType"] = settings.Aws.InstanceType,
+                    ["ec2:MetadataHttpTokens"] = "required",
+                    ["aws:RequestTag/Project"] = names.Project,
+                    ["aws:RequestTag/Environment"] = names.Environment,
+                },
+            }),
+            new("LaunchOnlyEncryptedVolumes", ["ec2:RunInstances"], [$"arn:aws:ec2:{region}:*:volume/*"], new JsonObject
+            {
+                ["Bool"] = new JsonObject { ["ec2:Encrypted"] = "true" },
+            }),
+            new("LaunchFromTheseResources", ["ec2:RunInstances"],
+                [
+                    $"arn:aws:ec2:{region}::image/*", $"arn:aws:ec2:{region}:*:subnet/*", $"arn:aws:ec2:{region}:*:network-interface/*",
+                    $"arn:aws:ec2:{region}:*:security-group/*", $"arn:aws:ec2:{region}:*:key-pair/*",
+                ]),
             new("TagOnlyWhileCreating", ["ec2:CreateTags"], ["*"], new JsonObject
             {
                 ["StringEquals"] = new JsonObject
@@ -59,27 +82,49 @@ public static class DeployPolicy
             }),
             new("ChangeOnlyTheEnvironmentsResources",
                 [
-                    "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:AssociateIamInstanceProfile",
+                    "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:ModifyInstanceMetadataOptions", "ec2:AssociateIamInstanceProfile",
                     "ec2:AssociateAddress", "ec2:GetConsoleOutput", "ec2:StopInstances", "ec2:StartInstances",
                 ],
                 ["*"],
                 ownTags),
-            new("UbuntuImageParameter", ["ssm:GetParameter"], [$"arn:aws:ssm:{region}::parameter/aws/service/canonical/*"]),
-            new("TheInstanceRole",
-                ["iam:GetRole", "iam:CreateRole", "iam:TagRole", "iam:GetRolePolicy", "iam:PutRolePolicy", "iam:PassRole"],
-                [$"arn:aws:iam::*:role/{names.Role}"]),
+            new("DebianImageParameter", ["ssm:GetParameter"], [$"arn:aws:ssm:{region}::parameter{MachineImageParameter}"]),
+            new("ReadTheInstanceRole", ["iam:GetRole", "iam:GetRolePolicy", "iam:TagRole"], [role]),
+            // The role is made and given policies only with the suite's boundary on it, so that no
+            // inline policy can give it more than the bucket.
+            new("ChangeTheInstanceRoleOnlyWithinItsBoundary", ["iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"], [role], new JsonObject
+            {
+                ["StringLike"] = new JsonObject { ["iam:PermissionsBoundary"] = boundary },
+            }),
+            new("PassTheInstanceRoleToEc2Only", ["iam:PassRole"], [role], new JsonObject
+            {
+                ["StringEquals"] = new JsonObject { ["iam:PassedToService"] = "ec2.amazonaws.com" },
+            }),
+            // Read and create only: changing the boundary would lift the bound.
+            new("TheRoleBoundary", ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:CreatePolicy", "iam:TagPolicy"], [boundary]),
             new("TheInstanceProfile",
                 ["iam:GetInstanceProfile", "iam:CreateInstanceProfile", "iam:TagInstanceProfile", "iam:AddRoleToInstanceProfile"],
                 [$"arn:aws:iam::*:instance-profile/{names.InstanceProfile}"]),
             new("TheSiteBucket",
                 [
                     "s3:CreateBucket", "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:PutBucketTagging", "s3:GetBucketCORS", "s3:PutBucketCORS",
-                    "s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock", "s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy",
+                    "s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock", "s3:GetBucketPolicy", "s3:PutBucketPolicy",
+                    "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration", "s3:GetBucketVersioning", "s3:PutBucketVersioning",
+                    "s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls",
                 ],
                 [bucket]),
+            // CreateDBInstance and ModifyDBInstance also authorize on the option group, parameter group and subnet group they name.
             new("TheDatabase",
                 ["rds:DescribeDBInstances", "rds:CreateDBInstance", "rds:ModifyDBInstance", "rds:AddTagsToResource"],
-                [$"arn:aws:rds:{region}:*:db:{names.Database}", $"arn:aws:rds:{region}:*:subgrp:default*", $"arn:aws:rds:{region}:*:secgrp:*"]),
+                [
+                    $"arn:aws:rds:{region}:*:db:{names.Database}", $"arn:aws:rds:{region}:*:pg:{names.Database}-postgres*",
+                    $"arn:aws:rds:{region}:*:og:default:postgres-*", $"arn:aws:rds:{region}:*:subgrp:default*", $"arn:aws:rds:{region}:*:secgrp:*",
+                ]),
+            new("SnapshotTheDatabaseBeforeAClassOrVersionChange",
+                ["rds:CreateDBSnapshot", "rds:DescribeDBSnapshots", "rds:AddTagsToResource"],
+                [$"arn:aws:rds:{region}:*:db:{names.Database}", $"arn:aws:rds:{region}:*:snapshot:{names.Database}-before-*"]),
+            new("TheDatabaseParameterGroup",
+                ["rds:DescribeDBParameterGroups", "rds:CreateDBParameterGroup", "rds:DescribeDBParameters", "rds:ModifyDBParameterGroup", "rds:AddTagsToResource"],
+                [$"arn:aws:rds:{region}:*:pg:{names.Database}-postgres*"]),
         ];
     }
 

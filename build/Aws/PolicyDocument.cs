@@ -33,7 +33,7 @@ public static class PolicyDocument
 
     /// <summary>Whether two policy documents say the same, whatever their layout.</summary>
     public static bool SameAs(string? left, string? right) =>
-        left is not null && right is not null && JsonNode.DeepEquals(JsonNode.Parse(left), JsonNode.Parse(right));
+        !string.IsNullOrWhiteSpace(left) && !string.IsNullOrWhiteSpace(right) && JsonNode.DeepEquals(JsonNode.Parse(left), JsonNode.Parse(right));
 
     /// <summary>Lets EC2 instances take the role: the instance profile's trust policy.</summary>
     public static string Ec2TrustPolicy() =>

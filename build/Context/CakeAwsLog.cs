@@ -1,5 +1,6 @@
 using Cake.Core.Diagnostics;
 using CoralNet.Deploy.Aws;
+using CoralNet.Deploy.Aws.Resources;
 using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Context;
@@ -13,7 +14,8 @@ internal sealed class CakeAwsLog(ICakeLog log) : IAwsLog
 
     public void Verbose(string message) => log.Verbose(message);
 
-    public static (AwsProvisioner Provisioner, AwsServices Services) Provisioner(DeployContext context)
+    /// <param name="databaseChanges">When changes to an existing database's settings are made.</param>
+    public static (AwsProvisioner Provisioner, AwsServices Services) Provisioner(DeployContext context, DatabaseChanges databaseChanges = DatabaseChanges.InMaintenanceWindow)
     {
         var log = new CakeAwsLog(context.Log);
         var services = context.Aws.Connect(context.Settings.Aws, log);
@@ -23,7 +25,8 @@ internal sealed class CakeAwsLog(ICakeLog log) : IAwsLog
             context.Secrets.Get(context.Settings.Database.MasterPassword),
             services,
             WaitOptions.Real(context.Settings.Timeouts.AwsWaitSeconds),
-            log);
+            log,
+            databaseChanges);
         return (provisioner, services);
     }
 

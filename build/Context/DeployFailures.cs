@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Amazon.Runtime;
 using Cake.Docker;
 using Cake.Frosting;
+using CoralNet.Deploy.Aws;
 using CoralNet.Deploy.Container;
 using CoralNet.Deploy.Aws.Query;
 using CoralNet.Deploy.Database;
@@ -23,6 +24,11 @@ public sealed class DeployFailures : IFailureDescriber
 {
     public string? Describe(Exception failure)
     {
+        if (Chain(failure).OfType<AwsUnreachableException>().FirstOrDefault() is { } unreachable)
+        {
+            return unreachable.Message;
+        }
+
         if (RefusedByAws(failure) is { } refused)
         {
             return refused;

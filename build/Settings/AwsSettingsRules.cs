@@ -17,6 +17,10 @@ public static class AwsSettingsRules
         {
             yield return $"Aws.Region: '{aws.Region}' is not an AWS region, for example us-west-2.";
         }
+        else if (aws.Region.Length > 0 && !Amazon.RegionEndpoint.EnumerableAllRegions.Any(region => region.SystemName == aws.Region))
+        {
+            yield return $"Aws.Region: '{aws.Region}' is not a region the AWS SDK knows; check the spelling (for example us-west-2), or update the SDK if the region is new.";
+        }
 
         if (aws.Endpoint.Length > 0 && !Uri.TryCreate(aws.Endpoint, UriKind.Absolute, out _))
         {
@@ -33,9 +37,14 @@ public static class AwsSettingsRules
             yield return $"Aws.DatabaseEngineVersion: '{aws.DatabaseEngineVersion}' is not a PostgreSQL version such as 16 or 16.4.";
         }
 
+        if (aws.DatabaseStorageType is not ("gp3" or "gp2" or "io1" or "io2" or "standard"))
+        {
+            yield return $"Aws.DatabaseStorageType: '{aws.DatabaseStorageType}' is not an RDS storage type: gp3 (the default), gp2, io1, io2 or standard.";
+        }
+
         if (aws.Ami.Length > 0 && !SettingsPatterns.Ami().IsMatch(aws.Ami))
         {
-            yield return $"Aws.Ami: '{aws.Ami}' is not an image id (ami-...); leave it empty for the current Ubuntu LTS.";
+            yield return $"Aws.Ami: '{aws.Ami}' is not an image id (ami-...); leave it empty for the current Debian 12 image.";
         }
 
         if (!SettingsPatterns.KeyPairName().IsMatch(aws.KeyName))
@@ -57,9 +66,19 @@ public static class AwsSettingsRules
             yield return "Aws.OperatorCidrs: name the addresses that may reach SSH, for example [\"203.0.113.7/32\"].";
         }
 
-        foreach (var cidr in aws.OperatorCidrs.Where(c => !IPNetwork.TryParse(c, out _)))
+        foreach (var cidr in aws.OperatorCidrs)
         {
-            yield return $"Aws.OperatorCidrs: '{cidr}' is not a CIDR block such as 203.0.113.7/32.";
+            var block = OperatorCidr.TryParse(cidr);
+            if (block is null)
+            {
+                yield return $"Aws.OperatorCidrs: '{cidr}' is not a CIDR block such as 203.0.113.7/32.";
+            }
+            else if (block.IsWide && !aws.AllowSshFromAnywhere)
+            {
+                yield return $"Aws.OperatorCidrs: '{cidr}' opens SSH to {(block.Prefix == 0 ? "the whole internet" : "a large part of the internet")} " +
+                    $"(prefixes shorter than /{OperatorCidr.WidestIpv4Prefix} for IPv4, /{OperatorCidr.WidestIpv6Prefix} for IPv6); name your own addresses, " +
+                    "or set Aws.AllowSshFromAnywhere to true if you mean it.";
+            }
         }
 
         if (!SettingsPatterns.BucketName().IsMatch(aws.BucketName) || aws.BucketName.Contains(".."))

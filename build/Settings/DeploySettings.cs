@@ -126,23 +126,31 @@ public sealed class AwsSettings
     /// <summary>Send every AWS call to this endpoint (an API emulator); empty for AWS itself.</summary>
     public string Endpoint { get; set; } = "";
     public string InstanceType { get; set; } = "t3.small";
-    /// <summary>Empty: the current Ubuntu LTS from SSM's public parameter.</summary>
+    /// <summary>Empty: Debian 12's current official image (its SSM public parameter, else Debian's newest by DescribeImages).</summary>
     public string Ami { get; set; } = "";
     public string KeyName { get; set; } = "";
     /// <summary>The operator's OpenSSH public key file, imported as the EC2 key pair.</summary>
     public string PublicKey { get; set; } = "";
     /// <summary>Addresses allowed to reach SSH, in CIDR form.</summary>
     public List<string> OperatorCidrs { get; set; } = [];
+    /// <summary>Allows OperatorCidrs wider than /16 (IPv6 /48), /0 included; off by default.</summary>
+    public bool AllowSshFromAnywhere { get; set; }
     public int RootVolumeGigabytes { get; set; } = 30;
     public string DatabaseInstanceClass { get; set; } = "db.t3.micro";
     public string DatabaseEngineVersion { get; set; } = "15";
     public int DatabaseStorageGigabytes { get; set; } = 20;
     public int DatabaseBackupRetentionDays { get; set; } = 7;
+    /// <summary>The database's storage type: gp3 (the current general purpose SSD) by default.</summary>
+    public string DatabaseStorageType { get; set; } = "gp3";
+    /// <summary>A standby in a second availability zone (about twice the cost); off by default.</summary>
+    public bool DatabaseMultiAz { get; set; }
     /// <summary>The manual setup made the database public; offered only on explicit request.</summary>
     public bool DatabasePubliclyAccessible { get; set; }
     public string BucketName { get; set; } = "";
     /// <summary>The manual setup's public-read-by-Referer bucket policy; off by default (a Referer can be forged).</summary>
     public bool BucketRefererPolicy { get; set; }
+    /// <summary>Keeps every version of the bucket's objects (on by default); turning it off suspends it, as S3 cannot undo it.</summary>
+    public bool BucketVersioning { get; set; } = true;
     public int PresignedUrlExpirySeconds { get; set; } = 3600;
     /// <summary>Lets Provision stop and start the web instance to change its type (minutes offline); off by default.</summary>
     public bool AllowInstanceRestart { get; set; }

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace CoralNet.Deploy.Aws.Query;
 
-public sealed record IamRole(string Name, string Arn, IReadOnlyDictionary<string, string> Tags);
+public sealed record IamRole(string Name, string Arn, IReadOnlyDictionary<string, string> Tags, string? PermissionsBoundaryArn = null);
 
 public sealed record IamInstanceProfile(string Name, string Arn, IReadOnlyList<string> RoleNames);
 
@@ -11,7 +11,14 @@ public interface IIamClient
 {
     Task<IamRole?> GetRoleAsync(string roleName, CancellationToken cancellationToken);
 
-    Task<IamRole> CreateRoleAsync(string roleName, string assumeRolePolicy, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
+    Task<IamRole> CreateRoleAsync(string roleName, string assumeRolePolicy, string permissionsBoundaryArn, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
+
+    Task PutRolePermissionsBoundaryAsync(string roleName, string permissionsBoundaryArn, CancellationToken cancellationToken);
+
+    /// <summary>The managed policy's default version's JSON document, or null when there is no such policy.</summary>
+    Task<string?> GetPolicyDocumentAsync(string policyArn, CancellationToken cancellationToken);
+
+    Task CreatePolicyAsync(string policyName, string document, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
 
     /// <summary>The inline policy's JSON document, or null when the role has no policy of that name.</summary>
     Task<string?> GetRolePolicyAsync(string roleName, string policyName, CancellationToken cancellationToken);
@@ -43,14 +50,35 @@ public sealed class IamClient(QueryClient client) : IIamClient
         }
     }
 
-    public async Task<IamRole> CreateRoleAsync(string roleName, string assumeRolePolicy, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    public async Task<IamRole> CreateRoleAsync(string roleName, string assumeRolePolicy, string permissionsBoundaryArn, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
         var result = await client.CallAsync(
             "CreateRole",
-            new QueryParameters().Add("RoleName", roleName).Add("AssumeRolePolicyDocument", assumeRolePolicy).AddTags(tags, "member"),
+            new QueryParameters().Add("RoleName", roleName).Add("AssumeRolePolicyDocument", assumeRolePolicy).Add("PermissionsBoundary", permissionsBoundaryArn).AddTags(tags, "member"),
             cancellationToken);
         return ParseRole(result.Child("Role"));
     }
+
+    public Task PutRolePermissionsBoundaryAsync(string roleName, string permissionsBoundaryArn, CancellationToken cancellationToken) =>
+        client.CallAsync("PutRolePermissionsBoundary", new QueryParameters().Add("RoleName", roleName).Add("PermissionsBoundary", permissionsBoundaryArn), cancellationToken);
+
+    public async Task<string?> GetPolicyDocumentAsync(string policyArn, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var policy = await client.CallAsync("GetPolicy", new QueryParameters().Add("PolicyArn", policyArn), cancellationToken);
+            var version = policy.Child("Policy")?.Text("DefaultVersionId") ?? "v1";
+            var document = await client.CallAsync("GetPolicyVersion", new QueryParameters().Add("PolicyArn", policyArn).Add("VersionId", version), cancellationToken);
+            return document.Child("PolicyVersion")?.Text("Document") is { } text ? WebUtility.UrlDecode(text) : null;
+        }
+        catch (AwsQueryException exception) when (IsNoSuchEntity(exception))
+        {
+            return null;
+        }
+    }
+
+    public Task CreatePolicyAsync(string policyName, string document, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>
+        client.CallAsync("CreatePolicy", new QueryParameters().Add("PolicyName", policyName).Add("PolicyDocument", document).AddTags(tags, "member"), cancellationToken);
 
     public async Task<string?> GetRolePolicyAsync(string roleName, string policyName, CancellationToken cancellationToken)
     {
@@ -99,7 +127,8 @@ public sealed class IamClient(QueryClient client) : IIamClient
             : new IamRole(
                 role.Text("RoleName") ?? "",
                 role.Text("Arn") ?? "",
-                role.Child("Tags")?.Children("member").ToDictionary(tag => tag.Text("Key") ?? "", tag => tag.Text("Value") ?? "") ?? []);
+                role.Child("Tags")?.Children("member").ToDictionary(tag => tag.Text("Key") ?? "", tag => tag.Text("Value") ?? "") ?? [],
+                role.Child("PermissionsBoundary")?.Text("PermissionsBoundaryArn"));
 
     private static IamInstanceProfile ParseProfile(System.Xml.Linq.XElement? profile) =>
         profile is null

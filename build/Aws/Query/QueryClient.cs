@@ -159,6 +159,12 @@ public sealed class QueryClient(HttpClient http, Uri endpoint, string signingReg
 
     private AwsQueryException ParseError(string action, HttpStatusCode status, string text)
     {
+        if (ErrorBody.IsHtml(text))
+        {
+            return new AwsQueryException(service, action, status, status.ToString(),
+                $"{endpoint} answered with an HTML page, not AWS's error document: \"{ErrorBody.Summary(text)}\". Check Aws.Endpoint (--aws-endpoint) and Aws.Region", "");
+        }
+
         try
         {
             var root = XDocument.Parse(text).Root;
@@ -173,8 +179,24 @@ public sealed class QueryClient(HttpClient http, Uri endpoint, string signingReg
         }
         catch (System.Xml.XmlException)
         {
-            return new AwsQueryException(service, action, status, status.ToString(), text.Length > 200 ? text[..200] : text, "");
+            return new AwsQueryException(service, action, status, status.ToString(), ErrorBody.Summary(text), "");
         }
+    }
+}
+
+/// <summary>An error reply that is not AWS's XML (a proxy's or an emulator's HTML page), cut to one readable line.</summary>
+public static class ErrorBody
+{
+    public static bool IsHtml(string text) =>
+        text.TrimStart().StartsWith("<!DOCTYPE html", StringComparison.OrdinalIgnoreCase) || text.Contains("<html", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The page's title, or its text without tags, on one line of at most 200 characters.</summary>
+    public static string Summary(string text)
+    {
+        var title = System.Text.RegularExpressions.Regex.Match(text, "<title>(.*?)</title>", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline);
+        var plain = title.Success ? title.Groups[1].Value : System.Text.RegularExpressions.Regex.Replace(text, "<[^>]*>", " ");
+        var line = System.Text.RegularExpressions.Regex.Replace(System.Net.WebUtility.HtmlDecode(plain), @"\s+", " ").Trim();
+        return line.Length > 200 ? line[..200] + "..." : line;
     }
 }
 

@@ -1,6 +1,7 @@
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using CoralNet.Deploy.Aws;
+using CoralNet.Deploy.Aws.Resources;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Settings;
 
@@ -10,13 +11,16 @@ namespace CoralNet.Deploy.Tasks.Aws;
 [TaskDescription("Creates or corrects the environment's AWS resources (security groups, key pair, IAM, S3, EC2, Elastic IP, RDS) and records the host keys")]
 [CheckMode(CheckBehaviour.Reports)]
 [SkipReason("ProvisionAws runs only for an environment whose Provider is aws")]
+[TaskArgument(ApplyDatabaseChangesNowOption, typeof(bool), "changes an existing RDS instance at once (a short outage for some changes) instead of in its maintenance window")]
 public sealed class ProvisionAwsTask : AsyncFrostingTask<DeployContext>
 {
+    public const string ApplyDatabaseChangesNowOption = "apply-database-changes-now";
+
     public override bool ShouldRun(DeployContext context) => context.Settings.Provider == ProviderKind.Aws;
 
     public override async Task RunAsync(DeployContext context)
     {
-        var (provisioner, services) = CakeAwsLog.Provisioner(context);
+        var (provisioner, services) = CakeAwsLog.Provisioner(context, DatabaseChangesOf(context));
         using (services)
         {
             if (context.Options.Check)
@@ -37,4 +41,10 @@ public sealed class ProvisionAwsTask : AsyncFrostingTask<DeployContext>
             context.AwsOutputs = provisioner.Outputs;
         }
     }
+
+    /// <summary>Only a run whose target is provisioning changes an existing database's settings; Deploy leaves them to it.</summary>
+    private static DatabaseChanges DatabaseChangesOf(DeployContext context) =>
+        context.Options.Target.Equals("ProvisionAws", StringComparison.OrdinalIgnoreCase) || context.Options.Target.Equals("Provision", StringComparison.OrdinalIgnoreCase)
+            ? context.Options.Get<bool>(ApplyDatabaseChangesNowOption) ? DatabaseChanges.Now : DatabaseChanges.InMaintenanceWindow
+            : DatabaseChanges.LeftToProvision;
 }

@@ -23,20 +23,24 @@ public sealed class AwsProvisionerTests
     /// <summary>After a Provision, its outputs are read back by tags.</summary>
     private static readonly string[] OutputLookupCalls = ["ec2:DescribeAddresses", "ec2:DescribeInstances", "rds:DescribeDBInstances"];
 
+    /// <summary>Every resource is read before anything changes; then the changes in order, and the waits together at the end.</summary>
     private static readonly string[] FirstProvisionCalls =
     [
         "sts:GetCallerIdentity",
-        "ec2:DescribeSecurityGroups", "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress",
-        "ec2:DescribeSecurityGroups", "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress",
-        "ec2:DescribeKeyPairs", "ec2:ImportKeyPair",
-        "iam:GetRole", "iam:CreateRole",
-        "iam:GetRolePolicy", "iam:PutRolePolicy",
-        "iam:GetInstanceProfile", "iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile",
-        "s3:GetBucketLocation", "s3:CreateBucket", "s3:PutBucketTagging", "s3:PutBucketCORS", "s3:PutBucketPublicAccessBlock",
-        "ec2:DescribeInstances", "ssm:GetParameter", "ec2:DescribeImages", "ec2:RunInstances", "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute",
-        "ec2:DescribeAddresses", "ec2:AllocateAddress", "ec2:AssociateAddress",
+        "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroups", "ec2:DescribeKeyPairs",
+        "iam:GetPolicy", "iam:GetRole", "iam:GetRolePolicy", "iam:GetInstanceProfile",
+        "s3:GetBucketLocation", "rds:DescribeDBParameterGroups", "rds:DescribeDBInstances",
+        "ec2:DescribeInstances", "ssm:GetParameter", "ec2:DescribeImages", "ec2:DescribeAddresses",
+        "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:ImportKeyPair",
+        "iam:CreatePolicy", "iam:CreateRole", "iam:PutRolePolicy", "iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile",
+        "s3:CreateBucket", "s3:PutBucketTagging", "s3:PutBucketCORS", "s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration",
+        "s3:PutBucketVersioning", "s3:PutBucketOwnershipControls", "s3:PutBucketPolicy",
+        "rds:CreateDBParameterGroup", "rds:ModifyDBParameterGroup", "rds:CreateDBInstance",
+        "ec2:RunInstances", "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute",
+        "ec2:AllocateAddress", "ec2:AssociateAddress",
         "ec2:GetConsoleOutput",
-        "rds:DescribeDBInstances", "rds:CreateDBInstance", "rds:DescribeDBInstances", "rds:DescribeDBInstances",
+        "rds:DescribeDBInstances", "rds:DescribeDBInstances",
         .. OutputLookupCalls,
     ];
 
@@ -45,12 +49,13 @@ public sealed class AwsProvisionerTests
         "sts:GetCallerIdentity",
         "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroups",
         "ec2:DescribeKeyPairs",
-        "iam:GetRole", "iam:GetRolePolicy", "iam:GetInstanceProfile",
-        "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:GetBucketCORS", "s3:GetBucketPublicAccessBlock", "s3:GetBucketPolicy",
+        "iam:GetPolicy", "iam:GetPolicyVersion", "iam:GetRole", "iam:GetRolePolicy", "iam:GetInstanceProfile",
+        "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:GetBucketCORS", "s3:GetBucketPublicAccessBlock", "s3:GetEncryptionConfiguration",
+        "s3:GetBucketVersioning", "s3:GetBucketOwnershipControls", "s3:GetBucketPolicy",
+        "rds:DescribeDBParameterGroups", "rds:DescribeDBParameters", "rds:DescribeDBInstances",
         "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute",
         "ec2:DescribeAddresses",
         "ec2:GetConsoleOutput",
-        "rds:DescribeDBInstances",
         .. OutputLookupCalls,
     ];
 
@@ -66,7 +71,7 @@ public sealed class AwsProvisionerTests
     [TearDown]
     public void TearDown() => Directory.Delete(_root, recursive: true);
 
-    private DeploySettings Settings() => new()
+    internal static DeploySettings Settings() => new()
     {
         Environment = "production",
         Provider = ProviderKind.Aws,
@@ -99,7 +104,7 @@ public sealed class AwsProvisionerTests
         TestContext.Out.WriteLine("First Provision: " + string.Join(", ", firstCalls));
         TestContext.Out.WriteLine("Second Provision: " + string.Join(", ", fake.Calls));
         Assert.That(first.Select(change => change.Kind), Is.All.EqualTo(ChangeKind.Create));
-        Assert.That(first, Has.Count.EqualTo(11));
+        Assert.That(first, Has.Count.EqualTo(13));
         Assert.That(second, Is.Empty);
         Assert.That(firstCalls, Is.EqualTo(FirstProvisionCalls));
         Assert.That(fake.Calls, Is.EqualTo(SecondProvisionCalls));
@@ -146,7 +151,7 @@ public sealed class AwsProvisionerTests
         Assert.That((cors.AllowedMethods, cors.AllowedOrigins, cors.AllowedHeaders, cors.MaxAgeSeconds), Is.EqualTo((new List<string> { "GET" }, new List<string> { "*" }, new List<string> { "Authorization" }, 3000)));
         var block = fake.Blocks["coralnet-media-test"];
         Assert.That(new[] { block.BlockPublicAcls, block.IgnorePublicAcls, block.BlockPublicPolicy, block.RestrictPublicBuckets }, Is.All.True);
-        Assert.That(fake.BucketPolicies, Is.Empty);
+        Assert.That(fake.BucketPolicies["coralnet-media-test"], Does.Contain("aws:SecureTransport").And.Not.Contain("aws:Referer"));
         Assert.That(fake.RolePolicies.Single().Value, Does.Contain("arn:aws:s3:::coralnet-media-test/*").And.Not.Contain("\"*\""));
 
         var knownHosts = File.ReadAllLines(Path.Combine(_root, "environments/production.known_hosts"));
@@ -190,6 +195,22 @@ public sealed class AwsProvisionerTests
         Assert.That(changes.Select(c => c.Kind), Is.All.EqualTo(ChangeKind.Create));
         Assert.That(fake.Calls, Is.All.Matches<string>(IsReadOnly));
         Assert.That(fake.Groups, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_web_group_made_again_is_what_the_database_group_lets_in()
+    {
+        var fake = new FakeAws();
+        await Provisioner(fake, new ListLog()).ProvisionAsync(CancellationToken.None);
+        fake.Groups.RemoveAll(g => g.GroupName == "coralnet-production-web");
+
+        await Provisioner(fake, new ListLog()).ProvisionAsync(CancellationToken.None);
+
+        var web = fake.Groups.Single(g => g.GroupName == "coralnet-production-web");
+        var database = fake.Groups.Single(g => g.GroupName == "coralnet-production-db");
+        // The rule from the new group's id, known only once it was made; the old group's rule revoked.
+        Assert.That(IngressRule.FromPermissions(database.IpPermissions), Is.EqualTo(new[] { IngressRule.FromGroup(5432, web.GroupId) }));
+        Assert.That(await Provisioner(fake, new ListLog()).ProvisionAsync(CancellationToken.None), Is.Empty);
     }
 
     [Test]
@@ -262,9 +283,41 @@ public sealed class AwsProvisionerTests
         var plan = await Provisioner(fake, new ListLog(), settings).PlanAsync(CancellationToken.None);
         await Provisioner(fake, new ListLog(), settings).ProvisionAsync(CancellationToken.None);
 
-        Assert.That(plan.Single(c => c.Kind != ChangeKind.Unchanged).Differences, Is.EquivalentTo(new[] { "class db.t3.micro", "storage 20 GB", "engine version 15.4" }));
-        Assert.That(fake.DatabaseModifications.Single(), Is.EqualTo(new CoralNet.Deploy.Aws.Query.DbInstanceChanges(InstanceClass: "db.t3.small", EngineVersion: "16", AllowMajorVersionUpgrade: true, AllocatedStorage: 50)));
-        Assert.That(await Provisioner(fake, new ListLog(), settings).ProvisionAsync(CancellationToken.None), Is.Empty);
+        // A major upgrade needs the new family's parameter group; without --apply-database-changes-now RDS applies it all in the maintenance window.
+        Assert.That(plan.Where(c => c.Kind != ChangeKind.Unchanged).Select(c => c.ToString()), Has.Some.StartsWith("  create     RDS parameter group coralnet-production-db-postgres16: postgres16, rds.force_ssl=1"));
+        Assert.That(plan.Single(c => c.Resource.StartsWith("RDS PostgreSQL")).Differences, Is.EquivalentTo(new[]
+        {
+            "class db.t3.micro", "storage 20 GB", "engine version 15.4",
+            "parameter group coralnet-production-db-postgres15, not coralnet-production-db-postgres16 (takes effect at the next reboot)",
+            "applied in the maintenance window sun:05:00-sun:05:30 (--apply-database-changes-now: at once)",
+        }));
+        Assert.That(fake.DatabaseModifications.Single(), Is.EqualTo(new CoralNet.Deploy.Aws.Query.DbInstanceChanges(
+            InstanceClass: "db.t3.small", EngineVersion: "16", AllowMajorVersionUpgrade: true, AllocatedStorage: 50, ParameterGroupName: "coralnet-production-db-postgres16")));
+        Assert.That(fake.Databases.Single().Value.InstanceClass, Is.EqualTo("db.t3.micro"), "RDS holds the change until the maintenance window");
+        // A class change and an engine upgrade: a snapshot first, waited for until available, then the modification.
+        Assert.That(fake.Calls.SkipWhile(call => call != "rds:CreateDBSnapshot").Take(4), Is.EqualTo(new[] { "rds:CreateDBSnapshot", "rds:DescribeDBSnapshots", "rds:DescribeDBSnapshots", "rds:ModifyDBInstance" }));
+        Assert.That(fake.Snapshots.Keys.Single(), Does.StartWith("coralnet-production-db-before-"));
+
+        // What RDS holds as pending is not asked for again.
+        var log = new ListLog();
+        Assert.That(await Provisioner(fake, log, settings).ProvisionAsync(CancellationToken.None), Is.Empty);
+        Assert.That(log.Lines, Has.Some.Contains("pending for the maintenance window sun:05:00-sun:05:30: class db.t3.small, storage 50 GB, engine version 16.1"));
+    }
+
+    [Test]
+    public async Task Database_changes_apply_at_once_when_the_run_says_so()
+    {
+        var fake = new FakeAws();
+        await Provisioner(fake, new ListLog()).ProvisionAsync(CancellationToken.None);
+        var settings = Settings();
+        settings.Aws.DatabaseInstanceClass = "db.t3.small";
+
+        var now = new AwsProvisioner(settings, _root, new Secret(MasterPassword), fake.Services(), new WaitOptions(TimeSpan.FromSeconds(30), TimeSpan.Zero, (_, _) => Task.CompletedTask), new ListLog(),
+            CoralNet.Deploy.Aws.Resources.DatabaseChanges.Now);
+        await now.ProvisionAsync(CancellationToken.None);
+
+        Assert.That(fake.DatabaseModifications.Single().ApplyImmediately, Is.True);
+        Assert.That(fake.Databases.Single().Value.InstanceClass, Is.EqualTo("db.t3.small"));
     }
 
     [Test]
@@ -356,15 +409,15 @@ public sealed class AwsProvisionerTests
         var statements = DeployPolicy.Statements(Settings(), "us-west-2");
         var allowed = statements.SelectMany(s => s.Actions).ToHashSet();
         var called = FirstProvisionCalls.Concat(SecondProvisionCalls)
-            .Concat(["ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:AssociateIamInstanceProfile", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "rds:ModifyDBInstance",
-                "ec2:StopInstances", "ec2:StartInstances"])
+            .Concat(["ec2:RevokeSecurityGroupIngress", "ec2:ModifyInstanceAttribute", "ec2:AssociateIamInstanceProfile", "rds:ModifyDBInstance",
+                "ec2:StopInstances", "ec2:StartInstances", "ec2:ModifyInstanceMetadataOptions", "ec2:DescribeVolumes", "iam:PutRolePermissionsBoundary", "rds:CreateDBSnapshot", "rds:DescribeDBSnapshots"])
             .ToHashSet();
         // Granted without being called directly: tagging at creation, and handing the role to EC2.
-        string[] implied = ["ec2:CreateTags", "iam:TagRole", "iam:TagInstanceProfile", "iam:PassRole", "rds:AddTagsToResource"];
+        string[] implied = ["ec2:CreateTags", "iam:TagRole", "iam:TagInstanceProfile", "iam:TagPolicy", "iam:PassRole", "rds:AddTagsToResource"];
 
         Assert.That(allowed, Is.EquivalentTo(called.Concat(implied)));
         Assert.That(statements.Single(s => s.Sid == "TheSiteBucket").Resources, Is.EqualTo(new[] { "arn:aws:s3:::coralnet-media-test" }));
-        Assert.That(statements.Single(s => s.Sid == "TheInstanceRole").Resources, Is.EqualTo(new[] { "arn:aws:iam::*:role/coralnet-production-web" }));
+        Assert.That(statements.Single(s => s.Sid == "ReadTheInstanceRole").Resources, Is.EqualTo(new[] { "arn:aws:iam::*:role/coralnet-production-web" }));
     }
 
     private static bool IsReadOnly(string call) =>

@@ -46,12 +46,18 @@ internal sealed class FakeAws
     public Dictionary<string, CORSConfiguration> Cors { get; } = [];
     public Dictionary<string, PublicAccessBlockConfiguration> Blocks { get; } = [];
     public Dictionary<string, string> BucketPolicies { get; } = [];
+    public Dictionary<string, ServerSideEncryptionConfiguration> Encryption { get; } = [];
+    public Dictionary<string, VersionStatus> Versioning { get; } = [];
+    public Dictionary<string, OwnershipControls> Ownership { get; } = [];
     public Dictionary<string, IamRole> Roles { get; } = [];
     public Dictionary<string, string> RolePolicies { get; } = [];
+    public Dictionary<string, string> ManagedPolicies { get; } = [];
     public Dictionary<string, IamInstanceProfile> Profiles { get; } = [];
     public Dictionary<string, DbInstance> Databases { get; } = [];
     public List<DbInstanceSpec> DatabaseSpecs { get; } = [];
     public List<DbInstanceChanges> DatabaseModifications { get; } = [];
+    public Dictionary<string, string> Snapshots { get; } = [];
+    public Dictionary<string, (DbParameterGroup Group, Dictionary<string, string> Parameters)> ParameterGroups { get; } = [];
     public List<RunInstancesRequest> Launches { get; } = [];
     public List<string> ImportedKeyMaterial { get; } = [];
 
@@ -132,6 +138,7 @@ internal sealed class FakeAws
                 SecurityGroups = request.SecurityGroupIds.Select(id => new GroupIdentifier { GroupId = id }).ToList(),
                 IamInstanceProfile = new Amazon.EC2.Model.IamInstanceProfile { Arn = "arn:aws:iam::123456789012:instance-profile/" + request.IamInstanceProfile.Name },
                 Tags = TagsOf(request.TagSpecifications, ResourceType.Instance),
+                MetadataOptions = new InstanceMetadataOptionsResponse { HttpTokens = request.MetadataOptions?.HttpTokens ?? HttpTokensState.Optional },
             };
             Instances.Add(instance);
             TerminationProtection[instance.InstanceId] = request.DisableApiTermination == true && LaunchKeepsTerminationProtection;
@@ -154,6 +161,12 @@ internal sealed class FakeAws
         }));
         ec2.DescribeInstanceAttributeAsync(Arg.Any<DescribeInstanceAttributeRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ec2:DescribeInstanceAttribute", () =>
             new DescribeInstanceAttributeResponse { InstanceAttribute = new InstanceAttribute { DisableApiTermination = TerminationProtection[call.Arg<DescribeInstanceAttributeRequest>().InstanceId] } }));
+        ec2.ModifyInstanceMetadataOptionsAsync(Arg.Any<ModifyInstanceMetadataOptionsRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ec2:ModifyInstanceMetadataOptions", () =>
+        {
+            var request = call.Arg<ModifyInstanceMetadataOptionsRequest>();
+            Instances.Single(i => i.InstanceId == request.InstanceId).MetadataOptions = new InstanceMetadataOptionsResponse { HttpTokens = request.HttpTokens };
+            return new ModifyInstanceMetadataOptionsResponse();
+        }));
         ec2.ModifyInstanceAttributeAsync(Arg.Any<ModifyInstanceAttributeRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ec2:ModifyInstanceAttribute", () =>
         {
             var request = call.Arg<ModifyInstanceAttributeRequest>();
@@ -167,6 +180,11 @@ internal sealed class FakeAws
                 var instance = Instances.Single(i => i.InstanceId == request.InstanceId);
                 Assert.That(instance.State.Name, Is.EqualTo(InstanceStateName.Stopped), "EC2 changes the type of a stopped instance only");
                 instance.InstanceType = type;
+            }
+
+            if (request.Groups is { Count: > 0 } groups)
+            {
+                Instances.Single(i => i.InstanceId == request.InstanceId).SecurityGroups = groups.Select(id => new GroupIdentifier { GroupId = id }).ToList();
             }
 
             return new ModifyInstanceAttributeResponse();
@@ -242,8 +260,31 @@ internal sealed class FakeAws
             Blocks[call.Arg<PutPublicAccessBlockRequest>().BucketName] = call.Arg<PutPublicAccessBlockRequest>().PublicAccessBlockConfiguration;
             return new PutPublicAccessBlockResponse();
         }));
+        s3.GetBucketEncryptionAsync(Arg.Any<GetBucketEncryptionRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("s3:GetEncryptionConfiguration", () =>
+            Encryption.TryGetValue(call.Arg<GetBucketEncryptionRequest>().BucketName, out var encryption) ? new GetBucketEncryptionResponse { ServerSideEncryptionConfiguration = encryption } : throw Absent("ServerSideEncryptionConfigurationNotFoundError")));
+        s3.PutBucketEncryptionAsync(Arg.Any<PutBucketEncryptionRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("s3:PutEncryptionConfiguration", () =>
+        {
+            Encryption[call.Arg<PutBucketEncryptionRequest>().BucketName] = call.Arg<PutBucketEncryptionRequest>().ServerSideEncryptionConfiguration;
+            return new PutBucketEncryptionResponse();
+        }));
+        s3.GetBucketVersioningAsync(Arg.Any<GetBucketVersioningRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("s3:GetBucketVersioning", () =>
+            new GetBucketVersioningResponse { VersioningConfig = new S3BucketVersioningConfig { Status = Versioning.GetValueOrDefault(call.Arg<GetBucketVersioningRequest>().BucketName, VersionStatus.Off) } }));
+        s3.PutBucketVersioningAsync(Arg.Any<PutBucketVersioningRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("s3:PutBucketVersioning", () =>
+        {
+            Versioning[call.Arg<PutBucketVersioningRequest>().BucketName] = call.Arg<PutBucketVersioningRequest>().VersioningConfig.Status;
+            return new PutBucketVersioningResponse();
+        }));
+        s3.GetBucketOwnershipControlsAsync(Arg.Any<GetBucketOwnershipControlsRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("s3:GetBucketOwnershipControls", () =>
+            Ownership.TryGetValue(call.Arg<GetBucketOwnershipControlsRequest>().BucketName, out var ownership) ? new GetBucketOwnershipControlsResponse { OwnershipControls = ownership } : throw Absent("OwnershipControlsNotFoundError")));
+        s3.PutBucketOwnershipControlsAsync(Arg.Any<PutBucketOwnershipControlsRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("s3:PutBucketOwnershipControls", () =>
+        {
+            Ownership[call.Arg<PutBucketOwnershipControlsRequest>().BucketName] = call.Arg<PutBucketOwnershipControlsRequest>().OwnershipControls;
+            return new PutBucketOwnershipControlsResponse();
+        }));
         s3.GetBucketPolicyAsync(Arg.Any<GetBucketPolicyRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("s3:GetBucketPolicy", () =>
-            BucketPolicies.TryGetValue(call.Arg<GetBucketPolicyRequest>().BucketName, out var policy) ? new GetBucketPolicyResponse { Policy = policy } : throw Absent("NoSuchBucketPolicy")));
+            BucketPolicies.TryGetValue(call.Arg<GetBucketPolicyRequest>().BucketName, out var policy) ? new GetBucketPolicyResponse { Policy = policy }
+                // As AWSSDK.S3 4.1 answers a bucket without a policy: no exception, HTTP 404, S3's error document as the policy.
+                : new GetBucketPolicyResponse { HttpStatusCode = HttpStatusCode.NotFound, Policy = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchBucketPolicy</Code></Error>" }));
         s3.PutBucketPolicyAsync(Arg.Any<PutBucketPolicyRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("s3:PutBucketPolicy", () =>
         {
             BucketPolicies[call.Arg<PutBucketPolicyRequest>().BucketName] = call.Arg<PutBucketPolicyRequest>().Policy;
@@ -290,7 +331,7 @@ internal sealed class FakeAws
             var spec = call.Arg<DbInstanceSpec>();
             DatabaseSpecs.Add(spec);
             var database = new DbInstance(spec.Identifier, "creating", "postgres", spec.EngineVersion + ".4", spec.InstanceClass, spec.AllocatedStorage, spec.BackupRetentionPeriod,
-                spec.PubliclyAccessible, true, spec.VpcSecurityGroupIds, spec.Tags, null, null);
+                spec.PubliclyAccessible, true, true, spec.StorageType, true, spec.MultiAz, [spec.ParameterGroupName], "sun:05:00-sun:05:30", new Dictionary<string, string>(), spec.VpcSecurityGroupIds, spec.Tags, null, null);
             Databases[spec.Identifier] = database;
             return database;
         }));
@@ -306,12 +347,53 @@ internal sealed class FakeAws
                 DeletionProtection = changes.DeletionProtection ?? database.DeletionProtection,
                 BackupRetentionPeriod = changes.BackupRetentionPeriod ?? database.BackupRetentionPeriod,
                 VpcSecurityGroupIds = changes.VpcSecurityGroupIds ?? database.VpcSecurityGroupIds,
-                InstanceClass = changes.InstanceClass ?? database.InstanceClass,
-                AllocatedStorage = changes.AllocatedStorage ?? database.AllocatedStorage,
-                EngineVersion = changes.EngineVersion is { } version ? version + ".1" : database.EngineVersion,
+                // As RDS does: without ApplyImmediately these wait for the maintenance window, held as pending.
+                InstanceClass = changes.ApplyImmediately ? changes.InstanceClass ?? database.InstanceClass : database.InstanceClass,
+                AllocatedStorage = changes.ApplyImmediately ? changes.AllocatedStorage ?? database.AllocatedStorage : database.AllocatedStorage,
+                EngineVersion = changes.ApplyImmediately && changes.EngineVersion is { } version ? version + ".1" : database.EngineVersion,
+                PendingModifiedValues = changes.ApplyImmediately ? database.PendingModifiedValues : new Dictionary<string, string?>
+                    {
+                        ["DBInstanceClass"] = changes.InstanceClass,
+                        ["AllocatedStorage"] = changes.AllocatedStorage?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        ["EngineVersion"] = changes.EngineVersion is { } pendingVersion ? pendingVersion + ".1" : null,
+                    }.Where(pending => pending.Value is not null).ToDictionary(pending => pending.Key, pending => pending.Value!),
+                StorageType = changes.StorageType ?? database.StorageType,
+                CopyTagsToSnapshot = changes.CopyTagsToSnapshot ?? database.CopyTagsToSnapshot,
+                MultiAz = changes.MultiAz ?? database.MultiAz,
+                ParameterGroups = changes.ParameterGroupName is { } group ? [group] : database.ParameterGroups,
             };
             Databases[database.Identifier] = database;
             return database;
+        }));
+        rds.DescribeParameterGroupAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("rds:DescribeDBParameterGroups", () =>
+            ParameterGroups.TryGetValue(call.Arg<string>(), out var group) ? group.Group : null));
+        rds.CreateParameterGroupAsync(Arg.Any<DbParameterGroup>(), Arg.Any<string>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>()).Returns(call => Record("rds:CreateDBParameterGroup", () =>
+        {
+            ParameterGroups[call.Arg<DbParameterGroup>().Name] = (call.Arg<DbParameterGroup>(), []);
+            return Task.CompletedTask;
+        }));
+        rds.CreateSnapshotAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>()).Returns(call => Record("rds:CreateDBSnapshot", () =>
+        {
+            Snapshots[call.ArgAt<string>(1)] = "creating";
+            return Task.CompletedTask;
+        }));
+        // Each look makes a creating snapshot available.
+        rds.SnapshotStatusAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("rds:DescribeDBSnapshots", () =>
+        {
+            var status = Snapshots.GetValueOrDefault(call.Arg<string>());
+            if (status is not null)
+            {
+                Snapshots[call.Arg<string>()] = "available";
+            }
+
+            return status;
+        }));
+        rds.UserParametersAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("rds:DescribeDBParameters", () =>
+            (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(ParameterGroups[call.Arg<string>()].Parameters)));
+        rds.SetParameterAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("rds:ModifyDBParameterGroup", () =>
+        {
+            ParameterGroups[call.ArgAt<string>(0)].Parameters[call.ArgAt<string>(1)] = call.ArgAt<string>(2);
+            return Task.CompletedTask;
         }));
         return rds;
     }
@@ -320,8 +402,29 @@ internal sealed class FakeAws
     {
         var iam = Substitute.For<IIamClient>();
         iam.GetRoleAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("iam:GetRole", () => Roles.GetValueOrDefault(call.ArgAt<string>(0))));
-        iam.CreateRoleAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>()).Returns(call => Record("iam:CreateRole", () =>
-            Roles[call.ArgAt<string>(0)] = new IamRole(call.ArgAt<string>(0), "arn:aws:iam::123456789012:role/" + call.ArgAt<string>(0), call.ArgAt<IReadOnlyDictionary<string, string>>(2))));
+        iam.CreateRoleAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<string>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>()).Returns(call => Record("iam:CreateRole", () =>
+            Roles[call.ArgAt<string>(0)] = new IamRole(call.ArgAt<string>(0), "arn:aws:iam::123456789012:role/" + call.ArgAt<string>(0), call.ArgAt<IReadOnlyDictionary<string, string>>(3), call.ArgAt<string>(2))));
+        iam.PutRolePermissionsBoundaryAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("iam:PutRolePermissionsBoundary", () =>
+        {
+            Roles[call.ArgAt<string>(0)] = Roles[call.ArgAt<string>(0)] with { PermissionsBoundaryArn = call.ArgAt<string>(1) };
+            return Task.CompletedTask;
+        }));
+        // GetPolicy, then GetPolicyVersion of its default version when there is one.
+        iam.GetPolicyDocumentAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("iam:GetPolicy", () =>
+        {
+            var found = ManagedPolicies.GetValueOrDefault(call.ArgAt<string>(0).Split('/').Last());
+            if (found is not null)
+            {
+                Calls.Add("iam:GetPolicyVersion");
+            }
+
+            return found;
+        }));
+        iam.CreatePolicyAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>()).Returns(call => Record("iam:CreatePolicy", () =>
+        {
+            ManagedPolicies[call.ArgAt<string>(0)] = call.ArgAt<string>(1);
+            return Task.CompletedTask;
+        }));
         iam.GetRolePolicyAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("iam:GetRolePolicy", () =>
             RolePolicies.GetValueOrDefault(call.ArgAt<string>(0) + "/" + call.ArgAt<string>(1))));
         iam.PutRolePolicyAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => Record("iam:PutRolePolicy", () =>

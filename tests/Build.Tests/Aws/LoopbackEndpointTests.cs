@@ -154,7 +154,7 @@ public sealed class LoopbackEndpointTests
         using var services = new AwsClientFactory(new BasicAWSCredentials(AccessKey, SecretKey)).Connect(Settings(endpoint.Url), log);
 
         var database = await services.Rds.DescribeDbInstanceAsync("coralnet-production-db", CancellationToken.None);
-        var modified = await services.Rds.ModifyDbInstanceAsync("coralnet-production-db", new DbInstanceChanges(EngineVersion: "16", AllowMajorVersionUpgrade: true), CancellationToken.None);
+        var modified = await services.Rds.ModifyDbInstanceAsync("coralnet-production-db", new DbInstanceChanges(EngineVersion: "16", AllowMajorVersionUpgrade: true, ApplyImmediately: true), CancellationToken.None);
         var role = await services.Iam.GetRoleAsync("coralnet-production-web", CancellationToken.None);
 
         Assert.That((database!.EndpointAddress, database.EndpointPort), Is.EqualTo(("coralnet-production-db.abcdefghijkl.us-west-2.rds.amazonaws.com", (int?)5432)));

@@ -94,7 +94,7 @@ public sealed class PlanSuiteRunTests
         Assert.That(connector.Made, Is.EqualTo(new[] { "ssm", "services" }));
         Assert.That(fake.Calls.Take(3), Is.EqualTo(Enumerable.Repeat("ssm:GetParameter", 3)));
         Assert.That(fake.Calls, Is.All.Matches<string>(call => call.Split(':')[1].StartsWith("Describe") || call.Split(':')[1].StartsWith("Get")));
-        Assert.That(output, Does.Contain("create     security group coralnet-staging-web").And.Contain("Plan: 11 to create, 0 to update."));
+        Assert.That(output, Does.Contain("create     security group coralnet-staging-web").And.Contain("Plan: 13 to create, 0 to update."));
         Assert.That(output, Does.Not.Contain(FakeAws.SecretParameterValue("/coralnet/staging/master")));
     }
 }

@@ -173,6 +173,17 @@ public sealed class QueryClientTests
     }
 
     [Test]
+    public void An_HTML_error_page_is_summarised_in_one_line_naming_the_endpoint_and_settings()
+    {
+        const string page = "<!DOCTYPE html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server.</p>";
+        var handler = new CannedHandler((HttpStatusCode.NotFound, page));
+
+        var error = Assert.ThrowsAsync<AwsQueryException>(() => Rds(handler).DescribeDbInstanceAsync("x", CancellationToken.None));
+        Assert.That(error!.Message, Does.Contain("answered with an HTML page").And.Contain("\"404 Not Found\"").And.Contain("Aws.Endpoint").And.Contain("rds DescribeDBInstances"));
+        Assert.That(error.Message, Does.Not.Contain("<"));
+    }
+
+    [Test]
     public async Task Throttling_is_retried_with_growing_backoff()
     {
         var throttled = Error("Throttling", "Rate exceeded");
@@ -204,14 +215,15 @@ public sealed class QueryClientTests
         var handler = new CannedHandler((HttpStatusCode.OK, CreateReply));
 
         var created = await Rds(handler).CreateDbInstanceAsync(new DbInstanceSpec(
-            "coralnet-production-db", "db.t3.micro", "15", 20, "coralnet_master", new Secret(password), ["sg-1"], false, 7,
+            "coralnet-production-db", "db.t3.micro", "15", 20, "coralnet_master", new Secret(password), ["sg-1"], false, 7, "gp3", false, "coralnet-production-db-postgres15",
             new Dictionary<string, string> { ["Project"] = "coralnet" }), CancellationToken.None);
 
         Assert.That(created.Status, Is.EqualTo("creating"));
         var body = handler.Sent.Single().Body;
         Assert.That(body, Does.Contain("MasterUserPassword=Sup3r-Secret-Master-Password"));
         Assert.That(body, Does.Contain("PubliclyAccessible=false").And.Contain("DeletionProtection=true").And.Contain("BackupRetentionPeriod=7")
-            .And.Contain("VpcSecurityGroupIds.VpcSecurityGroupId.1=sg-1").And.Contain("Tags.Tag.1.Key=Project").And.Contain("Engine=postgres"));
+            .And.Contain("VpcSecurityGroupIds.VpcSecurityGroupId.1=sg-1").And.Contain("Tags.Tag.1.Key=Project").And.Contain("Engine=postgres")
+            .And.Contain("StorageType=gp3").And.Contain("CopyTagsToSnapshot=true").And.Contain("MultiAZ=false").And.Contain("DBParameterGroupName=coralnet-production-db-postgres15"));
         Assert.That(_trace, Has.Some.Contains("MasterUserPassword=***"));
         Assert.That(_trace, Has.None.Contains(password));
     }

@@ -188,7 +188,7 @@ public sealed class StrictCommandLineSuiteTests
 
         TestContext.Out.WriteLine(output);
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Failure));
-        Assert.That(output, Does.Contain($"Error: AWS refused the connection (Connection refused (127.0.0.1:{port})): the endpoint comes from the setting Aws.Endpoint (--aws-endpoint=URL)"));
+        Assert.That(output, Does.Contain($"Error: STS GetCallerIdentity: no answer (Connection refused (127.0.0.1:{port})) from the endpoint http://127.0.0.1:{port}, from the setting Aws.Endpoint (--aws-endpoint=URL)"));
         Assert.That(output, Does.Not.Contain("   at ").And.Not.Contain("bug"));
     }
 

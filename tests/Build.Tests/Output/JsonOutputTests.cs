@@ -78,7 +78,7 @@ public sealed class JsonOutputTests
 
         Assert.That(exitCode, Is.Zero, log);
         using var json = JsonDocument.Parse(data.ToString());
-        Assert.That(json.RootElement.GetProperty("create").GetInt32(), Is.EqualTo(11));
+        Assert.That(json.RootElement.GetProperty("create").GetInt32(), Is.EqualTo(13));
         var resources = json.RootElement.GetProperty("resources").EnumerateArray().ToList();
         Assert.That(resources.Select(r => r.GetProperty("resource").GetString()), Does.Contain("security group coralnet-staging-web"));
         Assert.That(resources.Select(r => r.GetProperty("action").GetString()), Is.All.EqualTo("create"));
@@ -97,7 +97,7 @@ public sealed class JsonOutputTests
             "--verbosity=quiet");
 
         Assert.That(exitCode, Is.Zero, output);
-        Assert.That(output, Does.Contain("create     security group coralnet-staging-web").And.Contain("Plan: 11 to create, 0 to update."));
+        Assert.That(output, Does.Contain("create     security group coralnet-staging-web").And.Contain("Plan: 13 to create, 0 to update."));
         Assert.That(output, Does.Not.Contain("AWS account"), "quiet: the result only");
     }
 }

@@ -1,0 +1,45 @@
+using System.Net.Http;
+using System.Net.Sockets;
+using CoralNet.Deploy.Settings;
+
+namespace CoralNet.Deploy.Aws;
+
+/// <summary>
+/// A call that never reached AWS (connection refused, name not resolved, timed out), said with the
+/// service and resource, the endpoint, and the setting that names it.
+/// </summary>
+public sealed class AwsUnreachableException(string message, Exception inner) : Exception(message, inner)
+{
+    /// <summary>Whether the failure is a transport failure rather than an answer from AWS.</summary>
+    public static bool IsTransport(Exception failure)
+    {
+        for (var current = failure; current is not null; current = current.InnerException)
+        {
+            if (current is HttpRequestException or SocketException || current is TaskCanceledException { InnerException: TimeoutException })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static AwsUnreachableException For(string what, AwsSettings aws, string region, Exception failure)
+    {
+        // HttpClient's own message names the address ("Connection refused (127.0.0.1:5077)"); the socket's does not.
+        var cause = failure;
+        for (var current = failure; current is not null; current = current.InnerException)
+        {
+            cause = current;
+            if (current is HttpRequestException)
+            {
+                break;
+            }
+        }
+
+        var where = aws.Endpoint.Length > 0
+            ? $"the endpoint {aws.Endpoint}, from the setting Aws.Endpoint (--aws-endpoint=URL); start the service it names, or leave it empty to reach AWS itself"
+            : $"AWS's endpoint for region {region}, from the setting Aws.Region; check this machine's network and proxy settings";
+        return new AwsUnreachableException($"{what}: no answer ({cause.Message}) from {where}.", failure);
+    }
+}

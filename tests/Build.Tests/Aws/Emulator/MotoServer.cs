@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace CoralNet.Deploy.Tests.Aws.Emulator;
+
+/// <summary>
+/// The AWS API emulator (moto's server, in the python3 on PATH) on a free loopback port: started
+/// once for the test run by the first test that asks, wiped between tests, stopped at the end.
+/// </summary>
+public sealed class MotoServer : IDisposable
+{
+    public const string InstallCommand = "python3 -m pip install 'moto[server]==5.2.1'";
+
+    private static readonly Lazy<MotoServer> Shared = new(Start);
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    private readonly Process _process;
+
+    private MotoServer(Process process, int port)
+    {
+        _process = process;
+        Url = $"http://127.0.0.1:{port}";
+    }
+
+    public string Url { get; }
+
+    /// <summary>The run's emulator, wiped: no resource of an earlier test is left.</summary>
+    public static MotoServer Fresh()
+    {
+        var server = Shared.Value;
+        using var reply = Http.PostAsync(server.Url + "/moto-api/reset", null).GetAwaiter().GetResult();
+        reply.EnsureSuccessStatusCode();
+        return server;
+    }
+
+    /// <summary>Stops the emulator if a test started it.</summary>
+    public static void StopShared()
+    {
+        if (Shared.IsValueCreated)
+        {
+            Shared.Value.Dispose();
+        }
+    }
+
+    private static MotoServer Start()
+    {
+        var check = Run("python3", "-c", "import moto.server, flask");
+        if (check is not 0)
+        {
+            Assert.Fail($"The AWS emulator tests need moto's server in the python3 on PATH (Debian 12 has no package for it): {InstallCommand}");
+        }
+
+        var port = FreePort();
+        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+        // Drained so that a full pipe never blocks the server; kept for the failure message.
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, line) => { if (line.Data is not null) { log.Enqueue(line.Data); } };
+        process.ErrorDataReceived += (_, line) => { if (line.Data is not null) { log.Enqueue(line.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new MotoServer(process, port);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !process.HasExited)
+        {
+            try
+            {
+                using var reply = Http.GetAsync(server.Url + "/moto-api/").GetAwaiter().GetResult();
+                if (reply.IsSuccessStatusCode)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            Thread.Sleep(200);
+        }
+
+        server.Dispose();
+        throw new InvalidOperationException($"moto's server did not answer on {server.Url} within 60 s: {string.Join('\n', log.TakeLast(20))}");
+    }
+
+    /// <summary>A loopback port nothing listens on right now.</summary>
+    internal static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    private static int Run(string file, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            using var process = Process.Start(start)!;
+            process.WaitForExit();
+            return process.ExitCode;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return -1;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+    }
+}
+
+/// <summary>Stops the run's emulator once every test of this namespace is done.</summary>
+[SetUpFixture]
+public sealed class MotoServerLifetime
+{
+    [OneTimeTearDown]
+    public void StopEmulator() => MotoServer.StopShared();
+}

@@ -1,0 +1,208 @@
+using Amazon.EC2.Model;
+using Amazon.S3.Model;
+using Filter = Amazon.EC2.Model.Filter;
+
+namespace CoralNet.Deploy.Tests.Aws.Emulator;
+
+/// <summary>Plan, ProvisionAws and Provision of the emulator environment, run through the task graph against moto.</summary>
+[NonParallelizable]
+public sealed class ProvisionEmulatorTests
+{
+    private EmulatorRun? _run;
+
+    private EmulatorRun Run => _run!;
+
+    [SetUp]
+    public void SetUp() => _run = new EmulatorRun(MotoServer.Fresh());
+
+    [TearDown]
+    public void TearDown() => _run?.Dispose();
+
+    private static List<Filter> Named(string name) => [new Filter("tag:Name", [name]), new Filter("tag:Project", ["coralnet"])];
+
+    [Test]
+    public async Task An_empty_account_is_planned_without_change_then_provisioned_and_a_second_run_has_nothing_to_do()
+    {
+        var plan = Run.Succeed("--target=Plan");
+        Assert.That(plan, Does.Contain("create     security group coralnet-emulator-web").And.Contain("ami-785db401"));
+        Assert.That((await Run.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Named("coralnet-emulator-web") })).SecurityGroups ?? [], Is.Empty, "Plan made nothing");
+        Assert.That((await Run.S3.ListBucketsAsync()).Buckets ?? [], Is.Empty);
+
+        Run.Succeed("--target=ProvisionAws");
+
+        var web = (await Run.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Named("coralnet-emulator-web") })).SecurityGroups.Single();
+        Assert.That(web.IpPermissions.Where(p => p.FromPort == 22).SelectMany(p => p.Ipv4Ranges).Select(r => r.CidrIp), Is.EqualTo(new[] { "203.0.113.7/32" }));
+        var instance = (await Run.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = Named("coralnet-emulator-web") })).Reservations.SelectMany(r => r.Instances).Single();
+        Assert.That(instance.MetadataOptions.HttpTokens.Value, Is.EqualTo("required"));
+        var protection = await Run.Ec2.DescribeInstanceAttributeAsync(new DescribeInstanceAttributeRequest { InstanceId = instance.InstanceId, Attribute = "disableApiTermination" });
+        Assert.That(protection.InstanceAttribute.DisableApiTermination, Is.True);
+        var root = instance.BlockDeviceMappings.Single(mapping => mapping.DeviceName == instance.RootDeviceName);
+        Assert.That(root.Ebs.DeleteOnTermination, Is.False);
+        var volume = (await Run.Ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [root.Ebs.VolumeId] })).Volumes.Single();
+        Assert.That(volume.Encrypted, Is.True);
+        var address = (await Run.Ec2.DescribeAddressesAsync(new DescribeAddressesRequest { Filters = Named("coralnet-emulator-web") })).Addresses.Single();
+        Assert.That(address.InstanceId, Is.EqualTo(instance.InstanceId));
+
+        var cors = await Run.S3.GetCORSConfigurationAsync(new GetCORSConfigurationRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(cors.Configuration.Rules.Single().AllowedMethods, Is.EqualTo(new[] { "GET" }));
+        var block = await Run.S3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(block.PublicAccessBlockConfiguration.BlockPublicPolicy, Is.True);
+        var encryption = await Run.S3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(encryption.ServerSideEncryptionConfiguration.ServerSideEncryptionRules.Single().ServerSideEncryptionByDefault.ServerSideEncryptionAlgorithm.Value, Is.EqualTo("AES256"));
+        var versioning = await Run.S3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(versioning.VersioningConfig.Status.Value, Is.EqualTo("Enabled"));
+        var ownership = await Run.S3.GetBucketOwnershipControlsAsync(new GetBucketOwnershipControlsRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(ownership.OwnershipControls.Rules.Single().ObjectOwnership.Value, Is.EqualTo("BucketOwnerEnforced"));
+        var bucketPolicy = System.Text.Json.Nodes.JsonNode.Parse((await Run.S3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = "coralnet-emulator-media" })).Policy)!;
+        var tlsOnly = bucketPolicy["Statement"]!.AsArray().Single()!;
+        Assert.That(tlsOnly["Effect"]!.GetValue<string>(), Is.EqualTo("Deny"));
+        Assert.That(tlsOnly["Condition"]!["Bool"]!["aws:SecureTransport"]!.GetValue<string>(), Is.EqualTo("false"));
+
+        var database = Run.Boto("rds", "describe_db_instances", new { DBInstanceIdentifier = "coralnet-emulator-db" })["DBInstances"]![0]!;
+        Assert.That((bool)database["PubliclyAccessible"]!, Is.False);
+        Assert.That((bool)database["StorageEncrypted"]!, Is.True);
+        Assert.That((bool)database["DeletionProtection"]!, Is.True);
+        Assert.That((int)database["BackupRetentionPeriod"]!, Is.EqualTo(7));
+        Assert.That(database["StorageType"]!.GetValue<string>(), Is.EqualTo("gp3"));
+        Assert.That((bool)database["CopyTagsToSnapshot"]!, Is.True);
+        Assert.That((bool)database["MultiAZ"]!, Is.False);
+        Assert.That(database["DBParameterGroups"]![0]!["DBParameterGroupName"]!.GetValue<string>(), Is.EqualTo("coralnet-emulator-db-postgres15"));
+        var parameters = Run.Boto("rds", "describe_db_parameters", new { DBParameterGroupName = "coralnet-emulator-db-postgres15", Source = "user" })["Parameters"]!.AsArray();
+        Assert.That(parameters.Select(p => $"{p!["ParameterName"]}={p["ParameterValue"]}"), Is.EqualTo(new[] { "rds.force_ssl=1" }));
+        var role = Run.Boto("iam", "get_role", new { RoleName = "coralnet-emulator-web" })["Role"]!;
+        Assert.That(role["PermissionsBoundary"]!["PermissionsBoundaryArn"]!.GetValue<string>(), Is.EqualTo("arn:aws:iam::123456789012:policy/coralnet-emulator-web-boundary"));
+        var boundary = Run.Boto("iam", "get_policy_version", new { PolicyArn = "arn:aws:iam::123456789012:policy/coralnet-emulator-web-boundary", VersionId = "v1" })["PolicyVersion"]!["Document"]!;
+        Assert.That(boundary.ToJsonString(), Does.Contain("arn:aws:s3:::coralnet-emulator-media/*").And.Not.Contain("\"*\""));
+        var profile = Run.Boto("iam", "get_instance_profile", new { InstanceProfileName = "coralnet-emulator-web" })["InstanceProfile"]!;
+        Assert.That(profile["Roles"]![0]!["RoleName"]!.GetValue<string>(), Is.EqualTo("coralnet-emulator-web"));
+
+        Assert.That(Run.Succeed("--target=Plan"), Does.Contain("Plan: nothing to do"));
+        var second = Run.Succeed("--target=ProvisionAws");
+        Assert.That(second, Does.Contain("Provision: nothing to do").And.Not.Contain("waiting up to"));
+    }
+
+    [Test]
+    public async Task Drift_made_behind_the_suite_s_back_is_planned_corrected_and_then_clean()
+    {
+        Run.Succeed("--target=Provision");
+        var web = (await Run.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Named("coralnet-emulator-web") })).SecurityGroups.Single();
+        var instance = (await Run.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = Named("coralnet-emulator-web") })).Reservations.SelectMany(r => r.Instances).Single();
+        await Run.Ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
+        {
+            GroupId = web.GroupId,
+            IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 22, ToPort = 22, Ipv4Ranges = [new IpRange { CidrIp = "0.0.0.0/0" }] }],
+        });
+        await Run.Ec2.ModifyInstanceMetadataOptionsAsync(new ModifyInstanceMetadataOptionsRequest { InstanceId = instance.InstanceId, HttpTokens = "optional" });
+        await Run.Ec2.ModifyInstanceAttributeAsync(new ModifyInstanceAttributeRequest { InstanceId = instance.InstanceId, DisableApiTermination = false });
+        await Run.S3.DeleteBucketEncryptionAsync(new DeleteBucketEncryptionRequest { BucketName = "coralnet-emulator-media" });
+        await Run.S3.DeleteCORSConfigurationAsync(new DeleteCORSConfigurationRequest { BucketName = "coralnet-emulator-media" });
+        await Run.S3.DeleteBucketPolicyAsync(new DeleteBucketPolicyRequest { BucketName = "coralnet-emulator-media" });
+        await Run.S3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = "coralnet-emulator-media", VersioningConfig = new S3BucketVersioningConfig { Status = Amazon.S3.VersionStatus.Suspended } });
+        Run.Boto("rds", "modify_db_instance", new { DBInstanceIdentifier = "coralnet-emulator-db", DeletionProtection = false, ApplyImmediately = true });
+
+        var plan = Run.Succeed("--target=Plan");
+        Assert.That(plan, Does.Contain("ingress tcp 22 from 0.0.0.0/0 not wanted")
+            .And.Contain("IMDSv2 optional, not required")
+            .And.Contain("termination protection off")
+            .And.Contain("default encryption (SSE-S3)")
+            .And.Contain("CORS (GET")
+            .And.Contain("bucket policy (deny requests without TLS)")
+            .And.Contain("versioning on")
+            .And.Contain("deletion protection off")
+            .And.Contain("Plan: 0 to create, 4 to update."));
+
+        Run.Succeed("--target=ProvisionAws");
+        Assert.That(Run.Succeed("--target=Plan"), Does.Contain("Plan: nothing to do"));
+        instance = (await Run.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instance.InstanceId] })).Reservations.Single().Instances.Single();
+        Assert.That(instance.MetadataOptions.HttpTokens.Value, Is.EqualTo("required"));
+        var encryption = await Run.S3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(encryption.ServerSideEncryptionConfiguration.ServerSideEncryptionRules.Single().ServerSideEncryptionByDefault.ServerSideEncryptionAlgorithm.Value, Is.EqualTo("AES256"));
+        var database = Run.Boto("rds", "describe_db_instances", new { DBInstanceIdentifier = "coralnet-emulator-db" })["DBInstances"]![0]!;
+        Assert.That((bool)database["DeletionProtection"]!, Is.True);
+    }
+
+    [Test]
+    public async Task The_referer_policy_is_put_on_an_existing_bucket_and_taken_off_again()
+    {
+        Run.Succeed("--target=ProvisionAws");
+
+        Run.Succeed("--target=ProvisionAws", "--aws_bucketrefererpolicy=true");
+        Assert.That(Run.Succeed("--target=Plan", "--aws_bucketrefererpolicy=true"), Does.Contain("Plan: nothing to do"));
+        var policy = await Run.S3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(policy.Policy, Does.Contain("aws:Referer").And.Contain("coralnet.emulator.test"));
+
+        Assert.That(Run.Succeed("--target=Plan"), Does.Contain("bucket policy (deny requests without TLS), removing PublicReadWithRefererOfTheSite"));
+        Run.Succeed("--target=ProvisionAws");
+        Assert.That(Run.Succeed("--target=Plan"), Does.Contain("Plan: nothing to do"));
+    }
+
+    [TestCase("--aws_operatorcidrs=0.0.0.0/0", "Aws.OperatorCidrs: '0.0.0.0/0' opens SSH to the whole internet")]
+    [TestCase("--aws_operatorcidrs=198.51.0.0/12", "or set Aws.AllowSshFromAnywhere to true")]
+    [TestCase("--aws_region=xx-north-9", "Aws.Region: 'xx-north-9' is not a region the AWS SDK knows")]
+    [TestCase("--aws_ami=", "Set Aws.Ami to the image id to boot")]
+    [TestCase("--aws_ami=ami-00000000000000000", "EC2 knows no image ami-00000000000000000 in us-east-1: check Aws.Ami")]
+    public void A_bad_input_gives_one_clear_line_and_makes_nothing(string argument, string message)
+    {
+        var (exitCode, output) = Run.Run("--target=ProvisionAws", argument);
+        Assert.That(exitCode, Is.Not.Zero);
+        Assert.That(output, Does.Contain(message));
+        Assert.That(output, Does.Not.Contain("<html").IgnoreCase.And.Not.Contain("   at "));
+        Assert.That(Run.Boto("ec2", "describe_security_groups", new { Filters = new[] { new { Name = "tag:Project", Values = new[] { "coralnet" } } } })["SecurityGroups"]!.AsArray(), Is.Empty);
+    }
+
+    [Test]
+    public void Host_bits_of_an_operator_block_are_cleared_with_a_warning()
+    {
+        var output = Run.Succeed("--target=Plan", "--aws_operatorcidrs=203.0.113.7/24");
+        Assert.That(output, Does.Contain("203.0.113.7/24 has host bits set; SSH is opened to 203.0.113.0/24").And.Contain("tcp 22 from 203.0.113.0/24"));
+    }
+
+    [Test]
+    public void An_endpoint_nothing_listens_on_is_named_with_its_setting()
+    {
+        var (exitCode, output) = Run.Run("--target=Plan", "--aws-endpoint=http://127.0.0.1:9");
+        Assert.That(exitCode, Is.Not.Zero);
+        Assert.That(output, Does.Contain("Error: STS GetCallerIdentity: no answer (Connection refused").And.Contain("from the endpoint http://127.0.0.1:9, from the setting Aws.Endpoint (--aws-endpoint=URL)"));
+    }
+
+    [Test]
+    public async Task Deploy_provisions_then_stops_at_its_first_SSH_step_on_the_instance_s_address()
+    {
+        // Nothing listens on this loopback port: the SSH step fails there, after Provision.
+        var closedPort = MotoServer.FreePort();
+        Run.WithOperatorKey();
+        File.WriteAllText(Path.Combine(Run.Root, "samples", "site", "manage.py"), "print('site')\n");
+        Run.Succeed("--target=ProvisionAws");
+        var address = (await Run.Ec2.DescribeAddressesAsync(new DescribeAddressesRequest { Filters = Named("coralnet-emulator-web") })).Addresses.Single().PublicIp;
+        // The emulator hands out loopback addresses; anything else must not be connected to from a test.
+        Assert.That(System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(address)), Is.True, $"the emulator's Elastic IP {address} is not a loopback address");
+
+        Run.Boto("rds", "modify_db_instance", new { DBInstanceIdentifier = "coralnet-emulator-db", DeletionProtection = false, ApplyImmediately = true });
+
+        var (exitCode, output) = Run.Run("--target=Deploy", $"--ssh_port={closedPort}");
+
+        Assert.That(exitCode, Is.Not.Zero);
+        Assert.That(output, Does.Contain("Provision: nothing to do").And.Contain($"web host {address}"));
+        // Deploy never changes the database in passing: it says so, and leaves it to Provision.
+        Assert.That(output, Does.Contain("deletion protection off; not changed by this run: ./build.sh --target=Provision applies it"));
+        var database = Run.Boto("rds", "describe_db_instances", new { DBInstanceIdentifier = "coralnet-emulator-db" })["DBInstances"]![0]!;
+        Assert.That((bool)database["DeletionProtection"]!, Is.False);
+        Assert.That(output, Does.Contain("executing task 'DeployLock'").And.Contain($"coralnet-emulator-web ({address}:{closedPort}): cannot connect over SSH"));
+    }
+
+    [Test]
+    public void A_class_change_takes_a_snapshot_first_and_applies_at_once_only_when_asked()
+    {
+        Run.Succeed("--target=ProvisionAws");
+
+        var plan = Run.Succeed("--target=Plan", "--aws_databaseinstanceclass=db.t3.small");
+        Assert.That(plan, Does.Contain("class db.t3.micro").And.Contain("applied in the maintenance window"));
+        Run.Succeed("--target=ProvisionAws", "--aws_databaseinstanceclass=db.t3.small", "--apply-database-changes-now");
+
+        var snapshots = Run.Boto("rds", "describe_db_snapshots", new { DBInstanceIdentifier = "coralnet-emulator-db" })["DBSnapshots"]!.AsArray();
+        Assert.That(snapshots.Select(snapshot => snapshot!["DBSnapshotIdentifier"]!.GetValue<string>()), Has.One.StartsWith("coralnet-emulator-db-before-"));
+        var database = Run.Boto("rds", "describe_db_instances", new { DBInstanceIdentifier = "coralnet-emulator-db" })["DBInstances"]![0]!;
+        Assert.That(database["DBInstanceClass"]!.GetValue<string>(), Is.EqualTo("db.t3.small"));
+        Assert.That(Run.Succeed("--target=Plan", "--aws_databaseinstanceclass=db.t3.small"), Does.Contain("Plan: nothing to do"));
+    }
+}
