@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
@@ -15,21 +14,32 @@ public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, str
 /// The release deploy on a set of web hosts, step by step (the tasks call one step each), every step
 /// on all hosts at once over the run's executor. The cutover is blue/green: the new release starts
 /// in the gunicorn instance that is not serving, is checked directly, then <c>current</c> and nginx
-/// move to it (a graceful reload), the site is checked through nginx, and only then the old instance stops.
+/// move to it (a graceful reload), the site is checked through nginx, and only then the old instance
+/// stops. A cutover step that fails in any way (a failed command, a dropped connection, a timeout, a
+/// cancellation) undoes the cutover on every host that got that far; so does a run that ends unfinished.
 /// </summary>
 /// <param name="log">Information: what each step did.</param>
 /// <param name="detail">Each command and whether it changed something (verbose).</param>
 /// <param name="recorder">Where each command's outcome is recorded, per host, for the task's line and the run's recap.</param>
-public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshTarget> hosts, ReleaseOptions options, Action<string> log, Action<string> detail, RunRecorder? recorder = null)
+/// <param name="probe">How the site is asked which release it serves (HTTP through each host's nginx unless a test hands in another).</param>
+/// <param name="cancellation">The run's cancellation: a signal stops the deploy at the next command.</param>
+public sealed class ReleaseDeployer(
+    IRemoteExecutor executor,
+    IReadOnlyList<SshTarget> hosts,
+    ReleaseOptions options,
+    Action<string> log,
+    Action<string> detail,
+    RunRecorder? recorder = null,
+    IHealthProbe? probe = null,
+    CancellationToken cancellation = default)
 {
     private readonly ReleaseCommands _commands = new(new ReleasePaths(options.Site.Root, options.Site.Name));
-    private readonly Dictionary<string, HostRelease> _state = [];
-    private readonly List<SshTarget> _locked = [];
-    private readonly Dictionary<string, int> _retiredSlots = [];
-    private DeployLockHolder? _holder;
-    private SiteSnapshot? _snapshot;
-    private DateTimeOffset _madeAt;
-    private string? _switchedTo;
+    private readonly ReleaseRunner _runner = new(executor, detail, recorder, cancellation);
+    private readonly Dictionary<string, HostRelease> _hosts = [];
+    private readonly IHealthProbe _probe = probe ?? new HttpHealthProbe(options.Site.Domain, options.HealthCheckTimeout);
+    private DeployLock? _lock;
+    private ReleasePackage? _package;
+    private string? _confirmed;
 
     public IReadOnlyList<SshTarget> Hosts => hosts;
 
@@ -39,281 +49,199 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
     /// <summary>Where the site answers: http://Site.Domain/.</summary>
     public string SiteUrl => $"http://{options.Site.Domain}/";
 
+    public bool HoldsLock => _lock is { Held: true };
+
+    private Cutover Cutover => new(_runner, _commands, options.Site, options.HealthCheckTimeout, options.NginxTemplate, log);
+
+    private ManifestCache Manifests => new(options.ManifestCache, options.Site.Name, _runner, _commands);
+
     /// <summary>Takes a snapshot of the site directory and names the release; nothing reaches a host.</summary>
     public string Package(DateTimeOffset madeAt)
     {
-        _snapshot = SiteSnapshot.Take(options.SiteDirectory);
-        _madeAt = madeAt;
-        Id = ReleaseId.Create(madeAt, _snapshot.Manifest);
-        log($"Release {Id}: {_snapshot.Manifest.Entries.Count} files from {_snapshot.Directory}.");
+        _package = ReleasePackage.Take(options.SiteDirectory, madeAt);
+        Id = _package.Id;
+        log($"Release {Id}: {_package.Snapshot.Manifest.Entries.Count} files from {_package.Snapshot.Directory}.");
         return Id;
     }
 
-    /// <summary>Takes the deploy lock on every host (an atomic mkdir there), waiting up to <paramref name="waitSeconds"/>; a refusal names the holder and leaves no lock of this run behind.</summary>
-    public async Task LockAsync(DeployLockHolder holder, int waitSeconds)
+    /// <summary>
+    /// Takes the deploy lock on every host (an atomic mkdir there) and reads each host's state under it, in
+    /// the same round trip; then removes the incomplete releases that failed or stopped runs left.
+    /// </summary>
+    public async Task LockAsync(DeployLockHolder holder, int waitSeconds, bool takeOver = false)
     {
-        _holder = holder;
-        try
+        _lock ??= new DeployLock(_runner, _commands.Locks, log, detail);
+        var listings = await _lock.TakeAsync(hosts, holder, waitSeconds, takeOver, _commands.ListReleases());
+        foreach (var (host, result) in listings)
         {
-            await ForEachHost(async host =>
+            Remember(host, ReleaseListing.Parse(result.Stdout));
+        }
+
+        await ForEachHost(async host =>
+        {
+            var state = await StateAsync(host);
+            var left = state.Before.Incomplete.Where(r => r != state.Before.Current && !state.Before.Slots.Values.Contains(r)).ToList();
+            if (left.Count > 0)
             {
-                // The host's state is read under the lock, in the same round trip.
-                var result = await RunAsync(host, ReleaseCommands.Batch("take deploy lock and list releases", [_commands.Lock(holder, waitSeconds), _commands.ListReleases()]));
-                lock (_locked)
-                {
-                    _locked.Add(host);
-                }
-
-                Remember(host, ReleaseListing.Parse(result.Stdout));
-            });
-        }
-        catch (RemoteCommandException exception) when (exception.ExitCode == 75)
-        {
-            await UnlockAsync();
-            throw new ReleaseException($"{exception.Host}: {exception.Stderr.Trim()}");
-        }
-    }
-
-    /// <summary>Releases the locks this run took (a lock of another run is left alone).</summary>
-    public async Task UnlockAsync()
-    {
-        if (_holder is null)
-        {
-            return;
-        }
-
-        SshTarget[] locked;
-        lock (_locked)
-        {
-            locked = [.. _locked];
-            _locked.Clear();
-        }
-
-        await Task.WhenAll(locked.Select(host => RunAsync(host, _commands.Unlock(_holder))));
-    }
-
-    public bool HoldsLock
-    {
-        get
-        {
-            lock (_locked)
-            {
-                return _locked.Count > 0;
+                await _runner.RunAsync(host, _commands.RemoveReleases(left), $"incomplete release(s) left by an earlier run: {string.Join(", ", left)}");
+                state.IncompleteRemoved();
             }
-        }
+        });
     }
 
     /// <summary>Removes a stale lock on every host, whoever holds it.</summary>
-    public Task ForceUnlockAsync() => ForEachHost(host => RunAsync(host, _commands.ForceUnlock()));
+    public Task ForceUnlockAsync() => ForEachHost(host => _runner.RunAsync(host, _commands.Locks.ForceUnlock()));
 
-    /// <summary>Each host's releases, <c>current</c> and slots.</summary>
+    /// <summary>Each host's complete releases, <c>current</c> and slots.</summary>
     public async Task<IReadOnlyDictionary<string, ReleaseListing>> ListAsync()
     {
-        await InspectAsync();
-        return _state.ToDictionary(s => s.Key, s => s.Value.Before);
+        await ForEachHost(InspectAsync);
+        return Listings();
     }
 
     /// <summary>
     /// Sends the release: on each host, the files unchanged since the serving release are hard-linked
     /// from it, only new and changed files cross the wire (one tar stream), and the manifest is verified there.
     /// </summary>
-    public async Task UploadAsync()
+    public Task UploadAsync()
     {
-        var (snapshot, id) = Packaged();
-        await ForEachHost(async host =>
+        var package = Packaged();
+        return ForEachHost(async host =>
         {
-            var state = await StateAsync(host);
-            var previousId = state.Before.Current;
-            var previous = previousId is null ? null : await PreviousManifestAsync(host, previousId);
-            var diff = snapshot.Manifest.CompareWith(previous);
-            await RunAsync(
+            var previousId = (await StateAsync(host)).Before.Current;
+            var previous = previousId is null ? null : await Manifests.GetAsync(host, previousId);
+            var diff = package.Snapshot.Manifest.CompareWith(previous);
+            await _runner.RunAsync(
                 host,
-                _commands.Upload(id, previousId, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, _madeAt)),
+                _commands.Upload(package.Id, previousId, diff, package.ContentHash, s => ReleaseTar.Write(s, package.Snapshot, package.Id, diff, package.MadeAt)),
                 $"{diff.ToSend.Count} file(s) sent, {diff.Unchanged.Count} linked from {previousId ?? "no previous release"}");
-
-            SaveManifest(host, id, snapshot.Manifest);
+            Manifests.Save(host, package.Id, package.Snapshot.Manifest);
         });
     }
 
     /// <summary>Links the release to the venv of its requirements, made only when the requirements (or Python) changed.</summary>
     public Task InstallRequirementsAsync()
     {
-        var (snapshot, id) = Packaged();
-        return ForEachHost(host => RunAsync(host, _commands.InstallRequirements(id, snapshot.Manifest.Find("requirements.txt")?.Sha256)));
+        var package = Packaged();
+        return ForEachHost(host => _runner.RunAsync(host, _commands.Install.InstallRequirements(package.Id, package.Snapshot.Manifest.Find("requirements.txt")?.Sha256)));
     }
 
     /// <summary>Writes the environment file (secrets: never logged) and the maintenance page, in one round trip; nothing is sent when the host has both already.</summary>
     public Task WriteSettingsAsync(SiteEnvironment environment) => ForEachHost(async host =>
     {
-        var files = _commands.SettingsFiles((await StateAsync(host)).Before, SiteTemplates.EnvironmentFile(options.Site, environment), SiteTemplates.MaintenancePage(options.Site));
+        var files = _commands.Files.SettingsFiles((await StateAsync(host)).Before, SiteTemplates.EnvironmentFile(options.Site, environment), SiteTemplates.MaintenancePage(options.Site));
         if (files.Count > 0)
         {
-            await RunAsync(host, ReleaseCommands.Batch("settings files", files));
+            await _runner.RunAsync(host, HostScript.Batch("settings files", files));
         }
     });
 
     /// <summary><c>manage.py migrate</c>, once (the hosts share the database), before the cutover.</summary>
-    public Task MigrateAsync() => RunAsync(hosts[0], _commands.Migrate(Packaged().Id));
-
-    /// <summary><c>manage.py collectstatic</c> into the release, on every host, before the cutover.</summary>
-    /// <summary>When no static source and no venv changed since the serving release, its collected files are hard-linked instead.</summary>
-    public Task CollectStaticAsync() => ForEachHost(async host =>
-        await RunAsync(host, _commands.CollectStatic(Packaged().Id, (await StateAsync(host)).Before.Current)));
+    public Task MigrateAsync() => _runner.RunAsync(hosts[0], _commands.Install.Migrate(Packaged().Id));
 
     /// <summary>
-    /// Starts <paramref name="id"/> in each host's standby gunicorn instance (units and sockets installed
-    /// first) and checks it answers with its id there. When it does not, the standby is stopped and
-    /// pointed back, the serving release never stopped serving, and the step fails with gunicorn's journal.
+    /// <c>manage.py collectstatic</c> into the release, on every host, before the cutover (when no static
+    /// source and no venv changed since the serving release, its collected files are hard-linked instead);
+    /// then, last, the release is marked complete.
+    /// </summary>
+    public Task CollectStaticAsync()
+    {
+        var id = Packaged().Id;
+        return ForEachHost(async host => await _runner.RunAsync(host, HostScript.Batch($"collect static files and complete {id}",
+            [_commands.Install.CollectStatic(id, (await StateAsync(host)).Before.Current), _commands.MarkComplete(id)])));
+    }
+
+    /// <summary>
+    /// Starts <paramref name="id"/> in each host's standby gunicorn instance and checks it answers with its
+    /// id there. When it does not, the cutover is undone while the serving release never stopped serving,
+    /// and the step fails with gunicorn's journal.
     /// </summary>
     public Task StartStandbyAsync(string? id = null)
     {
         id ??= Packaged().Id;
-        return ForEachHost(async host =>
-        {
-            var state = await StateAsync(host);
-            var prepare = _commands.GunicornUnits(state.Before, SiteTemplates.GunicornSocket(options.Site), SiteTemplates.GunicornService(options.Site, _commands.Paths));
-            // One round trip: the units (only when the host lacks them), the sockets, the slot, the start and the check.
-            var start = ReleaseCommands.Batch($"start {id} on gunicorn {state.Standby}",
-            [
-                .. prepare,
-                _commands.EnableSockets(GunicornSlots.Ports(options.Site)),
-                _commands.PointSlot(state.Standby, id),
-                _commands.RestartSlot(state.Standby),
-                _commands.CheckSlot(state.Standby, id, options.Site.Domain, (int)options.HealthCheckTimeout.TotalSeconds),
-            ]);
-            try
-            {
-                await RunAsync(host, start);
-            }
-            catch (RemoteCommandException exception)
-            {
-                await RunAsync(host, _commands.StopSlot(state.Standby));
-                if (state.Before.Slots.TryGetValue(state.Standby, out var before) && state.Before.Releases.Contains(before))
-                {
-                    await RunAsync(host, _commands.PointSlot(state.Standby, before));
-                }
-
-                await DiscardFailedAsync(host, id);
-
-                throw new ReleaseException(
-                    $"{host.Name}: release {id} failed its health check on its own gunicorn instance (127.0.0.1:{state.Standby}) and was rolled back before it served any request; "
-                    + $"{(state.Before.Current is null ? "nothing was serving before it" : $"release {state.Before.Current} keeps serving")}.{Environment.NewLine}{exception.Stderr.Trim()}");
-            }
-        });
+        return CutoverStepAsync(host => Cutover.StartStandbyAsync(host, id), (reason, serving) =>
+            $"Release {id} failed its health check on its own gunicorn instance and was rolled back before it served any request; {serving}.{Environment.NewLine}{reason}");
     }
 
     /// <summary>Moves <c>current</c> to <paramref name="id"/> on every host (atomically: a new link, then <c>mv -T</c>).</summary>
-    public async Task SwitchAsync(string? id = null)
+    public Task SwitchAsync(string? id = null)
     {
         id ??= Packaged().Id;
-        _switchedTo = null;
-        await ForEachHost(host => RunAsync(host, _commands.SwitchCurrent(id)));
-        _switchedTo = id;
+        return CutoverStepAsync(host => Cutover.SwitchAsync(host, id), (reason, serving) =>
+            $"Moving current to {id} failed and the cutover was undone; {serving}.{Environment.NewLine}{reason}");
     }
 
-    /// <summary>
-    /// Points nginx at the standby instance (rendered config, <c>nginx -t</c>, graceful reload). When
-    /// nginx refuses the config, its previous one is back, <c>current</c> goes back, the standby stops,
-    /// and the step fails with nginx's message.
-    /// </summary>
-    public Task ReloadNginxAsync() => ForEachHost(async host =>
-    {
-        var state = await StateAsync(host);
-        try
-        {
-            await RunAsync(host, ReleaseCommands.Batch("nginx site and serving slot",
-                [_commands.InstallNginxSite(SiteTemplates.NginxSite(options.Site, _commands.Paths, state.Standby, options.NginxTemplate)), _commands.MarkServingSlot(state.Standby)]));
-        }
-        catch (Exception exception) when (exception is RemoteCommandException or InvalidOperationException)
-        {
-            await UndoSwitchAsync(host, state);
-            await DiscardFailedAsync(host, Id!);
-            var reason = exception is RemoteCommandException remote ? remote.Stderr.Trim() : exception.Message;
-            throw new ReleaseException($"{host.Name}: {reason}{Environment.NewLine}The site keeps serving {state.Before.Current ?? "nothing (first deploy)"}.");
-        }
-    });
+    /// <summary>Points nginx at the standby instance (rendered config, <c>nginx -t</c>, graceful reload); when nginx refuses the config, its previous one is back and the cutover is undone.</summary>
+    public Task ReloadNginxAsync() => CutoverStepAsync(Cutover.PointNginxAsync, (reason, serving) =>
+        $"{reason}{Environment.NewLine}The cutover was undone; {serving}.");
 
     /// <summary>
-    /// Asks each host's nginx for /health/ with the site's Host header until <paramref name="id"/>
-    /// answers 200, within the timeout. Then the old instance stops. When it does not answer, every
-    /// host goes back to the previous release (link, nginx, old instance) and the step fails saying so.
+    /// Asks each host's nginx which release it serves until <paramref name="id"/> answers, within the
+    /// timeout. When one does not, every host goes back to the previous release and the step fails
+    /// saying so; when all do, the cutover is done and the old instance stops when the run finishes.
     /// </summary>
     public async Task HealthCheckAsync(string? id = null)
     {
         id ??= Packaged().Id;
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var failures = new List<string>();
-        await ForEachHost(async host =>
+        await CutoverStepAsync(async host =>
         {
-            var problem = await WaitForReleaseAsync(http, host, id);
-            if (problem is not null)
+            if (await _probe.WaitForAsync(host.Host, id, cancellation) is { } problem)
             {
                 lock (failures)
                 {
-                    failures.Add($"{host.Name}: {problem}");
+                    failures.Add($"{host.Host.Name}: {problem}");
                 }
             }
-        });
+        }, (reason, serving) => $"The health check of release {id} did not finish and the cutover was undone; {serving}.{Environment.NewLine}{reason}");
 
         if (failures.Count > 0)
         {
-            await ForEachHost(async host =>
-            {
-                var state = await StateAsync(host);
-                await UndoSwitchAsync(host, state);
-                if (state.Before.ServingSlot is int serving && state.Before.Current is not null)
-                {
-                    await RunAsync(host, _commands.InstallNginxSite(SiteTemplates.NginxSite(options.Site, _commands.Paths, serving, options.NginxTemplate)));
-                    await RunAsync(host, _commands.MarkServingSlot(serving));
-                }
-
-                await DiscardFailedAsync(host, id);
-            });
-            var previous = _state.Values.Select(s => s.Before.Current).FirstOrDefault(c => c is not null);
+            await UndoAllAsync();
+            var previous = States().Select(s => s.Before.Current).FirstOrDefault(c => c is not null);
             throw new ReleaseException(
-                $"Release {id} failed its health check through nginx ({string.Join("; ", failures)}); rolled back automatically: "
+                $"Release {id} failed its health check through nginx ({string.Join("; ", failures.Order(StringComparer.Ordinal))}); rolled back automatically: "
                 + (previous is null ? "there was no previous release to go back to." : $"release {previous} serves again."));
         }
 
-        // The old instance stops when the run finishes (FinishAsync), in the same round trip as the unlock.
-        await ForEachHost(async host =>
+        foreach (var host in States())
         {
-            var state = await StateAsync(host);
-            if (state.Before.ServingSlot is int old && old != state.Standby)
-            {
-                lock (_retiredSlots)
-                {
-                    _retiredSlots[host.Name] = old;
-                }
-            }
-        });
+            host.Confirmed();
+        }
+
+        _confirmed = id;
     }
 
     /// <summary>Ends a successful run on each host in one round trip: stops the instance the cutover retired and releases this run's lock.</summary>
-    public Task FinishAsync() => ForEachHost(async host =>
+    public async Task FinishAsync()
     {
-        var steps = new List<RemoteCommand>();
-        lock (_retiredSlots)
+        if (_lock is null)
         {
-            if (_retiredSlots.Remove(host.Name, out var old))
-            {
-                steps.Add(_commands.StopSlot(old));
-            }
+            return;
         }
 
-        lock (_locked)
+        await _lock.ReleaseAsync(hosts, host =>
         {
-            if (_holder is not null && _locked.Remove(host))
+            var state = Known(host);
+            if (state?.Retired is not int old)
             {
-                steps.Add(_commands.Unlock(_holder));
+                return [];
             }
-        }
 
-        if (steps.Count > 0)
+            state.RetiredStopped();
+            return [_commands.Cutover.StopSlot(old)];
+        });
+    }
+
+    /// <summary>Ends a run that failed or was stopped: undoes an unfinished cutover on every host, deletes this run's release unless it serves, and releases the lock.</summary>
+    public async Task AbandonAsync()
+    {
+        if (_lock is { Held: true })
         {
-            await RunAsync(host, ReleaseCommands.Batch("finish the deploy", steps));
+            await UndoAllAsync();
+            await _lock.ReleaseAsync(hosts, _ => []);
         }
-    });
+    }
 
     /// <summary>
     /// Deletes old releases beyond <see cref="SiteSettings.KeepReleases"/>; never the serving one, the one before it, nor one a gunicorn instance runs.
@@ -322,213 +250,101 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
     /// </summary>
     public Task CleanupAsync() => ForEachHost(async host =>
     {
-        HostRelease? state;
-        lock (_state)
-        {
-            state = _state.GetValueOrDefault(host.Name);
-        }
-
-        var listing = _switchedTo is { } id && state is not null
+        var state = Known(host);
+        var listing = _confirmed is { } id && state is not null
             ? state.Before.AfterCutover(id, state.Standby)
-            : ReleaseListing.Parse((await RunAsync(host, _commands.ListReleases())).Stdout);
+            : ReleaseListing.Parse((await _runner.RunAsync(host, _commands.ListReleases())).Stdout);
         var remove = ReleaseRetention.ToRemove(listing, options.Site.KeepReleases);
         if (remove.Count > 0)
         {
-            await RunAsync(host, _commands.RemoveReleases(remove));
+            await _runner.RunAsync(host, _commands.RemoveReleases(remove));
         }
     });
 
     /// <summary>Which release a rollback goes to on every host: <paramref name="requested"/>, or the one before the serving one; refused before anything changes when a host lacks it.</summary>
     public async Task<string> ChooseRollbackAsync(string? requested)
     {
-        await InspectAsync();
-        var targets = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (name, state) in _state)
-        {
-            var target = requested is null ? state.Before.Previous : ReleaseId.Require(requested);
-            if (target is null)
-            {
-                throw new ReleaseException($"{name}: there is no release before {state.Before.Current ?? "(none serving)"} to roll back to; the Releases target lists them.");
-            }
-
-            if (!state.Before.Releases.Contains(target))
-            {
-                throw new ReleaseException($"{name}: there is no release {target}; the Releases target lists them.");
-            }
-
-            if (target == state.Before.Current)
-            {
-                throw new ReleaseException($"{name}: release {target} is already serving.");
-            }
-
-            targets.Add(target);
-        }
-
-        if (targets.Count != 1)
-        {
-            throw new ReleaseException($"The hosts' previous releases differ ({string.Join(", ", targets)}); name one with --release=ID.");
-        }
-
-        Id = targets.Single();
+        await ForEachHost(InspectAsync);
+        Id = RollbackTarget.Choose(Listings(), requested);
         return Id;
     }
 
-    public Task MaintenanceAsync(bool on) => ForEachHost(host => RunAsync(host, ReleaseCommands.Batch(on ? "maintenance on" : "maintenance off",
-        [_commands.InstallMaintenancePage(SiteTemplates.MaintenancePage(options.Site)), on ? _commands.MaintenanceOn() : _commands.MaintenanceOff()])));
-
-    private async Task<string?> WaitForReleaseAsync(HttpClient http, SshTarget host, string id)
-    {
-        var clock = Stopwatch.StartNew();
-        string last;
-        while (true)
-        {
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{host.Address}/health/") { Headers = { Host = options.Site.Domain } };
-                using var answer = await http.SendAsync(request);
-                var body = (await answer.Content.ReadAsStringAsync()).Trim();
-                if (answer.IsSuccessStatusCode && body == id)
-                {
-                    return null;
-                }
-
-                last = $"answered {(int)answer.StatusCode} with '{(body.Length > 200 ? body[..200] : body)}'";
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                last = "did not answer: " + exception.Message;
-            }
-
-            if (clock.Elapsed >= options.HealthCheckTimeout)
-            {
-                return $"http://{host.Address}/health/ (Host: {options.Site.Domain}) {last} instead of 200 with {id}, after {options.HealthCheckTimeout.TotalSeconds:0} s";
-            }
-
-            await Task.Delay(20);
-        }
-    }
-
-    /// <summary>Back to how the host was: <c>current</c> on the previous release (if any), the standby stopped.</summary>
-    private async Task UndoSwitchAsync(SshTarget host, HostRelease state)
-    {
-        _switchedTo = null;
-        if (state.Before.Current is not null)
-        {
-            await RunAsync(host, _commands.SwitchCurrent(state.Before.Current));
-        }
-
-        if (state.Before.ServingSlot != state.Standby)
-        {
-            await RunAsync(host, _commands.StopSlot(state.Standby));
-        }
-    }
+    public Task MaintenanceAsync(bool on) => ForEachHost(host => _runner.RunAsync(host, HostScript.Batch(on ? "maintenance on" : "maintenance off",
+        [_commands.Files.InstallMaintenancePage(SiteTemplates.MaintenancePage(options.Site)), on ? _commands.Files.MaintenanceOn() : _commands.Files.MaintenanceOff()])));
 
     /// <summary>
-    /// Deletes a release this run uploaded and that failed before serving, so that it never becomes a
-    /// rollback target; a release a rollback went back to is an old one and stays.
+    /// One step of the cutover on every host. When it fails on any host, however it fails, the cutover
+    /// is undone on every host that got that far; a cancellation then goes on as it was, any other
+    /// failure is reported by <paramref name="describe"/> (the reason, what serves).
     /// </summary>
-    private async Task DiscardFailedAsync(SshTarget host, string id)
+    private async Task CutoverStepAsync(Func<HostRelease, Task> step, Func<string, string, string> describe)
     {
-        if (_snapshot is not null && id == Id && !_state[host.Name].Before.Releases.Contains(id))
+        try
         {
-            var state = _state[host.Name];
-            if (state.Before.Slots.GetValueOrDefault(state.Standby) is { } before && before != id)
+            await ForEachHost(async host => await step(await StateAsync(host)));
+        }
+        catch (Exception exception)
+        {
+            await UndoAllAsync();
+            if (exception is OperationCanceledException)
             {
-                await RunAsync(host, _commands.PointSlot(state.Standby, before));
+                throw;
             }
 
-            await RunAsync(host, _commands.RemoveReleases([id]));
+            var reason = exception is RemoteCommandException remote ? $"{remote.Host}: {remote.Stderr.Trim()}" : exception.Message;
+            var serving = States().Select(s => s.Before.Current).FirstOrDefault(c => c is not null);
+            throw new ReleaseException(describe(reason, serving is null ? "nothing was serving before it" : $"release {serving} keeps serving"));
         }
     }
 
-    private async Task<ReleaseManifest?> PreviousManifestAsync(SshTarget host, string previousId)
+    /// <summary>Undoes the cutover on every host that took a step of it, deleting this run's new release there (a rollback's target is an old release and stays).</summary>
+    private Task UndoAllAsync()
     {
-        var cached = ManifestFile(host, previousId);
-        if (File.Exists(cached))
-        {
-            var manifest = ReleaseManifest.Parse(await File.ReadAllTextAsync(cached));
-            if (previousId.EndsWith("-" + manifest.ContentHash()[..ReleaseId.HashLength], StringComparison.Ordinal))
-            {
-                return manifest;
-            }
-        }
-
-        var text = (await RunAsync(host, _commands.ReadManifest(previousId))).Stdout;
-        var fromHost = ReleaseManifest.Parse(text[..text.TrimEnd().LastIndexOf('\n')]);
-        SaveManifest(host, previousId, fromHost);
-        return fromHost;
+        var discard = _package is not null && _confirmed is null ? Id : null;
+        return Task.WhenAll(States().Select(host => Cutover.UndoAsync(host, discard)));
     }
-
-    private void SaveManifest(SshTarget host, string id, ReleaseManifest manifest)
-    {
-        var file = ManifestFile(host, id);
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        File.WriteAllText(file, manifest.ToText());
-    }
-
-    private string ManifestFile(SshTarget host, string id) =>
-        Path.Combine(options.ManifestCache, options.Site.Name, host.Name, id + ".manifest");
-
-    private Task InspectAsync() => ForEachHost(InspectAsync);
 
     private async Task InspectAsync(SshTarget host) =>
-        Remember(host, ReleaseListing.Parse((await RunAsync(host, _commands.ListReleases())).Stdout));
+        Remember(host, ReleaseListing.Parse((await _runner.RunAsync(host, _commands.ListReleases())).Stdout));
 
     private void Remember(SshTarget host, ReleaseListing listing)
     {
-        lock (_state)
+        lock (_hosts)
         {
-            _state[host.Name] = new HostRelease(listing, GunicornSlots.Standby(options.Site, listing.ServingSlot));
+            _hosts[host.Name] = new HostRelease(host, listing, GunicornSlots.Standby(options.Site, listing.ServingSlot));
+        }
+    }
+
+    private HostRelease? Known(SshTarget host)
+    {
+        lock (_hosts)
+        {
+            return _hosts.GetValueOrDefault(host.Name);
         }
     }
 
     private async Task<HostRelease> StateAsync(SshTarget host)
     {
-        bool known;
-        lock (_state)
-        {
-            known = _state.ContainsKey(host.Name);
-        }
-
-        if (!known)
+        if (Known(host) is null)
         {
             await InspectAsync(host);
         }
 
-        return _state[host.Name];
+        return Known(host)!;
     }
 
-    private (SiteSnapshot Snapshot, string Id) Packaged() =>
-        _snapshot is not null && Id is not null
-            ? (_snapshot, Id)
-            : throw new InvalidOperationException("The release is not packaged yet: PackageRelease runs first.");
-
-    /// <param name="note">What the recorded item adds to the command's summary (the upload's file counts).</param>
-    private async Task<CommandResult> RunAsync(SshTarget host, RemoteCommand command, string note = "")
+    private List<HostRelease> States()
     {
-        var clock = Stopwatch.StartNew();
-        CommandResult result;
-        try
+        lock (_hosts)
         {
-            result = await executor.RunAsync(host, command);
+            return [.. _hosts.Values];
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            Record(host, command, ItemStatus.Failed, clock.Elapsed, exception.Message);
-            throw;
-        }
-
-        var changed = RemoteCommand.ReportsChange(result.Stdout);
-        detail($"{host.Name}: {command.Summary}: {(changed ? RemoteCommand.Changed : RemoteCommand.Ok)}{(note.Length > 0 ? $" ({note})" : "")}");
-        Record(host, command, changed ? ItemStatus.Changed : ItemStatus.Ok, clock.Elapsed, changed ? note : "");
-        return result;
     }
 
-    private void Record(SshTarget host, RemoteCommand command, ItemStatus status, TimeSpan duration, string note) =>
-        recorder?.Record(new ItemRecord(recorder.CurrentTask ?? "release", host.Name, command.Summary, status, duration, note));
+    private Dictionary<string, ReleaseListing> Listings() => States().ToDictionary(s => s.Host.Name, s => s.Before);
+
+    private ReleasePackage Packaged() =>
+        _package ?? throw new InvalidOperationException("The release is not packaged yet: PackageRelease runs first.");
 
     private Task ForEachHost(Func<SshTarget, Task> step) => Task.WhenAll(hosts.Select(step));
-
-    /// <summary>A host's state before the cutover: what it served, and the instance the new release starts in.</summary>
-    private sealed record HostRelease(ReleaseListing Before, int Standby);
 }

@@ -7,7 +7,8 @@ namespace CoralNet.Deploy.Tasks.Release;
 
 /// <summary>
 /// The run's release deploy, shared by the release tasks over the run's SSH session (the same
-/// connections as ConfigureHost's). A deploy lock still held when the run ends is released here.
+/// connections as ConfigureHost's). A run that ends with the deploy lock still held failed or was
+/// stopped: its unfinished cutover is undone and its lock released here.
 /// </summary>
 public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, RunRecorder recorder) : IDisposable
 {
@@ -33,8 +34,11 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
     /// <summary>Whether this run holds the deploy lock on the web hosts.</summary>
     public bool HoldsLock => _deployer is { HoldsLock: true };
 
-    /// <summary>Releases the deploy lock this run holds, if any; a failure to do so is reported, not thrown (the run's own error matters more).</summary>
-    public void ReleaseLock()
+    /// <summary>
+    /// Ends a run that failed or was stopped: undoes its unfinished cutover and releases the deploy lock
+    /// it holds, if any; a failure to do so is reported, not thrown (the run's own error matters more).
+    /// </summary>
+    public void Abandon()
     {
         if (!HoldsLock)
         {
@@ -43,7 +47,7 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
 
         try
         {
-            _deployer!.UnlockAsync().GetAwaiter().GetResult();
+            _deployer!.AbandonAsync().GetAwaiter().GetResult();
             log.Verbose("Deploy lock released.");
         }
         catch (Exception exception)
@@ -52,5 +56,5 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
         }
     }
 
-    public void Dispose() => ReleaseLock();
+    public void Dispose() => Abandon();
 }
