@@ -48,7 +48,11 @@ public sealed class HostFileCommands(ReleasePaths paths)
         """);
 
     /// <summary>The files the deploy installs whose state the listing reports, so that an unchanged one is not sent again.</summary>
-    public IReadOnlyList<string> InstalledFiles => [paths.EnvironmentFile, paths.MaintenancePage, paths.GunicornUnitFile("socket"), paths.GunicornUnitFile("service")];
+    public IReadOnlyList<string> InstalledFiles => [paths.EnvironmentFile, paths.MaintenancePage, paths.GunicornUnitFile("socket"), paths.GunicornUnitFile("service"), paths.NginxAvailable];
+
+    /// <summary>Whether the host's nginx site is <paramref name="config"/>, as the cutover installs it (root's, 0644).</summary>
+    public static bool HasNginxSite(ReleaseListing host, ReleasePaths paths, string config) =>
+        host.Files.GetValueOrDefault(paths.NginxAvailable) == InstalledFileState(config, "0644", "root");
 
     /// <summary>How the listing reports a file installed by <see cref="InstallFile"/> with this content, mode and group.</summary>
     private static string InstalledFileState(string content, string mode, string group) =>

@@ -92,7 +92,7 @@ public sealed class ReleaseCommands(ReleasePaths paths)
 
     /// <summary>
     /// Lists the complete releases and the incomplete ones, <c>current</c> (unless it names no release) and
-    /// the hash of its manifest, the slots and the serving slot, in the format <see cref="ReleaseListing.Parse"/> reads.
+    /// the hash of its manifest, the slots, the serving slot and whether its instance runs, the state of the files the deploy installs, in the format <see cref="ReleaseListing.Parse"/> reads.
     /// </summary>
     public RemoteCommand ListReleases() => Command("list releases", $$"""
         set -eu
@@ -101,7 +101,10 @@ public sealed class ReleaseCommands(ReleasePaths paths)
           printf 'current\t%s\n' "$(basename "$(readlink current)")"
           if [ -f current/.release/manifest ]; then printf 'content\t%s\n' "$(sha256sum < current/.release/manifest | cut -c 1-64)"; fi
         fi
-        if [ -f slots/serving ]; then printf 'serving\t%s\n' "$(cat slots/serving)"; fi
+        if [ -f slots/serving ]; then
+          printf 'serving\t%s\n' "$(cat slots/serving)"
+          if systemctl is-active --quiet {{Shell.Quote(paths.SiteName + "-gunicorn@")}}"$(cat slots/serving).service" 2>/dev/null; then echo running; fi
+        fi
         for slot in slots/*; do
           if [ -L "$slot" ]; then printf 'slot\t%s\t%s\n' "${slot#slots/}" "$(basename "$(readlink "$slot")")"; fi
         done

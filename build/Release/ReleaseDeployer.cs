@@ -35,11 +35,14 @@ public sealed class ReleaseDeployer(
 {
     private readonly ReleaseCommands _commands = new(new ReleasePaths(options.Site.Root, options.Site.Name));
     private readonly ReleaseRunner _runner = new(executor, detail, recorder, cancellation);
-    private readonly Dictionary<string, HostRelease> _hosts = [];
     private readonly IHealthProbe _probe = probe ?? new HttpHealthProbe(options.Site.Domain, options.HealthCheckTimeout);
+    private HostReleases? _hostReleases;
     private DeployLock? _lock;
     private ReleasePackage? _package;
     private string? _confirmed;
+
+    /// <summary>Whether the serving release has the package's files on every host: it is deployed again instead of a new release.</summary>
+    private bool _reused;
 
     public IReadOnlyList<SshTarget> Hosts => hosts;
 
@@ -50,6 +53,11 @@ public sealed class ReleaseDeployer(
     public string SiteUrl => $"http://{options.Site.Domain}/";
 
     public bool HoldsLock => _lock is { Held: true };
+
+    /// <summary>Whether everything this deploy would install already serves on every host: the run only checks, cuts no release, restarts nothing.</summary>
+    public bool UpToDate { get; private set; }
+
+    private HostReleases HostStates => _hostReleases ??= new HostReleases(hosts, options.Site, _runner, _commands);
 
     private Cutover Cutover => new(_runner, _commands, options.Site, options.HealthCheckTimeout, options.NginxTemplate, log);
 
@@ -74,12 +82,12 @@ public sealed class ReleaseDeployer(
         var listings = await _lock.TakeAsync(hosts, holder, waitSeconds, takeOver, _commands.ListReleases());
         foreach (var (host, result) in listings)
         {
-            Remember(host, ReleaseListing.Parse(result.Stdout));
+            HostStates.Remember(host, ReleaseListing.Parse(result.Stdout));
         }
 
         await ForEachHost(async host =>
         {
-            var state = await StateAsync(host);
+            var state = await HostStates.GetAsync(host);
             var left = state.Before.Incomplete.Where(r => r != state.Before.Current && !state.Before.Slots.Values.Contains(r)).ToList();
             if (left.Count > 0)
             {
@@ -87,6 +95,38 @@ public sealed class ReleaseDeployer(
                 state.IncompleteRemoved();
             }
         });
+
+        if (_package is not null && HostStates.All() is var states && states.Select(s => s.Before.Current).Distinct().ToList() is [string serving]
+            && states.All(s => s.Before.CurrentContent == _package.ContentHash && s.Before.Releases.Contains(serving)))
+        {
+            Id = serving;
+            _reused = true;
+        }
+    }
+
+    /// <summary>
+    /// Whether the deploy has nothing to do: the serving release has the package's files and its instance
+    /// runs on every host, and the environment file, the maintenance page, the gunicorn units and the nginx
+    /// site are what this run would install. Then every later step does nothing; else a release with the
+    /// package's files already serving is deployed again rather than made anew.
+    /// </summary>
+    public bool CheckUpToDate(SiteEnvironment environment)
+    {
+        UpToDate = _reused && HostStates.All().All(s =>
+            s.Before.ServingSlot is int serving && s.Before.ServingRuns && s.Before.Slots.GetValueOrDefault(serving) == Id
+            && _commands.Files.SettingsFiles(s.Before, SiteTemplates.EnvironmentFile(options.Site, environment), SiteTemplates.MaintenancePage(options.Site)).Count == 0
+            && _commands.Files.GunicornUnits(s.Before, SiteTemplates.GunicornSocket(options.Site), SiteTemplates.GunicornService(options.Site, _commands.Paths)).Count == 0
+            && HostFileCommands.HasNginxSite(s.Before, _commands.Paths, SiteTemplates.NginxSite(options.Site, _commands.Paths, serving, options.NginxTemplate)));
+        if (UpToDate)
+        {
+            log($"Release {Id} is up to date on every host: nothing to deploy (--force deploys it anyway).");
+        }
+        else if (_reused)
+        {
+            log($"Release {Id} serves these very files on every host: it is deployed again, no new release is made.");
+        }
+
+        return UpToDate;
     }
 
     /// <summary>Removes a stale lock on every host, whoever holds it.</summary>
@@ -95,8 +135,8 @@ public sealed class ReleaseDeployer(
     /// <summary>Each host's complete releases, <c>current</c> and slots.</summary>
     public async Task<IReadOnlyDictionary<string, ReleaseListing>> ListAsync()
     {
-        await ForEachHost(InspectAsync);
-        return Listings();
+        await HostStates.InspectAllAsync();
+        return HostStates.Listings();
     }
 
     /// <summary>
@@ -106,9 +146,9 @@ public sealed class ReleaseDeployer(
     public Task UploadAsync()
     {
         var package = Packaged();
-        return ForEachHost(async host =>
+        return _reused ? Task.CompletedTask : ForEachHost(async host =>
         {
-            var previousId = (await StateAsync(host)).Before.Current;
+            var previousId = (await HostStates.GetAsync(host)).Before.Current;
             var previous = previousId is null ? null : await Manifests.GetAsync(host, previousId);
             var diff = package.Snapshot.Manifest.CompareWith(previous);
             await _runner.RunAsync(
@@ -123,13 +163,13 @@ public sealed class ReleaseDeployer(
     public Task InstallRequirementsAsync()
     {
         var package = Packaged();
-        return ForEachHost(host => _runner.RunAsync(host, _commands.Install.InstallRequirements(package.Id, package.Snapshot.Manifest.Find("requirements.txt")?.Sha256)));
+        return _reused ? Task.CompletedTask : ForEachHost(host => _runner.RunAsync(host, _commands.Install.InstallRequirements(package.Id, package.Snapshot.Manifest.Find("requirements.txt")?.Sha256)));
     }
 
     /// <summary>Writes the environment file (secrets: never logged) and the maintenance page, in one round trip; nothing is sent when the host has both already.</summary>
     public Task WriteSettingsAsync(SiteEnvironment environment) => ForEachHost(async host =>
     {
-        var files = _commands.Files.SettingsFiles((await StateAsync(host)).Before, SiteTemplates.EnvironmentFile(options.Site, environment), SiteTemplates.MaintenancePage(options.Site));
+        var files = _commands.Files.SettingsFiles((await HostStates.GetAsync(host)).Before, SiteTemplates.EnvironmentFile(options.Site, environment), SiteTemplates.MaintenancePage(options.Site));
         if (files.Count > 0)
         {
             await _runner.RunAsync(host, HostScript.Batch("settings files", files));
@@ -137,7 +177,7 @@ public sealed class ReleaseDeployer(
     });
 
     /// <summary><c>manage.py migrate</c>, once (the hosts share the database), before the cutover.</summary>
-    public Task MigrateAsync() => _runner.RunAsync(hosts[0], _commands.Install.Migrate(Packaged().Id));
+    public Task MigrateAsync() => UpToDate ? Task.CompletedTask : _runner.RunAsync(hosts[0], _commands.Install.Migrate(Deployed()));
 
     /// <summary>
     /// <c>manage.py collectstatic</c> into the release, on every host, before the cutover (when no static
@@ -147,8 +187,8 @@ public sealed class ReleaseDeployer(
     public Task CollectStaticAsync()
     {
         var id = Packaged().Id;
-        return ForEachHost(async host => await _runner.RunAsync(host, HostScript.Batch($"collect static files and complete {id}",
-            [_commands.Install.CollectStatic(id, (await StateAsync(host)).Before.Current), _commands.MarkComplete(id)])));
+        return _reused ? Task.CompletedTask : ForEachHost(async host => await _runner.RunAsync(host, HostScript.Batch($"collect static files and complete {id}",
+            [_commands.Install.CollectStatic(id, (await HostStates.GetAsync(host)).Before.Current), _commands.MarkComplete(id)])));
     }
 
     /// <summary>
@@ -158,7 +198,7 @@ public sealed class ReleaseDeployer(
     /// </summary>
     public Task StartStandbyAsync(string? id = null)
     {
-        id ??= Packaged().Id;
+        id ??= Deployed();
         return CutoverStepAsync(host => Cutover.StartStandbyAsync(host, id), (reason, serving) =>
             $"Release {id} failed its health check on its own gunicorn instance and was rolled back before it served any request; {serving}.{Environment.NewLine}{reason}");
     }
@@ -166,7 +206,7 @@ public sealed class ReleaseDeployer(
     /// <summary>Moves <c>current</c> to <paramref name="id"/> on every host (atomically: a new link, then <c>mv -T</c>).</summary>
     public Task SwitchAsync(string? id = null)
     {
-        id ??= Packaged().Id;
+        id ??= Deployed();
         return CutoverStepAsync(host => Cutover.SwitchAsync(host, id), (reason, serving) =>
             $"Moving current to {id} failed and the cutover was undone; {serving}.{Environment.NewLine}{reason}");
     }
@@ -182,7 +222,12 @@ public sealed class ReleaseDeployer(
     /// </summary>
     public async Task HealthCheckAsync(string? id = null)
     {
-        id ??= Packaged().Id;
+        if (UpToDate)
+        {
+            return;
+        }
+
+        id ??= Deployed();
         var failures = new List<string>();
         await CutoverStepAsync(async host =>
         {
@@ -198,13 +243,13 @@ public sealed class ReleaseDeployer(
         if (failures.Count > 0)
         {
             await UndoAllAsync();
-            var previous = States().Select(s => s.Before.Current).FirstOrDefault(c => c is not null);
+            var previous = HostStates.ServingBefore;
             throw new ReleaseException(
                 $"Release {id} failed its health check through nginx ({string.Join("; ", failures.Order(StringComparer.Ordinal))}); rolled back automatically: "
                 + (previous is null ? "there was no previous release to go back to." : $"release {previous} serves again."));
         }
 
-        foreach (var host in States())
+        foreach (var host in HostStates.All())
         {
             host.Confirmed();
         }
@@ -222,7 +267,7 @@ public sealed class ReleaseDeployer(
 
         await _lock.ReleaseAsync(hosts, host =>
         {
-            var state = Known(host);
+            var state = HostStates.Known(host);
             if (state?.Retired is not int old)
             {
                 return [];
@@ -248,9 +293,9 @@ public sealed class ReleaseDeployer(
     /// After this run's cutover the host's listing is known without asking (the one read under the
     /// lock, plus the release now current and in the standby slot); a host with nothing to delete gets no command.
     /// </summary>
-    public Task CleanupAsync() => ForEachHost(async host =>
+    public Task CleanupAsync() => UpToDate ? Task.CompletedTask : ForEachHost(async host =>
     {
-        var state = Known(host);
+        var state = HostStates.Known(host);
         var listing = _confirmed is { } id && state is not null
             ? state.Before.AfterCutover(id, state.Standby)
             : ReleaseListing.Parse((await _runner.RunAsync(host, _commands.ListReleases())).Stdout);
@@ -264,8 +309,8 @@ public sealed class ReleaseDeployer(
     /// <summary>Which release a rollback goes to on every host: <paramref name="requested"/>, or the one before the serving one; refused before anything changes when a host lacks it.</summary>
     public async Task<string> ChooseRollbackAsync(string? requested)
     {
-        await ForEachHost(InspectAsync);
-        Id = RollbackTarget.Choose(Listings(), requested);
+        await HostStates.InspectAllAsync();
+        Id = RollbackTarget.Choose(HostStates.Listings(), requested);
         return Id;
     }
 
@@ -279,9 +324,14 @@ public sealed class ReleaseDeployer(
     /// </summary>
     private async Task CutoverStepAsync(Func<HostRelease, Task> step, Func<string, string, string> describe)
     {
+        if (UpToDate)
+        {
+            return;
+        }
+
         try
         {
-            await ForEachHost(async host => await step(await StateAsync(host)));
+            await ForEachHost(async host => await step(await HostStates.GetAsync(host)));
         }
         catch (Exception exception)
         {
@@ -292,7 +342,7 @@ public sealed class ReleaseDeployer(
             }
 
             var reason = exception is RemoteCommandException remote ? $"{remote.Host}: {remote.Stderr.Trim()}" : exception.Message;
-            var serving = States().Select(s => s.Before.Current).FirstOrDefault(c => c is not null);
+            var serving = HostStates.ServingBefore;
             throw new ReleaseException(describe(reason, serving is null ? "nothing was serving before it" : $"release {serving} keeps serving"));
         }
     }
@@ -301,47 +351,11 @@ public sealed class ReleaseDeployer(
     private Task UndoAllAsync()
     {
         var discard = _package is not null && _confirmed is null ? Id : null;
-        return Task.WhenAll(States().Select(host => Cutover.UndoAsync(host, discard)));
+        return Task.WhenAll(HostStates.All().Select(host => Cutover.UndoAsync(host, discard)));
     }
 
-    private async Task InspectAsync(SshTarget host) =>
-        Remember(host, ReleaseListing.Parse((await _runner.RunAsync(host, _commands.ListReleases())).Stdout));
-
-    private void Remember(SshTarget host, ReleaseListing listing)
-    {
-        lock (_hosts)
-        {
-            _hosts[host.Name] = new HostRelease(host, listing, GunicornSlots.Standby(options.Site, listing.ServingSlot));
-        }
-    }
-
-    private HostRelease? Known(SshTarget host)
-    {
-        lock (_hosts)
-        {
-            return _hosts.GetValueOrDefault(host.Name);
-        }
-    }
-
-    private async Task<HostRelease> StateAsync(SshTarget host)
-    {
-        if (Known(host) is null)
-        {
-            await InspectAsync(host);
-        }
-
-        return Known(host)!;
-    }
-
-    private List<HostRelease> States()
-    {
-        lock (_hosts)
-        {
-            return [.. _hosts.Values];
-        }
-    }
-
-    private Dictionary<string, ReleaseListing> Listings() => States().ToDictionary(s => s.Host.Name, s => s.Before);
+    /// <summary>The release this deploy serves: the packaged one, or the serving one with the same files.</summary>
+    private string Deployed() => Id ?? Packaged().Id;
 
     private ReleasePackage Packaged() =>
         _package ?? throw new InvalidOperationException("The release is not packaged yet: PackageRelease runs first.");

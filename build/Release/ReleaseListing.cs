@@ -15,6 +15,7 @@ public sealed record ReleaseListing(
         var releases = new List<string>();
         var incomplete = new List<string>();
         string? content = null;
+        var running = false;
         string? current = null;
         int? serving = null;
         var slots = new Dictionary<int, string>();
@@ -29,6 +30,9 @@ public sealed record ReleaseListing(
                     break;
                 case ["incomplete", var id] when ReleaseId.IsValid(id):
                     incomplete.Add(id);
+                    break;
+                case ["running"]:
+                    running = true;
                     break;
                 case ["content", var hash]:
                     content = hash;
@@ -54,7 +58,7 @@ public sealed record ReleaseListing(
 
         releases.Sort(StringComparer.Ordinal);
         incomplete.Sort(StringComparer.Ordinal);
-        return new ReleaseListing(releases, current, slots, serving) { Files = files, Incomplete = incomplete, CurrentContent = content };
+        return new ReleaseListing(releases, current, slots, serving) { Files = files, Incomplete = incomplete, CurrentContent = content, ServingRuns = running };
     }
 
     /// <summary>Releases not marked complete: left by a deploy that failed or was stopped before the end; removed by the next deploy, never listed, kept or rolled back to.</summary>
@@ -62,6 +66,9 @@ public sealed record ReleaseListing(
 
     /// <summary>The SHA-256 of the serving release's manifest: equal to a package's <see cref="ReleasePackage.ContentHash"/> when it carries the same files.</summary>
     public string? CurrentContent { get; init; }
+
+    /// <summary>Whether the gunicorn instance of the serving slot runs.</summary>
+    public bool ServingRuns { get; init; }
 
     /// <summary>The installed files the listing reports: path to "SHA256:MODE:OWNER:GROUP".</summary>
     public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();

@@ -6,7 +6,8 @@ namespace CoralNet.Deploy.Release;
 
 /// <summary>Runs the release deploy's commands over the run's executor: each outcome said (verbose) and recorded per host for the task's line and the recap.</summary>
 /// <param name="detail">Each command and whether it changed something (verbose).</param>
-/// <param name="cancellation">The run's cancellation (a signal): a command not yet started is not sent once it is requested.</param>
+/// <param name="cancellation">The run's cancellation (a signal): a command not yet sent is not sent once it is requested, while a command
+/// already running on a host runs to its end (its own timeout bounds it there): the run stops between two commands, its safe points.</param>
 public sealed class ReleaseRunner(IRemoteExecutor executor, Action<string> detail, RunRecorder? recorder, CancellationToken cancellation)
 {
     public CancellationToken Cancellation => cancellation;
@@ -19,7 +20,12 @@ public sealed class ReleaseRunner(IRemoteExecutor executor, Action<string> detai
         CommandResult result;
         try
         {
-            result = await executor.RunAsync(host, command, cancellable ? cancellation : CancellationToken.None);
+            if (cancellable)
+            {
+                cancellation.ThrowIfCancellationRequested();
+            }
+
+            result = await executor.RunAsync(host, command);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -1,3 +1,4 @@
+using Cake.Frosting;
 using Cake.Core.Diagnostics;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.HostState;
@@ -10,7 +11,7 @@ namespace CoralNet.Deploy.Tasks.Release;
 /// connections as ConfigureHost's). A run that ends with the deploy lock still held failed or was
 /// stopped: its unfinished cutover is undone and its lock released here.
 /// </summary>
-public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, RunRecorder recorder) : IDisposable
+public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, RunRecorder recorder, RunSignals signals) : IDisposable
 {
     private ReleaseDeployer? _deployer;
 
@@ -28,7 +29,7 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
             Path.GetFullPath(settings.Site.Source, context.RepositoryRoot),
             Path.Combine(context.ArtifactsDirectory, "manifests", settings.Environment),
             TimeSpan.FromSeconds(settings.Timeouts.HealthCheckSeconds));
-        return _deployer = new ReleaseDeployer(connections.Executor, hosts, options, line => log.Information(line), line => log.Verbose(line), recorder);
+        return _deployer = new ReleaseDeployer(connections.Executor, hosts, options, line => log.Information(line), line => log.Verbose(line), recorder, cancellation: signals.Stopping);
     }
 
     /// <summary>Whether this run holds the deploy lock on the web hosts.</summary>

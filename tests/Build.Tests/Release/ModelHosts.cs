@@ -47,6 +47,9 @@ public sealed class ModelHost(string name)
     public int? NginxSlot { get; set; }
     public bool Locked { get; set; }
 
+    /// <summary>The hash of each release's manifest, where the test gives one.</summary>
+    public Dictionary<string, string> Contents { get; } = [];
+
     /// <summary>The release a request through nginx gets: the one the instance nginx proxies to runs (null: an error page, or nothing).</summary>
     public string? Served => NginxSlot is int slot && Running.TryGetValue(slot, out var release) ? release : null;
 
@@ -68,11 +71,19 @@ public sealed class ModelHost(string name)
         if (Current is not null && Releases.Contains(Current))
         {
             lines.Append($"current\t{Current}\n");
+            if (Contents.TryGetValue(Current, out var content))
+            {
+                lines.Append($"content\t{content}\n");
+            }
         }
 
         if (ServingMark is int mark)
         {
             lines.Append($"serving\t{mark}\n");
+            if (Running.ContainsKey(mark))
+            {
+                lines.Append("running\n");
+            }
         }
 
         foreach (var (port, release) in Slots)
