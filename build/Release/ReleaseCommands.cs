@@ -24,11 +24,36 @@ public sealed class ReleaseCommands(ReleasePaths paths)
     /// <summary>The upload, one round trip: make the directory, link what did not change from <paramref name="previousId"/>, extract the archive of the rest, verify.</summary>
     public RemoteCommand Upload(string id, string? previousId, ManifestDiff diff, string manifestHash, Action<Stream> writeArchive) => Batch($"upload {id}",
     [
+        CheckFreeSpace(id, SpaceNeeded(diff)),
         MakeReleaseDirectory(id),
         .. previousId is null ? Array.Empty<RemoteCommand>() : [LinkUnchanged(id, previousId, diff.NotToLink)],
         Extract(id, writeArchive),
         Verify(id, manifestHash),
     ]);
+
+    /// <summary>The exit code of an upload refused for want of space.</summary>
+    public const int NoSpace = 76;
+
+    /// <summary>Room a release needs besides its new and changed files: its directories, its own files (.release/), its collected static files' links.</summary>
+    public const long ReleaseOverheadBytes = 16 * 1024 * 1024;
+
+    /// <summary>What a release takes on the host's disk: each new or changed file in whole 4 KiB blocks (the unchanged ones are hard links), and <see cref="ReleaseOverheadBytes"/>.</summary>
+    public static long SpaceNeeded(ManifestDiff diff) =>
+        diff.ToSend.Sum(e => (e.Size + 4095) / 4096 * 4096) + ReleaseOverheadBytes;
+
+    /// <summary>Refuses (exit <see cref="NoSpace"/>, with both numbers) when the filesystem of the releases has less than <paramref name="neededBytes"/> free: before anything of the release is written.</summary>
+    public RemoteCommand CheckFreeSpace(string id, long neededBytes) => Command($"check free space for {id}", $$"""
+        set -eu
+        dir={{Shell.Quote(paths.Root)}}
+        while [ ! -d "$dir" ]; do dir=$(dirname "$dir"); done
+        free=$(( $(df -Pk "$dir" | awk 'NR == 2 { print $4 }') * 1024 ))
+        needed={{neededBytes}}
+        if [ "$free" -lt "$needed" ]; then
+          echo "release {{id}} does not fit in $dir: it needs $(( needed / 1048576 )) MiB ($needed bytes), $(( free / 1048576 )) MiB ($free bytes) are free; make room there (the CleanupReleases target, a lower Site.KeepReleases) or a larger disk, then deploy again" >&2
+          exit {{NoSpace}}
+        fi
+        echo ok
+        """);
 
     /// <summary>Makes the site's directories and an empty release directory; a half-made one left by a failed upload is replaced.</summary>
     public RemoteCommand MakeReleaseDirectory(string id) => Command($"make release {id}", $$"""
@@ -137,13 +162,20 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         if [ -e "$marker" ]; then echo ok; else : > "$marker"; echo changed; fi
         """);
 
-    /// <summary>Deletes the given releases (old ones chosen by <see cref="ReleaseRetention"/>, incomplete ones, a failed one).</summary>
+    /// <summary>
+    /// Deletes the given releases (old ones chosen by <see cref="ReleaseRetention"/>, incomplete ones, a failed
+    /// one), then every venv no release left links to (a deploy under the lock is the only one making venvs).
+    /// </summary>
     public RemoteCommand RemoveReleases(IReadOnlyList<string> ids) => Command($"remove releases {string.Join(", ", ids)}", ids.Count == 0
         ? "echo ok"
-        : $"""
+        : $$"""
           set -eu
-          cd {Shell.Quote(paths.Releases)}
-          rm -rf -- {string.Join(' ', ids.Select(ReleaseId.Require))}
+          cd {{Shell.Quote(paths.Releases)}}
+          rm -rf -- {{string.Join(' ', ids.Select(ReleaseId.Require))}}
+          used=$(for link in */venv; do if [ -L "$link" ]; then readlink "$link"; fi; done)
+          for venv in {{Shell.Quote(paths.Venvs)}}/*; do
+            if [ -d "$venv" ] && ! printf '%s\n' "$used" | grep -qxF "$venv"; then rm -rf "$venv"; fi
+          done
           echo changed
           """);
 }

@@ -52,12 +52,6 @@ public sealed class ReleaseCommandsTests
     {
         var commands = new ReleaseCommands(new ReleasePaths("/srv/www", "coralnet"));
 
-        Assert.That(commands.RemoveReleases(["20261120T000000Z-aaaaaaaa"]).Script, Is.EqualTo("""
-            set -eu
-            cd '/srv/www/coralnet/releases'
-            rm -rf -- 20261120T000000Z-aaaaaaaa
-            echo changed
-            """));
         Assert.That(commands.RemoveReleases([]).Script, Is.EqualTo("echo ok"));
         Assert.That(() => commands.RemoveReleases(["../../etc"]), Throws.TypeOf<ReleaseException>());
     }
@@ -160,6 +154,43 @@ public sealed class ReleaseCommandsTests
         Assert.That(listing.CurrentContent, Is.EqualTo(second.Manifest.ContentHash()));
         Assert.That(listing.Slots, Is.EqualTo(new Dictionary<int, string> { [8002] = second.Id }));
         Assert.That(listing.Describe(), Is.EqualTo(new[] { $"* {second.Id}  [gunicorn :8002, serving]", $"  {first.Id}" }));
+    }
+
+    [Test]
+    public void Removing_releases_removes_the_venvs_no_release_left_links_to()
+    {
+        using var host = new TempDirectory();
+        var commands = new ReleaseCommands(LocalPaths(host.Path));
+        const string gone = "20261120T000000Z-aaaaaaaa", kept = "20261121T000000Z-bbbbbbbb";
+        foreach (var (release, venv) in new[] { (gone, "py3.11.2-old"), (kept, "py3.11.2-new") })
+        {
+            host.Write($"coralnet/shared/venvs/{venv}/.complete", "");
+            Directory.CreateDirectory(commands.Paths.Release(release));
+            File.CreateSymbolicLink(commands.Paths.Release(release) + "/venv", $"{commands.Paths.Venvs}/{venv}");
+        }
+
+        Assert.That(Run(commands.RemoveReleases([gone])), Is.EqualTo(RemoteCommand.Changed));
+
+        Assert.That(Directory.Exists(commands.Paths.Release(gone)), Is.False);
+        Assert.That(Directory.Exists(commands.Paths.Release(kept)), Is.True);
+        Assert.That(Directory.GetDirectories(commands.Paths.Venvs).Select(Path.GetFileName), Is.EqualTo(new[] { "py3.11.2-new" }), "the venv of the kept release only");
+    }
+
+    [Test]
+    public void An_upload_that_would_not_fit_is_refused_with_both_numbers_before_anything_is_written()
+    {
+        using var host = new TempDirectory();
+        var commands = new ReleaseCommands(LocalPaths(host.Path + "/not-made-yet"));
+        const string id = "20261120T000000Z-aaaaaaaa";
+
+        var refused = TempDirectory.RunSh(commands.CheckFreeSpace(id, long.MaxValue / 2).Script);
+
+        Assert.That(refused.Code, Is.EqualTo(ReleaseCommands.NoSpace));
+        Assert.That(refused.Errors, Does.Match($@"release {id} does not fit in {host.Path}: it needs \d+ MiB \(\d+ bytes\), \d+ MiB \(\d+ bytes\) are free"));
+        Assert.That(Run(commands.CheckFreeSpace(id, 4096)), Is.EqualTo(RemoteCommand.Ok));
+        Assert.That(Directory.Exists(host.Path + "/not-made-yet"), Is.False, "nothing written");
+        Assert.That(ReleaseCommands.SpaceNeeded(new ManifestDiff([new("a", 1, "0644", "x"), new("b", 5000, "0644", "y")], [], [new("c", 1_000_000, "0644", "z")], [])),
+            Is.EqualTo(4096 + 8192 + ReleaseCommands.ReleaseOverheadBytes), "new and changed files in whole blocks; linked ones take none");
     }
 
     [Test]
