@@ -74,6 +74,9 @@ public sealed class HostRelease(SshTarget host, ReleaseListing before, int stand
     /// <summary>The retired instance has been stopped.</summary>
     public void RetiredStopped() => Retired = null;
 
+    /// <summary><c>current</c> has been put back on <paramref name="served"/>, the release nginx served (a run killed mid-cutover had moved it).</summary>
+    public void CurrentPutBack(string served) => Before = Before with { Current = served, CurrentContent = null };
+
     /// <summary>The incomplete releases have been removed.</summary>
     public void IncompleteRemoved() => Before = Before with { Incomplete = [] };
 }

@@ -74,7 +74,8 @@ public sealed class ReleaseDeployer(
 
     /// <summary>
     /// Takes the deploy lock on every host (an atomic mkdir there) and reads each host's state under it, in
-    /// the same round trip; then removes the incomplete releases that failed or stopped runs left.
+    /// the same round trip; then repairs what a run killed mid-cutover left (<c>current</c> not naming the
+    /// release nginx serves) and removes the incomplete releases that failed or stopped runs left.
     /// </summary>
     public async Task LockAsync(DeployLockHolder holder, int waitSeconds, bool takeOver = false)
     {
@@ -88,6 +89,12 @@ public sealed class ReleaseDeployer(
         await ForEachHost(async host =>
         {
             var state = await HostStates.GetAsync(host);
+            if (state.Before.ServingSlot is int slot && state.Before.Slots.GetValueOrDefault(slot) is { } served && served != state.Before.Current && state.Before.Releases.Contains(served))
+            {
+                await _runner.RunAsync(host, _commands.Cutover.SwitchCurrent(served), $"current named {state.Before.Current ?? "nothing"} while nginx served {served}: an earlier run stopped mid-cutover");
+                state.CurrentPutBack(served);
+            }
+
             var left = state.Before.Incomplete.Where(r => r != state.Before.Current && !state.Before.Slots.Values.Contains(r)).ToList();
             if (left.Count > 0)
             {
