@@ -9,7 +9,7 @@ namespace CoralNet.Deploy.Release;
 /// it goes through <see cref="ReleaseAsync"/>. While held, the holder file is refreshed every
 /// <see cref="RefreshEvery"/>, so that a lock whose run died can be told apart and taken over.
 /// </summary>
-public sealed class DeployLock(ReleaseRunner runner, DeployLockCommands commands, Action<string> log, Action<string> detail) : IAsyncDisposable
+public sealed class DeployLock(ReleaseRunner runner, DeployLockCommands commands, Action<string> log, Action<string> detail)
 {
     public static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(10);
 
@@ -229,6 +229,4 @@ public sealed class DeployLock(ReleaseRunner runner, DeployLockCommands commands
         _refreshing.Dispose();
         _refreshing = null;
     }
-
-    public ValueTask DisposeAsync() => new(StopRefreshingAsync());
 }

@@ -6,16 +6,16 @@ namespace CoralNet.Deploy.Release;
 /// <summary>Asks a host's nginx which release it serves.</summary>
 public interface IHealthProbe
 {
-    /// <summary>Null once the host answers 200 with <paramref name="id"/>; else, after the timeout, what it answered last.</summary>
-    Task<string?> WaitForAsync(SshTarget host, string id, CancellationToken cancellation);
+    /// <summary>Null once the host answers 200 with <paramref name="id"/>; else, once <paramref name="within"/> has passed (zero: after one try), what it answered last.</summary>
+    Task<string?> WaitForAsync(SshTarget host, string id, TimeSpan within, CancellationToken cancellation);
 }
 
-/// <summary>GET http://HOST/health/ with the site's Host header, every 20 ms, until the release answers or <paramref name="timeout"/> passes.</summary>
-public sealed class HttpHealthProbe(string domain, TimeSpan timeout) : IHealthProbe, IDisposable
+/// <summary>GET http://HOST/health/ with the site's Host header (the site's view answers its release id while the database answers), every 20 ms, until the release answers or the time passes.</summary>
+public sealed class HttpHealthProbe(string domain) : IHealthProbe, IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    public async Task<string?> WaitForAsync(SshTarget host, string id, CancellationToken cancellation)
+    public async Task<string?> WaitForAsync(SshTarget host, string id, TimeSpan within, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         while (true)
@@ -38,9 +38,9 @@ public sealed class HttpHealthProbe(string domain, TimeSpan timeout) : IHealthPr
                 last = "did not answer: " + exception.Message;
             }
 
-            if (clock.Elapsed >= timeout)
+            if (clock.Elapsed >= within)
             {
-                return $"http://{host.Address}/health/ (Host: {domain}) {last} instead of 200 with {id}, after {timeout.TotalSeconds:0} s";
+                return $"http://{host.Address}/health/ (Host: {domain}) {last} instead of 200 with {id}, after {within.TotalSeconds:0} s";
             }
 
             await Task.Delay(20, cancellation);

@@ -35,7 +35,7 @@ public sealed class ReleaseDeployer(
 {
     private readonly ReleaseCommands _commands = new(new ReleasePaths(options.Site.Root, options.Site.Name));
     private readonly ReleaseRunner _runner = new(executor, detail, recorder, cancellation);
-    private readonly IHealthProbe _probe = probe ?? new HttpHealthProbe(options.Site.Domain, options.HealthCheckTimeout);
+    private readonly IHealthProbe _probe = probe ?? new HttpHealthProbe(options.Site.Domain);
     private HostReleases? _hostReleases;
     private DeployLock? _lock;
     private ReleasePackage? _package;
@@ -61,7 +61,7 @@ public sealed class ReleaseDeployer(
 
     private Cutover Cutover => new(_runner, _commands, options.Site, options.HealthCheckTimeout, options.NginxTemplate, log);
 
-    private ManifestCache Manifests => new(options.ManifestCache, options.Site.Name, _runner, _commands);
+    private ReleaseInstaller Installer => new(Packaged(), HostStates, _runner, _commands, new ManifestCache(options.ManifestCache, options.Site.Name, _runner, _commands));
 
     /// <summary>Takes a snapshot of the site directory and names the release; nothing reaches a host.</summary>
     public string Package(DateTimeOffset madeAt)
@@ -86,25 +86,9 @@ public sealed class ReleaseDeployer(
             HostStates.Remember(host, ReleaseListing.Parse(result.Stdout));
         }
 
-        await ForEachHost(async host =>
-        {
-            var state = await HostStates.GetAsync(host);
-            if (state.Before.ServingSlot is int slot && state.Before.Slots.GetValueOrDefault(slot) is { } served && served != state.Before.Current && state.Before.Releases.Contains(served))
-            {
-                await _runner.RunAsync(host, _commands.Cutover.SwitchCurrent(served), $"current named {state.Before.Current ?? "nothing"} while nginx served {served}: an earlier run stopped mid-cutover");
-                state.CurrentPutBack(served);
-            }
-
-            var left = state.Before.Incomplete.Where(r => r != state.Before.Current && !state.Before.Slots.Values.Contains(r)).ToList();
-            if (left.Count > 0)
-            {
-                await _runner.RunAsync(host, _commands.RemoveReleases(left), $"incomplete release(s) left by an earlier run: {string.Join(", ", left)}");
-                state.IncompleteRemoved();
-            }
-        });
-
-        if (_package is not null && HostStates.All() is var states && states.Select(s => s.Before.Current).Distinct().ToList() is [string serving]
-            && states.All(s => s.Before.CurrentContent == _package.ContentHash && s.Before.Releases.Contains(serving)))
+        var repair = new LeftoverRepair(_runner, _commands);
+        await ForEachHost(async host => await repair.RunAsync(await HostStates.GetAsync(host)));
+        if (_package is not null && ServingComparison.SameFiles(HostStates.All(), _package) is { } serving)
         {
             Id = serving;
             _reused = true;
@@ -113,17 +97,16 @@ public sealed class ReleaseDeployer(
 
     /// <summary>
     /// Whether the deploy has nothing to do: the serving release has the package's files and its instance
-    /// runs on every host, and the environment file, the maintenance page, the gunicorn units and the nginx
-    /// site are what this run would install. Then every later step does nothing; else a release with the
-    /// package's files already serving is deployed again rather than made anew.
+    /// runs on every host, the environment file, the maintenance page, the gunicorn units and the nginx
+    /// site are what this run would install, and the site answers its health check at once (the release
+    /// id, the database answering). Then every later step does nothing; else (and always with
+    /// <paramref name="force"/>) a release with the package's files already serving is deployed again rather than made anew.
     /// </summary>
-    public bool CheckUpToDate(SiteEnvironment environment)
+    public async Task<bool> CheckUpToDateAsync(SiteEnvironment environment, bool force)
     {
-        UpToDate = _reused && HostStates.All().All(s =>
-            s.Before.ServingSlot is int serving && s.Before.ServingRuns && s.Before.Slots.GetValueOrDefault(serving) == Id
-            && _commands.Files.SettingsFiles(s.Before, SiteTemplates.EnvironmentFile(options.Site, environment), SiteTemplates.MaintenancePage(options.Site)).Count == 0
-            && _commands.Files.GunicornUnits(s.Before, SiteTemplates.GunicornSocket(options.Site), SiteTemplates.GunicornService(options.Site, _commands.Paths)).Count == 0
-            && HostFileCommands.HasNginxSite(s.Before, _commands.Paths, SiteTemplates.NginxSite(options.Site, _commands.Paths, serving, options.NginxTemplate)));
+        UpToDate = !force && _reused
+            && ServingComparison.UpToDate(HostStates.All(), Id!, _commands, options.Site, options.NginxTemplate, environment)
+            && (await Task.WhenAll(hosts.Select(host => _probe.WaitForAsync(host, Id!, TimeSpan.Zero, cancellation)))).All(problem => problem is null);
         if (UpToDate)
         {
             log($"Release {Id} is up to date on every host: nothing to deploy (--force deploys it anyway).");
@@ -146,32 +129,11 @@ public sealed class ReleaseDeployer(
         return HostStates.Listings();
     }
 
-    /// <summary>
-    /// Sends the release: on each host, the files unchanged since the serving release are hard-linked
-    /// from it, only new and changed files cross the wire (one tar stream), and the manifest is verified there.
-    /// </summary>
-    public Task UploadAsync()
-    {
-        var package = Packaged();
-        return _reused ? Task.CompletedTask : ForEachHost(async host =>
-        {
-            var previousId = (await HostStates.GetAsync(host)).Before.Current;
-            var previous = previousId is null ? null : await Manifests.GetAsync(host, previousId);
-            var diff = package.Snapshot.Manifest.CompareWith(previous);
-            await _runner.RunAsync(
-                host,
-                _commands.Upload(package.Id, previousId, diff, package.ContentHash, s => ReleaseTar.Write(s, package.Snapshot, package.Id, diff, package.MadeAt)),
-                $"{diff.ToSend.Count} file(s) sent, {diff.Unchanged.Count} linked from {previousId ?? "no previous release"}");
-            Manifests.Save(host, package.Id, package.Snapshot.Manifest);
-        });
-    }
+    /// <summary>Sends the release (only new and changed files cross the wire); nothing when the serving release has its files.</summary>
+    public Task UploadAsync() => _reused ? Task.CompletedTask : Installer.UploadAsync();
 
-    /// <summary>Links the release to the venv of its requirements, made only when the requirements (or Python) changed.</summary>
-    public Task InstallRequirementsAsync()
-    {
-        var package = Packaged();
-        return _reused ? Task.CompletedTask : ForEachHost(host => _runner.RunAsync(host, _commands.Install.InstallRequirements(package.Id, package.Snapshot.Manifest.Find("requirements.txt")?.Sha256)));
-    }
+    /// <summary>Links the release to the venv of its requirements; nothing when the serving release has its files.</summary>
+    public Task InstallRequirementsAsync() => _reused ? Task.CompletedTask : Installer.InstallRequirementsAsync();
 
     /// <summary>Writes the environment file (secrets: never logged) and the maintenance page, in one round trip; nothing is sent when the host has both already.</summary>
     public Task WriteSettingsAsync(SiteEnvironment environment) => ForEachHost(async host =>
@@ -186,17 +148,8 @@ public sealed class ReleaseDeployer(
     /// <summary><c>manage.py migrate</c>, once (the hosts share the database), before the cutover.</summary>
     public Task MigrateAsync() => UpToDate ? Task.CompletedTask : _runner.RunAsync(hosts[0], _commands.Install.Migrate(Deployed()));
 
-    /// <summary>
-    /// <c>manage.py collectstatic</c> into the release, on every host, before the cutover (when no static
-    /// source and no venv changed since the serving release, its collected files are hard-linked instead);
-    /// then, last, the release is marked complete.
-    /// </summary>
-    public Task CollectStaticAsync()
-    {
-        var id = Packaged().Id;
-        return _reused ? Task.CompletedTask : ForEachHost(async host => await _runner.RunAsync(host, HostScript.Batch($"collect static files and complete {id}",
-            [_commands.Install.CollectStatic(id, (await HostStates.GetAsync(host)).Before.Current), _commands.MarkComplete(id)])));
-    }
+    /// <summary>collectstatic into the release, then its completion mark; nothing when the serving release has its files.</summary>
+    public Task CollectStaticAsync() => _reused ? Task.CompletedTask : Installer.CollectStaticAsync();
 
     /// <summary>
     /// Starts <paramref name="id"/> in each host's standby gunicorn instance and checks it answers with its
@@ -238,7 +191,7 @@ public sealed class ReleaseDeployer(
         var failures = new List<string>();
         await CutoverStepAsync(async host =>
         {
-            if (await _probe.WaitForAsync(host.Host, id, cancellation) is { } problem)
+            if (await _probe.WaitForAsync(host.Host, id, options.HealthCheckTimeout, cancellation) is { } problem)
             {
                 lock (failures)
                 {

@@ -17,10 +17,7 @@ public sealed class DeployLockTask(ReleaseRunSession session) : ReleaseTask(sess
     protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
     {
         await deployer.LockAsync(DeployLockHolder.ThisRun(deployer.Id!), LockWait(context), TakeOver(context));
-        if (!context.Options.Get<bool>(ForceOption))
-        {
-            deployer.CheckUpToDate(await SiteEnvironmentOfTheRun.ForAsync(context));
-        }
+        await deployer.CheckUpToDateAsync(await SiteEnvironmentOfTheRun.ForAsync(context), context.Options.Get<bool>(ForceOption));
     }
 
     public const string LockWaitOption = "lock-wait";

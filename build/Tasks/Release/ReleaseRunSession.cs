@@ -35,6 +35,9 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
     /// <summary>Whether this run holds the deploy lock on the web hosts.</summary>
     public bool HoldsLock => _deployer is { HoldsLock: true };
 
+    /// <summary>Whether this run's deploy found everything already serving as it would install it (see <see cref="ReleaseDeployer.UpToDate"/>).</summary>
+    public bool UpToDate => _deployer is { UpToDate: true };
+
     /// <summary>
     /// Ends a run that failed or was stopped: undoes its unfinished cutover and releases the deploy lock
     /// it holds, if any; a failure to do so is reported, not thrown (the run's own error matters more).

@@ -1,6 +1,7 @@
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
+using static CoralNet.Deploy.Tests.Release.ModelSite;
 
 namespace CoralNet.Deploy.Tests.Release;
 
@@ -12,10 +13,6 @@ namespace CoralNet.Deploy.Tests.Release;
 /// </summary>
 public sealed class CutoverFaultTests
 {
-    private const string Older = "20261120T000000Z-bbbbbbbb";
-    private const string Old = "20261121T000000Z-aaaaaaaa";
-    private static readonly SshTarget[] Targets = [new("web1", "192.0.2.1"), new("web2", "192.0.2.2")];
-    private static readonly SiteSettings Site = new() { Name = "coralnet", Domain = "coralnet.example.org", GunicornPort = 8001, KeepReleases = 5 };
 
     public enum Scenario
     {
@@ -91,6 +88,36 @@ public sealed class CutoverFaultTests
         Assert.That(outcome.Hosts.Values.Select(h => h.Served), Is.All.EqualTo(Old));
     }
 
+    [Test]
+    public async Task Under_the_lock_a_run_puts_right_what_a_killed_run_left_current_moved_and_an_incomplete_release()
+    {
+        const string killed = "20261122T000000Z-cccccccc", halfway = "20261123T000000Z-dddddddd";
+        var hosts = Targets.ToDictionary(t => t.Name, t => ModelHost.Serving(t.Name, Old, Older));
+        foreach (var host in hosts.Values)
+        {
+            host.Releases.UnionWith([killed, halfway]);
+            host.Complete.Add(killed);
+            host.Current = killed;
+            host.Slots[8002] = killed;
+            host.Running[8002] = killed;
+        }
+
+        using var cache = new TempDirectory();
+        var deployer = Deployer(hosts, new ModelExecutor(hosts), cache.Path, cache.Path);
+
+        await deployer.LockAsync(DeployLockHolder.ThisRun(Old), 0);
+
+        foreach (var host in hosts.Values)
+        {
+            Assert.That(host.Current, Is.EqualTo(Old), $"{host.Name}: current names what nginx serves again");
+            Assert.That(host.Releases, Is.EqualTo(new[] { Older, Old, killed }), $"{host.Name}: the incomplete release is gone, the complete one stays");
+        }
+
+        Assert.That((await deployer.ListAsync())["web1"].Current, Is.EqualTo(Old));
+        await deployer.AbandonAsync();
+        Assert.That(hosts.Values.Select(h => h.Locked), Is.All.False);
+    }
+
     /// <param name="Fresh">Whether <paramref name="New"/> was made by the run (a deploy), not an old one served again (a rollback).</param>
     private sealed record Outcome(Dictionary<string, ModelHost> Hosts, string? Before, string New, bool Fresh, Exception? Error, List<int> StepsPerCall)
     {
@@ -132,7 +159,7 @@ public sealed class CutoverFaultTests
         var hosts = Targets.ToDictionary(t => t.Name, t => kind == Scenario.FirstDeploy ? new ModelHost(t.Name) : ModelHost.Serving(t.Name, Old, Older));
         var executor = new ModelExecutor(hosts, fault);
         var cache = Directory.CreateTempSubdirectory("manifests-");
-        var deployer = new ReleaseDeployer(executor, Targets, new ReleaseOptions(Site, siteDirectory, cache.FullName, TimeSpan.FromSeconds(1)), _ => { }, _ => { }, probe: new ModelProbe(hosts, broken));
+        var deployer = Deployer(hosts, executor, siteDirectory, cache.FullName, broken);
         var id = kind == Scenario.Rollback ? Older : deployer.Package(new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero));
         Exception? error = null;
         try

@@ -2,9 +2,23 @@ using System.Text;
 using System.Text.RegularExpressions;
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Remote;
+using CoralNet.Deploy.Settings;
 using Renci.SshNet.Common;
 
 namespace CoralNet.Deploy.Tests.Release;
+
+/// <summary>The site the model hosts serve: two web hosts, the release serving and the one before it.</summary>
+public static class ModelSite
+{
+    public const string Older = "20261120T000000Z-bbbbbbbb";
+    public const string Old = "20261121T000000Z-aaaaaaaa";
+    public static readonly SshTarget[] Targets = [new("web1", "192.0.2.1"), new("web2", "192.0.2.2")];
+    public static readonly SiteSettings Site = new() { Name = "coralnet", Domain = "coralnet.example.org", GunicornPort = 8001, KeepReleases = 5 };
+
+    /// <summary>A deployer on the model hosts, its health checked by <see cref="ModelProbe"/>.</summary>
+    public static ReleaseDeployer Deployer(IReadOnlyDictionary<string, ModelHost> hosts, IRemoteExecutor executor, string siteDirectory, string manifestCache, string? broken = null) =>
+        new(executor, Targets, new ReleaseOptions(Site, siteDirectory, manifestCache, TimeSpan.FromSeconds(1)), _ => { }, _ => { }, probe: new ModelProbe(hosts, broken));
+}
 
 /// <summary>How an injected fault shows to the suite.</summary>
 public enum FaultKind
@@ -246,7 +260,7 @@ public sealed class ModelExecutor(IReadOnlyDictionary<string, ModelHost> hosts, 
 /// <summary>Asks the model hosts which release nginx serves, as the HTTP probe asks real ones; <paramref name="broken"/> answers 502 whatever it serves.</summary>
 public sealed class ModelProbe(IReadOnlyDictionary<string, ModelHost> hosts, string? broken = null) : IHealthProbe
 {
-    public Task<string?> WaitForAsync(SshTarget host, string id, CancellationToken cancellation)
+    public Task<string?> WaitForAsync(SshTarget host, string id, TimeSpan within, CancellationToken cancellation)
     {
         var served = host.Name == broken ? "502" : hosts[host.Name].Served;
         return Task.FromResult(served == id ? null : $"serves {served ?? "nothing"} instead of {id}");

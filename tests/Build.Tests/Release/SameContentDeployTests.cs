@@ -1,6 +1,7 @@
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
+using static CoralNet.Deploy.Tests.Release.ModelSite;
 using CoralNet.Deploy.Templates;
 
 namespace CoralNet.Deploy.Tests.Release;
@@ -8,10 +9,6 @@ namespace CoralNet.Deploy.Tests.Release;
 /// <summary>A deploy of the files that already serve makes no new release: the serving one is deployed again (the hosts modelled as in <see cref="CutoverFaultTests"/>).</summary>
 public sealed class SameContentDeployTests
 {
-    private const string Older = "20261120T000000Z-bbbbbbbb";
-    private const string Old = "20261121T000000Z-aaaaaaaa";
-    private static readonly SshTarget[] Targets = [new("web1", "192.0.2.1"), new("web2", "192.0.2.2")];
-    private static readonly SiteSettings Site = new() { Name = "coralnet", Domain = "coralnet.example.org", GunicornPort = 8001, KeepReleases = 5 };
     private static readonly SiteEnvironment Environment = new("coralnet", "coralnet", new Secret("db-password"), "192.0.2.9", 5432, new Secret("secret-key"), ["coralnet.example.org"], "bucket");
 
     [TestCase(true)]
@@ -23,7 +20,7 @@ public sealed class SameContentDeployTests
         using var cache = new TempDirectory();
         var hosts = Targets.ToDictionary(t => t.Name, t => ModelHost.Serving(t.Name, Old, Older));
         var executor = new ModelExecutor(hosts);
-        var deployer = new ReleaseDeployer(executor, Targets, new ReleaseOptions(Site, site.Path, cache.Path, TimeSpan.FromSeconds(1)), _ => { }, _ => { }, probe: new ModelProbe(hosts));
+        var deployer = Deployer(hosts, executor, site.Path, cache.Path);
         var packaged = deployer.Package(DateTimeOffset.UtcNow);
         var content = ReleasePackage.Take(site.Path, DateTimeOffset.UtcNow).ContentHash;
         foreach (var host in hosts.Values)
@@ -33,7 +30,7 @@ public sealed class SameContentDeployTests
 
         await deployer.LockAsync(DeployLockHolder.ThisRun(packaged), 0);
 
-        Assert.That(deployer.CheckUpToDate(Environment), Is.False, "the model hosts have none of the files a deploy installs");
+        Assert.That(await deployer.CheckUpToDateAsync(Environment, force: false), Is.False, "the model hosts have none of the files a deploy installs");
         if (!sameFiles)
         {
             Assert.That(deployer.Id, Is.EqualTo(packaged), "other files: a new release");
