@@ -243,6 +243,28 @@ public sealed class DeployFaultSandboxTests
         Assert.That(await ServingAsync(), Is.EqualTo(Served(log)));
     }
 
+    [Test, Order(9)]
+    public async Task A_release_that_does_not_fit_is_refused_before_the_upload_with_both_numbers()
+    {
+        var before = await ServingAsync();
+        const string small = "/srv/small";
+        Host($"mkdir -p {small} && mount -t tmpfs -o size=8m tmpfs {small}");
+        try
+        {
+            var (code, output) = await WithRequestLoopAsync(() => Suite("--target=UploadCode", "--site_root=" + small));
+
+            Assert.That(code, Is.Not.Zero, output);
+            Assert.That(output, Does.Match($@"does not fit in {small}: it needs \d+ MiB \(\d+ bytes\), \d+ MiB \(\d+ bytes\) are free"));
+            Assert.That(Host($"ls -A {small}/{_settings.Site.Name}/releases 2>/dev/null | wc -l"), Is.EqualTo("0"), "nothing of the release was written");
+            Assert.That(Host($"test -d {small}/{_settings.Site.Name}/deploy.lock && echo held || echo free"), Is.EqualTo("free"));
+            Assert.That(await ServingAsync(), Is.EqualTo(before), "the site is untouched");
+        }
+        finally
+        {
+            Host($"umount {small} && rmdir {small}");
+        }
+    }
+
     /// <summary>Waits (up to a minute) for a process of web1 whose command line starts with <paramref name="command"/>, then kills web1's SSH sessions (the suite's connection); returns how many.</summary>
     private int DropSessionsWhenRunning(string command)
     {
