@@ -118,18 +118,24 @@ public sealed class CakeHost
             return 0;
         }
 
-        var failures = new FailurePolicy(log, services.GetService<IFailureDescriber>());
+        var signals = services.GetRequiredService<RunSignals>();
+        signals.Listen();
+        var failures = new FailurePolicy(log, services.GetService<IFailureDescriber>(), signals);
+        int code;
         try
         {
-            return await RunEngineAsync(options, taskTypes, services, console, log, failures);
+            code = await RunEngineAsync(options, taskTypes, services, console, log, failures, signals.Stopping);
         }
         catch (Exception exception)
         {
-            return failures.Report(exception);
+            code = failures.Report(exception);
         }
+
+        // A run a signal stopped says so in its exit code, whatever its tasks did after the signal.
+        return signals.ExitCode ?? code;
     }
 
-    private async Task<int> RunEngineAsync(HostOptions options, List<Type> taskTypes, ServiceProvider services, IConsole console, ICakeLog log, FailurePolicy failures)
+    private async Task<int> RunEngineAsync(HostOptions options, List<Type> taskTypes, ServiceProvider services, IConsole console, ICakeLog log, FailurePolicy failures, CancellationToken stopping)
     {
         var engine = services.GetRequiredService<ICakeEngine>();
         var cakeContext = services.GetRequiredService<ICakeContext>();
@@ -145,7 +151,8 @@ public sealed class CakeHost
                 () => task ??= (IFrostingTask)ActivatorUtilities.CreateInstance(services, taskType),
                 ResolveContext,
                 options,
-                failures.Skipped);
+                failures.Skipped,
+                stopping);
         }
 
         var tasks = engine.Tasks.ToList();

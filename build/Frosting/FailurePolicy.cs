@@ -10,7 +10,7 @@ namespace Cake.Frosting;
 /// <see cref="IFailureDescriber"/> knows) is one line saying what to do; anything else is named a bug.
 /// The stack trace is written only at diagnostic verbosity. Either way the exit code is 1.
 /// </summary>
-internal sealed class FailurePolicy(ICakeLog log, IFailureDescriber? describer)
+internal sealed class FailurePolicy(ICakeLog log, IFailureDescriber? describer, RunSignals signals)
 {
     private (string Task, string Reason)? _skipped;
 
@@ -27,6 +27,10 @@ internal sealed class FailurePolicy(ICakeLog log, IFailureDescriber? describer)
         if (failure is CakeException && _skipped is { } skipped && failure.Message.Contains($"'{skipped.Task}'", StringComparison.Ordinal))
         {
             log.Error("Error: {0} did not run: {1}.", skipped.Task, skipped.Reason);
+        }
+        else if (failure is OperationCanceledException && signals.Signal is { } signal)
+        {
+            log.Error("Error: stopped by {0}.", signal);
         }
         else if (Describe(failure) is { } described)
         {

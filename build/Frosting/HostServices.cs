@@ -31,6 +31,7 @@ internal static class HostServices
             return environment;
         });
         services.AddSingleton<IFileSystem, FileSystem>();
+        services.AddSingleton<RunSignals>();
         services.AddSingleton(options);
         services.AddSingleton<IConsole>(provider => new CakeConsole(provider.GetRequiredService<ICakeEnvironment>()));
         services.AddSingleton<ICakeLog>(provider => new CakeBuildLog(provider.GetRequiredService<IConsole>(), options.Verbosity));

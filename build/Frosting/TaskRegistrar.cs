@@ -23,7 +23,8 @@ internal static class TaskRegistrar
 
     /// <param name="run">How this run goes: under --check, a task that says what it would do does not run.</param>
     /// <param name="skipped">Called with the task's name and why, when its ShouldRun says no.</param>
-    public static void Register(ICakeEngine engine, Type taskType, Func<IFrostingTask> resolveTask, Func<ICakeContext> resolveContext, HostOptions run, Action<string, string> skipped)
+    /// <param name="stopping">Cancelled by a signal: the task, when it has not started yet, fails without running.</param>
+    public static void Register(ICakeEngine engine, Type taskType, Func<IFrostingTask> resolveTask, Func<ICakeContext> resolveContext, HostOptions run, Action<string, string> skipped, CancellationToken stopping)
     {
         var name = NameOf(taskType);
         var builder = engine.RegisterTask(name);
@@ -63,7 +64,11 @@ internal static class TaskRegistrar
         }
         else
         {
-            builder.Does(() => resolveTask().RunAsync(resolveContext()));
+            builder.Does(() =>
+            {
+                stopping.ThrowIfCancellationRequested();
+                return resolveTask().RunAsync(resolveContext());
+            });
         }
 
         // As in Frosting, the handlers are registered only when the task overrides them: a Cake

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
@@ -15,21 +14,35 @@ public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, str
 /// The release deploy on a set of web hosts, step by step (the tasks call one step each), every step
 /// on all hosts at once over the run's executor. The cutover is blue/green: the new release starts
 /// in the gunicorn instance that is not serving, is checked directly, then <c>current</c> and nginx
-/// move to it (a graceful reload), the site is checked through nginx, and only then the old instance stops.
+/// move to it (a graceful reload), the site is checked through nginx, and only then the old instance
+/// stops. A cutover step that fails in any way (a failed command, a dropped connection, a timeout, a
+/// cancellation) undoes the cutover on every host that got that far; so does a run that ends unfinished.
 /// </summary>
 /// <param name="log">Information: what each step did.</param>
 /// <param name="detail">Each command and whether it changed something (verbose).</param>
 /// <param name="recorder">Where each command's outcome is recorded, per host, for the task's line and the run's recap.</param>
-public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshTarget> hosts, ReleaseOptions options, Action<string> log, Action<string> detail, RunRecorder? recorder = null)
+/// <param name="probe">How the site is asked which release it serves (HTTP through each host's nginx unless a test hands in another).</param>
+/// <param name="cancellation">The run's cancellation: a signal stops the deploy at the next command.</param>
+public sealed class ReleaseDeployer(
+    IRemoteExecutor executor,
+    IReadOnlyList<SshTarget> hosts,
+    ReleaseOptions options,
+    Action<string> log,
+    Action<string> detail,
+    RunRecorder? recorder = null,
+    IHealthProbe? probe = null,
+    CancellationToken cancellation = default)
 {
     private readonly ReleaseCommands _commands = new(new ReleasePaths(options.Site.Root, options.Site.Name));
-    private readonly Dictionary<string, HostRelease> _state = [];
-    private readonly List<SshTarget> _locked = [];
-    private readonly Dictionary<string, int> _retiredSlots = [];
-    private DeployLockHolder? _holder;
-    private SiteSnapshot? _snapshot;
-    private DateTimeOffset _madeAt;
-    private string? _switchedTo;
+    private readonly ReleaseRunner _runner = new(executor, detail, recorder, cancellation);
+    private readonly IHealthProbe _probe = probe ?? new HttpHealthProbe(options.Site.Domain);
+    private HostReleases? _hostReleases;
+    private DeployLock? _lock;
+    private ReleasePackage? _package;
+    private string? _confirmed;
+
+    /// <summary>Whether the serving release has the package's files on every host: it is deployed again instead of a new release.</summary>
+    private bool _reused;
 
     public IReadOnlyList<SshTarget> Hosts => hosts;
 
@@ -39,496 +52,273 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
     /// <summary>Where the site answers: http://Site.Domain/.</summary>
     public string SiteUrl => $"http://{options.Site.Domain}/";
 
+    public bool HoldsLock => _lock is { Held: true };
+
+    /// <summary>Whether everything this deploy would install already serves on every host: the run only checks, cuts no release, restarts nothing.</summary>
+    public bool UpToDate { get; private set; }
+
+    private HostReleases HostStates => _hostReleases ??= new HostReleases(hosts, options.Site, _runner, _commands);
+
+    private Cutover Cutover => new(_runner, _commands, options.Site, options.HealthCheckTimeout, options.NginxTemplate, log);
+
+    private ReleaseInstaller Installer => new(Packaged(), HostStates, _runner, _commands, new ManifestCache(options.ManifestCache, options.Site.Name, _runner, _commands));
+
     /// <summary>Takes a snapshot of the site directory and names the release; nothing reaches a host.</summary>
     public string Package(DateTimeOffset madeAt)
     {
-        _snapshot = SiteSnapshot.Take(options.SiteDirectory);
-        _madeAt = madeAt;
-        Id = ReleaseId.Create(madeAt, _snapshot.Manifest);
-        log($"Release {Id}: {_snapshot.Manifest.Entries.Count} files from {_snapshot.Directory}.");
+        _package = ReleasePackage.Take(options.SiteDirectory, madeAt);
+        Id = _package.Id;
+        log($"Release {Id}: {_package.Snapshot.Manifest.Entries.Count} files from {_package.Snapshot.Directory}.");
         return Id;
     }
 
-    /// <summary>Takes the deploy lock on every host (an atomic mkdir there), waiting up to <paramref name="waitSeconds"/>; a refusal names the holder and leaves no lock of this run behind.</summary>
-    public async Task LockAsync(DeployLockHolder holder, int waitSeconds)
+    /// <summary>
+    /// Takes the deploy lock on every host (an atomic mkdir there) and reads each host's state under it, in
+    /// the same round trip; then repairs what a run killed mid-cutover left (<c>current</c> not naming the
+    /// release nginx serves) and removes the incomplete releases that failed or stopped runs left.
+    /// </summary>
+    public async Task LockAsync(DeployLockHolder holder, int waitSeconds, bool takeOver = false)
     {
-        _holder = holder;
-        try
+        _lock ??= new DeployLock(_runner, _commands.Locks, log, detail);
+        var listings = await _lock.TakeAsync(hosts, holder, waitSeconds, takeOver, _commands.ListReleases());
+        foreach (var (host, result) in listings)
         {
-            await ForEachHost(async host =>
-            {
-                // The host's state is read under the lock, in the same round trip.
-                var result = await RunAsync(host, ReleaseCommands.Batch("take deploy lock and list releases", [_commands.Lock(holder, waitSeconds), _commands.ListReleases()]));
-                lock (_locked)
-                {
-                    _locked.Add(host);
-                }
-
-                Remember(host, ReleaseListing.Parse(result.Stdout));
-            });
-        }
-        catch (RemoteCommandException exception) when (exception.ExitCode == 75)
-        {
-            await UnlockAsync();
-            throw new ReleaseException($"{exception.Host}: {exception.Stderr.Trim()}");
-        }
-    }
-
-    /// <summary>Releases the locks this run took (a lock of another run is left alone).</summary>
-    public async Task UnlockAsync()
-    {
-        if (_holder is null)
-        {
-            return;
+            HostStates.Remember(host, ReleaseListing.Parse(result.Stdout));
         }
 
-        SshTarget[] locked;
-        lock (_locked)
+        var repair = new LeftoverRepair(_runner, _commands);
+        await ForEachHost(async host => await repair.RunAsync(await HostStates.GetAsync(host)));
+        if (_package is not null && ServingComparison.SameFiles(HostStates.All(), _package) is { } serving)
         {
-            locked = [.. _locked];
-            _locked.Clear();
+            Id = serving;
+            _reused = true;
         }
-
-        await Task.WhenAll(locked.Select(host => RunAsync(host, _commands.Unlock(_holder))));
-    }
-
-    public bool HoldsLock
-    {
-        get
-        {
-            lock (_locked)
-            {
-                return _locked.Count > 0;
-            }
-        }
-    }
-
-    /// <summary>Removes a stale lock on every host, whoever holds it.</summary>
-    public Task ForceUnlockAsync() => ForEachHost(host => RunAsync(host, _commands.ForceUnlock()));
-
-    /// <summary>Each host's releases, <c>current</c> and slots.</summary>
-    public async Task<IReadOnlyDictionary<string, ReleaseListing>> ListAsync()
-    {
-        await InspectAsync();
-        return _state.ToDictionary(s => s.Key, s => s.Value.Before);
     }
 
     /// <summary>
-    /// Sends the release: on each host, the files unchanged since the serving release are hard-linked
-    /// from it, only new and changed files cross the wire (one tar stream), and the manifest is verified there.
+    /// Whether the deploy has nothing to do: the serving release has the package's files and its instance
+    /// runs on every host, the environment file, the maintenance page, the gunicorn units and the nginx
+    /// site are what this run would install, and the site answers its health check at once (the release
+    /// id, the database answering). Then every later step does nothing; else (and always with
+    /// <paramref name="force"/>) a release with the package's files already serving is deployed again rather than made anew.
     /// </summary>
-    public async Task UploadAsync()
+    public async Task<bool> CheckUpToDateAsync(SiteEnvironment environment, bool force)
     {
-        var (snapshot, id) = Packaged();
-        await ForEachHost(async host =>
+        UpToDate = !force && _reused
+            && ServingComparison.UpToDate(HostStates.All(), Id!, _commands, options.Site, options.NginxTemplate, environment)
+            && (await Task.WhenAll(hosts.Select(host => _probe.WaitForAsync(host, Id!, TimeSpan.Zero, cancellation)))).All(problem => problem is null);
+        if (UpToDate)
         {
-            var state = await StateAsync(host);
-            var previousId = state.Before.Current;
-            var previous = previousId is null ? null : await PreviousManifestAsync(host, previousId);
-            var diff = snapshot.Manifest.CompareWith(previous);
-            await RunAsync(
-                host,
-                _commands.Upload(id, previousId, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, _madeAt)),
-                $"{diff.ToSend.Count} file(s) sent, {diff.Unchanged.Count} linked from {previousId ?? "no previous release"}");
+            log($"Release {Id} is up to date on every host: nothing to deploy (--force deploys it anyway).");
+        }
+        else if (_reused)
+        {
+            log($"Release {Id} serves these very files on every host: it is deployed again, no new release is made.");
+        }
 
-            SaveManifest(host, id, snapshot.Manifest);
-        });
+        return UpToDate;
     }
 
-    /// <summary>Links the release to the venv of its requirements, made only when the requirements (or Python) changed.</summary>
-    public Task InstallRequirementsAsync()
+    /// <summary>Removes a stale lock on every host, whoever holds it.</summary>
+    public Task ForceUnlockAsync() => ForEachHost(host => _runner.RunAsync(host, _commands.Locks.ForceUnlock()));
+
+    /// <summary>Each host's complete releases, <c>current</c> and slots.</summary>
+    public async Task<IReadOnlyDictionary<string, ReleaseListing>> ListAsync()
     {
-        var (snapshot, id) = Packaged();
-        return ForEachHost(host => RunAsync(host, _commands.InstallRequirements(id, snapshot.Manifest.Find("requirements.txt")?.Sha256)));
+        await HostStates.InspectAllAsync();
+        return HostStates.Listings();
     }
+
+    /// <summary>Sends the release (only new and changed files cross the wire); nothing when the serving release has its files.</summary>
+    public Task UploadAsync() => _reused ? Task.CompletedTask : Installer.UploadAsync();
+
+    /// <summary>Links the release to the venv of its requirements; nothing when the serving release has its files.</summary>
+    public Task InstallRequirementsAsync() => _reused ? Task.CompletedTask : Installer.InstallRequirementsAsync();
 
     /// <summary>Writes the environment file (secrets: never logged) and the maintenance page, in one round trip; nothing is sent when the host has both already.</summary>
     public Task WriteSettingsAsync(SiteEnvironment environment) => ForEachHost(async host =>
     {
-        var files = _commands.SettingsFiles((await StateAsync(host)).Before, SiteTemplates.EnvironmentFile(options.Site, environment), SiteTemplates.MaintenancePage(options.Site));
+        var files = _commands.Files.SettingsFiles((await HostStates.GetAsync(host)).Before, SiteTemplates.EnvironmentFile(options.Site, environment), SiteTemplates.MaintenancePage(options.Site));
         if (files.Count > 0)
         {
-            await RunAsync(host, ReleaseCommands.Batch("settings files", files));
+            await _runner.RunAsync(host, HostScript.Batch("settings files", files));
         }
     });
 
     /// <summary><c>manage.py migrate</c>, once (the hosts share the database), before the cutover.</summary>
-    public Task MigrateAsync() => RunAsync(hosts[0], _commands.Migrate(Packaged().Id));
+    public Task MigrateAsync() => UpToDate ? Task.CompletedTask : _runner.RunAsync(hosts[0], _commands.Install.Migrate(Deployed()));
 
-    /// <summary><c>manage.py collectstatic</c> into the release, on every host, before the cutover.</summary>
-    /// <summary>When no static source and no venv changed since the serving release, its collected files are hard-linked instead.</summary>
-    public Task CollectStaticAsync() => ForEachHost(async host =>
-        await RunAsync(host, _commands.CollectStatic(Packaged().Id, (await StateAsync(host)).Before.Current)));
+    /// <summary>collectstatic into the release, then its completion mark; nothing when the serving release has its files.</summary>
+    public Task CollectStaticAsync() => _reused ? Task.CompletedTask : Installer.CollectStaticAsync();
 
     /// <summary>
-    /// Starts <paramref name="id"/> in each host's standby gunicorn instance (units and sockets installed
-    /// first) and checks it answers with its id there. When it does not, the standby is stopped and
-    /// pointed back, the serving release never stopped serving, and the step fails with gunicorn's journal.
+    /// Starts <paramref name="id"/> in each host's standby gunicorn instance and checks it answers with its
+    /// id there. When it does not, the cutover is undone while the serving release never stopped serving,
+    /// and the step fails with gunicorn's journal.
     /// </summary>
     public Task StartStandbyAsync(string? id = null)
     {
-        id ??= Packaged().Id;
-        return ForEachHost(async host =>
-        {
-            var state = await StateAsync(host);
-            var prepare = _commands.GunicornUnits(state.Before, SiteTemplates.GunicornSocket(options.Site), SiteTemplates.GunicornService(options.Site, _commands.Paths));
-            // One round trip: the units (only when the host lacks them), the sockets, the slot, the start and the check.
-            var start = ReleaseCommands.Batch($"start {id} on gunicorn {state.Standby}",
-            [
-                .. prepare,
-                _commands.EnableSockets(GunicornSlots.Ports(options.Site)),
-                _commands.PointSlot(state.Standby, id),
-                _commands.RestartSlot(state.Standby),
-                _commands.CheckSlot(state.Standby, id, options.Site.Domain, (int)options.HealthCheckTimeout.TotalSeconds),
-            ]);
-            try
-            {
-                await RunAsync(host, start);
-            }
-            catch (RemoteCommandException exception)
-            {
-                await RunAsync(host, _commands.StopSlot(state.Standby));
-                if (state.Before.Slots.TryGetValue(state.Standby, out var before) && state.Before.Releases.Contains(before))
-                {
-                    await RunAsync(host, _commands.PointSlot(state.Standby, before));
-                }
-
-                await DiscardFailedAsync(host, id);
-
-                throw new ReleaseException(
-                    $"{host.Name}: release {id} failed its health check on its own gunicorn instance (127.0.0.1:{state.Standby}) and was rolled back before it served any request; "
-                    + $"{(state.Before.Current is null ? "nothing was serving before it" : $"release {state.Before.Current} keeps serving")}.{Environment.NewLine}{exception.Stderr.Trim()}");
-            }
-        });
+        id ??= Deployed();
+        return CutoverStepAsync(host => Cutover.StartStandbyAsync(host, id), (reason, serving) =>
+            $"Release {id} failed its health check on its own gunicorn instance and was rolled back before it served any request; {serving}.{Environment.NewLine}{reason}");
     }
 
     /// <summary>Moves <c>current</c> to <paramref name="id"/> on every host (atomically: a new link, then <c>mv -T</c>).</summary>
-    public async Task SwitchAsync(string? id = null)
+    public Task SwitchAsync(string? id = null)
     {
-        id ??= Packaged().Id;
-        _switchedTo = null;
-        await ForEachHost(host => RunAsync(host, _commands.SwitchCurrent(id)));
-        _switchedTo = id;
+        id ??= Deployed();
+        return CutoverStepAsync(host => Cutover.SwitchAsync(host, id), (reason, serving) =>
+            $"Moving current to {id} failed and the cutover was undone; {serving}.{Environment.NewLine}{reason}");
     }
 
-    /// <summary>
-    /// Points nginx at the standby instance (rendered config, <c>nginx -t</c>, graceful reload). When
-    /// nginx refuses the config, its previous one is back, <c>current</c> goes back, the standby stops,
-    /// and the step fails with nginx's message.
-    /// </summary>
-    public Task ReloadNginxAsync() => ForEachHost(async host =>
-    {
-        var state = await StateAsync(host);
-        try
-        {
-            await RunAsync(host, ReleaseCommands.Batch("nginx site and serving slot",
-                [_commands.InstallNginxSite(SiteTemplates.NginxSite(options.Site, _commands.Paths, state.Standby, options.NginxTemplate)), _commands.MarkServingSlot(state.Standby)]));
-        }
-        catch (Exception exception) when (exception is RemoteCommandException or InvalidOperationException)
-        {
-            await UndoSwitchAsync(host, state);
-            await DiscardFailedAsync(host, Id!);
-            var reason = exception is RemoteCommandException remote ? remote.Stderr.Trim() : exception.Message;
-            throw new ReleaseException($"{host.Name}: {reason}{Environment.NewLine}The site keeps serving {state.Before.Current ?? "nothing (first deploy)"}.");
-        }
-    });
+    /// <summary>Points nginx at the standby instance (rendered config, <c>nginx -t</c>, graceful reload); when nginx refuses the config, its previous one is back and the cutover is undone.</summary>
+    public Task ReloadNginxAsync() => CutoverStepAsync(Cutover.PointNginxAsync, (reason, serving) =>
+        $"{reason}{Environment.NewLine}The cutover was undone; {serving}.");
 
     /// <summary>
-    /// Asks each host's nginx for /health/ with the site's Host header until <paramref name="id"/>
-    /// answers 200, within the timeout. Then the old instance stops. When it does not answer, every
-    /// host goes back to the previous release (link, nginx, old instance) and the step fails saying so.
+    /// Asks each host's nginx which release it serves until <paramref name="id"/> answers, within the
+    /// timeout. When one does not, every host goes back to the previous release and the step fails
+    /// saying so; when all do, the cutover is done and the old instance stops when the run finishes.
     /// </summary>
     public async Task HealthCheckAsync(string? id = null)
     {
-        id ??= Packaged().Id;
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var failures = new List<string>();
-        await ForEachHost(async host =>
+        if (UpToDate)
         {
-            var problem = await WaitForReleaseAsync(http, host, id);
-            if (problem is not null)
+            return;
+        }
+
+        id ??= Deployed();
+        var failures = new List<string>();
+        await CutoverStepAsync(async host =>
+        {
+            if (await _probe.WaitForAsync(host.Host, id, options.HealthCheckTimeout, cancellation) is { } problem)
             {
                 lock (failures)
                 {
-                    failures.Add($"{host.Name}: {problem}");
+                    failures.Add($"{host.Host.Name}: {problem}");
                 }
             }
-        });
+        }, (reason, serving) => $"The health check of release {id} did not finish and the cutover was undone; {serving}.{Environment.NewLine}{reason}");
 
         if (failures.Count > 0)
         {
-            await ForEachHost(async host =>
-            {
-                var state = await StateAsync(host);
-                await UndoSwitchAsync(host, state);
-                if (state.Before.ServingSlot is int serving && state.Before.Current is not null)
-                {
-                    await RunAsync(host, _commands.InstallNginxSite(SiteTemplates.NginxSite(options.Site, _commands.Paths, serving, options.NginxTemplate)));
-                    await RunAsync(host, _commands.MarkServingSlot(serving));
-                }
-
-                await DiscardFailedAsync(host, id);
-            });
-            var previous = _state.Values.Select(s => s.Before.Current).FirstOrDefault(c => c is not null);
+            await UndoAllAsync();
+            var previous = HostStates.ServingBefore;
             throw new ReleaseException(
-                $"Release {id} failed its health check through nginx ({string.Join("; ", failures)}); rolled back automatically: "
+                $"Release {id} failed its health check through nginx ({string.Join("; ", failures.Order(StringComparer.Ordinal))}); rolled back automatically: "
                 + (previous is null ? "there was no previous release to go back to." : $"release {previous} serves again."));
         }
 
-        // The old instance stops when the run finishes (FinishAsync), in the same round trip as the unlock.
-        await ForEachHost(async host =>
+        foreach (var host in HostStates.All())
         {
-            var state = await StateAsync(host);
-            if (state.Before.ServingSlot is int old && old != state.Standby)
-            {
-                lock (_retiredSlots)
-                {
-                    _retiredSlots[host.Name] = old;
-                }
-            }
-        });
+            host.Confirmed();
+        }
+
+        _confirmed = id;
     }
 
     /// <summary>Ends a successful run on each host in one round trip: stops the instance the cutover retired and releases this run's lock.</summary>
-    public Task FinishAsync() => ForEachHost(async host =>
+    public async Task FinishAsync()
     {
-        var steps = new List<RemoteCommand>();
-        lock (_retiredSlots)
+        if (_lock is null)
         {
-            if (_retiredSlots.Remove(host.Name, out var old))
-            {
-                steps.Add(_commands.StopSlot(old));
-            }
+            return;
         }
 
-        lock (_locked)
+        await _lock.ReleaseAsync(hosts, host =>
         {
-            if (_holder is not null && _locked.Remove(host))
+            var state = HostStates.Known(host);
+            if (state?.Retired is not int old)
             {
-                steps.Add(_commands.Unlock(_holder));
+                return [];
             }
-        }
 
-        if (steps.Count > 0)
+            state.RetiredStopped();
+            return [_commands.Cutover.StopSlot(old)];
+        });
+    }
+
+    /// <summary>Ends a run that failed or was stopped: undoes an unfinished cutover on every host, deletes this run's release unless it serves, and releases the lock.</summary>
+    public async Task AbandonAsync()
+    {
+        if (_lock is { Held: true })
         {
-            await RunAsync(host, ReleaseCommands.Batch("finish the deploy", steps));
+            await UndoAllAsync();
+            await _lock.ReleaseAsync(hosts, _ => []);
         }
-    });
+    }
 
     /// <summary>
     /// Deletes old releases beyond <see cref="SiteSettings.KeepReleases"/>; never the serving one, the one before it, nor one a gunicorn instance runs.
     /// After this run's cutover the host's listing is known without asking (the one read under the
     /// lock, plus the release now current and in the standby slot); a host with nothing to delete gets no command.
     /// </summary>
-    public Task CleanupAsync() => ForEachHost(async host =>
+    public Task CleanupAsync() => UpToDate ? Task.CompletedTask : ForEachHost(async host =>
     {
-        HostRelease? state;
-        lock (_state)
-        {
-            state = _state.GetValueOrDefault(host.Name);
-        }
-
-        var listing = _switchedTo is { } id && state is not null
+        var state = HostStates.Known(host);
+        var listing = _confirmed is { } id && state is not null
             ? state.Before.AfterCutover(id, state.Standby)
-            : ReleaseListing.Parse((await RunAsync(host, _commands.ListReleases())).Stdout);
+            : ReleaseListing.Parse((await _runner.RunAsync(host, _commands.ListReleases())).Stdout);
         var remove = ReleaseRetention.ToRemove(listing, options.Site.KeepReleases);
         if (remove.Count > 0)
         {
-            await RunAsync(host, _commands.RemoveReleases(remove));
+            await _runner.RunAsync(host, _commands.RemoveReleases(remove));
         }
     });
 
     /// <summary>Which release a rollback goes to on every host: <paramref name="requested"/>, or the one before the serving one; refused before anything changes when a host lacks it.</summary>
     public async Task<string> ChooseRollbackAsync(string? requested)
     {
-        await InspectAsync();
-        var targets = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (name, state) in _state)
-        {
-            var target = requested is null ? state.Before.Previous : ReleaseId.Require(requested);
-            if (target is null)
-            {
-                throw new ReleaseException($"{name}: there is no release before {state.Before.Current ?? "(none serving)"} to roll back to; the Releases target lists them.");
-            }
-
-            if (!state.Before.Releases.Contains(target))
-            {
-                throw new ReleaseException($"{name}: there is no release {target}; the Releases target lists them.");
-            }
-
-            if (target == state.Before.Current)
-            {
-                throw new ReleaseException($"{name}: release {target} is already serving.");
-            }
-
-            targets.Add(target);
-        }
-
-        if (targets.Count != 1)
-        {
-            throw new ReleaseException($"The hosts' previous releases differ ({string.Join(", ", targets)}); name one with --release=ID.");
-        }
-
-        Id = targets.Single();
+        await HostStates.InspectAllAsync();
+        Id = RollbackTarget.Choose(HostStates.Listings(), requested);
         return Id;
     }
 
-    public Task MaintenanceAsync(bool on) => ForEachHost(host => RunAsync(host, ReleaseCommands.Batch(on ? "maintenance on" : "maintenance off",
-        [_commands.InstallMaintenancePage(SiteTemplates.MaintenancePage(options.Site)), on ? _commands.MaintenanceOn() : _commands.MaintenanceOff()])));
-
-    private async Task<string?> WaitForReleaseAsync(HttpClient http, SshTarget host, string id)
-    {
-        var clock = Stopwatch.StartNew();
-        string last;
-        while (true)
-        {
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{host.Address}/health/") { Headers = { Host = options.Site.Domain } };
-                using var answer = await http.SendAsync(request);
-                var body = (await answer.Content.ReadAsStringAsync()).Trim();
-                if (answer.IsSuccessStatusCode && body == id)
-                {
-                    return null;
-                }
-
-                last = $"answered {(int)answer.StatusCode} with '{(body.Length > 200 ? body[..200] : body)}'";
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                last = "did not answer: " + exception.Message;
-            }
-
-            if (clock.Elapsed >= options.HealthCheckTimeout)
-            {
-                return $"http://{host.Address}/health/ (Host: {options.Site.Domain}) {last} instead of 200 with {id}, after {options.HealthCheckTimeout.TotalSeconds:0} s";
-            }
-
-            await Task.Delay(20);
-        }
-    }
-
-    /// <summary>Back to how the host was: <c>current</c> on the previous release (if any), the standby stopped.</summary>
-    private async Task UndoSwitchAsync(SshTarget host, HostRelease state)
-    {
-        _switchedTo = null;
-        if (state.Before.Current is not null)
-        {
-            await RunAsync(host, _commands.SwitchCurrent(state.Before.Current));
-        }
-
-        if (state.Before.ServingSlot != state.Standby)
-        {
-            await RunAsync(host, _commands.StopSlot(state.Standby));
-        }
-    }
+    public Task MaintenanceAsync(bool on) => ForEachHost(host => _runner.RunAsync(host, HostScript.Batch(on ? "maintenance on" : "maintenance off",
+        [_commands.Files.InstallMaintenancePage(SiteTemplates.MaintenancePage(options.Site)), on ? _commands.Files.MaintenanceOn() : _commands.Files.MaintenanceOff()])));
 
     /// <summary>
-    /// Deletes a release this run uploaded and that failed before serving, so that it never becomes a
-    /// rollback target; a release a rollback went back to is an old one and stays.
+    /// One step of the cutover on every host. When it fails on any host, however it fails, the cutover
+    /// is undone on every host that got that far; a cancellation then goes on as it was, any other
+    /// failure is reported by <paramref name="describe"/> (the reason, what serves).
     /// </summary>
-    private async Task DiscardFailedAsync(SshTarget host, string id)
+    private async Task CutoverStepAsync(Func<HostRelease, Task> step, Func<string, string, string> describe)
     {
-        if (_snapshot is not null && id == Id && !_state[host.Name].Before.Releases.Contains(id))
+        if (UpToDate)
         {
-            var state = _state[host.Name];
-            if (state.Before.Slots.GetValueOrDefault(state.Standby) is { } before && before != id)
-            {
-                await RunAsync(host, _commands.PointSlot(state.Standby, before));
-            }
-
-            await RunAsync(host, _commands.RemoveReleases([id]));
-        }
-    }
-
-    private async Task<ReleaseManifest?> PreviousManifestAsync(SshTarget host, string previousId)
-    {
-        var cached = ManifestFile(host, previousId);
-        if (File.Exists(cached))
-        {
-            var manifest = ReleaseManifest.Parse(await File.ReadAllTextAsync(cached));
-            if (previousId.EndsWith("-" + manifest.ContentHash()[..ReleaseId.HashLength], StringComparison.Ordinal))
-            {
-                return manifest;
-            }
+            return;
         }
 
-        var text = (await RunAsync(host, _commands.ReadManifest(previousId))).Stdout;
-        var fromHost = ReleaseManifest.Parse(text[..text.TrimEnd().LastIndexOf('\n')]);
-        SaveManifest(host, previousId, fromHost);
-        return fromHost;
-    }
-
-    private void SaveManifest(SshTarget host, string id, ReleaseManifest manifest)
-    {
-        var file = ManifestFile(host, id);
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        File.WriteAllText(file, manifest.ToText());
-    }
-
-    private string ManifestFile(SshTarget host, string id) =>
-        Path.Combine(options.ManifestCache, options.Site.Name, host.Name, id + ".manifest");
-
-    private Task InspectAsync() => ForEachHost(InspectAsync);
-
-    private async Task InspectAsync(SshTarget host) =>
-        Remember(host, ReleaseListing.Parse((await RunAsync(host, _commands.ListReleases())).Stdout));
-
-    private void Remember(SshTarget host, ReleaseListing listing)
-    {
-        lock (_state)
-        {
-            _state[host.Name] = new HostRelease(listing, GunicornSlots.Standby(options.Site, listing.ServingSlot));
-        }
-    }
-
-    private async Task<HostRelease> StateAsync(SshTarget host)
-    {
-        bool known;
-        lock (_state)
-        {
-            known = _state.ContainsKey(host.Name);
-        }
-
-        if (!known)
-        {
-            await InspectAsync(host);
-        }
-
-        return _state[host.Name];
-    }
-
-    private (SiteSnapshot Snapshot, string Id) Packaged() =>
-        _snapshot is not null && Id is not null
-            ? (_snapshot, Id)
-            : throw new InvalidOperationException("The release is not packaged yet: PackageRelease runs first.");
-
-    /// <param name="note">What the recorded item adds to the command's summary (the upload's file counts).</param>
-    private async Task<CommandResult> RunAsync(SshTarget host, RemoteCommand command, string note = "")
-    {
-        var clock = Stopwatch.StartNew();
-        CommandResult result;
         try
         {
-            result = await executor.RunAsync(host, command);
+            await ForEachHost(async host => await step(await HostStates.GetAsync(host)));
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception)
         {
-            Record(host, command, ItemStatus.Failed, clock.Elapsed, exception.Message);
-            throw;
-        }
+            await UndoAllAsync();
+            if (exception is OperationCanceledException)
+            {
+                throw;
+            }
 
-        var changed = RemoteCommand.ReportsChange(result.Stdout);
-        detail($"{host.Name}: {command.Summary}: {(changed ? RemoteCommand.Changed : RemoteCommand.Ok)}{(note.Length > 0 ? $" ({note})" : "")}");
-        Record(host, command, changed ? ItemStatus.Changed : ItemStatus.Ok, clock.Elapsed, changed ? note : "");
-        return result;
+            var reason = exception is RemoteCommandException remote ? $"{remote.Host}: {remote.Stderr.Trim()}" : exception.Message;
+            var serving = HostStates.ServingBefore;
+            throw new ReleaseException(describe(reason, serving is null ? "nothing was serving before it" : $"release {serving} keeps serving"));
+        }
     }
 
-    private void Record(SshTarget host, RemoteCommand command, ItemStatus status, TimeSpan duration, string note) =>
-        recorder?.Record(new ItemRecord(recorder.CurrentTask ?? "release", host.Name, command.Summary, status, duration, note));
+    /// <summary>Undoes the cutover on every host that took a step of it, deleting this run's new release there (a rollback's target is an old release and stays).</summary>
+    private Task UndoAllAsync()
+    {
+        var discard = _package is not null && _confirmed is null ? Id : null;
+        return Task.WhenAll(HostStates.All().Select(host => Cutover.UndoAsync(host, discard)));
+    }
+
+    /// <summary>The release this deploy serves: the packaged one, or the serving one with the same files.</summary>
+    private string Deployed() => Id ?? Packaged().Id;
+
+    private ReleasePackage Packaged() =>
+        _package ?? throw new InvalidOperationException("The release is not packaged yet: PackageRelease runs first.");
 
     private Task ForEachHost(Func<SshTarget, Task> step) => Task.WhenAll(hosts.Select(step));
-
-    /// <summary>A host's state before the cutover: what it served, and the instance the new release starts in.</summary>
-    private sealed record HostRelease(ReleaseListing Before, int Standby);
 }

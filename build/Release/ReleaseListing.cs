@@ -2,7 +2,7 @@ using CoralNet.Deploy.Remote;
 
 namespace CoralNet.Deploy.Release;
 
-/// <summary>What a host holds of a site: its releases (oldest first), the one <c>current</c> names, the slots and the serving slot, and the state of the files the deploy installs.</summary>
+/// <summary>What a host holds of a site: its complete releases (oldest first), the one <c>current</c> names, the slots and the serving slot, and the state of the files the deploy installs.</summary>
 public sealed record ReleaseListing(
     IReadOnlyList<string> Releases,
     string? Current,
@@ -13,6 +13,9 @@ public sealed record ReleaseListing(
     public static ReleaseListing Parse(string output)
     {
         var releases = new List<string>();
+        var incomplete = new List<string>();
+        string? content = null;
+        var running = false;
         string? current = null;
         int? serving = null;
         var slots = new Dictionary<int, string>();
@@ -24,6 +27,15 @@ public sealed record ReleaseListing(
             {
                 case ["release", var id] when ReleaseId.IsValid(id):
                     releases.Add(id);
+                    break;
+                case ["incomplete", var id] when ReleaseId.IsValid(id):
+                    incomplete.Add(id);
+                    break;
+                case ["running"]:
+                    running = true;
+                    break;
+                case ["content", var hash]:
+                    content = hash;
                     break;
                 case ["current", var id]:
                     current = ReleaseId.Require(id);
@@ -45,8 +57,18 @@ public sealed record ReleaseListing(
         }
 
         releases.Sort(StringComparer.Ordinal);
-        return new ReleaseListing(releases, current, slots, serving) { Files = files };
+        incomplete.Sort(StringComparer.Ordinal);
+        return new ReleaseListing(releases, current, slots, serving) { Files = files, Incomplete = incomplete, CurrentContent = content, ServingRuns = running };
     }
+
+    /// <summary>Releases not marked complete: left by a deploy that failed or was stopped before the end; removed by the next deploy, never listed, kept or rolled back to.</summary>
+    public IReadOnlyList<string> Incomplete { get; init; } = [];
+
+    /// <summary>The SHA-256 of the serving release's manifest: equal to a package's <see cref="ReleasePackage.ContentHash"/> when it carries the same files.</summary>
+    public string? CurrentContent { get; init; }
+
+    /// <summary>Whether the gunicorn instance of the serving slot runs.</summary>
+    public bool ServingRuns { get; init; }
 
     /// <summary>The installed files the listing reports: path to "SHA256:MODE:OWNER:GROUP".</summary>
     public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
@@ -56,6 +78,7 @@ public sealed record ReleaseListing(
     {
         Releases = [.. Releases.Append(ReleaseId.Require(id)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
         Current = id,
+        Incomplete = [.. Incomplete.Where(r => r != id)],
         Slots = new Dictionary<int, string>(Slots) { [slot] = id },
         ServingSlot = slot,
     };

@@ -26,6 +26,9 @@ public sealed record RemoteCommand(string Script, string Summary)
     /// </summary>
     public bool Streams { get; init; }
 
+    /// <summary>The commands a batch runs in order, each in its own subshell (empty for a single command).</summary>
+    public IReadOnlyList<RemoteCommand> Steps { get; init; } = [];
+
     public override string ToString() => Summary;
 
     /// <summary>Whether a script's output reports a change; anything but the two words is an error.</summary>

@@ -21,6 +21,13 @@ public static class Shell
             : read + "o=$( (eval \"$s\"); echo \"~$?\"); printf '%s' \"${o%~*}\"; exit \"${o##*~}\"";
     }
 
-    /// <summary>The command as root, run by sh whatever the login's shell: directly for root, through non-interactive sudo otherwise.</summary>
-    public static string AsRoot(string script, bool isRoot) => (isRoot ? "sh -c " : "sudo -n sh -c ") + Quote(script);
+    /// <summary>
+    /// The command as root, run by sh whatever the login's shell: directly for root, through non-interactive
+    /// sudo otherwise; under <c>timeout</c> on the host when <paramref name="hostTimeout"/> is given, so that a
+    /// script whose connection was lost never runs on past it (TERM, then KILL 10 s later).
+    /// </summary>
+    public static string AsRoot(string script, bool isRoot, TimeSpan? hostTimeout = null) =>
+        (isRoot ? "" : "sudo -n ")
+        + (hostTimeout is { } limit ? $"timeout -k 10 {Math.Ceiling(limit.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)} " : "")
+        + "sh -c " + Quote(script);
 }

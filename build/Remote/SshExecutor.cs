@@ -7,6 +7,9 @@ namespace CoralNet.Deploy.Remote;
 /// <param name="progress">Where a command running longer than <see cref="Heartbeat.Interval"/> says it still runs (masked); nowhere when null.</param>
 public sealed class SshExecutor(SshConnectionPool pool, Func<string, string> redact, Action<string>? progress = null, TimeProvider? time = null) : IRemoteExecutor
 {
+    /// <summary>How much longer than the suite a script may run on the host before the host ends it.</summary>
+    public static readonly TimeSpan HostTimeoutGrace = TimeSpan.FromSeconds(15);
+
     private static readonly RemoteCommand BootId = new("cat /proc/sys/kernel/random/boot_id", "read the boot id");
 
     public async Task<CommandResult> RunAsync(SshTarget host, RemoteCommand command, CancellationToken cancellation = default)
@@ -14,7 +17,8 @@ public sealed class SshExecutor(SshConnectionPool pool, Func<string, string> red
         var client = await pool.GetConnectedAsync(host, cancellation);
 
         var script = System.Text.Encoding.UTF8.GetBytes(command.Script);
-        using var ssh = client.CreateCommand(Shell.AsRoot(Shell.ScriptFromStandardInput(script.Length, command.Streams), pool.Options.IsRoot));
+        // The host's own timeout a little after the suite's: the suite gives up first and says so.
+        using var ssh = client.CreateCommand(Shell.AsRoot(Shell.ScriptFromStandardInput(script.Length, command.Streams), pool.Options.IsRoot, pool.Options.CommandTimeout + HostTimeoutGrace));
         ssh.CommandTimeout = pool.Options.CommandTimeout;
         using var heartbeat = Beat($"{host.Name}: {command.Summary}");
         var running = ssh.ExecuteAsync(cancellation);

@@ -4,6 +4,7 @@ using Cake.Frosting;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Database;
 using CoralNet.Deploy.HostState;
+using CoralNet.Deploy.Tasks.Release;
 
 namespace CoralNet.Deploy.Tasks.Database;
 
@@ -11,8 +12,11 @@ namespace CoralNet.Deploy.Tasks.Database;
 [TaskDescription("Through an SSH tunnel over the first web host: the site's role and database, the role owning the database and its public schema; checked by the role's own login, changed as the master user only where it differs")]
 [IsDependentOn(typeof(ProvisionTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
-public sealed class SetupDatabaseTask(RunConnections connections, RunRecorder recorder) : AsyncFrostingTask<DeployContext>
+[SkipReason("the deploy is up to date: the serving release's health check, just answered, covers the database")]
+public sealed class SetupDatabaseTask(RunConnections connections, RunRecorder recorder, ReleaseRunSession release) : AsyncFrostingTask<DeployContext>
 {
+    public override bool ShouldRun(DeployContext context) => !release.UpToDate;
+
     public override async Task RunAsync(DeployContext context)
     {
         var settings = context.Settings;

@@ -5,21 +5,30 @@ using CoralNet.Deploy.Release;
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("DeployLock")]
-[TaskDescription("Release: takes the deploy lock on every web host (who, when, which release); another deploy is refused at once, or waited for with --lock-wait=SECONDS")]
+[TaskDescription("Release: takes the deploy lock on every web host (host, process, start, release; refreshed while the run lives) and reads the hosts under it; another deploy is refused at once, or waited for with --lock-wait=SECONDS; a deploy with nothing to do stops here")]
 [TaskArgument(LockWaitOption, typeof(int), "how long to wait for another deploy's lock, in seconds; 0 refuses at once", Placeholder = "SECONDS", Default = "0")]
+[TaskArgument(TakeOverOption, typeof(bool), "take over a deploy lock whose run is dead (its process gone from this machine, or its lock not refreshed for 45 s); the output names it")]
+[TaskArgument(ForceOption, typeof(bool), "deploy even when the serving release, settings, units and nginx site are all what this run would install (else such a run says \"up to date\" and changes nothing)")]
 [IsDependentOn(typeof(ProvisionTask))]
 [IsDependentOn(typeof(PackageReleaseTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class DeployLockTask(ReleaseRunSession session) : ReleaseTask(session)
 {
-    protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) =>
-        deployer.LockAsync(Holder(deployer.Id!), LockWait(context));
+    protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
+    {
+        await deployer.LockAsync(DeployLockHolder.ThisRun(deployer.Id!), LockWait(context), TakeOver(context));
+        await deployer.CheckUpToDateAsync(await SiteEnvironmentOfTheRun.ForAsync(context), context.Options.Get<bool>(ForceOption));
+    }
 
     public const string LockWaitOption = "lock-wait";
 
-    public static DeployLockHolder Holder(string releaseId) =>
-        new($"{Environment.UserName}@{Environment.MachineName}:{Environment.ProcessId}", DateTimeOffset.UtcNow, releaseId);
+    public const string TakeOverOption = "take-over-lock";
+
+    public const string ForceOption = "force";
 
     /// <summary>--lock-wait=SECONDS: how long to wait for another deploy's lock (default 0: refuse at once).</summary>
     public static int LockWait(DeployContext context) => context.Options.Get<int>(LockWaitOption);
+
+    /// <summary>--take-over-lock: a dead run's lock is taken over instead of refusing.</summary>
+    public static bool TakeOver(DeployContext context) => context.Options.Get<bool>(TakeOverOption);
 }

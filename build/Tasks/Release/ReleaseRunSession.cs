@@ -1,3 +1,4 @@
+using Cake.Frosting;
 using Cake.Core.Diagnostics;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.HostState;
@@ -7,9 +8,10 @@ namespace CoralNet.Deploy.Tasks.Release;
 
 /// <summary>
 /// The run's release deploy, shared by the release tasks over the run's SSH session (the same
-/// connections as ConfigureHost's). A deploy lock still held when the run ends is released here.
+/// connections as ConfigureHost's). A run that ends with the deploy lock still held failed or was
+/// stopped: its unfinished cutover is undone and its lock released here.
 /// </summary>
-public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, RunRecorder recorder) : IDisposable
+public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, RunRecorder recorder, RunSignals signals) : IDisposable
 {
     private ReleaseDeployer? _deployer;
 
@@ -27,14 +29,20 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
             Path.GetFullPath(settings.Site.Source, context.RepositoryRoot),
             Path.Combine(context.ArtifactsDirectory, "manifests", settings.Environment),
             TimeSpan.FromSeconds(settings.Timeouts.HealthCheckSeconds));
-        return _deployer = new ReleaseDeployer(connections.Executor, hosts, options, line => log.Information(line), line => log.Verbose(line), recorder);
+        return _deployer = new ReleaseDeployer(connections.Executor, hosts, options, line => log.Information(line), line => log.Verbose(line), recorder, cancellation: signals.Stopping);
     }
 
     /// <summary>Whether this run holds the deploy lock on the web hosts.</summary>
     public bool HoldsLock => _deployer is { HoldsLock: true };
 
-    /// <summary>Releases the deploy lock this run holds, if any; a failure to do so is reported, not thrown (the run's own error matters more).</summary>
-    public void ReleaseLock()
+    /// <summary>Whether this run's deploy found everything already serving as it would install it (see <see cref="ReleaseDeployer.UpToDate"/>).</summary>
+    public bool UpToDate => _deployer is { UpToDate: true };
+
+    /// <summary>
+    /// Ends a run that failed or was stopped: undoes its unfinished cutover and releases the deploy lock
+    /// it holds, if any; a failure to do so is reported, not thrown (the run's own error matters more).
+    /// </summary>
+    public void Abandon()
     {
         if (!HoldsLock)
         {
@@ -43,7 +51,7 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
 
         try
         {
-            _deployer!.UnlockAsync().GetAwaiter().GetResult();
+            _deployer!.AbandonAsync().GetAwaiter().GetResult();
             log.Verbose("Deploy lock released.");
         }
         catch (Exception exception)
@@ -52,5 +60,5 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
         }
     }
 
-    public void Dispose() => ReleaseLock();
+    public void Dispose() => Abandon();
 }

@@ -4,7 +4,7 @@ using CoralNet.Deploy.Release;
 
 namespace CoralNet.Deploy.Tasks.Release;
 
-/// <summary>A release deploy step: runs its share of the deploy on every web host; when it fails, the deploy lock is released in its Finally.</summary>
+/// <summary>A release deploy step: runs its share of the deploy on every web host; when it fails, the run is abandoned in its Finally (its cutover undone, its lock released).</summary>
 public abstract class ReleaseTask(ReleaseRunSession session) : AsyncFrostingTask<DeployContext>
 {
     private bool _failed;
@@ -30,7 +30,7 @@ public abstract class ReleaseTask(ReleaseRunSession session) : AsyncFrostingTask
     {
         if (_failed)
         {
-            session.ReleaseLock();
+            session.Abandon();
         }
     }
 }

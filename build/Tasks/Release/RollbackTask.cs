@@ -9,6 +9,7 @@ namespace CoralNet.Deploy.Tasks.Release;
 [TaskDescription("Serves the release before the serving one again (or --release=ID), with the same zero-downtime cutover and health check as a deploy, under the deploy lock")]
 [TaskArgument(ReleaseOption, typeof(string), "the release to serve again (default: the one before the serving one); Releases lists them", Placeholder = "ID")]
 [UsesTaskArgument(DeployLockTask.LockWaitOption)]
+[UsesTaskArgument(DeployLockTask.TakeOverOption)]
 public sealed class RollbackTask(ReleaseRunSession session, RunOutput output) : ReleaseTask(session)
 {
     public const string ReleaseOption = "release";
@@ -17,7 +18,7 @@ public sealed class RollbackTask(ReleaseRunSession session, RunOutput output) : 
     {
         var requested = context.Options.Get<string?>(ReleaseOption);
         var target = await deployer.ChooseRollbackAsync(requested);
-        await deployer.LockAsync(DeployLockTask.Holder(target), DeployLockTask.LockWait(context));
+        await deployer.LockAsync(DeployLockHolder.ThisRun(target), DeployLockTask.LockWait(context), DeployLockTask.TakeOver(context));
         await deployer.StartStandbyAsync(target);
         await deployer.SwitchAsync(target);
         await deployer.ReloadNginxAsync();

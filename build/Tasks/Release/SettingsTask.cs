@@ -2,7 +2,6 @@ using Cake.Frosting;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Tasks.Database;
-using CoralNet.Deploy.Templates;
 
 namespace CoralNet.Deploy.Tasks.Release;
 
@@ -12,18 +11,6 @@ namespace CoralNet.Deploy.Tasks.Release;
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class SettingsTask(ReleaseRunSession session) : ReleaseTask(session)
 {
-    protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
-    {
-        var settings = context.Settings;
-        var database = await DatabaseOfTheRun.EndpointAsync(context);
-        await deployer.WriteSettingsAsync(new SiteEnvironment(
-            settings.Database.Name,
-            settings.Database.User,
-            context.Secrets.Get(settings.Database.Password),
-            database.Address,
-            database.Port,
-            context.Secrets.Get(settings.Site.SecretKey),
-            [settings.Site.Domain],
-            settings.Aws.BucketName));
-    }
+    protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer) =>
+        await deployer.WriteSettingsAsync(await SiteEnvironmentOfTheRun.ForAsync(context));
 }

@@ -129,6 +129,16 @@ public sealed class CakeHostTests
         Assert.That(output, Does.Match(@"FailsPlain\s+\S+\s+Failed"), "the summary is printed before exiting");
     }
 
+    [Test]
+    public void A_signal_lets_the_running_task_finish_starts_no_other_and_exits_128_plus_its_number()
+    {
+        var (exitCode, output, events) = Run("--target=AfterSignal");
+
+        Assert.That(exitCode, Is.EqualTo(143), output);
+        Assert.That(events, Is.EqualTo(new[] { "setup", "Signalled", "Signalled finally", "teardown after failure" }), "the next task never started");
+        Assert.That(output, Does.Contain("SIGTERM: stopping at the next safe point").And.Contain("Error: stopped by SIGTERM."));
+    }
+
     [TestCase("quiet", false, false)]
     [TestCase("normal", true, false)]
     [TestCase("diagnostic", true, true)]

@@ -122,3 +122,24 @@ public sealed class ChattyTask : FrostingTask<RecordingContext>
         context.Log.Debug("diagnostic line");
     }
 }
+
+[TaskName("Signalled")]
+[TaskDescription("Receives SIGTERM while it runs, and finishes its own work")]
+public sealed class SignalledTask(RunSignals signals) : FrostingTask<RecordingContext>
+{
+    public override void Run(RecordingContext context)
+    {
+        signals.Receive("SIGTERM");
+        context.Recorder.Events.Add("Signalled");
+    }
+
+    public override void Finally(RecordingContext context) => context.Recorder.Events.Add("Signalled finally");
+}
+
+[TaskName("AfterSignal")]
+[TaskDescription("Depends on a task a signal stops the run in")]
+[IsDependentOn(typeof(SignalledTask))]
+public sealed class AfterSignalTask : FrostingTask<RecordingContext>
+{
+    public override void Run(RecordingContext context) => context.Recorder.Events.Add("AfterSignal");
+}

@@ -226,13 +226,13 @@ public sealed class LeastPrivilegeSandboxTests
     {
         var commands = new ReleaseCommands(_paths);
         await Root("rm -f /etc/apt/apt.conf.d/52coralnet-unattended-upgrades");
-        await _executor.RunAsync(_host, commands.Lock(new DeployLockHolder("someone-else@elsewhere", DateTimeOffset.UtcNow, "20260101T000000Z-00000000"), 0));
+        await _executor.RunAsync(_host, commands.Locks.Lock(new DeployLockHolder("someone-else", "elsewhere", 4242, DateTimeOffset.UtcNow, "20260101T000000Z-00000000"), 0));
         try
         {
             var (code, output) = Suite("--target=Deploy");
 
             Assert.That(code, Is.Not.Zero);
-            Assert.That(output, Does.Contain("another deploy holds the lock").And.Contain("someone-else@elsewhere").And.Not.Contain("changing"));
+            Assert.That(output, Does.Contain("another deploy holds the lock").And.Contain("user=someone-else").And.Not.Contain("changing"));
             Assert.That(await Root("test -e /etc/apt/apt.conf.d/52coralnet-unattended-upgrades && echo configured || echo untouched"), Is.EqualTo("untouched"));
         }
         finally

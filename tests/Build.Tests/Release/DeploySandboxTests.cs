@@ -231,15 +231,15 @@ public sealed class DeploySandboxTests
     {
         await using var ssh = Ssh();
         var commands = new ReleaseCommands(new ReleasePaths(_settings.Site.Root, _settings.Site.Name));
-        var other = new DeployLockHolder("someone-else@elsewhere", DateTimeOffset.UtcNow, "20260101T000000Z-00000000");
-        await ssh.Executor.RunAsync(ssh.Hosts[0], commands.Lock(other, 0));
+        var other = new DeployLockHolder("someone-else", "elsewhere", 4242, DateTimeOffset.UtcNow, "20260101T000000Z-00000000");
+        await ssh.Executor.RunAsync(ssh.Hosts[0], commands.Locks.Lock(other, 0));
         try
         {
             var (code, output) = Suite("--target=Deploy");
 
             Assert.That(code, Is.Not.Zero);
-            Assert.That(output, Does.Contain("another deploy holds the lock").And.Contain("someone-else@elsewhere"));
-            Assert.That(await ssh.RunAsync($"cat {commands.Paths.Lock}/holder"), Does.Contain("someone-else@elsewhere"), "the other run's lock is left alone");
+            Assert.That(output, Does.Contain("another deploy holds the lock").And.Contain("user=someone-else"));
+            Assert.That(await ssh.RunAsync($"cat {commands.Paths.Lock}/holder"), Does.Contain("user=someone-else"), "the other run's lock is left alone");
         }
         finally
         {

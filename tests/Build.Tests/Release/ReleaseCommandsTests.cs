@@ -17,7 +17,7 @@ public sealed class ReleaseCommandsTests
     {
         var commands = new ReleaseCommands(new ReleasePaths("/srv/www", "coralnet"));
 
-        Assert.That(commands.SwitchCurrent("20261125T234501Z-3f2a9c1b").Script, Is.EqualTo("""
+        Assert.That(commands.Cutover.SwitchCurrent("20261125T234501Z-3f2a9c1b").Script, Is.EqualTo("""
             set -eu
             link='/srv/www/coralnet/current'
             if [ ! -d '/srv/www/coralnet/releases/20261125T234501Z-3f2a9c1b' ]; then echo "there is no release 20261125T234501Z-3f2a9c1b on this host" >&2; exit 1; fi
@@ -52,12 +52,6 @@ public sealed class ReleaseCommandsTests
     {
         var commands = new ReleaseCommands(new ReleasePaths("/srv/www", "coralnet"));
 
-        Assert.That(commands.RemoveReleases(["20261120T000000Z-aaaaaaaa"]).Script, Is.EqualTo("""
-            set -eu
-            cd '/srv/www/coralnet/releases'
-            rm -rf -- 20261120T000000Z-aaaaaaaa
-            echo changed
-            """));
         Assert.That(commands.RemoveReleases([]).Script, Is.EqualTo("echo ok"));
         Assert.That(() => commands.RemoveReleases(["../../etc"]), Throws.TypeOf<ReleaseException>());
     }
@@ -66,7 +60,7 @@ public sealed class ReleaseCommandsTests
     public void SecretInputPrintsMasked()
     {
         var commands = new ReleaseCommands(new ReleasePaths("/srv/www", "coralnet"));
-        var script = commands.WriteEnvironmentFile(new CommandInput.SecretText(new Secret("SECRET_KEY=\"hunter2hunter2\"")));
+        var script = commands.Files.WriteEnvironmentFile(new CommandInput.SecretText(new Secret("SECRET_KEY=\"hunter2hunter2\"")));
 
         Assert.That(script.ToString(), Does.Not.Contain("hunter2"));
         Assert.That(script.Script, Does.Contain("chmod 0640").And.Contain("chown root:coralnet").And.Not.Contain("hunter2"));
@@ -137,22 +131,66 @@ public sealed class ReleaseCommandsTests
         var first = Upload(commands, site.Path, Monday, previous: null);
         site.Write("a.txt", "2");
         var second = Upload(commands, site.Path, Monday.AddDays(1), first);
+        site.Write("a.txt", "3");
+        var unfinished = Upload(commands, site.Path, Monday.AddDays(2), second);
+        Assert.That(Run(commands.MarkComplete(first.Id)), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Run(commands.MarkComplete(first.Id)), Is.EqualTo(RemoteCommand.Ok));
+        Assert.That(Run(commands.MarkComplete(second.Id)), Is.EqualTo(RemoteCommand.Changed));
 
-        Assert.That(Run(commands.SwitchCurrent(first.Id)), Is.EqualTo(RemoteCommand.Changed));
-        Assert.That(Run(commands.SwitchCurrent(first.Id)), Is.EqualTo(RemoteCommand.Ok));
-        Assert.That(Run(commands.SwitchCurrent(second.Id)), Is.EqualTo(RemoteCommand.Changed));
-        Assert.That(Run(commands.PointSlot(8002, second.Id)), Is.EqualTo(RemoteCommand.Changed));
-        Assert.That(Run(commands.MarkServingSlot(8002)), Is.EqualTo(RemoteCommand.Changed));
-        Assert.That(Run(commands.MarkServingSlot(8002)), Is.EqualTo(RemoteCommand.Ok));
+        Assert.That(Run(commands.Cutover.SwitchCurrent(first.Id)), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Run(commands.Cutover.SwitchCurrent(first.Id)), Is.EqualTo(RemoteCommand.Ok));
+        Assert.That(Run(commands.Cutover.SwitchCurrent(second.Id)), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Run(commands.Cutover.PointSlot(8002, second.Id)), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Run(commands.Cutover.MarkServingSlot(8002)), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Run(commands.Cutover.MarkServingSlot(8002)), Is.EqualTo(RemoteCommand.Ok));
         Assert.That(File.ReadAllText(Path.Combine(commands.Paths.Current, "a.txt")), Is.EqualTo("2"));
-        Assert.That(TempDirectory.RunSh(commands.SwitchCurrent("20200101T000000Z-00000000").Script).Errors, Does.Contain("no release 20200101T000000Z-00000000"));
+        Assert.That(TempDirectory.RunSh(commands.Cutover.SwitchCurrent("20200101T000000Z-00000000").Script).Errors, Does.Contain("no release 20200101T000000Z-00000000"));
 
         var listing = ReleaseListing.Parse(TempDirectory.RunSh(commands.ListReleases().Script).Output);
 
         Assert.That(listing, Has.Property("Current").EqualTo(second.Id).And.Property("Previous").EqualTo(first.Id).And.Property("ServingSlot").EqualTo(8002));
-        Assert.That(listing.Releases, Is.EqualTo(new[] { first.Id, second.Id }));
+        Assert.That(listing.Releases, Is.EqualTo(new[] { first.Id, second.Id }), "the complete releases");
+        Assert.That(listing.Incomplete, Is.EqualTo(new[] { unfinished.Id }), "never marked complete");
+        Assert.That(listing.CurrentContent, Is.EqualTo(second.Manifest.ContentHash()));
         Assert.That(listing.Slots, Is.EqualTo(new Dictionary<int, string> { [8002] = second.Id }));
         Assert.That(listing.Describe(), Is.EqualTo(new[] { $"* {second.Id}  [gunicorn :8002, serving]", $"  {first.Id}" }));
+    }
+
+    [Test]
+    public void Removing_releases_removes_the_venvs_no_release_left_links_to()
+    {
+        using var host = new TempDirectory();
+        var commands = new ReleaseCommands(LocalPaths(host.Path));
+        const string gone = "20261120T000000Z-aaaaaaaa", kept = "20261121T000000Z-bbbbbbbb";
+        foreach (var (release, venv) in new[] { (gone, "py3.11.2-old"), (kept, "py3.11.2-new") })
+        {
+            host.Write($"coralnet/shared/venvs/{venv}/.complete", "");
+            Directory.CreateDirectory(commands.Paths.Release(release));
+            File.CreateSymbolicLink(commands.Paths.Release(release) + "/venv", $"{commands.Paths.Venvs}/{venv}");
+        }
+
+        Assert.That(Run(commands.RemoveReleases([gone])), Is.EqualTo(RemoteCommand.Changed));
+
+        Assert.That(Directory.Exists(commands.Paths.Release(gone)), Is.False);
+        Assert.That(Directory.Exists(commands.Paths.Release(kept)), Is.True);
+        Assert.That(Directory.GetDirectories(commands.Paths.Venvs).Select(Path.GetFileName), Is.EqualTo(new[] { "py3.11.2-new" }), "the venv of the kept release only");
+    }
+
+    [Test]
+    public void An_upload_that_would_not_fit_is_refused_with_both_numbers_before_anything_is_written()
+    {
+        using var host = new TempDirectory();
+        var commands = new ReleaseCommands(LocalPaths(host.Path + "/not-made-yet"));
+        const string id = "20261120T000000Z-aaaaaaaa";
+
+        var refused = TempDirectory.RunSh(commands.CheckFreeSpace(id, long.MaxValue / 2).Script);
+
+        Assert.That(refused.Code, Is.EqualTo(ReleaseCommands.NoSpace));
+        Assert.That(refused.Errors, Does.Match($@"release {id} does not fit in {host.Path}: it needs \d+ MiB \(\d+ bytes\), \d+ MiB \(\d+ bytes\) are free"));
+        Assert.That(Run(commands.CheckFreeSpace(id, 4096)), Is.EqualTo(RemoteCommand.Ok));
+        Assert.That(Directory.Exists(host.Path + "/not-made-yet"), Is.False, "nothing written");
+        Assert.That(ReleaseCommands.SpaceNeeded(new ManifestDiff([new("a", 1, "0644", "x"), new("b", 5000, "0644", "y")], [], [new("c", 1_000_000, "0644", "z")], [])),
+            Is.EqualTo(4096 + 8192 + ReleaseCommands.ReleaseOverheadBytes), "new and changed files in whole blocks; linked ones take none");
     }
 
     [Test]
@@ -160,23 +198,57 @@ public sealed class ReleaseCommandsTests
     {
         using var host = new TempDirectory();
         var commands = new ReleaseCommands(LocalPaths(host.Path));
-        var alice = new DeployLockHolder("alice@laptop", Monday, "20261123T100000Z-aaaaaaaa");
-        var bob = new DeployLockHolder("bob@desk", Monday, "20261123T100000Z-bbbbbbbb");
+        var alice = new DeployLockHolder("alice", "laptop", 100, Monday, "20261123T100000Z-aaaaaaaa");
+        var bob = new DeployLockHolder("bob", "desk", 200, Monday, "20261123T100000Z-bbbbbbbb");
 
-        Assert.That(Run(commands.Lock(alice, 0)), Is.EqualTo(RemoteCommand.Ok), "the run's own lock is no change of the host");
+        Assert.That(Run(commands.Locks.Lock(alice, 0)), Is.EqualTo(RemoteCommand.Ok), "the run's own lock is no change of the host");
         Assert.That(Directory.Exists(commands.Paths.Lock), Is.True, "but it is taken");
-        var refused = TempDirectory.RunSh(commands.Lock(bob, 0).Script);
+        var refused = TempDirectory.RunSh(commands.Locks.Lock(bob, 0).Script);
         Assert.That(refused.Code, Is.EqualTo(75));
-        Assert.That(refused.Errors, Does.Contain("who=alice@laptop since=2026-11-23T10:00:00Z release=20261123T100000Z-aaaaaaaa").And.Contain("--lock-wait"));
+        Assert.That(refused.Errors, Does.Contain("host=laptop process=100 user=alice started=2026-11-23T10:00:00Z release=20261123T100000Z-aaaaaaaa").And.Contain("--lock-wait").And.Contain("--take-over-lock"));
+        Assert.That(refused.Errors, Does.Contain(DeployLockCommands.RecordLine + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(alice + "\n"))), "the holder record, for a takeover");
+        Assert.That(DeployLockHolder.Parse(File.ReadAllText(Path.Combine(commands.Paths.Lock, "holder"))), Is.EqualTo(alice));
 
-        Assert.That(TempDirectory.RunSh(commands.Unlock(bob).Script).Code, Is.Not.Zero, "bob cannot release alice's lock");
-        Assert.That(Run(commands.Unlock(alice)), Is.EqualTo(RemoteCommand.Ok));
+        Assert.That(TempDirectory.RunSh(commands.Locks.Unlock(bob).Script).Code, Is.Not.Zero, "bob cannot release alice's lock");
+        Assert.That(Run(commands.Locks.Unlock(alice)), Is.EqualTo(RemoteCommand.Ok));
         Assert.That(Directory.Exists(commands.Paths.Lock), Is.False, "released");
-        Assert.That(Run(commands.Unlock(alice)), Is.EqualTo(RemoteCommand.Ok));
+        Assert.That(Run(commands.Locks.Unlock(alice)), Is.EqualTo(RemoteCommand.Ok));
 
-        Assert.That(Run(commands.Lock(bob, 0)), Is.EqualTo(RemoteCommand.Ok));
-        Assert.That(TempDirectory.RunSh(commands.ForceUnlock().Script).Output, Does.Contain("removing the deploy lock of: who=bob@desk"));
+        Assert.That(Run(commands.Locks.Lock(bob, 0)), Is.EqualTo(RemoteCommand.Ok));
+        Assert.That(TempDirectory.RunSh(commands.Locks.ForceUnlock().Script).Output, Does.Contain("removing the deploy lock of: host=desk process=200 user=bob"));
         Assert.That(Directory.Exists(commands.Paths.Lock), Is.False);
+    }
+
+    [Test]
+    public void A_lock_is_refreshed_only_by_its_run_and_taken_over_only_while_its_holder_is_unchanged()
+    {
+        using var host = new TempDirectory();
+        var commands = new ReleaseCommands(LocalPaths(host.Path));
+        var alice = new DeployLockHolder("alice", "laptop", 100, Monday, "20261123T100000Z-aaaaaaaa");
+        var bob = new DeployLockHolder("bob", "desk", 200, Monday, "20261123T100000Z-bbbbbbbb");
+        var holder = Path.Combine(commands.Paths.Lock, "holder");
+        Run(commands.Locks.Lock(alice, 0));
+        File.SetLastWriteTimeUtc(holder, DateTime.UtcNow.AddMinutes(-5));
+
+        var refused = TempDirectory.RunSh(commands.Locks.Lock(bob, 0).Script);
+        Assert.That(refused.Errors, Does.Contain(DeployLockCommands.AgeLine + "30"), "refreshed 300 s ago");
+        Assert.That(TempDirectory.RunSh(commands.Locks.Refresh(bob).Script).Code, Is.Not.Zero, "bob cannot refresh alice's lock");
+        Assert.That(Run(commands.Locks.Refresh(alice)), Is.EqualTo(RemoteCommand.Ok));
+        Assert.That(File.GetLastWriteTimeUtc(holder), Is.GreaterThan(DateTime.UtcNow.AddMinutes(-1)), "alice's refresh");
+
+        Assert.That(TempDirectory.RunSh(commands.Locks.TakeOver(bob.ToString()).Script).Code, Is.Not.Zero, "the lock is not the one read");
+        Assert.That(Directory.Exists(commands.Paths.Lock), Is.True);
+        Assert.That(Run(commands.Locks.TakeOver(alice.ToString())), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Directory.Exists(commands.Paths.Lock), Is.False);
+    }
+
+    [Test]
+    public void A_lock_holder_reads_back_from_its_file_and_ignores_fields_it_does_not_know()
+    {
+        var alice = new DeployLockHolder("alice", "laptop", 100, Monday, "20261123T100000Z-aaaaaaaa");
+
+        Assert.That(DeployLockHolder.Parse(alice + "\nmessage=fixing the css\n"), Is.EqualTo(alice));
+        Assert.That(DeployLockHolder.Parse("who=alice@laptop:100 since=2026-11-23T10:00:00Z release=20261123T100000Z-aaaaaaaa"), Is.Null, "an older suite's lock");
     }
 
     [Test]
@@ -186,11 +258,11 @@ public sealed class ReleaseCommandsTests
         var commands = new ReleaseCommands(LocalPaths(host.Path));
         Directory.CreateDirectory(commands.Paths.Shared);
 
-        Assert.That(Run(commands.MaintenanceOn()), Is.EqualTo(RemoteCommand.Changed));
-        Assert.That(Run(commands.MaintenanceOn()), Is.EqualTo(RemoteCommand.Ok));
+        Assert.That(Run(commands.Files.MaintenanceOn()), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Run(commands.Files.MaintenanceOn()), Is.EqualTo(RemoteCommand.Ok));
         Assert.That(File.Exists(commands.Paths.MaintenanceFlag), Is.True);
-        Assert.That(Run(commands.MaintenanceOff()), Is.EqualTo(RemoteCommand.Changed));
-        Assert.That(Run(commands.MaintenanceOff()), Is.EqualTo(RemoteCommand.Ok));
+        Assert.That(Run(commands.Files.MaintenanceOff()), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Run(commands.Files.MaintenanceOff()), Is.EqualTo(RemoteCommand.Ok));
     }
 
     [Test]
@@ -200,17 +272,17 @@ public sealed class ReleaseCommandsTests
         var changed = new RemoteCommand("read -r line; echo \"got $line\"; echo changed", "b") with { Input = new CommandInput.PlainText("input\n") };
         var failing = new RemoteCommand("echo 'partial output'; echo 'broken' >&2; exit 3", "c");
 
-        var batch = ReleaseCommands.Batch("ab", [ok, changed]);
+        var batch = HostScript.Batch("ab", [ok, changed]);
         var (code, output, _) = TempDirectory.RunSh(batch.Script, batch.Input.WriteTo);
         Assert.That(code, Is.Zero);
         Assert.That(output, Is.EqualTo("first\ngot input\nchanged\n"));
-        Assert.That(Run(ReleaseCommands.Batch("a twice", [ok, ok])), Is.EqualTo(RemoteCommand.Ok));
+        Assert.That(Run(HostScript.Batch("a twice", [ok, ok])), Is.EqualTo(RemoteCommand.Ok));
 
-        var failed = TempDirectory.RunSh(ReleaseCommands.Batch("ac", [failing, ok]).Script);
+        var failed = TempDirectory.RunSh(HostScript.Batch("ac", [failing, ok]).Script);
         Assert.That(failed.Code, Is.EqualTo(3));
         Assert.That(failed.Errors, Does.Contain("broken").And.Contain("partial output"));
         Assert.That(failed.Output, Does.Not.Contain("first"), "nothing runs after a failed step");
-        Assert.That(() => ReleaseCommands.Batch("two inputs", [changed, changed]), Throws.ArgumentException);
+        Assert.That(() => HostScript.Batch("two inputs", [changed, changed]), Throws.ArgumentException);
     }
 
     [Test]
@@ -222,12 +294,12 @@ public sealed class ReleaseCommandsTests
         ReleaseListing Listing() => ReleaseListing.Parse(TempDirectory.RunSh(commands.ListReleases().Script).Output);
         Directory.CreateDirectory(commands.Paths.Releases);
 
-        var first = commands.SettingsFiles(Listing(), environment, "<p>back soon</p>\n");
+        var first = commands.Files.SettingsFiles(Listing(), environment, "<p>back soon</p>\n");
         Assert.That(first, Has.Count.EqualTo(2));
-        Assert.That(Run(ReleaseCommands.Batch("settings", first)), Is.EqualTo(RemoteCommand.Changed));
+        Assert.That(Run(HostScript.Batch("settings", first)), Is.EqualTo(RemoteCommand.Changed));
 
-        Assert.That(commands.SettingsFiles(Listing(), environment, "<p>back soon</p>\n"), Is.Empty, "nothing crosses the wire again");
-        var changed = commands.SettingsFiles(Listing(), environment, "<p>back later</p>\n");
+        Assert.That(commands.Files.SettingsFiles(Listing(), environment, "<p>back soon</p>\n"), Is.Empty, "nothing crosses the wire again");
+        var changed = commands.Files.SettingsFiles(Listing(), environment, "<p>back later</p>\n");
         Assert.That(changed.Select(c => c.Summary), Is.EqualTo(new[] { "maintenance page" }));
         Assert.That(Run(changed.Single()), Is.EqualTo(RemoteCommand.Changed));
         Assert.That(File.ReadAllText(commands.Paths.MaintenancePage), Is.EqualTo("<p>back later</p>\n"));

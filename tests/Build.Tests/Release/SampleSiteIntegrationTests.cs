@@ -51,35 +51,35 @@ public sealed class SampleSiteIntegrationTests
             var environment = new SiteEnvironment("coralnet", "django", new Secret("django-password-1"), "127.0.0.1", databasePort,
                 new Secret("a-secret-key-for-the-integration-test"), [Host], "coralnet-test-bucket");
             var steps = new[] { commands.Upload(id, null, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, madeAt)) }
-                .Append(commands.InstallRequirements(id, snapshot.Manifest.Find("requirements.txt")!.Sha256))
-                .Append(commands.WriteEnvironmentFile(new CommandInput.SecretText(SiteTemplates.EnvironmentFile(site, environment))))
-                .Append(commands.Migrate(id))
-                .Append(commands.CollectStatic(id, previousId: null))
-                .Append(commands.SwitchCurrent(id));
+                .Append(commands.Install.InstallRequirements(id, snapshot.Manifest.Find("requirements.txt")!.Sha256))
+                .Append(commands.Files.WriteEnvironmentFile(new CommandInput.SecretText(SiteTemplates.EnvironmentFile(site, environment))))
+                .Append(commands.Install.Migrate(id))
+                .Append(commands.Install.CollectStatic(id, previousId: null))
+                .Append(commands.Cutover.SwitchCurrent(id));
             foreach (var step in steps)
             {
                 Run(step);
             }
 
-            Assert.That(Run(commands.Migrate(id)), Is.EqualTo(RemoteCommand.Ok), "a second migrate changes nothing");
-            Assert.That(Run(commands.CollectStatic(id, previousId: null)), Is.EqualTo(RemoteCommand.Ok), "a second collectstatic changes nothing");
+            Assert.That(Run(commands.Install.Migrate(id)), Is.EqualTo(RemoteCommand.Ok), "a second migrate changes nothing");
+            Assert.That(Run(commands.Install.CollectStatic(id, previousId: null)), Is.EqualTo(RemoteCommand.Ok), "a second collectstatic changes nothing");
 
             // The next release, with no migration, static source or requirement changed: migrate is
             // skipped and the collected files are linked; a fresh database is still migrated.
             var next = ReleaseId.Create(madeAt.AddHours(1), snapshot.Manifest);
             var same = snapshot.Manifest.CompareWith(snapshot.Manifest);
             Run(commands.Upload(next, id, same, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, next, same, madeAt.AddHours(1))));
-            Run(commands.InstallRequirements(next, snapshot.Manifest.Find("requirements.txt")!.Sha256));
-            Assert.That(Run(commands.Migrate(next)), Is.EqualTo(RemoteCommand.Ok), "no migration changed: skipped");
-            Assert.That(Run(commands.CollectStatic(next, id)), Is.EqualTo(RemoteCommand.Changed));
+            Run(commands.Install.InstallRequirements(next, snapshot.Manifest.Find("requirements.txt")!.Sha256));
+            Assert.That(Run(commands.Install.Migrate(next)), Is.EqualTo(RemoteCommand.Ok), "no migration changed: skipped");
+            Assert.That(Run(commands.Install.CollectStatic(next, id)), Is.EqualTo(RemoteCommand.Changed));
             Assert.That(Inode(Path.Combine(commands.Paths.Release(next), "static/status/site.css")), Is.EqualTo(Inode(Path.Combine(commands.Paths.Release(id), "static/status/site.css"))), "collected files linked from the previous release");
-            Assert.That(Run(commands.CollectStatic(next, id)), Is.EqualTo(RemoteCommand.Ok));
+            Assert.That(Run(commands.Install.CollectStatic(next, id)), Is.EqualTo(RemoteCommand.Ok));
             Sh($"PGPASSWORD=master-password-1 {PostgresBin}/psql -h 127.0.0.1 -p {databasePort} -U postgres -v ON_ERROR_STOP=1 -c 'DROP DATABASE coralnet' -c 'CREATE DATABASE coralnet OWNER django'");
-            Assert.That(Run(commands.Migrate(next)), Is.EqualTo(RemoteCommand.Changed), "a fresh database is migrated");
+            Assert.That(Run(commands.Install.Migrate(next)), Is.EqualTo(RemoteCommand.Changed), "a fresh database is migrated");
             Assert.That(Sh($"PGPASSWORD=master-password-1 {PostgresBin}/psql -h 127.0.0.1 -p {databasePort} -U postgres -d coralnet -tA -c 'SELECT count(*) > 0 FROM django_migrations'"), Is.EqualTo("t"));
-            Assert.That(Run(commands.Migrate(next)), Is.EqualTo(RemoteCommand.Ok));
-            Assert.That(Run(commands.InstallRequirements(id, snapshot.Manifest.Find("requirements.txt")!.Sha256)), Is.EqualTo(RemoteCommand.Ok), "the venv is reused");
-            Assert.That(Run(commands.WriteEnvironmentFile(new CommandInput.SecretText(SiteTemplates.EnvironmentFile(site, environment)))), Is.EqualTo(RemoteCommand.Ok));
+            Assert.That(Run(commands.Install.Migrate(next)), Is.EqualTo(RemoteCommand.Ok));
+            Assert.That(Run(commands.Install.InstallRequirements(id, snapshot.Manifest.Find("requirements.txt")!.Sha256)), Is.EqualTo(RemoteCommand.Ok), "the venv is reused");
+            Assert.That(Run(commands.Files.WriteEnvironmentFile(new CommandInput.SecretText(SiteTemplates.EnvironmentFile(site, environment)))), Is.EqualTo(RemoteCommand.Ok));
 
             var webPort = FreePort();
             var current = commands.Paths.Current;

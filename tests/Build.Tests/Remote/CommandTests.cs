@@ -49,6 +49,21 @@ public class CommandTests
     }
 
     [Test]
+    public void A_script_under_a_host_timeout_is_ended_there_when_it_runs_past_it()
+    {
+        var line = Shell.AsRoot("sleep 5; echo finished", isRoot: true, TimeSpan.FromSeconds(0.5));
+        Assert.That(line, Is.EqualTo("timeout -k 10 1 sh -c 'sleep 5; echo finished'"), "whole seconds, rounded up");
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", ["-c", line]) { RedirectStandardOutput = true })!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.That((process.ExitCode, output), Is.EqualTo((124, "")), "timeout's exit code; the script never finished");
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(4)));
+    }
+
+    [Test]
     public void A_failure_names_host_command_exit_code_and_the_tail_of_stderr()
     {
         var stderr = string.Join("\n", Enumerable.Range(1, 30).Select(i => $"line {i}"));

@@ -1,0 +1,128 @@
+using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Templates;
+
+namespace CoralNet.Deploy.Release;
+
+/// <summary>
+/// The blue/green cutover on one host, step by step, and its undo. Each step is marked on the host's
+/// <see cref="HostRelease"/> before its command is sent (an answer lost to a dropped connection, a
+/// timeout or a cancellation may hide a command that ran), so the undo reverses whatever may have
+/// happened; every undo command is idempotent.
+/// </summary>
+public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, SiteSettings site, TimeSpan healthCheckTimeout, string? nginxTemplate, Action<string> log)
+{
+    /// <summary>How often an undo is tried, and how long it waits after each failed try (a connection coming back).</summary>
+    private static readonly TimeSpan[] UndoRetries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(10)];
+
+    /// <summary>
+    /// In one round trip: the gunicorn units (only when the host lacks them), the sockets, the standby
+    /// slot pointed at <paramref name="id"/>, its restart, and the check that it answers with its id there.
+    /// </summary>
+    public Task StartStandbyAsync(HostRelease host, string id)
+    {
+        var units = commands.Files.GunicornUnits(host.Before, SiteTemplates.GunicornSocket(site), SiteTemplates.GunicornService(site, commands.Paths));
+        host.Begin(CutoverSteps.Standby);
+        return runner.RunAsync(host.Host, HostScript.Batch($"start {id} on gunicorn {host.Standby}",
+        [
+            .. units,
+            commands.Cutover.EnableSockets(GunicornSlots.Ports(site)),
+            commands.Cutover.PointSlot(host.Standby, id),
+            commands.Cutover.RestartSlot(host.Standby),
+            commands.Cutover.CheckSlot(host.Standby, id, site.Domain, (int)healthCheckTimeout.TotalSeconds),
+        ]));
+    }
+
+    /// <summary>Moves <c>current</c> to <paramref name="id"/> (atomically: a new link, then <c>mv -T</c>).</summary>
+    public Task SwitchAsync(HostRelease host, string id)
+    {
+        host.Begin(CutoverSteps.Current);
+        return runner.RunAsync(host.Host, commands.Cutover.SwitchCurrent(id));
+    }
+
+    /// <summary>Points nginx at the standby instance (rendered config, <c>nginx -t</c>, graceful reload) and marks it serving.</summary>
+    public Task PointNginxAsync(HostRelease host)
+    {
+        var config = NginxSite(host.Standby);
+        host.Begin(CutoverSteps.Nginx);
+        return runner.RunAsync(host.Host, HostScript.Batch("nginx site and serving slot", [commands.Cutover.InstallNginxSite(config), commands.Cutover.MarkServingSlot(host.Standby)]));
+    }
+
+    /// <summary>
+    /// Puts the host back as it was before the cutover, in one round trip: nginx on the instance that
+    /// served, <c>current</c> on the release it served (or no <c>current</c> on a first deploy), the standby
+    /// stopped and pointed back; and <paramref name="discard"/>, a release of this run that never served,
+    /// deleted. Runs to its end whatever the run's cancellation, tried again while the host does not
+    /// answer; when it still fails, says so (the error that caused it is the one the run reports).
+    /// </summary>
+    public async Task UndoAsync(HostRelease host, string? discard)
+    {
+        var taken = host.Taken;
+        var steps = UndoSteps(host, discard);
+        if (steps.Count == 0)
+        {
+            return;
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await runner.RunAsync(host.Host, HostScript.Batch("undo the cutover", steps), cancellable: false);
+                host.Undone();
+                if (taken == CutoverSteps.None)
+                {
+                    return;
+                }
+
+                log($"{host.Host.Name}: cutover undone; {(host.Before.Current is null ? "nothing served before, nothing serves" : $"release {host.Before.Current} serves")}.");
+                return;
+            }
+            catch (Exception exception) when (attempt < UndoRetries.Length)
+            {
+                log($"{host.Host.Name}: the undo of the cutover failed ({exception.Message.Split('\n')[0]}); trying again in {UndoRetries[attempt].TotalSeconds:0} s.");
+                await Task.Delay(UndoRetries[attempt], CancellationToken.None);
+            }
+            catch (Exception exception)
+            {
+                log($"{host.Host.Name}: could not undo the cutover ({exception.Message.Split('\n')[0]}); run the Rollback target with --release={host.Before.Current ?? "ID"} once the host answers.");
+                return;
+            }
+        }
+    }
+
+    private List<Remote.RemoteCommand> UndoSteps(HostRelease host, string? discard)
+    {
+        var before = host.Before;
+        var taken = host.Taken;
+        var steps = new List<Remote.RemoteCommand>();
+        if (taken.HasFlag(CutoverSteps.Nginx))
+        {
+            steps.AddRange(before.ServingSlot is int serving && before.Current is not null
+                ? [commands.Cutover.InstallNginxSite(NginxSite(serving)), commands.Cutover.MarkServingSlot(serving)]
+                : [commands.Cutover.UnmarkServingSlot()]);
+        }
+
+        if (taken.HasFlag(CutoverSteps.Current))
+        {
+            steps.Add(before.Current is null ? commands.Cutover.RemoveCurrent() : commands.Cutover.SwitchCurrent(before.Current));
+        }
+
+        if (taken.HasFlag(CutoverSteps.Standby))
+        {
+            steps.Add(commands.Cutover.StopSlot(host.Standby));
+            if (before.Slots.TryGetValue(host.Standby, out var slotBefore) && (before.Releases.Contains(slotBefore) || slotBefore == before.Current))
+            {
+                steps.Add(commands.Cutover.PointSlot(host.Standby, slotBefore));
+            }
+        }
+
+        if (discard is not null && !before.Releases.Contains(discard) && discard != before.Current)
+        {
+            steps.Add(commands.RemoveReleases([discard]));
+        }
+
+        return steps;
+    }
+
+    private string NginxSite(int slot) => SiteTemplates.NginxSite(site, commands.Paths, slot, nginxTemplate);
+}

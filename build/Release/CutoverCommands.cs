@@ -1,0 +1,162 @@
+using CoralNet.Deploy.Remote;
+using CoralNet.Deploy.Settings;
+using static CoralNet.Deploy.Release.HostScript;
+
+namespace CoralNet.Deploy.Release;
+
+/// <summary>The commands of the blue/green cutover: the gunicorn slots, <c>current</c>, and the nginx site.</summary>
+public sealed class CutoverCommands(ReleasePaths paths)
+{
+    /// <summary>Enables and starts the listening sockets of the gunicorn instances.</summary>
+    public RemoteCommand EnableSockets(IEnumerable<int> ports) => Command("enable gunicorn sockets", $$"""
+        set -eu
+        status=ok
+        for unit in {{string.Join(' ', ports.Select(p => Shell.Quote(paths.GunicornUnit(p) + ".socket")))}}; do
+          if ! systemctl is-enabled --quiet "$unit" || ! systemctl is-active --quiet "$unit"; then
+            systemctl enable --now "$unit"
+            status=changed
+          fi
+        done
+        echo "$status"
+        """);
+
+    /// <summary>Points the gunicorn instance on <paramref name="port"/> at a release (it runs it from its next start).</summary>
+    public RemoteCommand PointSlot(int port, string id) =>
+        AtomicLink($"point slot {port} at {id}", paths.Slot(port), "../releases/" + ReleaseId.Require(id), id);
+
+    /// <summary>Moves <c>current</c> atomically: a new link, then <c>mv -T</c> over the old one.</summary>
+    public RemoteCommand SwitchCurrent(string id) =>
+        AtomicLink($"switch current to {id}", paths.Current, "releases/" + ReleaseId.Require(id), id);
+
+    /// <summary>Records which gunicorn instance nginx sends requests to.</summary>
+    public RemoteCommand MarkServingSlot(int port) => Command($"mark slot {port} serving", $$"""
+        set -eu
+        file={{Shell.Quote(paths.Slots + "/serving")}}
+        if [ "$(cat "$file" 2>/dev/null || true)" = {{port}} ]; then echo ok; exit 0; fi
+        echo {{port}} > "$file.new"
+        mv -f "$file.new" "$file"
+        echo changed
+        """);
+
+    /// <summary>Forgets which instance serves (the undo of a first deploy's cutover: none served before).</summary>
+    public RemoteCommand UnmarkServingSlot() => Command("unmark the serving slot", $$"""
+        set -eu
+        file={{Shell.Quote(paths.Slots + "/serving")}}
+        if [ -e "$file" ]; then rm -f "$file"; echo changed; else echo ok; fi
+        """);
+
+    /// <summary>Removes <c>current</c> (the undo of a first deploy's switch: no link is left naming a release that is deleted).</summary>
+    public RemoteCommand RemoveCurrent() => Command("remove current", $$"""
+        set -eu
+        link={{Shell.Quote(paths.Current)}}
+        if [ -L "$link" ]; then rm -f "$link"; echo changed; else echo ok; fi
+        """);
+
+    /// <summary>Starts the instance afresh from its slot's release (never a HUP, which would keep the old working directory).</summary>
+    public RemoteCommand RestartSlot(int port) => Command($"restart gunicorn on {port}", $$"""
+        set -eu
+        unit={{Shell.Quote(paths.GunicornUnit(port) + ".service")}}
+        if ! systemctl restart "$unit"; then
+          echo "gunicorn on 127.0.0.1:{{port}} did not start; its journal (last lines):" >&2
+          journalctl -u "$unit" -n 25 --no-pager -o cat >&2 || true
+          exit 1
+        fi
+        echo changed
+        """);
+
+    /// <summary>
+    /// Asks the instance on <paramref name="port"/> directly (on the host's loopback, not through nginx)
+    /// for /health/ with the site's Host header until it answers 200 with <paramref name="id"/>, for at
+    /// most <paramref name="timeoutSeconds"/>; on failure prints the last answer and the instance's journal.
+    /// </summary>
+    public RemoteCommand CheckSlot(int port, string id, string domain, int timeoutSeconds) => Command($"check gunicorn on {port} serves {id}", $$"""
+        set -eu
+        if ! {{SystemPython}} - {{port}} {{Shell.Quote(ReleaseId.Require(id))}} {{Shell.Quote(domain)}} {{timeoutSeconds}} <<'PY'
+        import sys, time, urllib.error, urllib.request
+        port, wanted, domain, timeout = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+        deadline = time.monotonic() + timeout
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/health/", headers={"Host": domain})
+        while True:
+            try:
+                with urllib.request.urlopen(request, timeout=max(1.0, deadline - time.monotonic())) as answer:
+                    body = answer.read().decode("utf-8", "replace").strip()
+                    if body == wanted:
+                        sys.exit(0)
+                    last = f"answered {answer.status} with '{body}'"
+            except urllib.error.HTTPError as error:
+                last = f"answered {error.code} with '{error.read().decode('utf-8', 'replace').strip()[:200]}'"
+            except OSError as error:
+                last = f"did not answer: {error}"
+            if time.monotonic() >= deadline:
+                print(f"gunicorn on 127.0.0.1:{port} {last} instead of 200 with {wanted}, after {timeout:.0f} s", file=sys.stderr)
+                sys.exit(1)
+            time.sleep(0.01)
+        PY
+        then
+          echo "its journal (last lines):" >&2
+          journalctl -u {{Shell.Quote(paths.GunicornUnit(port) + ".service")}} -n 25 --no-pager -o cat >&2 || true
+          exit 1
+        fi
+        echo ok
+        """);
+
+    /// <summary>
+    /// Stops the instance; in-flight requests finish within gunicorn's graceful timeout, while the
+    /// command returns at once (systemd finishes the stop; a later start of the instance waits for it).
+    /// Its socket stays open.
+    /// </summary>
+    public RemoteCommand StopSlot(int port) => Command($"stop gunicorn on {port}", $$"""
+        set -eu
+        unit={{Shell.Quote(paths.GunicornUnit(port) + ".service")}}
+        if systemctl is-active --quiet "$unit"; then
+          systemctl stop --no-block "$unit"
+          echo changed
+        else
+          echo ok
+        fi
+        """);
+
+    /// <summary>
+    /// Installs the site's nginx config into sites-available and links it into sites-enabled (in
+    /// place of Debian's default site, whose default_server ours replaces), runs <c>nginx -t</c>, and
+    /// reloads nginx gracefully. When the test fails the previous config is put back, nginx keeps
+    /// serving the old one, and the script fails with nginx's message.
+    /// </summary>
+    public RemoteCommand InstallNginxSite(string config) => Command("nginx site", $$"""
+        set -eu
+        available={{Shell.Quote(paths.NginxAvailable)}}
+        enabled={{Shell.Quote(paths.NginxEnabled)}}
+        debian_default=/etc/nginx/sites-enabled/default
+        {{WriteInline("\"$available.new\"", config)}}
+        if [ -f "$available" ] && cmp -s "$available.new" "$available" && [ -L "$enabled" ] && [ ! -e "$debian_default" ]; then
+          rm -f "$available.new"
+          echo ok
+          exit 0
+        fi
+        had_default=no
+        if [ -e "$debian_default" ]; then had_default=yes; fi
+        if [ -f "$available" ]; then cp -p "$available" "$available.previous"; fi
+        mv -f "$available.new" "$available"
+        ln -sfn "$available" "$enabled"
+        rm -f "$debian_default"
+        if ! errors=$(nginx -t 2>&1); then
+          if [ -f "$available.previous" ]; then mv -f "$available.previous" "$available"; else rm -f "$available" "$enabled"; fi
+          if [ "$had_default" = yes ]; then ln -s ../sites-available/default "$debian_default"; fi
+          printf 'nginx -t refused the new config of {{paths.SiteName}}; the previous one is back and nginx keeps serving:\n%s\n' "$errors" >&2
+          exit 1
+        fi
+        rm -f "$available.previous"
+        systemctl reload nginx
+        echo changed
+        """);
+
+    private RemoteCommand AtomicLink(string title, string link, string target, string id) => Command(title, $$"""
+        set -eu
+        link={{Shell.Quote(link)}}
+        if [ ! -d {{Shell.Quote(paths.Release(id))}} ]; then echo "there is no release {{id}} on this host" >&2; exit 1; fi
+        if [ "$(readlink "$link" 2>/dev/null || true)" = {{Shell.Quote(target)}} ]; then echo ok; exit 0; fi
+        ln -sfn {{Shell.Quote(target)}} "$link.new"
+        mv -T "$link.new" "$link"
+        echo changed
+        """);
+}

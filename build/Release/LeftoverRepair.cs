@@ -1,0 +1,26 @@
+namespace CoralNet.Deploy.Release;
+
+/// <summary>What earlier runs that failed, were stopped or were killed left on a host, put right under the lock before this run changes anything.</summary>
+public sealed class LeftoverRepair(ReleaseRunner runner, ReleaseCommands commands)
+{
+    /// <summary>
+    /// <c>current</c> put back on the release nginx serves (a run killed mid-cutover may have moved it), and the
+    /// incomplete releases removed (never one that serves or that a gunicorn slot names).
+    /// </summary>
+    public async Task RunAsync(HostRelease host)
+    {
+        var before = host.Before;
+        if (before.ServingSlot is int slot && before.Slots.GetValueOrDefault(slot) is { } served && served != before.Current && before.Releases.Contains(served))
+        {
+            await runner.RunAsync(host.Host, commands.Cutover.SwitchCurrent(served), $"current named {before.Current ?? "nothing"} while nginx served {served}: an earlier run stopped mid-cutover");
+            host.CurrentPutBack(served);
+        }
+
+        var left = host.Before.Incomplete.Where(r => r != host.Before.Current && !host.Before.Slots.Values.Contains(r)).ToList();
+        if (left.Count > 0)
+        {
+            await runner.RunAsync(host.Host, commands.RemoveReleases(left), $"incomplete release(s) left by an earlier run: {string.Join(", ", left)}");
+            host.IncompleteRemoved();
+        }
+    }
+}
