@@ -184,7 +184,8 @@ public sealed class ProvisionEmulatorTests
         Assert.That(exitCode, Is.Not.Zero);
         Assert.That(output, Does.Contain("Provision: nothing to do").And.Contain($"web host {address}"));
         // Deploy never changes the database in passing: it says so, and leaves it to Provision.
-        Assert.That(output, Does.Contain("deletion protection off; not changed by this run: ./build.sh --target=Provision applies it"));
+        Assert.That(output, Does.Contain("deletion protection off; not changed by this run: ./build.sh --target=Provision applies it")
+            .And.Contain("Left to ./build.sh --target=Provision: RDS PostgreSQL coralnet-emulator-db."));
         var database = Run.Boto("rds", "describe_db_instances", new { DBInstanceIdentifier = "coralnet-emulator-db" })["DBInstances"]![0]!;
         Assert.That((bool)database["DeletionProtection"]!, Is.False);
         Assert.That(output, Does.Contain("executing task 'DeployLock'").And.Contain($"coralnet-emulator-web ({address}:{closedPort}): cannot connect over SSH"));
