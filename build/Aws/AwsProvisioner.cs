@@ -31,8 +31,10 @@ public sealed class AwsProvisioner(
     /// <summary>Applies the plan resource by resource; returns what was changed (nothing on a second run).</summary>
     public async Task<IReadOnlyList<ResourceChange>> ProvisionAsync(CancellationToken cancellationToken)
     {
-        var changes = (await VisitAsync(apply: true, cancellationToken)).Where(change => change.Apply is not null).ToList();
-        log.Information(Summary(changes, "Provision"));
+        var visited = await VisitAsync(apply: true, cancellationToken);
+        var changes = visited.Where(change => change.Apply is not null).ToList();
+        var left = visited.Where(change => change.Kind != ChangeKind.Unchanged && change.Apply is null).Select(change => change.Resource).ToList();
+        log.Information(Summary(changes, "Provision") + (left.Count == 0 ? "" : $" Left to ./build.sh --target=Provision: {string.Join(", ", left)}."));
         Outputs = await AwsOutputs.LookUpAsync(aws, settings, cancellationToken);
         log.Information($"Provisioned: {Outputs}.");
         return changes;

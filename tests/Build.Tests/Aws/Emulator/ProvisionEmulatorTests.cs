@@ -98,7 +98,14 @@ public sealed class ProvisionEmulatorTests
         await Run.S3.DeleteCORSConfigurationAsync(new DeleteCORSConfigurationRequest { BucketName = "coralnet-emulator-media" });
         await Run.S3.DeleteBucketPolicyAsync(new DeleteBucketPolicyRequest { BucketName = "coralnet-emulator-media" });
         await Run.S3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = "coralnet-emulator-media", VersioningConfig = new S3BucketVersioningConfig { Status = Amazon.S3.VersionStatus.Suspended } });
-        Run.Boto("rds", "modify_db_instance", new { DBInstanceIdentifier = "coralnet-emulator-db", DeletionProtection = false, ApplyImmediately = true });
+        Run.Boto("rds", "modify_db_instance", new { DBInstanceIdentifier = "coralnet-emulator-db", DeletionProtection = false, PubliclyAccessible = true, ApplyImmediately = true });
+        await Run.S3.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = "coralnet-emulator-media" });
+        var databaseGroup = (await Run.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Named("coralnet-emulator-db") })).SecurityGroups.Single();
+        await Run.Ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
+        {
+            GroupId = databaseGroup.GroupId,
+            IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 5432, ToPort = 5432, Ipv4Ranges = [new IpRange { CidrIp = "0.0.0.0/0" }] }],
+        });
 
         var plan = Run.Succeed("--target=Plan");
         Assert.That(plan, Does.Contain("ingress tcp 22 from 0.0.0.0/0 not wanted")
@@ -109,7 +116,10 @@ public sealed class ProvisionEmulatorTests
             .And.Contain("bucket policy (deny requests without TLS)")
             .And.Contain("versioning on")
             .And.Contain("deletion protection off")
-            .And.Contain("Plan: 0 to create, 4 to update."));
+            .And.Contain("PubliclyAccessible True")
+            .And.Contain("Block Public Access (all on)")
+            .And.Contain("ingress tcp 5432 from 0.0.0.0/0 not wanted")
+            .And.Contain("Plan: 0 to create, 5 to update."));
 
         Run.Succeed("--target=ProvisionAws");
         Assert.That(Run.Succeed("--target=Plan"), Does.Contain("Plan: nothing to do"));
@@ -119,6 +129,11 @@ public sealed class ProvisionEmulatorTests
         Assert.That(encryption.ServerSideEncryptionConfiguration.ServerSideEncryptionRules.Single().ServerSideEncryptionByDefault.ServerSideEncryptionAlgorithm.Value, Is.EqualTo("AES256"));
         var database = Run.Boto("rds", "describe_db_instances", new { DBInstanceIdentifier = "coralnet-emulator-db" })["DBInstances"]![0]!;
         Assert.That((bool)database["DeletionProtection"]!, Is.True);
+        Assert.That((bool)database["PubliclyAccessible"]!, Is.False);
+        var block = await Run.S3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(block.PublicAccessBlockConfiguration.RestrictPublicBuckets, Is.True);
+        databaseGroup = (await Run.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [databaseGroup.GroupId] })).SecurityGroups.Single();
+        Assert.That(databaseGroup.IpPermissions.SelectMany(p => p.Ipv4Ranges ?? []), Is.Empty, "PostgreSQL from the web group only");
     }
 
     [Test]
@@ -184,7 +199,8 @@ public sealed class ProvisionEmulatorTests
         Assert.That(exitCode, Is.Not.Zero);
         Assert.That(output, Does.Contain("Provision: nothing to do").And.Contain($"web host {address}"));
         // Deploy never changes the database in passing: it says so, and leaves it to Provision.
-        Assert.That(output, Does.Contain("deletion protection off; not changed by this run: ./build.sh --target=Provision applies it"));
+        Assert.That(output, Does.Contain("deletion protection off; not changed by this run: ./build.sh --target=Provision applies it")
+            .And.Contain("Left to ./build.sh --target=Provision: RDS PostgreSQL coralnet-emulator-db."));
         var database = Run.Boto("rds", "describe_db_instances", new { DBInstanceIdentifier = "coralnet-emulator-db" })["DBInstances"]![0]!;
         Assert.That((bool)database["DeletionProtection"]!, Is.False);
         Assert.That(output, Does.Contain("executing task 'DeployLock'").And.Contain($"coralnet-emulator-web ({address}:{closedPort}): cannot connect over SSH"));
