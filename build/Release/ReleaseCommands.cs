@@ -168,7 +168,7 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         $"setpriv --reuid={Shell.Quote(paths.SiteUser)} --regid={Shell.Quote(paths.SiteGroup)} --init-groups --no-new-privs env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 HOME=/nonexistent sh -c {Shell.Quote(script)} site-user {string.Join(' ', arguments)}".TrimEnd();
 
     /// <summary>As <see cref="AsSiteUser"/>, in the release's project/ folder, after that shell (never root's) read the environment file and the release's env.</summary>
-    private string AsSiteUserWithEnvironment(string script) =>
+    public string AsSiteUserWithEnvironment(string script) =>
         AsSiteUser($"set -eu\nset -a\n. {Shell.Quote(paths.EnvironmentFile)}\n. ../.release/env\nset +a\n{HashFunction}\n{StreamedFunction}\n{script}");
 
     /// <summary>sh making a tree the site's user wrote root's and read-only to it: owner and group root, no write for others, no set-id bit (symbolic links are not followed).</summary>
@@ -238,7 +238,7 @@ public sealed class ReleaseCommands(ReleasePaths paths)
                 print(cursor.fetchone()[0] or "none")
             PY
             }
-            key="$(Hash '(^|/)migrations/') $DATABASE_HOST:${DATABASE_PORT:-5432}"
+            key="$(Hash '(^|/)migrations/|(^|/)settings[^/]*\.py$') $DATABASE_HOST:${DATABASE_PORT:-5432}"
             if [ "$(cat "$stamp" 2>/dev/null || true)" = "$key $(applied)" ]; then
               echo "no migration changed since the last migrate of $DATABASE_NAME: skipped"
               echo ok

@@ -26,6 +26,12 @@ public sealed record RemoteCommand(string Script, string Summary)
     /// </summary>
     public bool Streams { get; init; }
 
+    /// <summary>
+    /// For a command whose output is the result (Logs, Manage): each line of its standard output and
+    /// error as it comes, for as long as it runs; it then streams, without a heartbeat.
+    /// </summary>
+    public Action<string>? Echo { get; init; }
+
     public override string ToString() => Summary;
 
     /// <summary>Whether a script's output reports a change; anything but the two words is an error.</summary>

@@ -14,13 +14,15 @@ public sealed class SshExecutor(SshConnectionPool pool, Func<string, string> red
         var client = await pool.GetConnectedAsync(host, cancellation);
 
         var script = System.Text.Encoding.UTF8.GetBytes(command.Script);
-        using var ssh = client.CreateCommand(Shell.AsRoot(Shell.ScriptFromStandardInput(script.Length, command.Streams), pool.Options.IsRoot));
-        ssh.CommandTimeout = pool.Options.CommandTimeout;
-        using var heartbeat = Beat($"{host.Name}: {command.Summary}");
+        var streams = command.Streams || command.Echo is not null;
+        using var ssh = client.CreateCommand(Shell.AsRoot(Shell.ScriptFromStandardInput(script.Length, streams), pool.Options.IsRoot));
+        ssh.CommandTimeout = command.Echo is null ? pool.Options.CommandTimeout : Timeout.InfiniteTimeSpan;
+        using var heartbeat = command.Echo is null ? Beat($"{host.Name}: {command.Summary}") : null;
+        var line = command.Echo ?? heartbeat!.Observe;
         var running = ssh.ExecuteAsync(cancellation);
-        // A streaming command's output is read as it comes: the heartbeat shows its latest line.
-        var output = command.Streams ? StreamReading.ReadAsync(ssh.OutputStream, heartbeat.Observe) : null;
-        var error = command.Streams ? StreamReading.ReadAsync(ssh.ExtendedOutputStream, heartbeat.Observe) : null;
+        // A streaming command's output is read as it comes: the heartbeat (or the echo) gets each line.
+        var output = streams ? StreamReading.ReadAsync(ssh.OutputStream, line) : null;
+        var error = streams ? StreamReading.ReadAsync(ssh.ExtendedOutputStream, line) : null;
         // The script first, then its own standard input (an archive, a file's text, secrets), straight
         // into the channel and never logged; closing it tells the script that it has everything.
         using (var input = ssh.CreateInputStream())

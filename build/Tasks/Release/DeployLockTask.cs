@@ -9,6 +9,7 @@ namespace CoralNet.Deploy.Tasks.Release;
 [TaskArgument(LockWaitOption, typeof(int), "how long to wait for another deploy's lock, in seconds; 0 refuses at once", Placeholder = "SECONDS", Default = "0")]
 [IsDependentOn(typeof(ProvisionTask))]
 [IsDependentOn(typeof(PackageReleaseTask))]
+[IsDependentOn(typeof(PreDeployHookTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class DeployLockTask(ReleaseRunSession session) : ReleaseTask(session)
 {
