@@ -1,15 +1,18 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Cake.Core.Diagnostics;
+using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Context;
 
 /// <summary>
 /// What the run leaves behind as it ends: one line in the audit log of every web host it worked on
 /// (deploys, rollbacks, maintenance switches, locks and unlocks; nothing secret), and the site's
-/// post-deploy or post-rollback hook with the outcome. Tasks tell it the release and commit.
+/// post-deploy or post-rollback hook with the outcome, and the report of --report=FILE.json. Tasks tell it the release and commit.
 /// </summary>
-public sealed class RunAudit(ICakeLog log, RunConnections connections)
+public sealed class RunAudit(ICakeLog log, RunConnections connections, RunRecorder recorder, SecretRedactor redactor)
 {
     public static readonly IReadOnlySet<string> AuditedTargets = new HashSet<string>(["Deploy", "Rollback", "MaintenanceOn", "MaintenanceOff", "Lock", "Unlock"], StringComparer.OrdinalIgnoreCase);
 
@@ -44,10 +47,11 @@ public sealed class RunAudit(ICakeLog log, RunConnections connections)
         (new DeployHooks(Path.GetFullPath(context.Settings.Site.Source, context.RepositoryRoot), log),
          new HookRun(context.Settings.Environment, target, release, commit, [.. hosts], RunIdentity.Who(context.Environment.GetEnvironmentVariable), outcome));
 
-    /// <summary>Writes the audit line on each host the run reached and runs the post hook; a failure of either is reported, not thrown (the run's own outcome stands).</summary>
+    /// <summary>Writes the audit line on each host the run reached, runs the post hook and writes the report; a failure of any is reported, not thrown (the run's own outcome stands).</summary>
     public void End(DeployContext context, bool successful)
     {
         var outcome = successful ? "succeeded" : "failed";
+        WriteReport(context, outcome);
         var hosts = connections.WebHosts;
         if (AuditedTargets.Contains(_target) && connections.IsOpen && !context.Options.Check)
         {
@@ -80,6 +84,34 @@ public sealed class RunAudit(ICakeLog log, RunConnections connections)
             {
                 log.Error(exception.Message);
             }
+        }
+    }
+
+    private void WriteReport(DeployContext context, string outcome)
+    {
+        if (context.Options.Get<string?>(DeployOptions.Report) is not { } file)
+        {
+            return;
+        }
+
+        var path = Path.GetFullPath(file, context.RepositoryRoot);
+        recorder.ConnectionsOpened = connections.ConnectionsOpened;
+        var report = JsonNode.Parse(recorder.ToJson())!.AsObject();
+        report["target"] = _target;
+        report["environment"] = context.Settings.Environment;
+        report["outcome"] = outcome;
+        report["release"] = Release;
+        report["commit"] = Commit;
+        report["seconds"] = Math.Round(_clock.Elapsed.TotalSeconds, 1);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, redactor.Redact(report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })));
+            log.Information("Report written to {0}", path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            log.Error("The report could not be written to {0}: {1}", path, exception.Message);
         }
     }
 }
