@@ -30,5 +30,5 @@ for source in 'journal -f' 'nginx_log /var/log/nginx/access.log -F' 'nginx_log /
 $source" &
   groups="$groups -$!"
 done
-trap 'kill -TERM -- $groups 2>/dev/null || true; exit 0' TERM INT HUP
+trap 'kill -TERM $groups 2>/dev/null || true; exit 0' TERM INT HUP
 wait
