@@ -124,7 +124,7 @@ public sealed class OperatorSandboxTests
         Process.Start("kill", ["-INT", follow.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
         Assert.That(follow.WaitForExit(TimeSpan.FromSeconds(20)), Is.True, "Ctrl-C stops the follow");
         Assert.That(follow.ExitCode, Is.Zero);
-        var (_, processes) = Suite("--target=Manage", "--hosts=web1", "--command=shell -c \"import subprocess; print('followers', subprocess.run(['pgrep', '-c', '-f', 'journalctl -u'], capture_output=True, text=True).stdout.strip())\"");
+        var (_, processes) = Suite("--target=Manage", "--hosts=web1", "--command=shell -c \"import subprocess; print('followers', subprocess.run(['pgrep', '-c', '-f', 'journalctl -[u]|tail -[n]'], capture_output=True, text=True).stdout.strip())\"");
         Assert.That(processes, Does.Contain("followers 0"), "nothing of the follow keeps running on the host");
     }
 
