@@ -41,7 +41,7 @@ public sealed class OperatorCommands(SiteSettings site)
         ["FirstPort"] = site.GunicornPort.ToString(CultureInfo.InvariantCulture),
         ["UnitPrefix"] = $"{site.Name}-gunicorn",
         ["Follow"] = follow ? "yes" : "no",
-    }), follow ? "follow the site's logs" : "read the site's logs") { Echo = echo };
+    }), follow ? "follow the site's logs" : "read the site's logs") { Echo = echo, RunsUntilInputCloses = follow };
 
     /// <summary>
     /// The script of <c>manage.py COMMAND</c> in the serving release, as the site's user with the site's

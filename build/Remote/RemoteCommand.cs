@@ -32,6 +32,13 @@ public sealed record RemoteCommand(string Script, string Summary)
     /// </summary>
     public Action<string>? Echo { get; init; }
 
+    /// <summary>
+    /// A command that runs until its standard input closes (Logs --follow): the executor keeps it open
+    /// until the run cancels the command, and the connection's end closes it too, so that nothing the
+    /// command started on the host outlives the run.
+    /// </summary>
+    public bool RunsUntilInputCloses { get; init; }
+
     public override string ToString() => Summary;
 
     /// <summary>Whether a script's output reports a change; anything but the two words is an error.</summary>

@@ -25,13 +25,23 @@ public sealed class SshExecutor(SshConnectionPool pool, Func<string, string> red
         var error = streams ? StreamReading.ReadAsync(ssh.ExtendedOutputStream, line) : null;
         // The script first, then its own standard input (an archive, a file's text, secrets), straight
         // into the channel and never logged; closing it tells the script that it has everything.
-        using (var input = ssh.CreateInputStream())
+        var input = ssh.CreateInputStream();
+        try
         {
             input.Write(script);
             command.Input.WriteTo(input);
-        }
+            if (!command.RunsUntilInputCloses)
+            {
+                input.Dispose();
+            }
 
-        await running;
+            using var closeOnCancel = command.RunsUntilInputCloses ? cancellation.Register(input.Dispose) : default;
+            await running;
+        }
+        finally
+        {
+            input.Dispose();
+        }
         var result = new CommandResult(ssh.ExitStatus ?? -1, output is null ? ssh.Result : await output, error is null ? ssh.Error : await error);
         if (result.ExitCode != 0)
         {

@@ -1,7 +1,7 @@
 set -eu
 # The site's logs for the Logs target: the serving gunicorn instance's journal and nginx's access
 # and error logs, each line prefixed by its source. With --follow each source runs in a process
-# group of its own until this script ends them (the run's Ctrl-C sends TERM over SSH).
+# group of its own until this script ends them, when its standard input closes or TERM comes.
 lines={{ Lines }}
 pattern={{ Pattern }}
 since={{ Since }}
@@ -30,5 +30,8 @@ for source in 'journal -f' 'nginx_log /var/log/nginx/access.log -F' 'nginx_log /
 $source" &
   groups="$groups -$!"
 done
-trap 'kill -TERM $groups 2>/dev/null || true; exit 0' TERM INT HUP
-wait
+stop() { kill -TERM $groups 2>/dev/null || true; }
+trap 'stop; exit 0' TERM INT HUP
+# The run keeps standard input open while it follows: its end (Ctrl-C, or the connection lost) ends the readers.
+cat > /dev/null
+stop
