@@ -141,6 +141,26 @@ public sealed class OperatorSandboxTests
         (code, output) = Suite("--target=Manage", "--command=shell -c 'import sys; sys.exit(3)'");
         Assert.That(code, Is.EqualTo(3), output);
         Assert.That(output, Does.Contain("exit code 3"));
+
+        (code, output) = OnTerminal("--target=Manage", "--command=shell -c 'import sys; print(\"on a terminal:\", sys.stdin.isatty()); sys.exit(5)'");
+        Assert.That(output, Does.Contain("on a terminal: True"), "a terminal here gives manage.py one on the host");
+        Assert.That(code, Is.EqualTo(5), output);
+    }
+
+    /// <summary>Runs the program on a pseudo-terminal (util-linux script): its exit code and what the terminal showed.</summary>
+    private (int ExitCode, string Output) OnTerminal(params string[] args)
+    {
+        var command = string.Join(' ', new[] { "dotnet", ProgramProcess.Program }.Concat(args).Append(Hosts).Append("--site_source=" + _site).Select(a => "'" + a.Replace("'", "'\\''") + "'"));
+        var start = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = SandboxHosts.RepositoryRoot };
+        foreach (var arg in new[] { "-qec", command, "/dev/null" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        Assert.That(process.WaitForExit(TimeSpan.FromSeconds(120)), Is.True, "the interactive run ends");
+        return (process.ExitCode, output.Result);
     }
 
     [Test, Order(5)]
