@@ -218,7 +218,7 @@ public sealed class ReleaseCommands(ReleasePaths paths)
     /// <summary>
     /// <c>manage.py migrate --noinput</c>, skipped when nothing it reads can have changed since the last
     /// migrate that succeeded on this database: a stamp in shared/state per database name holds the hash of
-    /// every file under a migrations/ folder and of the venv (Django's own migrations), the database's
+    /// every file under a migrations/ folder, of the settings (which apps are installed) and of the venv (Django's own migrations), the database's
     /// address, and the migrations the database had applied after that migrate (asked with psycopg2,
     /// without starting Django). A fresh or changed database answers differently, so it is migrated.
     /// All of it runs as the site's user: the environment file is read by its shell, not root's.
