@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using CoralNet.Deploy.Remote;
 
 namespace CoralNet.Deploy.Release;
 
@@ -46,7 +45,7 @@ public sealed record HostStatus(
             answer is { Length: > 2 } ? answer[2] : "");
     }
 
-    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) || text == RemoteCommand.Ok ? null : text;
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
     public IEnumerable<string> Lines()
     {
