@@ -74,4 +74,17 @@ public sealed class OperatorCommandLineTests
 
         Assert.That(commits, Is.EqualTo(new Dictionary<string, string> { ["20261201T000000Z-0123abcd"] = "deadbeef00" }));
     }
+
+    [Test]
+    public void The_status_of_a_host_with_nothing_deployed_and_a_held_lock_reads_as_such()
+    {
+        var status = HostStatus.Parse("web1", "gunicorn\t8001\tinactive\t\tstandby\ngunicorn\t8002\tinactive\t\tstandby\nlock\twho=ci since=2026-12-02T01:00:00Z release=none message=upgrade\ndisk\t1048576\t2097152\nreboot\tlinux-image \nanswer\t0\tConnection refused\nok\n");
+
+        Assert.That(status.Release, Is.Null);
+        Assert.That(status.Dirty, Is.Null);
+        Assert.That(status.Gunicorn, Is.EqualTo(new[] { new GunicornInstance(8001, "inactive", null, false), new GunicornInstance(8002, "inactive", null, false) }));
+        Assert.That(status.Lock, Does.EndWith("message=upgrade"));
+        Assert.That((status.FreeBytes, status.TotalBytes, status.RebootPending, status.AnswerStatus), Is.EqualTo((1048576L, 2097152L, "linux-image", 0)));
+        Assert.That(status.Lines(), Has.Some.EqualTo("  reboot pending: yes (linux-image)").And.Some.EqualTo("  last deploy: none recorded"));
+    }
 }
