@@ -5,19 +5,26 @@ using CoralNet.Deploy.Output;
 
 namespace CoralNet.Deploy.Context;
 
-/// <summary>Says which environment the run works on before the first task, and when it ends.</summary>
+/// <summary>Says which environment the run works on before the first task (and asks for confirmation where needed), and when it ends (with its audit line and hook).</summary>
 /// <param name="output">Taken here, before any task, so that the run's output is disposed (and written) after everything else.</param>
-public sealed class DeployLifetime(RunOutput output) : FrostingLifetime<DeployContext>
+public sealed class DeployLifetime(RunOutput output, RunAudit audit) : FrostingLifetime<DeployContext>
 {
     public RunOutput Output => output;
 
-    public override void Setup(DeployContext context, ISetupContext info) =>
+    public override void Setup(DeployContext context, ISetupContext info)
+    {
         context.Log.Information(
             "Environment '{0}' ({1}), target '{2}'.",
             context.Settings.Environment,
             context.Settings.Provider.ToString().ToLowerInvariant(),
             info.TargetTask.Name);
+        Confirmation.Require(context, info.TargetTask.Name, Confirmation.Terminal());
+        audit.Begin(info.TargetTask.Name);
+    }
 
-    public override void Teardown(DeployContext context, ITeardownContext info) =>
+    public override void Teardown(DeployContext context, ITeardownContext info)
+    {
+        audit.End(context, info.Successful);
         context.Log.Verbose(info.Successful ? "Run finished." : "Run failed: see the errors above.");
+    }
 }

@@ -19,6 +19,12 @@ public sealed class RunConnections(ICakeLog log, SecretRedactor redactor) : IDis
     /// <summary>Runs commands on the hosts over the run's connections; set once the connections are open.</summary>
     public IRemoteExecutor Executor { get; private set; } = null!;
 
+    /// <summary>Whether a task of the run asked for the connections (the web hosts are then known).</summary>
+    public bool IsOpen => _pool is not null;
+
+    /// <summary>The web hosts the run works on (after --hosts); empty until the connections are open.</summary>
+    public IReadOnlyList<SshTarget> WebHosts => _webHosts;
+
     /// <summary>Connections opened so far (reuse keeps it at one per host).</summary>
     public int ConnectionsOpened => _pool?.ConnectionsOpened ?? 0;
 
@@ -45,7 +51,7 @@ public sealed class RunConnections(ICakeLog log, SecretRedactor redactor) : IDis
         IHostInventory inventory = settings.Provider == ProviderKind.Sandbox
             ? new SandboxHostInventory(settings)
             : await CakeAwsLog.HostsAsync(context);
-        var hosts = inventory.WebHosts();
+        var hosts = HostSelection.Apply(inventory.WebHosts(), context.Options.Get<string?>(DeployOptions.Hosts));
         var verifier = new HostKeyVerifier(options.KnownHostsFile, options.TrustOnFirstUse);
         // Unknown hosts alone do not stop the run here: the key exchange then refuses each with its
         // fingerprint (before any login). With other problems, everything is reported together, unconnected.

@@ -8,7 +8,7 @@ namespace Cake.Frosting;
 /// <summary>
 /// One error policy for the run: an expected failure (Cake's, or one the application's
 /// <see cref="IFailureDescriber"/> knows) is one line saying what to do; anything else is named a bug.
-/// The stack trace is written only at diagnostic verbosity. Either way the exit code is 1.
+/// The stack trace is written only at diagnostic verbosity. The exit code is 1, or an <see cref="ExitCodeException"/>'s.
 /// </summary>
 internal sealed class FailurePolicy(ICakeLog log, IFailureDescriber? describer, RunSignals signals)
 {
@@ -43,11 +43,11 @@ internal sealed class FailurePolicy(ICakeLog log, IFailureDescriber? describer, 
         }
 
         log.Debug(failure.ToString());
-        return ExitCodes.Failure;
+        return failure is ExitCodeException { ExitCode: > 0 } passed ? passed.ExitCode : ExitCodes.Failure;
     }
 
     private string? Describe(Exception failure) =>
-        describer?.Describe(failure) ?? (failure is CakeException ? failure.Message : null);
+        describer?.Describe(failure) ?? (failure is CakeException or ExitCodeException ? failure.Message : null);
 
     private static Exception Unwrap(Exception exception) =>
         exception is CakeReportException or AggregateException or TargetInvocationException && exception.InnerException is not null

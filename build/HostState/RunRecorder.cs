@@ -152,16 +152,4 @@ public sealed class RunRecorder(bool check)
             return JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
         }
     }
-
-    /// <summary>Writes the report; <paramref name="redact"/> masks secrets, as on the console.</summary>
-    public void WriteReport(string path, Func<string, string> redact)
-    {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        File.WriteAllText(path, redact(ToJson()), new UTF8Encoding(false));
-    }
 }

@@ -142,9 +142,14 @@ public sealed class DeployLock(ReleaseRunner runner, DeployLockCommands commands
         }
     }
 
-    /// <summary>Why the run holding a lock is dead, or null when it may be alive: its process is gone from this machine, or it has not refreshed its lock for <see cref="StaleAfter"/>.</summary>
+    /// <summary>Why the run holding a lock is dead, or null when it may be alive (or the lock is held on purpose): its process is gone from this machine, or it has not refreshed its lock for <see cref="StaleAfter"/>.</summary>
     private static string? WhyDead(DeployLockHolder holder, TimeSpan? age)
     {
+        if (holder.Message is not null)
+        {
+            return null; // held on purpose (Lock --message) until someone runs Unlock
+        }
+
         if (holder.Host == Environment.MachineName)
         {
             return ProcessLives(holder.Process) ? null : $"process {holder.Process} no longer runs on this machine";

@@ -58,7 +58,7 @@ public sealed class InstallCommands(ReleasePaths paths)
         $"setpriv --reuid={Shell.Quote(paths.SiteUser)} --regid={Shell.Quote(paths.SiteGroup)} --init-groups --no-new-privs env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 HOME=/nonexistent sh -c {Shell.Quote(script)} site-user {string.Join(' ', arguments)}".TrimEnd();
 
     /// <summary>As <see cref="AsSiteUser"/>, in the release's project/ folder, after that shell (never root's) read the environment file and the release's env.</summary>
-    private string AsSiteUserWithEnvironment(string script) =>
+    public string AsSiteUserWithEnvironment(string script) =>
         AsSiteUser($"set -eu\nset -a\n. {Shell.Quote(paths.EnvironmentFile)}\n. ../.release/env\nset +a\n{HashFunction}\n{StreamedFunction}\n{script}");
 
     /// <summary>sh making a tree the site's user wrote root's and read-only to it: owner and group root, no write for others, no set-id bit (symbolic links are not followed).</summary>
@@ -67,7 +67,7 @@ public sealed class InstallCommands(ReleasePaths paths)
     /// <summary>
     /// <c>manage.py migrate --noinput</c>, skipped when nothing it reads can have changed since the last
     /// migrate that succeeded on this database: a stamp in shared/state per database name holds the hash of
-    /// every file under a migrations/ folder and of the venv (Django's own migrations), the database's
+    /// every file under a migrations/ folder, of the settings (which apps are installed) and of the venv (Django's own migrations), the database's
     /// address, and the migrations the database had applied after that migrate (asked with psycopg2,
     /// without starting Django). A fresh or changed database answers differently, so it is migrated.
     /// All of it runs as the site's user: the environment file is read by its shell, not root's.
@@ -87,7 +87,7 @@ public sealed class InstallCommands(ReleasePaths paths)
                 print(cursor.fetchone()[0] or "none")
             PY
             }
-            key="$(Hash '(^|/)migrations/') $DATABASE_HOST:${DATABASE_PORT:-5432}"
+            key="$(Hash '(^|/)migrations/|(^|/)settings[^/]*\.py$') $DATABASE_HOST:${DATABASE_PORT:-5432}"
             if [ "$(cat "$stamp" 2>/dev/null || true)" = "$key $(applied)" ]; then
               echo "no migration changed since the last migrate of $DATABASE_NAME: skipped"
               echo ok

@@ -49,6 +49,9 @@ public sealed class ReleaseDeployer(
     /// <summary>The release this run deploys (or rolls back to).</summary>
     public string? Id { get; private set; }
 
+    /// <summary>The git commit of the release this run packaged, when its sources lie in a work tree.</summary>
+    public SourceRevision? Revision => _package?.Snapshot.Revision;
+
     /// <summary>Where the site answers: http://Site.Domain/.</summary>
     public string SiteUrl => $"http://{options.Site.Domain}/";
 

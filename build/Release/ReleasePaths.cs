@@ -11,6 +11,7 @@ namespace CoralNet.Deploy.Release;
 /// ROOT/NAME/shared/state/     the only folder the site's user owns: what its manage.py runs keep between deploys
 /// ROOT/NAME/shared/maintenance  while it exists nginx answers 503 with the maintenance page
 /// ROOT/NAME/deploy.lock/      the deploy lock (mkdir), with a holder file
+/// /var/log/coralnet-deploy/NAME.audit.log  one JSON line per deploy, rollback, maintenance switch, lock and unlock
 /// </code>
 /// Everything but shared/state and shared/env is root's and read-only to the site's user, which the
 /// gunicorn instances and manage.py run as (a system user named after the site, in a group of its own).
@@ -34,6 +35,7 @@ public sealed record ReleasePaths(string Root, string SiteName)
     public string MaintenanceFlag => Shared + "/maintenance";
     public string MaintenancePage => Shared + "/maintenance.html";
     public string Lock => Site + "/deploy.lock";
+    public string AuditLog => $"/var/log/coralnet-deploy/{SiteName}.audit.log";
     public string NginxAvailable => "/etc/nginx/sites-available/" + SiteName;
     public string NginxEnabled => "/etc/nginx/sites-enabled/" + SiteName;
 

@@ -7,7 +7,7 @@ namespace CoralNet.Deploy.Release;
 /// <summary>
 /// The one stream that carries a release's new and changed files to the host (gzip-compressed tar,
 /// extracted by <see cref="ReleaseCommands.Extract"/>), together with the release's metadata:
-/// the manifest lines of the files sent (<see cref="DeltaPath"/>) and its id (<see cref="EnvironmentPath"/>).
+/// the manifest lines of the files sent (<see cref="DeltaPath"/>), its id and git commit (<see cref="EnvironmentPath"/>).
 /// </summary>
 public static class ReleaseTar
 {
@@ -30,7 +30,7 @@ public static class ReleaseTar
         }
 
         WriteText(tar, DeltaPath, string.Concat(diff.ToSend.Select(e => e.ToLine() + "\n")), madeAt);
-        WriteText(tar, EnvironmentPath, $"RELEASE_ID={releaseId}\n", madeAt);
+        WriteText(tar, EnvironmentPath, $"RELEASE_ID={releaseId}\n{snapshot.Revision?.EnvironmentLines()}", madeAt);
     }
 
     private static void WriteText(TarWriter tar, string path, string text, DateTimeOffset madeAt)

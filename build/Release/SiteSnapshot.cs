@@ -12,15 +12,19 @@ public sealed class SiteSnapshot
     /// <summary>Inside every release, the deploy's own files (manifest, release id); a site may not have one.</summary>
     public const string MetadataDirectory = ".release";
 
-    private SiteSnapshot(string directory, ReleaseManifest manifest)
+    private SiteSnapshot(string directory, ReleaseManifest manifest, SourceRevision? revision)
     {
         Directory = directory;
         Manifest = manifest;
+        Revision = revision;
     }
 
     public string Directory { get; }
 
     public ReleaseManifest Manifest { get; }
+
+    /// <summary>The git commit the sources come from, when they lie in a work tree.</summary>
+    public SourceRevision? Revision { get; }
 
     public string FullPath(ManifestEntry entry) => Path.Combine(Directory, entry.Path);
 
@@ -41,7 +45,7 @@ public sealed class SiteSnapshot
             throw new ReleaseException($"The site directory {siteDirectory} has no file to deploy (after .deployignore).");
         }
 
-        return new SiteSnapshot(root.FullName, new ReleaseManifest(entries));
+        return new SiteSnapshot(root.FullName, new ReleaseManifest(entries), SourceRevision.Read(root.FullName));
     }
 
     private static void Walk(DirectoryInfo directory, string prefix, IgnoreRules rules, List<ManifestEntry> entries)

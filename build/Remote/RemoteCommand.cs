@@ -29,6 +29,19 @@ public sealed record RemoteCommand(string Script, string Summary)
     /// <summary>The commands a batch runs in order, each in its own subshell (empty for a single command).</summary>
     public IReadOnlyList<RemoteCommand> Steps { get; init; } = [];
 
+    /// <summary>
+    /// For a command whose output is the result (Logs, Manage): each line of its standard output and
+    /// error as it comes, for as long as it runs; it then streams, without a heartbeat.
+    /// </summary>
+    public Action<string>? Echo { get; init; }
+
+    /// <summary>
+    /// A command that runs until its standard input closes (Logs --follow): the executor keeps it open
+    /// until the run cancels the command, and the connection's end closes it too, so that nothing the
+    /// command started on the host outlives the run.
+    /// </summary>
+    public bool RunsUntilInputCloses { get; init; }
+
     public override string ToString() => Summary;
 
     /// <summary>Whether a script's output reports a change; anything but the two words is an error.</summary>

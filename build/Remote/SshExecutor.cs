@@ -17,23 +17,37 @@ public sealed class SshExecutor(SshConnectionPool pool, Func<string, string> red
         var client = await pool.GetConnectedAsync(host, cancellation);
 
         var script = System.Text.Encoding.UTF8.GetBytes(command.Script);
-        // The host's own timeout a little after the suite's: the suite gives up first and says so.
-        using var ssh = client.CreateCommand(Shell.AsRoot(Shell.ScriptFromStandardInput(script.Length, command.Streams), pool.Options.IsRoot, pool.Options.CommandTimeout + HostTimeoutGrace));
-        ssh.CommandTimeout = pool.Options.CommandTimeout;
-        using var heartbeat = Beat($"{host.Name}: {command.Summary}");
+        var streams = command.Streams || command.Echo is not null;
+        // The host's own timeout a little after the suite's: the suite gives up first and says so. A
+        // command whose output is the result (Logs --follow, Manage) runs as long as the operator wants.
+        var limit = command.Echo is null ? pool.Options.CommandTimeout : (TimeSpan?)null;
+        using var ssh = client.CreateCommand(Shell.AsRoot(Shell.ScriptFromStandardInput(script.Length, streams), pool.Options.IsRoot, limit + HostTimeoutGrace));
+        ssh.CommandTimeout = limit ?? Timeout.InfiniteTimeSpan;
+        using var heartbeat = command.Echo is null ? Beat($"{host.Name}: {command.Summary}") : null;
+        var line = command.Echo ?? heartbeat!.Observe;
         var running = ssh.ExecuteAsync(cancellation);
-        // A streaming command's output is read as it comes: the heartbeat shows its latest line.
-        var output = command.Streams ? StreamReading.ReadAsync(ssh.OutputStream, heartbeat.Observe) : null;
-        var error = command.Streams ? StreamReading.ReadAsync(ssh.ExtendedOutputStream, heartbeat.Observe) : null;
+        // A streaming command's output is read as it comes: the heartbeat (or the echo) gets each line.
+        var output = streams ? StreamReading.ReadAsync(ssh.OutputStream, line) : null;
+        var error = streams ? StreamReading.ReadAsync(ssh.ExtendedOutputStream, line) : null;
         // The script first, then its own standard input (an archive, a file's text, secrets), straight
         // into the channel and never logged; closing it tells the script that it has everything.
-        using (var input = ssh.CreateInputStream())
+        var input = ssh.CreateInputStream();
+        try
         {
             input.Write(script);
             command.Input.WriteTo(input);
-        }
+            if (!command.RunsUntilInputCloses)
+            {
+                input.Dispose();
+            }
 
-        await running;
+            using var closeOnCancel = command.RunsUntilInputCloses ? cancellation.Register(input.Dispose) : default;
+            await running;
+        }
+        finally
+        {
+            input.Dispose();
+        }
         var result = new CommandResult(ssh.ExitStatus ?? -1, output is null ? ssh.Result : await output, error is null ? ssh.Error : await error);
         if (result.ExitCode != 0)
         {

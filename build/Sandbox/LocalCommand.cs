@@ -12,6 +12,9 @@ public sealed record LocalCommand(string Program, IReadOnlyList<string> Argument
 
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Where it runs; the suite's own working directory when null.</summary>
+    public string? WorkingDirectory { get; init; }
+
     public LocalCommand(string program, params string[] arguments)
         : this(program, (IReadOnlyList<string>)arguments)
     {

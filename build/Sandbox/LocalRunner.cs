@@ -34,6 +34,7 @@ public sealed class LocalRunner(Action<string> log)
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = command.WorkingDirectory ?? "",
         };
         foreach (var argument in command.Arguments)
         {

@@ -19,6 +19,7 @@ public static class TaskServices
         .AddSingleton(_ => new DataOutput(Console.Out))
         .AddSingleton<RunOutput>()
         .AddSingleton<RunConnections>()
+        .AddSingleton<RunAudit>()
         .AddSingleton<HostRunSession>()
         .AddSingleton<ReleaseRunSession>()
         .AddSingleton<ImageRunSession>();

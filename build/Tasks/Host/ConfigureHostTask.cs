@@ -11,12 +11,9 @@ namespace CoralNet.Deploy.Tasks.Host;
 [IsDependentOn(typeof(InstallPackagesTask))]
 [IsDependentOn(typeof(RemoveDefaultSiteTask))]
 [CheckMode(CheckBehaviour.ChangesNothing)]
-[TaskArgument(ReportOption, typeof(string), "also writes what was done (or, with --check, would be) per task, host and item, with durations, as JSON", Placeholder = "FILE.json")]
 [TaskArgument(AllowRebootOption, typeof(bool), "reboot a web host whose packages ask for it (also the setting Host.AllowReboot); only under the deploy lock")]
 [IsDependentOn(typeof(SecureHostTask))]
 public sealed class ConfigureHostTask : FrostingTask<DeployContext>
 {
-    public const string ReportOption = "report";
-
     public const string AllowRebootOption = "allow-reboot";
 }

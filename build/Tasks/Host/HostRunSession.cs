@@ -1,19 +1,17 @@
 using Cake.Core.Diagnostics;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.HostState;
-using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Tasks.Release;
 
 namespace CoralNet.Deploy.Tasks.Host;
 
 /// <summary>
 /// The run's host configuration, shared by the ConfigureHost tasks over the run's SSH session: made at
-/// the first host task, ended at the end of the run with, when --report=FILE.json asks for it, the report.
+/// the first host task, ended at the end of the run (the report of --report=FILE.json is RunAudit's, for every target).
 /// </summary>
-public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunConnections connections, RunRecorder recorder, ReleaseRunSession release) : IDisposable
+public sealed class HostRunSession(ICakeLog log, RunConnections connections, RunRecorder recorder, ReleaseRunSession release) : IDisposable
 {
     private HostConfiguration? _configuration;
-    private string? _reportFile;
 
     public async Task RunTaskAsync(DeployContext context, string task)
     {
@@ -33,8 +31,6 @@ public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunCon
             log.Warning("A reboot is allowed only under the deploy lock, which this run does not hold: run ConfigureHost or Deploy without --exclusive to reboot.");
             allowReboot = false;
         }
-
-        _reportFile = context.Options.Get<string?>(ConfigureHostTask.ReportOption) is { } report ? Path.GetFullPath(report, root) : null;
 
         var (_, hosts) = await connections.OpenAsync(context, "configure the hosts");
         log.Verbose("Configuring {0} host(s){1}: {2}", hosts.Count, check ? " in check mode (nothing will change)" : "", string.Join(", ", hosts));
@@ -56,20 +52,6 @@ public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunCon
 
         // The recap, of the whole run, is printed last by RunOutput.
         recorder.ConnectionsOpened = connections.ConnectionsOpened;
-        if (_reportFile is not null)
-        {
-            // Disposal runs after the task summary: a report that cannot be written is said, not thrown.
-            try
-            {
-                recorder.WriteReport(_reportFile, redactor.Redact);
-                log.Information("Report written to {0}", _reportFile);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                log.Error("The report could not be written to {0}: {1}", _reportFile, exception.Message);
-            }
-        }
-
         _configuration = null;
     }
 }

@@ -11,6 +11,7 @@ namespace CoralNet.Deploy.Tasks.Release;
 [TaskArgument(ForceOption, typeof(bool), "deploy even when the serving release, settings, units and nginx site are all what this run would install (else such a run says \"up to date\" and changes nothing)")]
 [IsDependentOn(typeof(ProvisionTask))]
 [IsDependentOn(typeof(PackageReleaseTask))]
+[IsDependentOn(typeof(PreDeployHookTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class DeployLockTask(ReleaseRunSession session) : ReleaseTask(session)
 {

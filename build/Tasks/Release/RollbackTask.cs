@@ -7,17 +7,19 @@ namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("Rollback")]
 [TaskDescription("Serves the release before the serving one again (or --release=ID), with the same zero-downtime cutover and health check as a deploy, under the deploy lock")]
-[TaskArgument(ReleaseOption, typeof(string), "the release to serve again (default: the one before the serving one); Releases lists them", Placeholder = "ID")]
+[TaskArgument(ReleaseOption, typeof(string), "the release to serve again, by id or by a prefix of the git commit it records (default: the one before the serving one); Releases lists them", Placeholder = "ID")]
 [UsesTaskArgument(DeployLockTask.LockWaitOption)]
 [UsesTaskArgument(DeployLockTask.TakeOverOption)]
-public sealed class RollbackTask(ReleaseRunSession session, RunOutput output) : ReleaseTask(session)
+public sealed class RollbackTask(ReleaseRunSession session, RunOutput output, RunConnections connections, RunAudit audit) : ReleaseTask(session)
 {
     public const string ReleaseOption = "release";
 
     protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
     {
-        var requested = context.Options.Get<string?>(ReleaseOption);
+        var commits = await ReleaseCommits.ReadAsync(connections.Executor, deployer.Hosts, new OperatorCommands(context.Settings.Site));
+        var requested = context.Options.Get<string?>(ReleaseOption) is { } named ? commits.Resolve(named) : null;
         var target = await deployer.ChooseRollbackAsync(requested);
+        (audit.Release, audit.Commit) = (target, commits.CommitOf(target));
         await deployer.LockAsync(DeployLockHolder.ThisRun(target), DeployLockTask.LockWait(context), DeployLockTask.TakeOver(context));
         await deployer.StartStandbyAsync(target);
         await deployer.SwitchAsync(target);

@@ -247,7 +247,9 @@ public sealed class ReleaseCommandsTests
     {
         var alice = new DeployLockHolder("alice", "laptop", 100, Monday, "20261123T100000Z-aaaaaaaa");
 
-        Assert.That(DeployLockHolder.Parse(alice + "\nmessage=fixing the css\n"), Is.EqualTo(alice));
+        Assert.That(DeployLockHolder.Parse(alice + "\nreason-of-a-later-suite=fixing the css\n"), Is.EqualTo(alice));
+        var held = alice with { Message = "database upgrade until 14:00" };
+        Assert.That(DeployLockHolder.Parse(held.ToString()), Is.EqualTo(held), "a lock held on purpose keeps its message");
         Assert.That(DeployLockHolder.Parse("who=alice@laptop:100 since=2026-11-23T10:00:00Z release=20261123T100000Z-aaaaaaaa"), Is.Null, "an older suite's lock");
     }
 

@@ -199,4 +199,47 @@ public class SshIntegrationTests
         Assert.That(error!.ExitCode, Is.EqualTo(3));
         Assert.That(error.Stderr, Is.EqualTo("broken\n"));
     }
+
+    [Test]
+    public async Task A_command_running_until_its_input_closes_echoes_its_lines_and_ends_its_work_when_cancelled()
+    {
+        _sshd.TrustHostKey();
+        var options = _sshd.Options();
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        var ended = Path.Combine(Path.GetTempPath(), "follow-ended-" + Guid.NewGuid().ToString("N"));
+        using var cancel = new CancellationTokenSource();
+        var lines = new List<string>();
+        var endedBeforeCancel = true;
+        var command = new RemoteCommand($"echo following; cat > /dev/null; touch {ended}", "follow")
+        {
+            RunsUntilInputCloses = true,
+            Echo = line =>
+            {
+                lines.Add(line);
+                Thread.Sleep(500);
+                endedBeforeCancel = File.Exists(ended);
+                cancel.Cancel();
+            },
+        };
+
+        try
+        {
+            await new SshExecutor(pool, text => text).RunAsync(_sshd.Target(), command, cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled as asked; what matters is that the command on the host saw its input end.
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(ended) && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.That(lines, Is.EqualTo(new[] { "following" }));
+        Assert.That(endedBeforeCancel, Is.False, "the command runs until the run cancels it");
+        Assert.That(File.Exists(ended), Is.True, "the command went on past its input's end");
+        File.Delete(ended);
+    }
 }

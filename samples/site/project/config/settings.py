@@ -32,6 +32,7 @@ BUCKET_NAME = os.environ.get("BUCKET_NAME", "")
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
+    "django.contrib.auth",
     "django.contrib.staticfiles",
     "status",
 ]

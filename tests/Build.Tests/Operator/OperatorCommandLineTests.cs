@@ -1,0 +1,90 @@
+using System.Text.RegularExpressions;
+using CoralNet.Deploy.Aws;
+using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Remote;
+using CoralNet.Deploy.Tests.Aws;
+using CoralNet.Deploy.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CoralNet.Deploy.Tests.Operator;
+
+public sealed class OperatorCommandLineTests
+{
+    [TestCase("MaintenanceOn")]
+    [TestCase("Rollback")]
+    [TestCase("Manage")]
+    public void A_target_changing_a_serving_site_outside_the_sandbox_is_refused_without_a_terminal_and_without_yes(string target)
+    {
+        using var repository = PlanSuiteRunTests.CompleteStaging();
+        var fake = new FakeAws();
+        var (code, output) = SuiteRun.RunWith(services => services.AddSingleton<IAwsConnector>(new RecordingConnector(fake)), repository.Root, $"--target={target}", "--environment=staging");
+
+        Assert.That(code, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain($"{target} changes the serving site of the environment 'staging' by hand").And.Contain("add --yes"));
+        Assert.That(fake.Calls, Is.All.StartWith("ssm:"), "nothing but the settings' secrets was asked for: no host, no AWS resource");
+    }
+
+    /// <summary>Every ./build.sh line of the CI examples names a target and options that exist (the suite refuses anything else with exit code 2).</summary>
+    [TestCase("github-actions.yml")]
+    [TestCase("gitlab-ci.yml")]
+    public void Every_target_and_option_the_CI_examples_use_exists(string file)
+    {
+        var text = File.ReadAllText(Path.Combine(SuiteRun.RepositoryRoot, "examples/ci", file));
+        var commands = text.Split('\n').Select(line => line[(line.IndexOf("./build.sh ", StringComparison.Ordinal) + 1)..]).Where((_, i) => text.Split('\n')[i].Contains("./build.sh ", StringComparison.Ordinal)).ToList();
+        Assert.That(commands, Has.Count.GreaterThanOrEqualTo(3));
+        var targets = new HashSet<string>();
+        foreach (var command in commands)
+        {
+            var args = Regex.Matches(command, "(?:[^\\s\"]+|\"[^\"]*\")+").Select(m => m.Value.Replace("\"", "")).Skip(1).ToList();
+            targets.Add(args.Single(a => a.StartsWith("--target=", StringComparison.Ordinal))["--target=".Length..]);
+            var (code, output) = SuiteRun.Run(SuiteRun.RepositoryRoot, [.. args, "--tree"]);
+            Assert.That(code, Is.Zero, $"{command}\n{output}");
+        }
+
+        Assert.That(targets, Is.SupersetOf(new[] { "Test", "Plan", "Deploy" }));
+        Assert.That(text, Does.Contain("--lock-wait=").And.Contain("--yes"));
+    }
+
+    [Test]
+    public void Hosts_limits_the_web_hosts_and_refuses_a_name_the_environment_lacks()
+    {
+        SshTarget[] hosts = [new("web1", "10.0.0.1"), new("web2", "10.0.0.2"), new("web3", "10.0.0.3")];
+
+        Assert.That(HostSelection.Apply(hosts, "web3,web1").Select(h => h.Name), Is.EqualTo(new[] { "web1", "web3" }));
+        Assert.That(HostSelection.Apply(hosts, null), Is.EqualTo(hosts));
+        Assert.That(() => HostSelection.Apply(hosts, "web1,wbe2"), Throws.InvalidOperationException.With.Message.Contains("wbe2").And.Message.Contains("web1, web2, web3"));
+    }
+
+    [Test]
+    public void An_audit_line_reads_back_as_written_and_a_line_that_is_no_entry_is_left_out()
+    {
+        var entry = new AuditEntry(new DateTimeOffset(2026, 12, 2, 1, 2, 3, TimeSpan.Zero), "ci", "Lock", null, null, "succeeded", 0.42, "upgrade");
+
+        var read = AuditEntry.TryParse(entry.ToLine(), "web2");
+
+        Assert.That(read, Is.EqualTo(entry with { Seconds = 0.4, Host = "web2" }));
+        Assert.That(AuditEntry.TryParse("not json", "web1"), Is.Null);
+    }
+
+    [Test]
+    public void Release_commits_are_read_from_the_hosts_listing()
+    {
+        var commits = ReleaseCommits.Parse("20261201T000000Z-0123abcd\tdeadbeef00\n20261202T000000Z-0123abcd\t\nok\n");
+
+        Assert.That(commits, Is.EqualTo(new Dictionary<string, string> { ["20261201T000000Z-0123abcd"] = "deadbeef00" }));
+    }
+
+    [Test]
+    public void The_status_of_a_host_with_nothing_deployed_and_a_held_lock_reads_as_such()
+    {
+        var status = HostStatus.Parse("web1", "gunicorn\t8001\tinactive\t\tstandby\ngunicorn\t8002\tinactive\t\tstandby\nlock\twho=ci since=2026-12-02T01:00:00Z release=none message=upgrade\ndisk\t1048576\t2097152\nreboot\tlinux-image \nanswer\t0\tConnection refused\nok\n");
+
+        Assert.That(status.Release, Is.Null);
+        Assert.That(status.Dirty, Is.Null);
+        Assert.That(status.Gunicorn, Is.EqualTo(new[] { new GunicornInstance(8001, "inactive", null, false), new GunicornInstance(8002, "inactive", null, false) }));
+        Assert.That(status.Lock, Does.EndWith("message=upgrade"));
+        Assert.That((status.FreeBytes, status.TotalBytes, status.RebootPending, status.AnswerStatus), Is.EqualTo((1048576L, 2097152L, "linux-image", 0)));
+        Assert.That(status.Lines(), Has.Some.EqualTo("  reboot pending: yes (linux-image)").And.Some.EqualTo("  last deploy: none recorded"));
+    }
+}
