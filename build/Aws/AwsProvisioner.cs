@@ -331,7 +331,7 @@ public sealed class AwsProvisioner(
 
         if (publicPolicy)
         {
-            var wanted = TemplateRenderer.Render("bucket-referer-policy.json", new Dictionary<string, string> { ["Bucket"] = bucket, ["Domain"] = settings.Site.Domain });
+            var wanted = TemplateRenderer.Render("bucket-referer-policy.json", new Dictionary<string, string> { ["Bucket"] = bucket, ["Referers"] = RefererPatterns(settings) });
             if (!PolicyDocument.SameAs(policy, wanted))
             {
                 yield return ("bucket policy (public read for the site's Referer)", ct => aws.S3.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = bucket, Policy = wanted }, ct));
@@ -720,5 +720,12 @@ public sealed class AwsProvisioner(
             throw new InvalidOperationException(
                 $"{resource} exists but is not tagged Project={_names.Project}, Environment={_names.Environment}: it belongs to something else. Rename the site or environment, or tag it if it is this one's.");
         }
+    }
+
+    /// <summary>The Referer patterns of every name of the site, over the scheme it is served with, as a JSON list.</summary>
+    private static string RefererPatterns(DeploySettings settings)
+    {
+        var scheme = settings.Tls.Mode == TlsMode.Off ? "http" : "https";
+        return System.Text.Json.JsonSerializer.Serialize(SiteTemplates.Names(settings.Site).Select(name => $"{scheme}://{name}/*"));
     }
 }

@@ -8,7 +8,7 @@ namespace CoralNet.Deploy.Release;
 /// <see cref="RemoteCommand"/>s so that dry-run and tests show exactly what would run. Each is
 /// idempotent and ends with ok or changed.
 /// </summary>
-public sealed class ReleaseCommands(ReleasePaths paths)
+public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain = null)
 {
     private const string SystemPython = "/usr/bin/python3";
 
@@ -476,8 +476,9 @@ public sealed class ReleaseCommands(ReleasePaths paths)
         echo ok
         """);
 
-    /// <summary>The files the deploy installs whose state the listing reports, so that an unchanged one is not sent again.</summary>
-    private IReadOnlyList<string> InstalledFiles => [paths.EnvironmentFile, paths.MaintenancePage, paths.GunicornUnitFile("socket"), paths.GunicornUnitFile("service")];
+    /// <summary>The files the deploy installs whose state the listing reports, so that an unchanged one is not sent again; and the site's certificate chain, whose presence switches nginx to https.</summary>
+    private IReadOnlyList<string> InstalledFiles =>
+        [paths.EnvironmentFile, paths.MaintenancePage, paths.GunicornUnitFile("socket"), paths.GunicornUnitFile("service"), .. certificateChain is null ? [] : new[] { certificateChain }];
 
     /// <summary>How the listing reports a file installed by <see cref="InstallFile"/> with this content, mode and group.</summary>
     private static string InstalledFileState(string content, string mode, string group) =>

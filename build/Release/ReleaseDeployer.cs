@@ -9,7 +9,11 @@ namespace CoralNet.Deploy.Release;
 /// <summary>What a release deploy needs besides the hosts: the site, where its sources and the manifest cache are, the health check's bound.</summary>
 /// <param name="ManifestCache">A local folder keeping each host's manifests of the releases it was sent, so that the serving release's manifest need not cross the wire again.</param>
 /// <param name="NginxTemplate">The nginx site template's text, when not the embedded one.</param>
-public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null);
+/// <param name="Tls">How the site gets its certificate (none: http only).</param>
+public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null)
+{
+    public TlsSettings TlsOrOff => Tls ?? new TlsSettings { Mode = TlsMode.Off };
+}
 
 /// <summary>
 /// The release deploy on a set of web hosts, step by step (the tasks call one step each), every step
@@ -22,7 +26,7 @@ public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, str
 /// <param name="recorder">Where each command's outcome is recorded, per host, for the task's line and the run's recap.</param>
 public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshTarget> hosts, ReleaseOptions options, Action<string> log, Action<string> detail, RunRecorder? recorder = null)
 {
-    private readonly ReleaseCommands _commands = new(new ReleasePaths(options.Site.Root, options.Site.Name));
+    private readonly ReleaseCommands _commands = new(new ReleasePaths(options.Site.Root, options.Site.Name), CertificateChain(options));
     private readonly Dictionary<string, HostRelease> _state = [];
     private readonly List<SshTarget> _locked = [];
     private readonly Dictionary<string, int> _retiredSlots = [];
@@ -222,7 +226,7 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
         try
         {
             await RunAsync(host, ReleaseCommands.Batch("nginx site and serving slot",
-                [_commands.InstallNginxSite(SiteTemplates.NginxSite(options.Site, _commands.Paths, state.Standby, options.NginxTemplate)), _commands.MarkServingSlot(state.Standby)]));
+                [_commands.InstallNginxSite(NginxSite(state, state.Standby)), _commands.MarkServingSlot(state.Standby)]));
         }
         catch (Exception exception) when (exception is RemoteCommandException or InvalidOperationException)
         {
@@ -263,7 +267,7 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
                 await UndoSwitchAsync(host, state);
                 if (state.Before.ServingSlot is int serving && state.Before.Current is not null)
                 {
-                    await RunAsync(host, _commands.InstallNginxSite(SiteTemplates.NginxSite(options.Site, _commands.Paths, serving, options.NginxTemplate)));
+                    await RunAsync(host, _commands.InstallNginxSite(NginxSite(state, serving)));
                     await RunAsync(host, _commands.MarkServingSlot(serving));
                 }
 
@@ -528,6 +532,13 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
         recorder?.Record(new ItemRecord(recorder.CurrentTask ?? "release", host.Name, command.Summary, status, duration, note));
 
     private Task ForEachHost(Func<SshTarget, Task> step) => Task.WhenAll(hosts.Select(step));
+
+    private static string? CertificateChain(ReleaseOptions options) =>
+        options.TlsOrOff.Mode == TlsMode.Off ? null : new TlsPaths(new ReleasePaths(options.Site.Root, options.Site.Name), options.TlsOrOff.Mode).Chain;
+
+    /// <summary>The site's nginx config for a host: https once the host holds the certificate.</summary>
+    private string NginxSite(HostRelease state, int port) =>
+        SiteTemplates.NginxSite(options.Site, options.TlsOrOff, _commands.Paths, port, CertificateChain(options) is { } chain && state.Before.Files.ContainsKey(chain), options.NginxTemplate);
 
     /// <summary>A host's state before the cutover: what it served, and the instance the new release starts in.</summary>
     private sealed record HostRelease(ReleaseListing Before, int Standby);

@@ -45,7 +45,7 @@ public static class SettingsValidator
             yield return $"Ssh.PassphraseVariable: '{settings.Ssh.PassphraseVariable}' is not an environment variable name.";
         }
 
-        foreach (var problem in SitePlacementRules.Validate(settings).Concat(AccountRules.Validate(settings)).Concat(SshKeyFileRules.Validate(settings.Ssh, repositoryRoot)).Concat(ValidateDatabase(settings.Database)))
+        foreach (var problem in SitePlacementRules.Validate(settings).Concat(AccountRules.Validate(settings)).Concat(SshKeyFileRules.Validate(settings.Ssh, repositoryRoot)).Concat(ValidateDatabase(settings.Database)).Concat(TlsSettingsRules.Validate(settings, repositoryRoot)))
         {
             yield return problem;
         }

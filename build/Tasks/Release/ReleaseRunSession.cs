@@ -26,7 +26,8 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
             settings.Site,
             Path.GetFullPath(settings.Site.Source, context.RepositoryRoot),
             Path.Combine(context.ArtifactsDirectory, "manifests", settings.Environment),
-            TimeSpan.FromSeconds(settings.Timeouts.HealthCheckSeconds));
+            TimeSpan.FromSeconds(settings.Timeouts.HealthCheckSeconds),
+            Tls: settings.Tls);
         return _deployer = new ReleaseDeployer(connections.Executor, hosts, options, line => log.Information(line), line => log.Verbose(line), recorder);
     }
 
