@@ -3,6 +3,7 @@ using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Templates;
+using CoralNet.Deploy.Tls;
 
 namespace CoralNet.Deploy.Release;
 
@@ -10,7 +11,8 @@ namespace CoralNet.Deploy.Release;
 /// <param name="ManifestCache">A local folder keeping each host's manifests of the releases it was sent, so that the serving release's manifest need not cross the wire again.</param>
 /// <param name="NginxTemplate">The nginx site template's text, when not the embedded one.</param>
 /// <param name="Tls">How the site gets its certificate (none: http only).</param>
-public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null)
+/// <param name="TrustedRoots">PEM files of the only roots the health check over https trusts (the sandbox's test CA); none: the system's.</param>
+public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null, IReadOnlyList<string>? TrustedRoots = null)
 {
     public TlsSettings TlsOrOff => Tls ?? new TlsSettings { Mode = TlsMode.Off };
 }
@@ -30,6 +32,7 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
     private readonly Dictionary<string, HostRelease> _state = [];
     private readonly List<SshTarget> _locked = [];
     private readonly Dictionary<string, int> _retiredSlots = [];
+    private readonly HashSet<string> _servingTls = [];
     private DeployLockHolder? _holder;
     private SiteSnapshot? _snapshot;
     private DateTimeOffset _madeAt;
@@ -40,8 +43,8 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
     /// <summary>The release this run deploys (or rolls back to).</summary>
     public string? Id { get; private set; }
 
-    /// <summary>Where the site answers: http://Site.Domain/.</summary>
-    public string SiteUrl => $"http://{options.Site.Domain}/";
+    /// <summary>Where the site answers: https://Site.Domain/ (http:// with Tls.Mode off).</summary>
+    public string SiteUrl => $"{(options.TlsOrOff.Mode == TlsMode.Off ? "http" : "https")}://{options.Site.Domain}/";
 
     /// <summary>Takes a snapshot of the site directory and names the release; nothing reaches a host.</summary>
     public string Package(DateTimeOffset madeAt)
@@ -226,7 +229,7 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
         try
         {
             await RunAsync(host, ReleaseCommands.Batch("nginx site and serving slot",
-                [_commands.InstallNginxSite(NginxSite(state, state.Standby)), _commands.MarkServingSlot(state.Standby)]));
+                [_commands.InstallNginxSite(NginxSite(host, state, state.Standby)), _commands.MarkServingSlot(state.Standby)]));
         }
         catch (Exception exception) when (exception is RemoteCommandException or InvalidOperationException)
         {
@@ -245,11 +248,10 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
     public async Task HealthCheckAsync(string? id = null)
     {
         id ??= Packaged().Id;
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var failures = new List<string>();
         await ForEachHost(async host =>
         {
-            var problem = await WaitForReleaseAsync(http, host, id);
+            var problem = await WaitForReleaseAsync(host, id);
             if (problem is not null)
             {
                 lock (failures)
@@ -267,7 +269,7 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
                 await UndoSwitchAsync(host, state);
                 if (state.Before.ServingSlot is int serving && state.Before.Current is not null)
                 {
-                    await RunAsync(host, _commands.InstallNginxSite(NginxSite(state, serving)));
+                    await RunAsync(host, _commands.InstallNginxSite(NginxSite(host, state, serving)));
                     await RunAsync(host, _commands.MarkServingSlot(serving));
                 }
 
@@ -380,15 +382,18 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
     public Task MaintenanceAsync(bool on) => ForEachHost(host => RunAsync(host, ReleaseCommands.Batch(on ? "maintenance on" : "maintenance off",
         [_commands.InstallMaintenancePage(SiteTemplates.MaintenancePage(options.Site)), on ? _commands.MaintenanceOn() : _commands.MaintenanceOff()])));
 
-    private async Task<string?> WaitForReleaseAsync(HttpClient http, SshTarget host, string id)
+    private async Task<string?> WaitForReleaseAsync(SshTarget host, string id)
     {
+        // Over https once the host serves it: the chain and the name are checked, as a browser would.
+        var url = $"{(ServesTls(host) ? "https" : "http")}://{options.Site.Domain}/health/";
+        using var http = SiteClient.For(host.Address, options.TrustedRoots ?? [], TimeSpan.FromSeconds(5));
         var clock = Stopwatch.StartNew();
         string last;
         while (true)
         {
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{host.Address}/health/") { Headers = { Host = options.Site.Domain } };
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
                 using var answer = await http.SendAsync(request);
                 var body = (await answer.Content.ReadAsStringAsync()).Trim();
                 if (answer.IsSuccessStatusCode && body == id)
@@ -405,7 +410,7 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
 
             if (clock.Elapsed >= options.HealthCheckTimeout)
             {
-                return $"http://{host.Address}/health/ (Host: {options.Site.Domain}) {last} instead of 200 with {id}, after {options.HealthCheckTimeout.TotalSeconds:0} s";
+                return $"{url} on {host.Address} {last} instead of 200 with {id}, after {options.HealthCheckTimeout.TotalSeconds:0} s";
             }
 
             await Task.Delay(20);
@@ -536,9 +541,38 @@ public sealed class ReleaseDeployer(IRemoteExecutor executor, IReadOnlyList<SshT
     private static string? CertificateChain(ReleaseOptions options) =>
         options.TlsOrOff.Mode == TlsMode.Off ? null : new TlsPaths(new ReleasePaths(options.Site.Root, options.Site.Name), options.TlsOrOff.Mode).Chain;
 
+    /// <summary>Whether the host's nginx serves (or is to serve) https: it holds the certificate.</summary>
+    public bool ServesTls(SshTarget host)
+    {
+        lock (_servingTls)
+        {
+            return _servingTls.Contains(host.Name) || CertificateChain(options) is { } chain && _state.TryGetValue(host.Name, out var state) && state.Before.Files.ContainsKey(chain);
+        }
+    }
+
+    /// <summary>
+    /// Moves a host that now holds the certificate to https (nginx -t first: a refused config leaves it
+    /// serving as before), reloads nginx for a renewed one, and checks the serving release answers over https.
+    /// </summary>
+    public async Task ServeTlsAsync(SshTarget host)
+    {
+        var state = await StateAsync(host);
+        lock (_servingTls)
+        {
+            _servingTls.Add(host.Name);
+        }
+
+        await RunAsync(host, _commands.InstallNginxSite(NginxSite(host, state, state.Standby)));
+        var problem = await WaitForReleaseAsync(host, Id ?? state.Before.Current ?? throw new InvalidOperationException("No release serves on " + host.Name));
+        if (problem is not null)
+        {
+            throw new ReleaseException($"{host.Name}: the site does not answer over https: {problem}");
+        }
+    }
+
     /// <summary>The site's nginx config for a host: https once the host holds the certificate.</summary>
-    private string NginxSite(HostRelease state, int port) =>
-        SiteTemplates.NginxSite(options.Site, options.TlsOrOff, _commands.Paths, port, CertificateChain(options) is { } chain && state.Before.Files.ContainsKey(chain), options.NginxTemplate);
+    private string NginxSite(SshTarget host, HostRelease state, int port) =>
+        SiteTemplates.NginxSite(options.Site, options.TlsOrOff, _commands.Paths, port, ServesTls(host), options.NginxTemplate);
 
     /// <summary>A host's state before the cutover: what it served, and the instance the new release starts in.</summary>
     private sealed record HostRelease(ReleaseListing Before, int Standby);

@@ -35,7 +35,8 @@ public static class TlsSettingsRules
                     yield return $"Tls.Email: '{tls.Email}' is not an e-mail address (or leave it empty to register without one).";
                 }
 
-                if (tls.AcmeCaBundle.Length > 0 && !File.Exists(Path.Combine(repositoryRoot, tls.AcmeCaBundle)))
+                // The sandbox makes its test CA's file when it starts (SandboxUp), after the settings are read.
+                if (tls.AcmeCaBundle.Length > 0 && !File.Exists(Path.Combine(repositoryRoot, tls.AcmeCaBundle)) && !MadeBySandbox(settings, tls.AcmeCaBundle))
                 {
                     yield return $"Tls.AcmeCaBundle: no file '{tls.AcmeCaBundle}' under {repositoryRoot}; name the PEM file of the CA that signed the ACME directory's certificate, or leave it empty for a public CA.";
                 }
@@ -50,4 +51,8 @@ public static class TlsSettingsRules
                 break;
         }
     }
+
+    private static bool MadeBySandbox(DeploySettings settings, string path) =>
+        settings.Provider == ProviderKind.Sandbox
+        && Path.GetFullPath(path, "/repository").StartsWith(Path.GetFullPath(settings.Sandbox.StateDirectory, "/repository") + "/", StringComparison.Ordinal);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Tls;
 
 namespace CoralNet.Deploy.Templates;
 

@@ -14,6 +14,7 @@ namespace CoralNet.Deploy.Tasks.Host;
 [TaskArgument(ReportOption, typeof(string), "also writes what was done (or, with --check, would be) per task, host and item, with durations, as JSON", Placeholder = "FILE.json")]
 [TaskArgument(AllowRebootOption, typeof(bool), "reboot a web host whose packages ask for it (also the setting Host.AllowReboot); only under the deploy lock")]
 [IsDependentOn(typeof(SecureHostTask))]
+[IsDependentOn(typeof(PrepareTlsTask))]
 public sealed class ConfigureHostTask : FrostingTask<DeployContext>
 {
     public const string ReportOption = "report";

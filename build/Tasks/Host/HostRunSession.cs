@@ -41,7 +41,7 @@ public sealed class HostRunSession(ICakeLog log, SecretRedactor redactor, RunCon
         return new HostConfiguration(
             connections.Executor,
             hosts,
-            ConfigureHostPlan.Build(settings, allowReboot),
+            ConfigureHostPlan.Build(settings, allowReboot, acmeCaBundle: settings.Tls.Mode == TlsMode.Acme && settings.Tls.AcmeCaBundle.Length > 0 ? await File.ReadAllTextAsync(Path.Combine(root, settings.Tls.AcmeCaBundle)) : null),
             recorder,
             line => log.Verbose(line),
             TimeSpan.FromSeconds(settings.Timeouts.RebootSeconds));

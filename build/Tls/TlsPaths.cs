@@ -1,6 +1,7 @@
+using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Settings;
 
-namespace CoralNet.Deploy.Release;
+namespace CoralNet.Deploy.Tls;
 
 /// <summary>
 /// Where a web host keeps the site's certificate: certbot's own lineage (named after the site) in acme
