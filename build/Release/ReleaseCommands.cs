@@ -516,7 +516,8 @@ public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain
         $"printf '%s' {Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(content))} | base64 -d > {file}";
 
     /// <summary>A file with this content, mode and group (owner root); plain text travels in the script, secrets on standard input (never in the script).</summary>
-    private static RemoteCommand InstallFile(string title, string path, string mode, string group, CommandInput content, string? onChange) =>
+    /// <summary>Installs a file root's and <paramref name="group"/>'s with <paramref name="mode"/> (a secret content travels on standard input); runs <paramref name="onChange"/> when it changed.</summary>
+    public static RemoteCommand InstallFile(string title, string path, string mode, string group, CommandInput content, string? onChange) =>
         Command(title, $$"""
             set -eu
             target={{Shell.Quote(path)}}

@@ -155,14 +155,11 @@ public sealed class AcmeTestCa(LocalRunner runner, SandboxLayout layout, IPAddre
 
     private HttpClient Client()
     {
-        var trusted = X509Certificate2.CreateFromPemFile(DirectoryCa);
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, CustomTrustStore = { trusted }, RevocationMode = X509RevocationMode.NoCheck },
-            },
-        };
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        var trusted = new X509Certificate2Collection();
+        trusted.ImportFromPemFile(DirectoryCa);
+        policy.CustomTrustStore.AddRange(trusted);
+        var handler = new SocketsHttpHandler { SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = policy } };
         return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
     }
 

@@ -45,5 +45,14 @@ public sealed record CertificateLine(IReadOnlyList<string> Names, string NotAfte
             ? new CertificateLine(fields[1].Split(' ', StringSplitOptions.RemoveEmptyEntries), fields[2].Trim(), fields[3].Trim())
             : null;
 
+    /// <summary>The first certificate of a PEM chain: the site's.</summary>
+    public static CertificateLine Of(string pemChain)
+    {
+        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pemChain);
+        var names = certificate.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509SubjectAlternativeNameExtension>()
+            .SelectMany(e => e.EnumerateDnsNames()).Order(StringComparer.Ordinal).ToList();
+        return new CertificateLine(names, certificate.NotAfter.ToUniversalTime().ToString("MMM d HH:mm:ss yyyy 'GMT'", CultureInfo.InvariantCulture), certificate.SerialNumber);
+    }
+
     public override string ToString() => $"certificate for {string.Join(", ", Names)}, valid until {NotAfter} (serial {Serial})";
 }

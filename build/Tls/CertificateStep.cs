@@ -13,7 +13,10 @@ namespace CoralNet.Deploy.Tls;
 /// it, checked over https. A certbot failure is tried once per run, never in a loop: that host keeps
 /// serving over http, and the error names the likely causes and what to do.
 /// </summary>
-public sealed class CertificateStep(IRemoteExecutor executor, ReleaseDeployer deployer, DeploySettings settings, RunRecorder recorder, Action<string> log, Action<string> warn)
+/// <param name="chainFile">Files mode: the certificate chain file on this machine.</param>
+/// <param name="key">Files mode: the certificate's private key.</param>
+public sealed class CertificateStep(IRemoteExecutor executor, ReleaseDeployer deployer, DeploySettings settings, RunRecorder recorder, Action<string> log, Action<string> warn,
+    string? chainFile = null, Secret? key = null)
 {
     public const string StagingDirectory = "https://acme-staging-v02.api.letsencrypt.org/directory";
 
@@ -49,7 +52,41 @@ public sealed class CertificateStep(IRemoteExecutor executor, ReleaseDeployer de
         }
     }
 
-    private async Task<string?> EnsureAsync(SshTarget host)
+    private Task<string?> EnsureAsync(SshTarget host) =>
+        settings.Tls.Mode == TlsMode.Files ? InstallFilesAsync(host) : RequestAsync(host);
+
+    /// <summary>Files mode: the chain and key given, installed as they are (nginx reloaded after nginx -t when they change under a serving site).</summary>
+    private async Task<string?> InstallFilesAsync(SshTarget host)
+    {
+        var chain = File.ReadAllText(chainFile ?? throw new InvalidOperationException("Tls.Mode files needs the chain file."));
+        const string reload = "if [ -e /etc/nginx/sites-enabled/" + "$site" + " ] && nginx -t >/dev/null 2>&1; then systemctl reload nginx; fi";
+        var onChange = reload.Replace("$site", settings.Site.Name, StringComparison.Ordinal);
+        var changed = false;
+        foreach (var command in new[]
+        {
+            ReleaseCommands.InstallFile("certificate chain", _commands.Paths.Chain, "0644", "root", new CommandInput.PlainText(chain), onChange),
+            ReleaseCommands.InstallFile("certificate key", _commands.Paths.Key, "0600", "root", new CommandInput.SecretText(key ?? throw new InvalidOperationException("Tls.Mode files needs the key.")), onChange),
+        })
+        {
+            var clock = Stopwatch.StartNew();
+            var result = await executor.RunAsync(host, command);
+            var itemChanged = RemoteCommand.ReportsChange(result.Stdout);
+            changed |= itemChanged;
+            Record(host, command, itemChanged ? ItemStatus.Changed : ItemStatus.Ok, clock.Elapsed, "");
+        }
+
+        var certificate = CertificateLine.Of(chain);
+        log($"{host.Name}: {certificate}");
+        recorder.Notice(host.Name, certificate.ToString());
+        if (changed || !deployer.ServesTls(host))
+        {
+            await deployer.ServeTlsAsync(host);
+        }
+
+        return null;
+    }
+
+    private async Task<string?> RequestAsync(SshTarget host)
     {
         var command = _commands.Ensure();
         var clock = Stopwatch.StartNew();
@@ -84,7 +121,7 @@ public sealed class CertificateStep(IRemoteExecutor executor, ReleaseDeployer de
     {
         var names = string.Join(", ", SiteTemplates.Names(settings.Site));
         var staging = settings.Tls.AcmeDirectory == TlsSettings.LetsEncrypt ? $" Rehearse against Let's Encrypt's staging directory: --tls_acmedirectory={StagingDirectory}." : "";
-        return $"{host.Name}: no certificate for {names} from {settings.Tls.AcmeDirectory}; the site keeps serving over http there. Likely causes: "
+        return $"{host.Name}: no certificate for {names} from {settings.Tls.AcmeDirectory}; the site keeps serving as before there (over http if it had no certificate yet). Likely causes: "
             + $"a name does not resolve to this host ({host.Address}): check each with dig +short NAME; port 80 of the host is not reachable from the CA (security group, firewall); "
             + $"the CA's rate limit (Let's Encrypt: 5 duplicate certificates a week).{staging} Fix the cause and run Deploy again (it asks once per run). certbot said:{Environment.NewLine}{certbotSaid}";
     }
