@@ -3,7 +3,8 @@
 # web host already serving the previous release. Prints the suite time (wall time of
 # ./build.sh --target=Deploy, and Cake's task total), the bytes that crossed web1's veth in both
 # directions during a deploy, and, for a second one-file deploy run with a request loop through
-# nginx (web1:80, Host: Site.Domain) over the whole deploy, the slowest request and the failed ones.
+# nginx over https (https://Site.Domain/ on web1:443, a new TLS connection per request, the chain
+# checked against the sandbox's test CA) over the whole deploy, the slowest request and the failed ones.
 # (Bytes are measured on a deploy without the loop: the loop's own HTTP traffic crosses the same veth.)
 # (Verbose, for Cake's task summary and its total.)
 # Then the no-op deploy (the same files again: "up to date", no release cut, nothing restarted),
@@ -61,15 +62,22 @@ sent=$(grep -o '[0-9]* file(s) sent' "$out/deploy-one-file.log" | head -1)
 # The second one-file deploy, with a request loop through nginx from before it starts to after it ends.
 echo "# one-file change 2" >> "$site/project/status/views.py"
 stop="$out/deploy-loop.stop"; rm -f "$stop"
-python3 - "$web" "$domain" "$stop" >"$out/deploy-loop.txt" <<'PY' &
-import http.client, os, sys, time
-address, domain, stop = sys.argv[1:4]
+python3 - "$web" "$domain" "$stop" .sandbox/pebble/root.pem >"$out/deploy-loop.txt" <<'PY' &
+import http.client, os, socket, ssl, sys, time
+address, domain, stop, root = sys.argv[1:5]
+context = ssl.create_default_context(cafile=root)
+
+class Site(http.client.HTTPSConnection):
+    """https://domain/ reached on the web host's address: SNI and the name check are the site's."""
+    def connect(self):
+        self.sock = context.wrap_socket(socket.create_connection((address, 443), self.timeout), server_hostname=domain)
+
 latencies, failures = [], []
 while not os.path.exists(stop):
     start = time.monotonic()
     try:
-        connection = http.client.HTTPConnection(address, 80, timeout=10)
-        connection.request("GET", "/health/", headers={"Host": domain})
+        connection = Site(domain, 443, timeout=10, context=context)
+        connection.request("GET", "/health/")
         answer = connection.getresponse()
         body = answer.read()
         if answer.status != 200:

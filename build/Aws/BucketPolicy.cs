@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Templates;
 
 namespace CoralNet.Deploy.Aws;
@@ -11,17 +12,25 @@ namespace CoralNet.Deploy.Aws;
 /// </summary>
 public static class BucketPolicy
 {
-    public static string Render(string bucket, string domain, bool referer)
+    /// <param name="refererPatterns">The Referers given public read (every name of the site, over the scheme it is served with); null for no such statement.</param>
+    public static string Render(string bucket, IReadOnlyList<string>? refererPatterns)
     {
         var values = new Dictionary<string, string> { ["Bucket"] = bucket };
         var statements = new List<JsonNode> { JsonNode.Parse(TemplateRenderer.Render("bucket-tls-only-statement.json", values))! };
-        if (referer)
+        if (refererPatterns is not null)
         {
-            statements.Add(JsonNode.Parse(TemplateRenderer.Render("bucket-referer-statement.json", new Dictionary<string, string> { ["Bucket"] = bucket, ["Domain"] = domain }))!);
+            statements.Add(JsonNode.Parse(TemplateRenderer.Render("bucket-referer-statement.json", new Dictionary<string, string> { ["Bucket"] = bucket, ["Referers"] = JsonSerializer.Serialize(refererPatterns) }))!);
         }
 
         return new JsonObject { ["Version"] = "2012-10-17", ["Statement"] = new JsonArray([.. statements]) }
             .ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>The Referer patterns of every name of the site, over the scheme it is served with.</summary>
+    public static IReadOnlyList<string> RefererPatterns(DeploySettings settings)
+    {
+        var scheme = settings.Tls.Mode == TlsMode.Off ? "http" : "https";
+        return [.. SiteTemplates.Names(settings.Site).Select(name => $"{scheme}://{name}/*")];
     }
 
     /// <summary>The statements of <paramref name="actual"/> that <paramref name="wanted"/> does not hold, by Sid (or position): what putting the policy removes.</summary>

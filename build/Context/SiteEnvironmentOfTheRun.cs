@@ -1,3 +1,4 @@
+using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Templates;
 
 namespace CoralNet.Deploy.Context;
@@ -16,7 +17,8 @@ internal static class SiteEnvironmentOfTheRun
             database.Address,
             database.Port,
             context.Secrets.Get(settings.Site.SecretKey),
-            [settings.Site.Domain],
-            settings.Aws.BucketName);
+            SiteTemplates.Names(settings.Site),
+            settings.Aws.BucketName,
+            settings.Tls.Mode != TlsMode.Off);
     }
 }

@@ -1,6 +1,7 @@
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Templates;
+using CoralNet.Deploy.Tls;
 
 namespace CoralNet.Deploy.HostState;
 
@@ -55,7 +56,8 @@ public static class ConfigureHostPlan
 
     /// <param name="allowReboot">Whether a pending reboot is made (under the deploy lock) or only reported.</param>
     /// <param name="sudoersTemplate">The drop-in's template text; the embedded <see cref="SudoersTemplate"/> by default.</param>
-    public static IReadOnlyList<PlannedTask> Build(DeploySettings settings, bool allowReboot = false, string? sudoersTemplate = null)
+    /// <param name="acmeCaBundle">The text of Tls.AcmeCaBundle's file, when set (<see cref="TlsHostPlan"/>).</param>
+    public static IReadOnlyList<PlannedTask> Build(DeploySettings settings, bool allowReboot = false, string? sudoersTemplate = null, string? acmeCaBundle = null)
     {
         var template = sudoersTemplate ?? TemplateRenderer.Load(SudoersTemplate);
         var people = settings.People;
@@ -77,7 +79,7 @@ public static class ConfigureHostPlan
                 new RootOwnedTreeResource(paths.Site, [paths.EnvironmentFile, paths.State]),
                 new DirectoryResource(PeopleFolder, "root", PeopleGroup, PeopleFolderMode),
             ]),
-            new(InstallPackages, [new PackagesResource(StandardPackages.Concat(settings.Site.ExtraPackages).Distinct().ToList()), new SystemdUnitResource("nginx.service")]),
+            new(InstallPackages, [new PackagesResource(StandardPackages.Concat(TlsHostPlan.Packages(settings.Tls)).Concat(settings.Site.ExtraPackages).Distinct().ToList()), new SystemdUnitResource("nginx.service")]),
             new(RemoveDefaultSite, [new AbsentResource("/etc/nginx/sites-enabled/default", "systemctl reload nginx")]),
             new(SecureHost,
             [
@@ -85,6 +87,7 @@ public static class ConfigureHostPlan
                     onChange: "if ! errors=$(sshd -t 2>&1); then echo \"sshd -t refused the whole configuration with the new drop-in; sshd was not reloaded: $errors\" >&2; exit 1; fi\nsystemctl try-reload-or-restart ssh.service"),
                 new FileResource(UnattendedUpgradesConfig, TemplateRenderer.Render(UnattendedUpgradesTemplate, new Dictionary<string, string>()), "root", "root", ConfigFileMode),
             ]),
+            TlsHostPlan.Build(settings, acmeCaBundle),
         ];
     }
 

@@ -9,7 +9,7 @@ namespace CoralNet.Deploy.Release;
 /// timeout or a cancellation may hide a command that ran), so the undo reverses whatever may have
 /// happened; every undo command is idempotent.
 /// </summary>
-public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, SiteSettings site, TimeSpan healthCheckTimeout, string? nginxTemplate, Action<string> log)
+public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, SiteSettings site, TimeSpan healthCheckTimeout, NginxSites nginx, Action<string> log)
 {
     /// <summary>How often an undo is tried, and how long it waits after each failed try (a connection coming back).</summary>
     private static readonly TimeSpan[] UndoRetries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(10)];
@@ -42,7 +42,7 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
     /// <summary>Points nginx at the standby instance (rendered config, <c>nginx -t</c>, graceful reload) and marks it serving.</summary>
     public Task PointNginxAsync(HostRelease host)
     {
-        var config = NginxSite(host.Standby);
+        var config = nginx.For(host.Host, host.Before, host.Standby);
         host.Begin(CutoverSteps.Nginx);
         return runner.RunAsync(host.Host, HostScript.Batch("nginx site and serving slot", [commands.Cutover.InstallNginxSite(config), commands.Cutover.MarkServingSlot(host.Standby)]));
     }
@@ -98,7 +98,7 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
         if (taken.HasFlag(CutoverSteps.Nginx))
         {
             steps.AddRange(before.ServingSlot is int serving && before.Current is not null
-                ? [commands.Cutover.InstallNginxSite(NginxSite(serving)), commands.Cutover.MarkServingSlot(serving)]
+                ? [commands.Cutover.InstallNginxSite(nginx.For(host.Host, before, serving)), commands.Cutover.MarkServingSlot(serving)]
                 : [commands.Cutover.UnmarkServingSlot()]);
         }
 
@@ -123,6 +123,4 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
 
         return steps;
     }
-
-    private string NginxSite(int slot) => SiteTemplates.NginxSite(site, commands.Paths, slot, nginxTemplate);
 }

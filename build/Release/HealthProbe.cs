@@ -10,21 +10,24 @@ public interface IHealthProbe
     Task<string?> WaitForAsync(SshTarget host, string id, TimeSpan within, CancellationToken cancellation);
 }
 
-/// <summary>GET http://HOST/health/ with the site's Host header (the site's view answers its release id while the database answers), every 20 ms, until the release answers or the time passes.</summary>
-public sealed class HttpHealthProbe(string domain) : IHealthProbe, IDisposable
+/// <summary>
+/// GET /health/ of the site's name through the host's nginx (the site's view answers its release id while
+/// the database answers), every 20 ms, until the release answers or the time passes; over https once the
+/// host serves it, the chain checked against <paramref name="trustedRoots"/> (none: the system's roots).
+/// </summary>
+public sealed class HttpHealthProbe(string domain, IReadOnlyList<string> trustedRoots, Func<SshTarget, bool> servesTls) : IHealthProbe
 {
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
-
     public async Task<string?> WaitForAsync(SshTarget host, string id, TimeSpan within, CancellationToken cancellation)
     {
+        var url = $"{(servesTls(host) ? "https" : "http")}://{domain}/health/";
+        using var http = SiteClient.For(host.Address, trustedRoots, TimeSpan.FromSeconds(5));
         var clock = Stopwatch.StartNew();
         while (true)
         {
             string last;
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{host.Address}/health/") { Headers = { Host = domain } };
-                using var answer = await _http.SendAsync(request, cancellation);
+                using var answer = await http.GetAsync(url, cancellation);
                 var body = (await answer.Content.ReadAsStringAsync(cancellation)).Trim();
                 if (answer.IsSuccessStatusCode && body == id)
                 {
@@ -40,12 +43,10 @@ public sealed class HttpHealthProbe(string domain) : IHealthProbe, IDisposable
 
             if (clock.Elapsed >= within)
             {
-                return $"http://{host.Address}/health/ (Host: {domain}) {last} instead of 200 with {id}, after {within.TotalSeconds:0} s";
+                return $"{url} on {host.Address} {last} instead of 200 with {id}, after {within.TotalSeconds:0} s";
             }
 
             await Task.Delay(20, cancellation);
         }
     }
-
-    public void Dispose() => _http.Dispose();
 }

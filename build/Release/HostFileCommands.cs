@@ -5,7 +5,7 @@ using static CoralNet.Deploy.Release.HostScript;
 namespace CoralNet.Deploy.Release;
 
 /// <summary>The files a deploy installs outside the releases (environment file, maintenance page, gunicorn units), each sent only when the host lacks it as wanted.</summary>
-public sealed class HostFileCommands(ReleasePaths paths)
+public sealed class HostFileCommands(ReleasePaths paths, string? certificateChain = null)
 {
     /// <summary>The environment file and the maintenance page, as one command; none when the host already has both as wanted.</summary>
     public IReadOnlyList<RemoteCommand> SettingsFiles(ReleaseListing host, Secret environment, string maintenancePage) =>
@@ -47,8 +47,9 @@ public sealed class HostFileCommands(ReleasePaths paths)
         if [ -e "$flag" ]; then rm -f "$flag"; echo changed; else echo ok; fi
         """);
 
-    /// <summary>The files the deploy installs whose state the listing reports, so that an unchanged one is not sent again.</summary>
-    public IReadOnlyList<string> InstalledFiles => [paths.EnvironmentFile, paths.MaintenancePage, paths.GunicornUnitFile("socket"), paths.GunicornUnitFile("service"), paths.NginxAvailable];
+    /// <summary>The files the deploy installs whose state the listing reports, so that an unchanged one is not sent again; and the site's certificate chain, whose presence switches nginx to https.</summary>
+    public IReadOnlyList<string> InstalledFiles =>
+        [paths.EnvironmentFile, paths.MaintenancePage, paths.GunicornUnitFile("socket"), paths.GunicornUnitFile("service"), paths.NginxAvailable, .. certificateChain is null ? [] : new[] { certificateChain }];
 
     /// <summary>Whether the host's nginx site is <paramref name="config"/>, as the cutover installs it (root's, 0644).</summary>
     public static bool HasNginxSite(ReleaseListing host, ReleasePaths paths, string config) =>
@@ -59,7 +60,7 @@ public sealed class HostFileCommands(ReleasePaths paths)
         $"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content)))}:{mode.TrimStart('0')}:root:{group}";
 
     /// <summary>A file with this content, mode and group (owner root); plain text travels in the script, secrets on standard input (never in the script).</summary>
-    private static RemoteCommand InstallFile(string title, string path, string mode, string group, CommandInput content, string? onChange) =>
+    public static RemoteCommand InstallFile(string title, string path, string mode, string group, CommandInput content, string? onChange) =>
         Command(title, $$"""
             set -eu
             target={{Shell.Quote(path)}}

@@ -9,13 +9,14 @@ namespace CoralNet.Deploy.Release;
 /// idempotent and ends with ok or changed. This class makes the release itself (upload, listing,
 /// removal); the other kinds are its parts.
 /// </summary>
-public sealed class ReleaseCommands(ReleasePaths paths)
+/// <param name="certificateChain">The site's certificate chain on a host, whose presence the listing reports (it switches nginx to https); none over http only.</param>
+public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain = null)
 {
     public ReleasePaths Paths => paths;
 
     public InstallCommands Install { get; } = new(paths);
 
-    public HostFileCommands Files { get; } = new(paths);
+    public HostFileCommands Files { get; } = new(paths, certificateChain);
 
     public CutoverCommands Cutover { get; } = new(paths);
 

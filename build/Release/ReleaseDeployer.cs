@@ -8,7 +8,12 @@ namespace CoralNet.Deploy.Release;
 /// <summary>What a release deploy needs besides the hosts: the site, where its sources and the manifest cache are, the health check's bound.</summary>
 /// <param name="ManifestCache">A local folder keeping each host's manifests of the releases it was sent, so that the serving release's manifest need not cross the wire again.</param>
 /// <param name="NginxTemplate">The nginx site template's text, when not the embedded one.</param>
-public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null);
+/// <param name="Tls">How the site gets its certificate (none: http only).</param>
+/// <param name="TrustedRoots">PEM files of the only roots the health check over https trusts (the sandbox's test CA); none: the system's.</param>
+public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null, IReadOnlyList<string>? TrustedRoots = null)
+{
+    public TlsSettings TlsOrOff => Tls ?? new TlsSettings { Mode = TlsMode.Off };
+}
 
 /// <summary>
 /// The release deploy on a set of web hosts, step by step (the tasks call one step each), every step
@@ -33,9 +38,10 @@ public sealed class ReleaseDeployer(
     IHealthProbe? probe = null,
     CancellationToken cancellation = default)
 {
-    private readonly ReleaseCommands _commands = new(new ReleasePaths(options.Site.Root, options.Site.Name));
+    private readonly ReleaseCommands _commands = new(new ReleasePaths(options.Site.Root, options.Site.Name), NginxSites.CertificateChain(options));
+    private readonly NginxSites _nginx = new(options);
     private readonly ReleaseRunner _runner = new(executor, detail, recorder, cancellation);
-    private readonly IHealthProbe _probe = probe ?? new HttpHealthProbe(options.Site.Domain);
+    private IHealthProbe? _probe = probe;
     private HostReleases? _hostReleases;
     private DeployLock? _lock;
     private ReleasePackage? _package;
@@ -52,8 +58,8 @@ public sealed class ReleaseDeployer(
     /// <summary>The git commit of the release this run packaged, when its sources lie in a work tree.</summary>
     public SourceRevision? Revision => _package?.Snapshot.Revision;
 
-    /// <summary>Where the site answers: http://Site.Domain/.</summary>
-    public string SiteUrl => $"http://{options.Site.Domain}/";
+    /// <summary>Where the site answers: https://Site.Domain/ (http:// with Tls.Mode off).</summary>
+    public string SiteUrl => $"{(options.TlsOrOff.Mode == TlsMode.Off ? "http" : "https")}://{options.Site.Domain}/";
 
     public bool HoldsLock => _lock is { Held: true };
 
@@ -62,7 +68,10 @@ public sealed class ReleaseDeployer(
 
     private HostReleases HostStates => _hostReleases ??= new HostReleases(hosts, options.Site, _runner, _commands);
 
-    private Cutover Cutover => new(_runner, _commands, options.Site, options.HealthCheckTimeout, options.NginxTemplate, log);
+    private Cutover Cutover => new(_runner, _commands, options.Site, options.HealthCheckTimeout, _nginx, log);
+
+    /// <summary>The site asked through each host's nginx, over https once the host serves it (the chain and name checked, as a browser would).</summary>
+    private IHealthProbe Probe => _probe ??= new HttpHealthProbe(options.Site.Domain, options.TrustedRoots ?? [], ServesTls);
 
     private ReleaseInstaller Installer => new(Packaged(), HostStates, _runner, _commands, new ManifestCache(options.ManifestCache, options.Site.Name, _runner, _commands));
 
@@ -108,8 +117,8 @@ public sealed class ReleaseDeployer(
     public async Task<bool> CheckUpToDateAsync(SiteEnvironment environment, bool force)
     {
         UpToDate = !force && _reused
-            && ServingComparison.UpToDate(HostStates.All(), Id!, _commands, options.Site, options.NginxTemplate, environment)
-            && (await Task.WhenAll(hosts.Select(host => _probe.WaitForAsync(host, Id!, TimeSpan.Zero, cancellation)))).All(problem => problem is null);
+            && ServingComparison.UpToDate(HostStates.All(), Id!, _commands, options.Site, _nginx, environment)
+            && (await Task.WhenAll(hosts.Select(host => Probe.WaitForAsync(host, Id!, TimeSpan.Zero, cancellation)))).All(problem => problem is null);
         if (UpToDate)
         {
             log($"Release {Id} is up to date on every host: nothing to deploy (--force deploys it anyway).");
@@ -194,7 +203,7 @@ public sealed class ReleaseDeployer(
         var failures = new List<string>();
         await CutoverStepAsync(async host =>
         {
-            if (await _probe.WaitForAsync(host.Host, id, options.HealthCheckTimeout, cancellation) is { } problem)
+            if (await Probe.WaitForAsync(host.Host, id, options.HealthCheckTimeout, cancellation) is { } problem)
             {
                 lock (failures)
                 {
@@ -322,6 +331,26 @@ public sealed class ReleaseDeployer(
 
     private ReleasePackage Packaged() =>
         _package ?? throw new InvalidOperationException("The release is not packaged yet: PackageRelease runs first.");
+
+    /// <summary>Whether the host's nginx serves (or is to serve) https: it holds the certificate, or this run just moved it there.</summary>
+    public bool ServesTls(SshTarget host) => HostStates.Known(host) is { } state && _nginx.ServesTls(host, state.Before);
+
+    /// <summary>
+    /// Moves a host that now holds the certificate to https (nginx -t first: a refused config leaves it
+    /// serving as before), reloads nginx for a renewed one, and checks the serving release answers over https.
+    /// </summary>
+    public async Task ServeTlsAsync(SshTarget host)
+    {
+        var state = await HostStates.GetAsync(host);
+        _nginx.MoveToTls(host);
+        var serving = state.Before.ServingSlot ?? state.Standby;
+        await _runner.RunAsync(host, _commands.Cutover.InstallNginxSite(_nginx.For(host, state.Before, serving)));
+        var release = Id ?? state.Before.Current ?? throw new InvalidOperationException("No release serves on " + host.Name);
+        if (await Probe.WaitForAsync(host, release, options.HealthCheckTimeout, cancellation) is { } problem)
+        {
+            throw new ReleaseException($"{host.Name}: the site does not answer over https: {problem}");
+        }
+    }
 
     private Task ForEachHost(Func<SshTarget, Task> step) => Task.WhenAll(hosts.Select(step));
 }

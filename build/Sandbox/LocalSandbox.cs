@@ -23,6 +23,7 @@ public sealed class LocalSandbox
     private readonly SandboxNetwork _network;
     private readonly PackageProxy _proxy;
     private readonly HostLifecycle _hosts;
+    private readonly AcmeTestCa _acme;
 
     public LocalSandbox(DeploySettings settings, SecretStore secrets, string repositoryRoot, Action<string> log, Action<string> verbose)
     {
@@ -39,7 +40,11 @@ public sealed class LocalSandbox
         _network = new SandboxNetwork(_runner, Layout, Addresses, checkout);
         _proxy = new PackageProxy(_runner, Layout);
         _hosts = new HostLifecycle(_runner, Layout, Addresses, Path.Combine(checkout, SupervisorScript));
+        _acme = new AcmeTestCa(_runner, Layout, Addresses.Bridge);
     }
+
+    /// <summary>The sandbox's ACME CA (pebble) and its DNS.</summary>
+    public AcmeTestCa Acme => _acme;
 
     public SandboxAddresses Addresses { get; }
 
@@ -103,6 +108,7 @@ public sealed class LocalSandbox
         }
 
         _proxy.Stop();
+        _acme.Stop();
         _network.Remove();
         HostLifecycle.RemoveCgroupRoot();
         RefreshKnownHosts();
@@ -161,6 +167,10 @@ public sealed class LocalSandbox
 
         var database = Addresses.Hosts.Single(h => h.IsDatabase);
         SetUpDatabase(database, started.Contains(database));
+        _acme.Ensure(undo);
+        // The site's names resolve to the first web host, for pebble's HTTP-01 checks.
+        _acme.Resolve(Templates.SiteTemplates.Names(_settings.Site), Addresses.Hosts.First(h => !h.IsDatabase).Address);
+        _log($"ACME test CA (pebble): {_acme.Directory}; its issuing root: {_acme.IssuingRoot}");
         return Addresses.Hosts;
     }
 

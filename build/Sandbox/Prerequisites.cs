@@ -15,6 +15,10 @@ public static class Prerequisites
         ("setsid", "util-linux"),
         ("runuser", "util-linux"),
         ("mount", "mount"),
+        ("setpriv", "util-linux"),
+        ("openssl", "openssl"),
+        ("pebble", "pebble"),
+        ("pebble-challtestsrv", "pebble"),
     ];
 
     public static void Ensure(LocalRunner runner, Action<string> log)

@@ -39,6 +39,7 @@ public sealed class DeploySettings
 
     public ProviderKind Provider { get; set; }
     public SiteSettings Site { get; set; } = new();
+    public TlsSettings Tls { get; set; } = new();
     public HostSettings Host { get; set; } = new();
     public SshSettings Ssh { get; set; } = new();
     public SandboxSettings Sandbox { get; set; } = new();
@@ -54,6 +55,8 @@ public sealed class SiteSettings
     /// <summary>The site's folder under <see cref="Root"/>, and its nginx and systemd names.</summary>
     public string Name { get; set; } = "coralnet";
     public string Domain { get; set; } = "";
+    /// <summary>Further names the site answers to (www.example.org...), on the same certificate as <see cref="Domain"/>.</summary>
+    public List<string> ExtraDomains { get; set; } = [];
     /// <summary>The Django project to deploy, relative to the repository root.</summary>
     public string Source { get; set; } = "samples/site";
     public string Root { get; set; } = "/srv/www";
@@ -68,6 +71,34 @@ public sealed class SiteSettings
     /// <summary>The first of the two loopback ports of the gunicorn instances (blue/green: this one and the next).</summary>
     public int GunicornPort { get; set; } = 8001;
     public SiteRuntime Runtime { get; set; } = SiteRuntime.Host;
+}
+
+/// <summary>How nginx gets the site's certificate: from an ACME CA through certbot on the host, from files given, or not at all.</summary>
+public enum TlsMode
+{
+    Acme,
+    Files,
+    Off,
+}
+
+public sealed class TlsSettings
+{
+    /// <summary>Let's Encrypt's production directory.</summary>
+    public const string LetsEncrypt = "https://acme-v02.api.letsencrypt.org/directory";
+
+    public TlsMode Mode { get; set; } = TlsMode.Acme;
+    /// <summary>The ACME directory certbot asks (Let's Encrypt's staging directory for rehearsals).</summary>
+    public string AcmeDirectory { get; set; } = LetsEncrypt;
+    /// <summary>A PEM file (relative to the repository) of the CA that signed the ACME directory's own certificate, when the host does not trust it already (a test CA); empty for public CAs.</summary>
+    public string AcmeCaBundle { get; set; } = "";
+    /// <summary>The ACME account's contact address (expiry warnings); empty registers without one.</summary>
+    public string Email { get; set; } = "";
+    /// <summary>Strict-Transport-Security max-age; 0 sends no HSTS header.</summary>
+    public int HstsMaxAgeSeconds { get; set; } = 63072000;
+    /// <summary>Files mode: the certificate chain, leaf first, a PEM file relative to the repository.</summary>
+    public string CertificateChain { get; set; } = "";
+    /// <summary>Files mode: the certificate's private key (PEM), a secret: env:VARIABLE or ssm:/path.</summary>
+    public SecretReference CertificateKey { get; set; } = SecretReference.None;
 }
 
 public sealed class HostSettings

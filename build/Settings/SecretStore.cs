@@ -11,6 +11,10 @@ namespace CoralNet.Deploy.Settings;
 public sealed class SecretStore(string generatedFolder, Func<string, string?> environmentVariables, SecretRedactor redactor)
 {
     private const int MinimumLength = 8;
+
+    /// <summary>The secrets that are files rather than values (a PEM key): line breaks allowed, never written into the environment file.</summary>
+    public static readonly IReadOnlySet<string> FileSecrets = new HashSet<string>(StringComparer.Ordinal) { "Tls.CertificateKey" };
+
     private readonly Dictionary<SecretReference, Secret> _values = [];
     private readonly List<(string Path, SecretReference Reference)> _parameters = [];
 
@@ -81,7 +85,7 @@ public sealed class SecretStore(string generatedFolder, Func<string, string?> en
             return [$"{path}: the secret in {reference} is shorter than {MinimumLength} characters."];
         }
 
-        if (value.Any(char.IsControl))
+        if (value.Any(c => char.IsControl(c) && !(FileSecrets.Contains(path) && c is '\n' or '\r')))
         {
             // Found here, before anything runs, rather than when the environment file is written mid-deploy.
             return [$"{path}: the secret in {reference} holds a line break (or another control character), which the site's environment file cannot carry; set it again on one line."];

@@ -83,5 +83,6 @@ public static class SettingsLoader
         ("Site.SecretKey", settings.Site.SecretKey),
         ("Database.Password", settings.Database.Password),
         ("Database.MasterPassword", settings.Database.MasterPassword),
+        .. settings.Tls.Mode == TlsMode.Files ? [("Tls.CertificateKey", settings.Tls.CertificateKey)] : Array.Empty<(string, SecretReference)>(),
     ];
 }

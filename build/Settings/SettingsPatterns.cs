@@ -49,4 +49,8 @@ internal static partial class SettingsPatterns
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]{0,63}\z")]
     internal static partial Regex EnvironmentName();
+
+    /// <summary>An e-mail address as an ACME CA takes it: one @, a domain with a dot, no spaces or quotes.</summary>
+    [GeneratedRegex(@"^[^@\s""'<>]+@[a-z0-9-]+(\.[a-z0-9-]+)+\z", RegexOptions.IgnoreCase)]
+    public static partial Regex Email();
 }

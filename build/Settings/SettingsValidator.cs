@@ -45,7 +45,8 @@ public static class SettingsValidator
             yield return $"Ssh.PassphraseVariable: '{settings.Ssh.PassphraseVariable}' is not an environment variable name.";
         }
 
-        foreach (var problem in SitePlacementRules.Validate(settings).Concat(AccountRules.Validate(settings)).Concat(SshKeyFileRules.Validate(settings.Ssh, repositoryRoot)).Concat(ValidateDatabase(settings.Database)).Concat(ContainerSettingsRules.Validate(settings)))
+        foreach (var problem in SitePlacementRules.Validate(settings).Concat(AccountRules.Validate(settings)).Concat(SshKeyFileRules.Validate(settings.Ssh, repositoryRoot)).Concat(ValidateDatabase(settings.Database))
+            .Concat(ContainerSettingsRules.Validate(settings)).Concat(TlsSettingsRules.Validate(settings, repositoryRoot)))
         {
             yield return problem;
         }

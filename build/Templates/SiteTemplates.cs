@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Tls;
 
 namespace CoralNet.Deploy.Templates;
 
@@ -17,13 +18,39 @@ public static class SiteTemplates
 
     public const string NginxSiteTemplate = "nginx-site.conf";
 
-    /// <summary>The site's nginx config, sending requests to the gunicorn instance on <paramref name="gunicornPort"/>; from <paramref name="template"/> when given (the embedded one otherwise).</summary>
-    public static string NginxSite(SiteSettings site, ReleasePaths paths, int gunicornPort, string? template = null) =>
-        TemplateRenderer.RenderText(NginxSiteTemplate, template ?? TemplateRenderer.Load(NginxSiteTemplate), new Dictionary<string, string>
+    /// <summary>
+    /// The site's nginx config, sending requests to the gunicorn instance on <paramref name="gunicornPort"/>;
+    /// over https when <paramref name="servesTls"/> (the host holds the certificate: port 80 then answers
+    /// ACME challenges and 301), over http otherwise (ACME challenges answered there too in acme mode);
+    /// from <paramref name="template"/> when given (the embedded one otherwise).
+    /// </summary>
+    public static string NginxSite(SiteSettings site, TlsSettings tls, ReleasePaths paths, int gunicornPort, bool servesTls, string? template = null)
+    {
+        var tlsPaths = new TlsPaths(paths, tls.Mode);
+        var siteVariable = site.Name.Replace('-', '_');
+        var domains = string.Join(' ', Names(site));
+        var challenge = tls.Mode == TlsMode.Acme
+            ? TemplateRenderer.Render("nginx-acme-challenge.conf", new Dictionary<string, string> { ["ChallengeRoot"] = tlsPaths.ChallengeRoot })
+            : "";
+        return TemplateRenderer.RenderText(NginxSiteTemplate, template ?? TemplateRenderer.Load(NginxSiteTemplate), new Dictionary<string, string>
         {
             ["SiteName"] = site.Name,
-            ["SiteVariable"] = site.Name.Replace('-', '_'),
-            ["Domain"] = site.Domain,
+            ["SiteVariable"] = siteVariable,
+            ["Domains"] = domains,
+            ["SiteListen"] = servesTls ? "    listen 443 ssl http2;" : "    listen 80;",
+            ["HttpsOnlyServers"] = servesTls
+                ? TemplateRenderer.Render("nginx-https-servers.conf", new Dictionary<string, string> { ["Domains"] = domains, ["AcmeChallenge"] = challenge })
+                : "",
+            ["TlsDirectives"] = servesTls
+                ? TemplateRenderer.Render("nginx-tls.conf", new Dictionary<string, string>
+                {
+                    ["CertificateChain"] = tlsPaths.Chain,
+                    ["CertificateKey"] = tlsPaths.Key,
+                    ["SiteVariable"] = siteVariable,
+                    ["Hsts"] = tls.HstsMaxAgeSeconds > 0 ? $"    add_header Strict-Transport-Security \"max-age={Number(tls.HstsMaxAgeSeconds)}\" always;" : "",
+                })
+                : "",
+            ["AcmeChallenge"] = servesTls ? "" : challenge,
             ["ClientMaxBodySizeMegabytes"] = Number(site.ClientMaxBodySizeMegabytes),
             ["CurrentRelease"] = paths.Current,
             ["SharedDirectory"] = paths.Shared,
@@ -32,6 +59,10 @@ public static class SiteTemplates
             ["GunicornTimeoutSeconds"] = Number(site.GunicornTimeoutSeconds),
             ["ProxyReadTimeoutSeconds"] = Number(Math.Max(1, site.GunicornTimeoutSeconds - ProxyTimeoutMarginSeconds)),
         });
+    }
+
+    /// <summary>Every name the site answers to: Site.Domain first, then Site.ExtraDomains.</summary>
+    public static IReadOnlyList<string> Names(SiteSettings site) => [site.Domain, .. site.ExtraDomains.Where(d => d != site.Domain).Distinct()];
 
     public static string GunicornSocket(SiteSettings site)
     {
@@ -71,6 +102,8 @@ public static class SiteTemplates
             ["SecretKey"] = Quote("SECRET_KEY", environment.SecretKey.Reveal()),
             ["AllowedHosts"] = Quote("ALLOWED_HOSTS", string.Join(',', environment.AllowedHosts)),
             ["BucketName"] = Quote("BUCKET_NAME", environment.BucketName),
+            ["SecureCookies"] = environment.Https ? "1" : "0",
+            ["CsrfTrustedOrigins"] = Quote("CSRF_TRUSTED_ORIGINS", environment.Https ? string.Join(',', environment.AllowedHosts.Select(h => "https://" + h)) : ""),
         }));
 
     public static string MaintenancePage(SiteSettings site) =>
@@ -102,7 +135,7 @@ public static class SiteTemplates
     }
 }
 
-/// <summary>What the Django site reads from its environment file.</summary>
+/// <summary>What the Django site reads from its environment file; <paramref name="Https"/>: the site is served over https (secure cookies, CSRF origins https://NAME).</summary>
 public sealed record SiteEnvironment(
     string DatabaseName,
     string DatabaseUser,
@@ -111,4 +144,5 @@ public sealed record SiteEnvironment(
     int DatabasePort,
     Secret SecretKey,
     IReadOnlyList<string> AllowedHosts,
-    string BucketName);
+    string BucketName,
+    bool Https = false);

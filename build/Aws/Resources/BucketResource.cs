@@ -157,7 +157,7 @@ public sealed class BucketResource(AwsContext context) : IAwsResource
             }, ct));
         }
 
-        var wanted = BucketPolicy.Render(Bucket, context.Settings.Site.Domain, publicPolicy);
+        var wanted = BucketPolicy.Render(Bucket, publicPolicy ? BucketPolicy.RefererPatterns(context.Settings) : null);
         if (!PolicyDocument.SameAs(actual.Policy, wanted))
         {
             var removed = BucketPolicy.StatementsRemoved(actual.Policy, wanted);

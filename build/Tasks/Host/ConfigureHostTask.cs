@@ -13,6 +13,7 @@ namespace CoralNet.Deploy.Tasks.Host;
 [CheckMode(CheckBehaviour.ChangesNothing)]
 [TaskArgument(AllowRebootOption, typeof(bool), "reboot a web host whose packages ask for it (also the setting Host.AllowReboot); only under the deploy lock")]
 [IsDependentOn(typeof(SecureHostTask))]
+[IsDependentOn(typeof(PrepareTlsTask))]
 public sealed class ConfigureHostTask : FrostingTask<DeployContext>
 {
     public const string AllowRebootOption = "allow-reboot";

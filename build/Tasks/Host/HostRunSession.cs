@@ -1,6 +1,7 @@
 using Cake.Core.Diagnostics;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.HostState;
+using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Tasks.Release;
 
 namespace CoralNet.Deploy.Tasks.Host;
@@ -37,7 +38,7 @@ public sealed class HostRunSession(ICakeLog log, RunConnections connections, Run
         return new HostConfiguration(
             connections.Executor,
             hosts,
-            ConfigureHostPlan.Build(settings, allowReboot),
+            ConfigureHostPlan.Build(settings, allowReboot, acmeCaBundle: settings.Tls.Mode == TlsMode.Acme && settings.Tls.AcmeCaBundle.Length > 0 ? await File.ReadAllTextAsync(Path.Combine(root, settings.Tls.AcmeCaBundle)) : null),
             recorder,
             line => log.Verbose(line),
             TimeSpan.FromSeconds(settings.Timeouts.RebootSeconds));

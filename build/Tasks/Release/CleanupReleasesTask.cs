@@ -6,7 +6,7 @@ namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("CleanupReleases")]
 [TaskDescription("Release: deletes releases beyond the newest Site.KeepReleases; the serving one and the one before it are never deleted")]
-[IsDependentOn(typeof(HealthCheckTask))]
+[IsDependentOn(typeof(CertificateTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class CleanupReleasesTask(ReleaseRunSession session) : ReleaseTask(session)
 {

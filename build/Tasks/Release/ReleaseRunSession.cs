@@ -3,6 +3,8 @@ using Cake.Core.Diagnostics;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Sandbox;
+using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Tasks.Release;
 
@@ -28,9 +30,29 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
             settings.Site,
             Path.GetFullPath(settings.Site.Source, context.RepositoryRoot),
             Path.Combine(context.ArtifactsDirectory, "manifests", settings.Environment),
-            TimeSpan.FromSeconds(settings.Timeouts.HealthCheckSeconds));
+            TimeSpan.FromSeconds(settings.Timeouts.HealthCheckSeconds),
+            Tls: settings.Tls,
+            TrustedRoots: TrustedRoots(context));
         return _deployer = new ReleaseDeployer(connections.Executor, hosts, options, line => log.Information(line), line => log.Verbose(line), recorder, cancellation: signals.Stopping);
     }
+
+    /// <summary>In the sandbox, the health check over https trusts only the sandbox's test CA (and, in files mode, the chain given); elsewhere the system's roots.</summary>
+    private static IReadOnlyList<string> TrustedRoots(DeployContext context)
+    {
+        var settings = context.Settings;
+        if (settings.Provider != ProviderKind.Sandbox)
+        {
+            return [];
+        }
+
+        return settings.Tls.Mode == TlsMode.Files
+            ? [Path.Combine(context.RepositoryRoot, settings.Tls.CertificateChain)]
+            : [Path.Combine(context.RepositoryRoot, settings.Sandbox.StateDirectory, AcmeTestCa.IssuingRootFile)];
+    }
+
+    /// <summary>The CA file curl needs to verify the site (the sandbox's test CA), relative to the checkout; none when the system's roots do or the site is on http.</summary>
+    public string? CurlCaFile(DeployContext context) =>
+        TrustedRoots(context) is [var file] && context.Settings.Tls.Mode != TlsMode.Off ? Path.GetRelativePath(context.RepositoryRoot, file) : null;
 
     /// <summary>Whether this run holds the deploy lock on the web hosts.</summary>
     public bool HoldsLock => _deployer is { HoldsLock: true };

@@ -1,12 +1,11 @@
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Release;
-using CoralNet.Deploy.Tasks.Database;
 
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("Settings")]
-[TaskDescription("Release: the site's environment file in shared/ (0640, root and the site's group; nginx cannot read it): DATABASE_*, SECRET_KEY, ALLOWED_HOSTS from Site.Domain, DEBUG off, the bucket name; secrets never logged")]
+[TaskDescription("Release: the site's environment file in shared/ (0640, root and the site's group; nginx cannot read it): DATABASE_*, SECRET_KEY, ALLOWED_HOSTS from Site.Domain and Site.ExtraDomains, DEBUG off, the bucket name, secure cookies and CSRF origins over https; secrets never logged")]
 [IsDependentOn(typeof(InstallRequirementsTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class SettingsTask(ReleaseRunSession session) : ReleaseTask(session)

@@ -367,7 +367,7 @@ public sealed class AwsProvisionerTests
         settings.Aws.BucketRefererPolicy = true;
         await Provisioner(fake, log, settings).ProvisionAsync(CancellationToken.None);
 
-        Assert.That(fake.BucketPolicies["coralnet-media-test"], Does.Contain("\"aws:Referer\": \"http://coralnet.example.org/*\"").And.Contain("arn:aws:s3:::coralnet-media-test/*"));
+        Assert.That(fake.BucketPolicies["coralnet-media-test"], Does.Contain("\"aws:Referer\": [").And.Contain("\"https://coralnet.example.org/*\"").And.Not.Contain("http://").And.Contain("arn:aws:s3:::coralnet-media-test/*"));
         Assert.That(fake.Blocks["coralnet-media-test"].BlockPublicPolicy, Is.False);
         Assert.That(fake.Blocks["coralnet-media-test"].BlockPublicAcls, Is.True);
         Assert.That(log.Lines, Has.Some.StartsWith("WARN Aws.BucketRefererPolicy is on").And.Contains("forged"));

@@ -27,7 +27,7 @@ public sealed class LeastPrivilegeSandboxTests
     private SshConnectionPool _pool = null!;
     private SshExecutor _executor = null!;
     private SshTarget _host = null!;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private HttpClient _http = null!;
 
     [OneTimeSetUp]
     public void StartSandbox()
@@ -37,6 +37,7 @@ public sealed class LeastPrivilegeSandboxTests
         sandbox.Down();
         sandbox.Up();
         _web = sandbox.Addresses[_settings.Sandbox.WebHosts[0]];
+        _http = SiteClient.For(_web.Address.ToString(), [sandbox.Acme.IssuingRoot], TimeSpan.FromSeconds(10));
         _state = sandbox.Layout.StateDirectory;
         _paths = new ReleasePaths(_settings.Site.Root, _settings.Site.Name);
         var options = new SshOptions("root", Path.Combine(_state, "id_ed25519"), null, Path.Combine(_state, "known_hosts"), false,
@@ -49,7 +50,7 @@ public sealed class LeastPrivilegeSandboxTests
     [OneTimeTearDown]
     public async Task Close()
     {
-        _http.Dispose();
+        _http?.Dispose();
         await _pool.DisposeAsync();
     }
 
@@ -67,7 +68,7 @@ public sealed class LeastPrivilegeSandboxTests
 
     private async Task<HttpResponseMessage> GetAsync(string path)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{_web.Address}{path}") { Headers = { Host = _settings.Site.Domain } };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{_settings.Site.Domain}{path}");
         return await _http.SendAsync(request);
     }
 

@@ -193,7 +193,7 @@ public class ResourceTests
         var settings = new DeploySettings { People = [new PersonSettings { Login = "alice", Keys = ["ssh-ed25519 AAAA alice"] }] };
         settings.Site.ExtraPackages.Add("libxml2-dev");
         var plan = ConfigureHostPlan.Build(settings);
-        Assert.That(plan.Select(t => t.Name), Is.EqualTo(new[] { "UpgradePackages", "CreateUsers", "PrepareWebRoot", "InstallPackages", "RemoveDefaultSite", "SecureHost" }));
+        Assert.That(plan.Select(t => t.Name), Is.EqualTo(new[] { "UpgradePackages", "CreateUsers", "PrepareWebRoot", "InstallPackages", "RemoveDefaultSite", "SecureHost", "PrepareTls" }));
         var ids = plan.SelectMany(t => t.Items).Select(i => i.Id).ToList();
         Assert.That(ids, Does.Contain("user alice").And.Contain("member alice of sudo").And.Contain("member alice of people").And.Not.Contain("member alice of www-data")
             .And.Contain("system user coralnet").And.Contain("root-owned tree /srv/www/coralnet").And.Contain("directory /srv/people")
@@ -202,6 +202,26 @@ public class ResourceTests
             .And.Contain("absent /etc/nginx/sites-enabled/default"));
         Assert.That(ids.Single(i => i.StartsWith("packages nginx", StringComparison.Ordinal)), Does.Contain("libtiff-dev").And.Contain("python3-django").And.EndWith("libxml2-dev"));
         Assert.That(() => ConfigureHostPlan.Build(settings, sudoersTemplate: "{{ Login }} {{ Nope }}"), Throws.InvalidOperationException.With.Message.Contain("Nope"));
+    }
+
+    [Test]
+    public void In_acme_mode_the_host_gets_certbot_its_webroot_hook_timer_and_the_acme_directory_s_ca()
+    {
+        var settings = new DeploySettings();
+        var plan = ConfigureHostPlan.Build(settings, acmeCaBundle: "-----BEGIN CERTIFICATE-----\n");
+        var ids = plan.Single(t => t.Name == "PrepareTls").Items.Select(i => i.Id).ToList();
+
+        Assert.That(ids, Is.EqualTo(new[]
+        {
+            "directory /srv/www/coralnet/acme", "file /etc/letsencrypt/renewal-hooks/deploy/coralnet-nginx", "file /etc/letsencrypt/coralnet-acme-ca.pem",
+            "file /etc/systemd/system/certbot.service.d/coralnet-acme-ca.conf", "service certbot.timer",
+        }));
+        Assert.That(plan.SelectMany(t => t.Items).Single(i => i.Id.StartsWith("packages nginx", StringComparison.Ordinal)).Id, Does.Contain(" certbot"));
+
+        settings.Tls.Mode = TlsMode.Off;
+        var off = ConfigureHostPlan.Build(settings);
+        Assert.That(off.Single(t => t.Name == "PrepareTls").Items, Is.Empty);
+        Assert.That(off.SelectMany(t => t.Items).Single(i => i.Id.StartsWith("packages nginx", StringComparison.Ordinal)).Id, Does.Not.Contain("certbot"));
     }
 
     [Test]

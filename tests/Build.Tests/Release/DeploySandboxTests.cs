@@ -23,7 +23,7 @@ public sealed class DeploySandboxTests
     private SecretStore _secrets = null!;
     private string _site = null!;
     private SandboxHost _web = null!;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private HttpClient _http = null!;
 
     [OneTimeSetUp]
     public void StartSandbox()
@@ -33,6 +33,8 @@ public sealed class DeploySandboxTests
         _sandbox.Down();
         _sandbox.Up();
         _web = _sandbox.Addresses[_settings.Sandbox.WebHosts[0]];
+        // As a browser would: https, the site's name, the chain checked against the sandbox's test CA.
+        _http = SiteClient.For(_web.Address.ToString(), [_sandbox.Acme.IssuingRoot], TimeSpan.FromSeconds(10));
         _site = Directory.CreateTempSubdirectory("deploy-site-").FullName;
         CopyDirectory(Path.Combine(SandboxHosts.RepositoryRoot, "samples/site"), _site);
     }
@@ -40,7 +42,7 @@ public sealed class DeploySandboxTests
     [OneTimeTearDown]
     public void RemoveSite()
     {
-        _http.Dispose();
+        _http?.Dispose();
         if (_site is not null)
         {
             Directory.Delete(_site, recursive: true);
@@ -52,7 +54,7 @@ public sealed class DeploySandboxTests
 
     private async Task<(int Status, string Body)> GetAsync(string path)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{_web.Address}{path}") { Headers = { Host = _settings.Site.Domain } };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{_settings.Site.Domain}{path}");
         using var answer = await _http.SendAsync(request);
         return ((int)answer.StatusCode, (await answer.Content.ReadAsStringAsync()).Trim());
     }
@@ -84,7 +86,7 @@ public sealed class DeploySandboxTests
         Assert.That(status, Is.EqualTo(200), page);
         Assert.That(page, Does.Contain($"<code id=\"release\">{id}</code>").And.Contain("Database: answering"));
         Assert.That((await GetAsync("/static/status/site.css")).Status, Is.EqualTo(200), "nginx serves the collected static files");
-        Assert.That(output, Does.Contain($"http://{_settings.Site.Domain}/"));
+        Assert.That(output, Does.Contain($"https://{_settings.Site.Domain}/"));
         foreach (var secret in new[] { _settings.Site.SecretKey, _settings.Database.Password, _settings.Database.MasterPassword })
         {
             Assert.That(output, Does.Not.Contain(_secrets.Get(secret).Reveal()), $"the value of {secret} is in the diagnostic log");
@@ -92,7 +94,7 @@ public sealed class DeploySandboxTests
     }
 
     [Test, Order(2)]
-    public async Task A_one_file_change_is_served_while_requests_through_nginx_never_fail()
+    public async Task A_one_file_change_is_served_while_requests_over_https_never_fail()
     {
         var before = await ServingAsync();
         Touch("project/status/views.py", "# change for the zero-downtime test");
@@ -130,7 +132,7 @@ public sealed class DeploySandboxTests
         Assert.That(lines, Has.One.Match(@"^SwitchRelease: web1 changed: "));
         Assert.That(lines, Has.None.Match(@"^(UpgradePackages|CreateUsers|PrepareWebRoot|InstallPackages|RemoveDefaultSite):"), "a configured host: those tasks changed nothing and print nothing");
         Assert.That(lines.Length, Is.LessThan(25), "short");
-        Assert.That(lines[^4], Does.Match(@"^Release \S+ serves at http://"));
+        Assert.That(lines[^4], Does.Match(@"^Release \S+ serves at https://"));
         Assert.That(lines[^3], Is.EqualTo("RECAP"), "the recap comes last");
         Assert.That(lines[^2], Does.Match(@"^database +: ok=\d+ +changed=0 +failed=0$"), "SetupDatabase's items, on a database set up before");
         Assert.That(lines[^1], Does.Match(@"^web1 +: ok=\d+ +changed=[1-9]\d* +failed=0$"), "it counts the release steps");
@@ -193,7 +195,7 @@ public sealed class DeploySandboxTests
         var before = await ServingAsync();
         Touch("project/status/views.py", "# change for the nginx test");
         await using var ssh = Ssh();
-        var options = new ReleaseOptions(_settings.Site, _site, Directory.CreateTempSubdirectory("manifests-").FullName, TimeSpan.FromSeconds(30),
+        var options = new ReleaseOptions(_settings.Site, _site, Directory.CreateTempSubdirectory("manifests-").FullName, TimeSpan.FromSeconds(30), Tls: _settings.Tls,
             NginxTemplate: TemplateRenderer.Load(SiteTemplates.NginxSiteTemplate).Replace("client_max_body_size", "this_is_not_a_directive on;\n    client_max_body_size", StringComparison.Ordinal));
         var deployer = new ReleaseDeployer(ssh.Executor, ssh.Hosts, options, TestContext.Progress.WriteLine, _ => { });
         deployer.Package(DateTimeOffset.UtcNow);

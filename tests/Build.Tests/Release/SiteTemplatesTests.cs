@@ -9,12 +9,14 @@ public sealed class SiteTemplatesTests
 {
     private static readonly ReleasePaths Paths = new("/srv/www", "coralnet");
 
+    private static readonly TlsSettings Off = new() { Mode = TlsMode.Off };
+
     private static SiteSettings Site() => new() { Name = "coralnet", Domain = "coralnet.example.org", Workers = 4, ClientMaxBodySizeMegabytes = 30 };
 
     [Test]
     public void NginxSiteProxiesToTheServingInstanceWithTheRightHeadersAndTimeouts()
     {
-        var config = SiteTemplates.NginxSite(Site(), Paths, 8002);
+        var config = SiteTemplates.NginxSite(Site(), Off, Paths, 8002, servesTls: false);
         var lines = config.Split('\n').Select(l => l.Trim()).ToList();
 
         Assert.That(lines, Does.Contain("server_name coralnet.example.org;"));
@@ -33,7 +35,7 @@ public sealed class SiteTemplatesTests
     [Test]
     public void NginxHasASeparateDefaultServerAnswering444()
     {
-        var config = SiteTemplates.NginxSite(Site(), Paths, 8001);
+        var config = SiteTemplates.NginxSite(Site(), Off, Paths, 8001, servesTls: false);
         var servers = config.Split("server {").Skip(1).ToList();
 
         Assert.That(servers, Has.Count.EqualTo(2));
@@ -42,12 +44,62 @@ public sealed class SiteTemplatesTests
     }
 
     [Test]
+    public void OverHttpsPort80AnswersOnlyAcmeChallengesAndRedirects()
+    {
+        var site = Site();
+        site.ExtraDomains = ["www.example.org"];
+        var config = SiteTemplates.NginxSite(site, new TlsSettings { HstsMaxAgeSeconds = 31536000 }, Paths, 8001, servesTls: true);
+        var servers = config.Split("server {").Skip(1).ToList();
+
+        Assert.That(servers, Has.Count.EqualTo(4));
+        Assert.That(servers[1], Does.Contain("listen 443 ssl http2 default_server;").And.Contain("ssl_reject_handshake on;"));
+        var redirect = servers[2];
+        Assert.That(redirect, Does.Contain("listen 80;").And.Contain("server_name coralnet.example.org www.example.org;")
+            .And.Contain("location ^~ /.well-known/acme-challenge/ {").And.Contain("root /srv/www/coralnet/acme;")
+            .And.Contain("return 301 https://$host$request_uri;").And.Not.Contain("proxy_pass"));
+        var site443 = servers[3];
+        var lines = site443.Split('\n').Select(l => l.Trim()).ToList();
+        Assert.That(lines, Does.Contain("listen 443 ssl http2;"));
+        Assert.That(lines, Does.Not.Contain("listen 80;"));
+        Assert.That(lines, Does.Contain("server_name coralnet.example.org www.example.org;"));
+        Assert.That(lines, Does.Contain("ssl_certificate /etc/letsencrypt/live/coralnet/fullchain.pem;"));
+        Assert.That(lines, Does.Contain("ssl_certificate_key /etc/letsencrypt/live/coralnet/privkey.pem;"));
+        Assert.That(lines, Does.Contain("ssl_protocols TLSv1.2 TLSv1.3;"));
+        Assert.That(lines, Does.Contain("add_header Strict-Transport-Security \"max-age=31536000\" always;"));
+        Assert.That(lines, Does.Contain("proxy_set_header X-Forwarded-Proto $scheme;"));
+        Assert.That(lines, Does.Contain("proxy_pass http://127.0.0.1:8001;"));
+        Assert.That(site443, Does.Not.Contain("acme-challenge"));
+        Assert.That(config, Does.Not.Contain("{{"));
+    }
+
+    [Test]
+    public void InAcmeModeWithoutACertificateTheSiteServesHttpAndAnswersChallenges()
+    {
+        var config = SiteTemplates.NginxSite(Site(), new TlsSettings(), Paths, 8001, servesTls: false);
+        var servers = config.Split("server {").Skip(1).ToList();
+
+        Assert.That(servers, Has.Count.EqualTo(2));
+        Assert.That(servers[1], Does.Contain("listen 80;").And.Contain("location ^~ /.well-known/acme-challenge/ {").And.Contain("proxy_pass")
+            .And.Not.Contain("ssl_").And.Not.Contain("Strict-Transport-Security").And.Not.Contain("return 301"));
+    }
+
+    [Test]
+    public void FilesModeUsesTheInstalledFilesAndAnHstsMaxAgeOfZeroSendsNoHeader()
+    {
+        var config = SiteTemplates.NginxSite(Site(), new TlsSettings { Mode = TlsMode.Files, HstsMaxAgeSeconds = 0 }, Paths, 8001, servesTls: true);
+
+        Assert.That(config, Does.Contain("ssl_certificate /etc/ssl/coralnet/fullchain.pem;").And.Contain("ssl_certificate_key /etc/ssl/private/coralnet.key;")
+            .And.Not.Contain("Strict-Transport-Security").And.Not.Contain("acme-challenge").And.Contain("return 301 https://$host$request_uri;"));
+        Assert.That(SiteTemplates.NginxSite(Site(), Off, Paths, 8001, servesTls: false), Does.Not.Contain("acme-challenge").And.Not.Contain("443"));
+    }
+
+    [Test]
     public void ProxyTimeoutFollowsGunicornsTimeout()
     {
         var site = Site();
         site.GunicornTimeoutSeconds = 130;
 
-        Assert.That(SiteTemplates.NginxSite(site, Paths, 8001), Does.Contain("proxy_read_timeout 120s;"));
+        Assert.That(SiteTemplates.NginxSite(site, Off, Paths, 8001, servesTls: false), Does.Contain("proxy_read_timeout 120s;"));
         Assert.That(SiteTemplates.GunicornService(site, Paths), Does.Contain("--timeout 130 "));
     }
 
@@ -111,6 +163,23 @@ public sealed class SiteTemplatesTests
 
         Assert.That(code, Is.Zero);
         Assert.That(output, Is.EqualTo("coralnet|django|pa$$ \"word\" `x` \\ 'q'|10.213.0.3|5432|k3y-with-$HOME|coralnet.example.org,www.example.org|0|coralnet-bucket|"));
+    }
+
+    [Test]
+    public void OverHttpsTheEnvironmentAsksForSecureCookiesAndTrustsTheHttpsOrigins()
+    {
+        string Read(bool https)
+        {
+            var environment = new SiteEnvironment("coralnet", "django", new Secret("password-1"), "db", 5432, new Secret("secretkey"), ["coralnet.example.org", "www.example.org"], "", https);
+            using var dir = new TempDirectory();
+            var file = dir.Write("env", SiteTemplates.EnvironmentFile(Site(), environment).Reveal());
+            var (code, output, _) = TempDirectory.RunSh($"set -a; . {Shell.Quote(file)}; printf '%s|' \"$SECURE_COOKIES\" \"$CSRF_TRUSTED_ORIGINS\"");
+            Assert.That(code, Is.Zero);
+            return output;
+        }
+
+        Assert.That(Read(https: true), Is.EqualTo("1|https://coralnet.example.org,https://www.example.org|"));
+        Assert.That(Read(https: false), Is.EqualTo("0||"));
     }
 
     [Test]

@@ -1,7 +1,7 @@
 """Settings of the sample site, all read from environment variables.
 
 On a host, systemd passes them from the shared environment file (DATABASE_*, SECRET_KEY,
-ALLOWED_HOSTS, DEBUG, BUCKET_NAME) and from the release's own file (RELEASE_ID).
+ALLOWED_HOSTS, DEBUG, BUCKET_NAME, SECURE_COOKIES, CSRF_TRUSTED_ORIGINS) and from the release's own file (RELEASE_ID).
 """
 import os
 from pathlib import Path
@@ -76,6 +76,9 @@ TIME_ZONE = "UTC"
 STATIC_URL = "/static/"
 STATIC_ROOT = os.environ.get("STATIC_ROOT", str(RELEASE_DIR / "static"))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Over https (SECURE_COOKIES=1) the cookies never travel in clear; CSRF trusts the site's https origins.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = flag("SECURE_COOKIES")
+CSRF_TRUSTED_ORIGINS = [origin.strip() for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if origin.strip()]
 
 LOGGING = {
     "version": 1,

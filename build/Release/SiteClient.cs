@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+
+namespace CoralNet.Deploy.Release;
+
+/// <summary>
+/// An HTTP client that asks one web host for the site by its name: every connection goes to the
+/// host's address, while the URL (and so the Host header, SNI and the certificate's name check) is
+/// the site's. Over https the chain is verified against the system's roots, or only against
+/// <c>trustedRoots</c> when given (the sandbox's test CA).
+/// </summary>
+public static class SiteClient
+{
+    public static HttpClient For(string address, IReadOnlyList<string> trustedRoots, TimeSpan timeout)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            ConnectCallback = async (context, cancellation) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(new DnsEndPoint(address, context.DnsEndPoint.Port), cancellation);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        if (trustedRoots.Count > 0)
+        {
+            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            foreach (var file in trustedRoots)
+            {
+                var roots = new X509Certificate2Collection();
+                roots.ImportFromPemFile(file);
+                policy.CustomTrustStore.AddRange(roots);
+            }
+
+            handler.SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = policy };
+        }
+
+        return new HttpClient(handler) { Timeout = timeout };
+    }
+}

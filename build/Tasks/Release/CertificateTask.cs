@@ -1,0 +1,24 @@
+using Cake.Core.Diagnostics;
+using Cake.Frosting;
+using CoralNet.Deploy.Context;
+using CoralNet.Deploy.HostState;
+using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Tls;
+
+namespace CoralNet.Deploy.Tasks.Release;
+
+[TaskName("Certificate")]
+[TaskDescription("Release: the site's certificate (Tls.Mode acme: certbot, only when missing, expiring within 30 days or for other names; files: the chain and key given), then nginx over https, checked over https; a failure keeps the site on http and names the likely causes")]
+[IsDependentOn(typeof(HealthCheckTask))]
+[CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
+public sealed class CertificateTask(ReleaseRunSession session, RunConnections connections, RunRecorder recorder) : ReleaseTask(session)
+{
+    protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer)
+    {
+        var tls = context.Settings.Tls;
+        var files = tls.Mode == TlsMode.Files;
+        return new CertificateStep(connections.Executor, deployer, context.Settings, recorder, line => context.Log.Information(line), line => context.Log.Warning(line),
+            files ? Path.Combine(context.RepositoryRoot, tls.CertificateChain) : null, files ? context.Secrets.Get(tls.CertificateKey) : null).RunAsync();
+    }
+}
