@@ -45,5 +45,8 @@ public static class ContainerCommands
             Environment = clientEnvironment,
         };
 
+    /// <summary>Each path's kind, owner's uid, octal mode and name, one line each (a symlink itself, not what it points at).</summary>
+    public static LocalCommand Ownership(params string[] paths) => new("stat", ["-c", "%F|%u|%a|%n", "--", .. paths]);
+
     public static LocalCommand GitCommit(string directory) => new("git", "-C", directory, "rev-parse", "--short=12", "HEAD");
 }

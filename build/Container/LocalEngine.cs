@@ -25,6 +25,7 @@ public sealed class LocalEngine(ContainerLayout layout, ContainerSettings settin
     /// <summary>Makes the engine answer: starts podman's service unless it runs already; checks a Docker engine is there.</summary>
     public void Start()
     {
+        RootOnlyFolder.Ensure(layout.Directory, runner);
         if (settings.Engine == ContainerEngine.Docker)
         {
             RequireDockerEngine();
@@ -56,7 +57,7 @@ public sealed class LocalEngine(ContainerLayout layout, ContainerSettings settin
 
     private void WriteConfiguration()
     {
-        foreach (var folder in new[] { layout.Directory, layout.Storage, layout.RunRoot, layout.TemporaryDirectory })
+        foreach (var folder in new[] { layout.Storage, layout.RunRoot, layout.TemporaryDirectory })
         {
             Directory.CreateDirectory(folder);
         }

@@ -43,6 +43,7 @@ public sealed class LocalRegistry(ContainerLayout layout, ContainerSettings sett
             throw new ContainerException($"Port {Port} on {Host}, where Container.Registry says the registry listens, is taken by another program; stop it or choose another port (--container_registry={Host}:PORT).");
         }
 
+        RootOnlyFolder.Ensure(layout.Directory, runner);
         Directory.CreateDirectory(layout.RegistryData);
         File.WriteAllText(layout.RegistryConfigurationFile, ContainerTemplates.RegistryConfiguration(layout, settings));
         Service.Start();

@@ -18,7 +18,7 @@ public sealed class BuildImageTask(ImageRunSession session) : FrostingTask<Deplo
         var settings = context.Settings;
         var clock = Stopwatch.StartNew();
         var baseImage = new ContainerBaseImage(
-            ImageRunSession.Layout(context),
+            session.Layout(context),
             Path.Combine(context.RepositoryRoot, settings.Sandbox.StateDirectory, "base"),
             settings.Site);
         if (!context.DockerImageLs(session.Client(context, new DockerImageLsSettings { Filter = ["reference=" + baseImage.Name], Quiet = true })).Any())
@@ -31,7 +31,7 @@ public sealed class BuildImageTask(ImageRunSession session) : FrostingTask<Deplo
         var snapshot = SiteSnapshot.Take(siteDirectory);
         var releaseId = ReleaseId.Create(DateTimeOffset.UtcNow, snapshot.Manifest);
         var commit = session.Runner.TryRun(ContainerCommands.GitCommit(siteDirectory)) is { Succeeded: true } git ? git.Output.Trim() : null;
-        var image = SiteImage.Prepare(ImageRunSession.Layout(context), snapshot, releaseId, commit, settings, baseImage.Name);
+        var image = SiteImage.Prepare(session.Layout(context), snapshot, releaseId, commit, settings, baseImage.Name);
         context.DockerBuild(
             session.Client(context, new DockerImageBuildSettings { File = image.Dockerfile, Tag = [image.ReleaseTag] }),
             image.ContextDirectory);

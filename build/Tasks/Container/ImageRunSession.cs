@@ -12,6 +12,7 @@ namespace CoralNet.Deploy.Tasks.Container;
 /// </summary>
 public sealed class ImageRunSession(ICakeLog log) : IDisposable
 {
+    private ContainerLayout? _layout;
     private LocalEngine? _engine;
     private LocalRegistry? _registry;
 
@@ -20,7 +21,18 @@ public sealed class ImageRunSession(ICakeLog log) : IDisposable
 
     public LocalRunner Runner { get; } = new(line => log.Verbose(line));
 
-    public static ContainerLayout Layout(DeployContext context) => new(context.ArtifactsDirectory);
+    /// <summary>The checkout's folder of root's, checked (and made) on first use.</summary>
+    public ContainerLayout Layout(DeployContext context)
+    {
+        if (_layout is null)
+        {
+            var layout = ContainerLayout.ForCheckout(context.RepositoryRoot);
+            RootOnlyFolder.Ensure(layout.Directory, Runner);
+            _layout = layout;
+        }
+
+        return _layout;
+    }
 
     /// <summary>The engine, started on first use.</summary>
     public LocalEngine Engine(DeployContext context)

@@ -7,7 +7,7 @@ using CoralNet.Deploy.Context;
 namespace CoralNet.Deploy.Tasks.Container;
 
 [TaskName("PushImage")]
-[TaskDescription("Pushes the image BuildImage built, both its names, to Container.Registry (on a loopback address the suite runs Debian's docker-registry itself, its data under artifacts/containers)")]
+[TaskDescription("Pushes the image BuildImage built, both its names, to Container.Registry (on a loopback address the suite runs Debian's docker-registry itself, its data under /var/lib/coralnet-deploy)")]
 [IsDependentOn(typeof(BuildImageTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class PushImageTask(ImageRunSession session) : FrostingTask<DeployContext>

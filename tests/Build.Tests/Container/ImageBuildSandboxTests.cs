@@ -43,7 +43,7 @@ public sealed partial class ImageBuildSandboxTests
         CopyTree(Path.Combine(SandboxHosts.RepositoryRoot, "samples", "site"), _site.Path);
         // A checkout of its own, so that the image gets a commit name.
         TempDirectory.RunSh($"cd {_site.Path} && git init -q && git add -A && git -c user.name=test -c user.email=test@localhost commit -qm site");
-        _runningRegistry = new LocalRegistry(new ContainerLayout(Path.Combine(SandboxHosts.RepositoryRoot, "artifacts")),
+        _runningRegistry = new LocalRegistry(ContainerLayout.ForCheckout(SandboxHosts.RepositoryRoot),
             new ContainerSettings { Registry = _registry }, new LocalRunner(TestContext.Progress.WriteLine));
         _runningRegistry.Start();
     }
@@ -151,7 +151,7 @@ public sealed partial class ImageBuildSandboxTests
     {
         // After builds with and without RUN steps (which podman runs in this machine's own network namespace).
         Assert.That(NetworkState(), Is.EqualTo(_networkBefore));
-        var layout = new ContainerLayout(Path.Combine(SandboxHosts.RepositoryRoot, "artifacts"));
+        var layout = ContainerLayout.ForCheckout(SandboxHosts.RepositoryRoot);
         Assert.That(MachineState.LivePid(layout.EnginePidFile, layout.Socket), Is.Null);
         Assert.That(MachineState.MountsUnder(layout.Directory), Is.Empty, "podman's mounts stay in its own mount namespace");
     }
