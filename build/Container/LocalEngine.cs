@@ -43,7 +43,7 @@ public sealed class LocalEngine(ContainerLayout layout, ContainerSettings settin
         }
 
         WriteConfiguration();
-        if (_service.IsRunning && Answers(layout.Socket))
+        if (_service.Adopt())
         {
             return;
         }
@@ -52,7 +52,7 @@ public sealed class LocalEngine(ContainerLayout layout, ContainerSettings settin
         _service.Start();
     }
 
-    /// <summary>Stops the podman service this run started; one that was running before stays.</summary>
+    /// <summary>Stops the podman service this run started; one a live run started stays.</summary>
     public void StopIfStarted() => _service.StopIfStarted();
 
     private void WriteConfiguration()

@@ -27,7 +27,8 @@ public sealed class LocalRegistry(ContainerLayout layout, ContainerSettings sett
 
     public void Start()
     {
-        if (!IsLocal || Service.IsRunning)
+        // A copy a live run started and that answers at Container.Registry is used; any other is stopped first.
+        if (!IsLocal || Service.Adopt())
         {
             return;
         }
