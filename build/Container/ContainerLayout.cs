@@ -51,8 +51,11 @@ public sealed class ContainerLayout(string directory)
 
     public string RegistryPidFile => Path.Combine(RegistryDirectory, "registry.pid");
 
-    /// <summary>The copy of the sandbox's Debian tree the base image's packages are installed into; removed once imported.</summary>
+    /// <summary>What installing the base image's packages changed over the sandbox's Debian tree (an overlay's upper layer); removed once archived.</summary>
     public string BaseTree => Path.Combine(Directory, "base.partial");
+
+    /// <summary>The base image's build context: the installed tree's archive and its Dockerfile; removed once built.</summary>
+    public string BaseContext => Path.Combine(Directory, "base-context");
 
     /// <summary>The build context of the site's image: the release's files, and the Dockerfile beside them.</summary>
     public string ImageContext => Path.Combine(Directory, "context");

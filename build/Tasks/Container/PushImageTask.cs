@@ -19,7 +19,7 @@ public sealed class PushImageTask(ImageRunSession session) : FrostingTask<Deploy
         session.Registry(context).RequireAnswering();
         foreach (var tag in new[] { image.ReleaseTag, image.CommitTag }.OfType<string>())
         {
-            context.DockerPush(session.Client(context, new DockerImagePushSettings()), tag);
+            context.DockerPush(tag);
         }
 
         context.Log.Information("PushImage: pushed {0} to {1} in {2:0.0} s", image.ReleaseTag, context.Settings.Container.Registry, clock.Elapsed.TotalSeconds);
