@@ -8,6 +8,7 @@ namespace CoralNet.Deploy.Tasks.Container;
 
 [TaskName("PushImage")]
 [TaskDescription("Pushes the image BuildImage built, both its names, to Container.Registry (on a loopback address the suite runs Debian's docker-registry itself, its data under /var/lib/coralnet-deploy)")]
+[IsDependentOn(typeof(CheckRegistryTask))]
 [IsDependentOn(typeof(BuildImageTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class PushImageTask(ImageRunSession session) : FrostingTask<DeployContext>
@@ -16,7 +17,6 @@ public sealed class PushImageTask(ImageRunSession session) : FrostingTask<Deploy
     {
         var image = session.Built ?? throw new InvalidOperationException("PushImage pushes what BuildImage built in the same run: run it without --exclusive.");
         var clock = Stopwatch.StartNew();
-        session.Registry(context).RequireAnswering();
         foreach (var tag in new[] { image.ReleaseTag, image.CommitTag }.OfType<string>())
         {
             context.DockerPush(tag);

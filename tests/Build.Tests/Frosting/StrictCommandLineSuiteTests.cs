@@ -147,7 +147,7 @@ public sealed class StrictCommandLineSuiteTests
 
         var (_, output) = Run(repository, "--target=Test", "--check");
 
-        Assert.That(output, Does.Contain("check one of: BuildImage, CleanupReleases, CollectStatic, ConfigureHost, CreateUsers, Default, Deploy, DeployLock, DeployPolicy, HealthCheck, InstallPackages, InstallRequirements, Migrate, PackageRelease, Plan, PrepareWebRoot, Provision, ProvisionAws, ProvisionSandbox, PushImage, Releases, ReloadNginx, RemoveDefaultSite, RestartGunicorn, SandboxStatus, SandboxUp, SecureHost, Settings, SetupDatabase, ShowSettings, SwitchRelease, UpgradePackages, UploadCode."));
+        Assert.That(output, Does.Contain("check one of: BuildImage, CheckRegistry, CleanupReleases, CollectStatic, ConfigureHost, CreateUsers, Default, Deploy, DeployLock, DeployPolicy, HealthCheck, InstallPackages, InstallRequirements, Migrate, PackageRelease, Plan, PrepareWebRoot, Provision, ProvisionAws, ProvisionSandbox, PushImage, Releases, ReloadNginx, RemoveDefaultSite, RestartGunicorn, SandboxStatus, SandboxUp, SecureHost, Settings, SetupDatabase, ShowSettings, SwitchRelease, UpgradePackages, UploadCode."));
     }
 
     [Test]
