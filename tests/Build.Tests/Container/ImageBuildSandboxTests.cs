@@ -146,6 +146,30 @@ public sealed partial class ImageBuildSandboxTests
     }
 
     [Test]
+    [Order(5)]
+    public void An_engine_left_by_a_run_killed_with_SIGKILL_is_stopped_by_the_next_run_not_adopted()
+    {
+        var layout = ContainerLayout.ForCheckout(SandboxHosts.RepositoryRoot);
+        int? leftover = null;
+        SuiteProcess.Run(SandboxHosts.RepositoryRoot, ["--target=BuildImage", "--site_source=" + _site.Path, "--container_registry=" + _registry], (line, run) =>
+        {
+            if (leftover is null && line.Contains("BuildImage: built", StringComparison.Ordinal))
+            {
+                leftover = MachineState.LivePid(layout.EnginePidFile, layout.Socket);
+                run.Kill(entireProcessTree: true);
+            }
+        });
+        Assert.That(leftover, Is.Not.Null, "podman's service ran when the run was killed");
+        Assert.That(MachineState.IsAlive(leftover!.Value), Is.True, "and outlived the run");
+
+        var (exitCode, output) = Suite("--target=BuildImage");
+
+        Assert.That(exitCode, Is.Zero, output);
+        Assert.That(MachineState.IsAlive(leftover.Value), Is.False, "the next run stopped it instead of adopting it");
+        Assert.That(MachineState.LivePid(layout.EnginePidFile, layout.Socket), Is.Null, "and left no engine running");
+    }
+
+    [Test]
     [Order(6)]
     public void This_machine_s_ip_forward_firewall_interfaces_and_mounts_are_as_before_and_no_engine_is_left_running()
     {
