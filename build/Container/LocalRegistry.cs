@@ -7,8 +7,8 @@ namespace CoralNet.Deploy.Container;
 
 /// <summary>
 /// The image registry on this machine (Debian's docker-registry, registry 2.8), run when
-/// Container.Registry is a loopback address; its data stays in the checkout, so a restarted
-/// registry serves what was pushed before. Stopped when the run that started it ends.
+/// Container.Registry is a loopback address; its data stays in the checkout's state folder, so a
+/// restarted registry serves what was pushed before. Stopped when the run that started it ends.
 /// </summary>
 public sealed class LocalRegistry(ContainerLayout layout, ContainerSettings settings, LocalRunner runner)
 {
@@ -27,8 +27,14 @@ public sealed class LocalRegistry(ContainerLayout layout, ContainerSettings sett
 
     public void Start()
     {
+        if (!IsLocal)
+        {
+            return;
+        }
+
+        RootOnlyFolder.Ensure(layout.Directory, runner);
         // A copy a live run started and that answers at Container.Registry is used; any other is stopped first.
-        if (!IsLocal || Service.Adopt())
+        if (Service.Adopt())
         {
             return;
         }
@@ -44,7 +50,6 @@ public sealed class LocalRegistry(ContainerLayout layout, ContainerSettings sett
             throw new ContainerException($"Port {Port} on {Host}, where Container.Registry says the registry listens, is taken by another program; stop it or choose another port (--container_registry={Host}:PORT).");
         }
 
-        RootOnlyFolder.Ensure(layout.Directory, runner);
         Directory.CreateDirectory(layout.RegistryData);
         File.WriteAllText(layout.RegistryConfigurationFile, ContainerTemplates.RegistryConfiguration(layout, settings));
         Service.Start();

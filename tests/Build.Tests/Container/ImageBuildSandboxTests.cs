@@ -232,7 +232,7 @@ public sealed partial class ImageBuildSandboxTests
         return string.Join('\n', result.Output.Split('\n').Where(line => !line.StartsWith('#')).Select(line => CounterPattern().Replace(line, "")));
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
