@@ -170,6 +170,22 @@ public sealed partial class ImageBuildSandboxTests
     }
 
     [Test]
+    [Order(5)]
+    public void A_package_script_of_the_base_image_cannot_write_this_machine_s_kernel_settings()
+    {
+        var (settings, _) = SandboxHosts.LoadSettings();
+        using var layer = new TempDirectory();
+        // Writes the value it reads (nothing would change even if it were let), and says by its exit code that it was refused.
+        const string script = "cat /proc/sys/net/ipv4/ip_forward > /proc/sys/net/ipv4/ip_forward || exit 42";
+
+        var failure = Assert.Throws<SandboxException>(() => BaseImage.InstallOver(new LocalRunner(TestContext.Progress.WriteLine),
+            Path.Combine(SandboxHosts.RepositoryRoot, settings.Sandbox.StateDirectory, "base"), Path.Combine(layer.Path, "upper"), null, script, _ => { }))!;
+
+        Assert.That(failure.Message, Does.Contain("failed with exit code 42"), "/proc/sys is read-only to the install");
+        Assert.That(MachineState.MountsUnder(layer.Path), Is.Empty, "the overlay is gone after a failed install");
+    }
+
+    [Test]
     [Order(6)]
     public void This_machine_s_ip_forward_firewall_interfaces_and_mounts_are_as_before_and_no_engine_is_left_running()
     {
