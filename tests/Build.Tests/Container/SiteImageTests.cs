@@ -51,7 +51,7 @@ public sealed class SiteImageTests
     }
 
     [Test]
-    public void The_engine_configuration_keeps_podman_off_this_machine_s_network_and_in_the_checkout()
+    public void The_engine_configuration_keeps_podman_off_this_machine_s_network_and_in_the_checkout_s_state_folder()
     {
         var layout = new ContainerLayout("/var/lib/coralnet-deploy/0123456789abcdef");
         var engine = ContainerTemplates.EngineConfiguration(layout);
