@@ -2,7 +2,7 @@ using CoralNet.Deploy.Sandbox;
 
 namespace CoralNet.Deploy.Container;
 
-/// <summary>Builds every command the image builder runs on this machine (but the docker client's, which the Docker aliases make), as plain data.</summary>
+/// <summary>Builds every command the image builder runs on this machine (but the docker client's, which the Docker aliases make, and the base image's install, which the sandbox's overlay build runs), as plain data.</summary>
 public static class ContainerCommands
 {
     /// <summary>
@@ -31,19 +31,11 @@ public static class ContainerCommands
     private static LocalCommand RecordingPid(string pidFile, LocalCommand command) =>
         new("sh", ["-c", "echo $$ > \"$1\"; shift; exec \"$@\"", "sh", pidFile, "env", .. command.Environment.Select(pair => $"{pair.Key}={pair.Value}"), command.Program, .. command.Arguments]);
 
-    /// <summary>
-    /// Runs the base image's install script in the tree by chroot, in a mount namespace of its own:
-    /// the /proc it mounts goes away with it and this machine's mounts stay as they were.
-    /// </summary>
-    public static LocalCommand InstallInTree(string tree, string script) =>
-        new LocalCommand("unshare", "--mount", "--fork", "chroot", tree, "/bin/sh", "-s") { Input = script };
+    /// <summary>The tree as one archive, owners by number (the image's accounts are the tree's, not this machine's).</summary>
+    public static LocalCommand Archive(string tree, string archive) => new("tar", "-C", tree, "--numeric-owner", "-cf", archive, ".");
 
-    /// <summary>The tree as one image layer, through the engine's API (tar's failure fails the pipe).</summary>
-    public static LocalCommand ImportTree(string tree, string image, IReadOnlyDictionary<string, string> clientEnvironment) =>
-        new LocalCommand("bash", "-c", "set -o pipefail; tar -C \"$1\" --numeric-owner -c . | docker import - \"$2\"", "bash", tree, image)
-        {
-            Environment = clientEnvironment,
-        };
+    /// <summary>Each path's kind, owner's uid, octal mode and name, one line each (a symlink itself, not what it points at).</summary>
+    public static LocalCommand Ownership(params string[] paths) => new("stat", ["-c", "%F|%u|%a|%n", "--", .. paths]);
 
     public static LocalCommand GitCommit(string directory) => new("git", "-C", directory, "rev-parse", "--short=12", "HEAD");
 }

@@ -1,16 +1,25 @@
 namespace CoralNet.Deploy.Container;
 
 /// <summary>
-/// Where the image builder keeps things on this machine, all under the checkout's artifacts folder
-/// (outside git): the engine's configuration and storage, its API socket, the local registry's data,
-/// the base image's Debian tree while it is made, and each image's build context.
+/// Where the image builder keeps things on this machine: the engine's configuration and storage,
+/// its API socket, the local registry's data, the base image's Debian tree while it is made, and
+/// each image's build context. Root reads and runs what is here (podman's containers.conf names the
+/// programs it runs), so the folder is root's alone (see <see cref="RootOnlyFolder"/>), one per checkout.
 /// </summary>
-public sealed class ContainerLayout(string artifactsDirectory)
+public sealed class ContainerLayout(string directory)
 {
+    /// <summary>Where each checkout's folder is made: root's, outside every checkout.</summary>
+    public const string StateRoot = "/var/lib/coralnet-deploy";
+
     /// <summary>A unix socket's path is cut at 108 bytes by the kernel.</summary>
     public const int SocketPathLimit = 107;
 
-    public string Directory { get; } = Path.Combine(Path.GetFullPath(artifactsDirectory), "containers");
+    public string Directory { get; } = Path.GetFullPath(directory);
+
+    /// <summary>The checkout's folder: named after a hash of its path, so that two checkouts keep apart.</summary>
+    public static ContainerLayout ForCheckout(string repositoryRoot) => new(Path.Combine(
+        StateRoot,
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(repositoryRoot).TrimEnd('/'))))[..16]));
 
     public string EngineConfigurationFile => Path.Combine(Directory, "containers.conf");
 
@@ -42,8 +51,11 @@ public sealed class ContainerLayout(string artifactsDirectory)
 
     public string RegistryPidFile => Path.Combine(RegistryDirectory, "registry.pid");
 
-    /// <summary>The copy of the sandbox's Debian tree the base image's packages are installed into; removed once imported.</summary>
+    /// <summary>What installing the base image's packages changed over the sandbox's Debian tree (an overlay's upper layer); removed once archived.</summary>
     public string BaseTree => Path.Combine(Directory, "base.partial");
+
+    /// <summary>The base image's build context: the installed tree's archive and its Dockerfile; removed once built.</summary>
+    public string BaseContext => Path.Combine(Directory, "base-context");
 
     /// <summary>The build context of the site's image: the release's files, and the Dockerfile beside them.</summary>
     public string ImageContext => Path.Combine(Directory, "context");

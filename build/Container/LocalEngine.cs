@@ -9,7 +9,7 @@ namespace CoralNet.Deploy.Container;
 /// The engine the docker client builds with on this machine. Podman: the suite starts
 /// `podman system service` on the checkout's socket with the checkout's own configuration and
 /// storage, and stops it again when the run ends. Docker: an engine that already runs, where
-/// DOCKER_HOST points; the suite only checks that it answers.
+/// DOCKER_HOST points (the run checks that it answers, through the docker client).
 /// </summary>
 public sealed class LocalEngine(ContainerLayout layout, ContainerSettings settings, LocalRunner runner)
 {
@@ -22,12 +22,12 @@ public sealed class LocalEngine(ContainerLayout layout, ContainerSettings settin
         ? new Dictionary<string, string> { ["DOCKER_HOST"] = "unix://" + layout.Socket, ["DOCKER_BUILDKIT"] = "0" }
         : new Dictionary<string, string> { ["DOCKER_BUILDKIT"] = "0" };
 
-    /// <summary>Makes the engine answer: starts podman's service unless it runs already; checks a Docker engine is there.</summary>
+    /// <summary>Makes podman's service answer, unless it runs already for a live run.</summary>
     public void Start()
     {
+        RootOnlyFolder.Ensure(layout.Directory, runner);
         if (settings.Engine == ContainerEngine.Docker)
         {
-            RequireDockerEngine();
             return;
         }
 
@@ -42,7 +42,7 @@ public sealed class LocalEngine(ContainerLayout layout, ContainerSettings settin
         }
 
         WriteConfiguration();
-        if (_service.IsRunning && Answers(layout.Socket))
+        if (_service.Adopt())
         {
             return;
         }
@@ -51,12 +51,12 @@ public sealed class LocalEngine(ContainerLayout layout, ContainerSettings settin
         _service.Start();
     }
 
-    /// <summary>Stops the podman service this run started; one that was running before stays.</summary>
+    /// <summary>Stops the podman service this run started; one a live run started stays.</summary>
     public void StopIfStarted() => _service.StopIfStarted();
 
     private void WriteConfiguration()
     {
-        foreach (var folder in new[] { layout.Directory, layout.Storage, layout.RunRoot, layout.TemporaryDirectory })
+        foreach (var folder in new[] { layout.Storage, layout.RunRoot, layout.TemporaryDirectory })
         {
             Directory.CreateDirectory(folder);
         }
@@ -82,16 +82,6 @@ public sealed class LocalEngine(ContainerLayout layout, ContainerSettings settin
         catch (SocketException)
         {
             return false;
-        }
-    }
-
-    private void RequireDockerEngine()
-    {
-        var answer = runner.TryRun(new LocalCommand("docker", "version", "--format", "{{.Server.Version}}") { Environment = ClientEnvironment });
-        if (!answer.Succeeded)
-        {
-            var host = Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } set ? set : "docker's default socket";
-            throw new ContainerException($"Container.Engine is docker but no Docker engine answers at {host} ({answer.Error.Trim().ReplaceLineEndings(" ")}); start dockerd or point DOCKER_HOST at one, or set Container.Engine=podman.");
         }
     }
 }

@@ -7,8 +7,8 @@ namespace CoralNet.Deploy.Container;
 
 /// <summary>
 /// The image registry on this machine (Debian's docker-registry, registry 2.8), run when
-/// Container.Registry is a loopback address; its data stays in the checkout, so a restarted
-/// registry serves what was pushed before. Stopped when the run that started it ends.
+/// Container.Registry is a loopback address; its data stays in the checkout's state folder, so a
+/// restarted registry serves what was pushed before. Stopped when the run that started it ends.
 /// </summary>
 public sealed class LocalRegistry(ContainerLayout layout, ContainerSettings settings, LocalRunner runner)
 {
@@ -27,7 +27,14 @@ public sealed class LocalRegistry(ContainerLayout layout, ContainerSettings sett
 
     public void Start()
     {
-        if (!IsLocal || Service.IsRunning)
+        if (!IsLocal)
+        {
+            return;
+        }
+
+        RootOnlyFolder.Ensure(layout.Directory, runner);
+        // A copy a live run started and that answers at Container.Registry is used; any other is stopped first.
+        if (Service.Adopt())
         {
             return;
         }

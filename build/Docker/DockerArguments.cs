@@ -1,6 +1,5 @@
 // Stand-in for Cake.Docker (see README.md in this folder); goes away when Cake.Docker is served.
 using System.Collections;
-using System.Globalization;
 using System.Reflection;
 using System.Text;
 
@@ -32,11 +31,11 @@ public static class DockerArguments
     private static IEnumerable<string> Flag(string flag, object? value) => value switch
     {
         null => [],
+        // As Cake.Docker: true is the bare flag, false writes nothing (the command's own default).
         true => [flag],
-        false => [flag + "=false"],
+        false => [],
         string text => [flag, text],
         IEnumerable values => values.Cast<object>().SelectMany(item => Flag(flag, item)),
-        IFormattable number => [flag, number.ToString(null, CultureInfo.InvariantCulture)],
         _ => throw new ArgumentException($"{flag}: a value of type {value.GetType().Name} has no command-line form."),
     };
 

@@ -9,17 +9,4 @@ public sealed class DockerImageBuildSettings : AutoToolSettings
 
     /// <summary>Names (name:tag) for the image.</summary>
     public string[]? Tag { get; set; }
-
-    public string[]? BuildArg { get; set; }
-
-    public string[]? Label { get; set; }
-
-    /// <summary>The network of the RUN steps.</summary>
-    public string? Network { get; set; }
-
-    public bool? NoCache { get; set; }
-
-    public bool? Pull { get; set; }
-
-    public bool? Quiet { get; set; }
 }

@@ -61,27 +61,46 @@ public static class BaseImage
             throw new PlatformNotSupportedException("The sandbox runs only on Linux.");
         }
 
-        var work = layout.PartialDatabaseLayer + ".work";
-        var root = layout.PartialDatabaseLayer + ".root";
-        foreach (var folder in new[] { root, layout.PartialDatabaseLayer, work })
+        DeletePartial(runner, layout.PartialDatabaseLayer);
+        log($"Building the database host's layer ({package}, once)...");
+        InstallOver(runner, layout.Base, layout.PartialDatabaseLayer, proxyUrl,
+            $"apt-get update -q && apt-get install -y -q --no-install-recommends {package} && apt-get clean && rm -rf /var/lib/apt/lists/* /usr/sbin/policy-rc.d",
+            _ => { });
+        Directory.Move(layout.PartialDatabaseLayer, layout.DatabaseLayer);
+    }
+
+    /// <summary>
+    /// Runs an install command by systemd-nspawn in an overlay of the lower tree (which stays as it is), services kept
+    /// from starting, and hands the merged root to <paramref name="useRoot"/> while it is mounted; what changed stays in
+    /// <paramref name="upper"/>. The mount and its work folder go, whatever happens.
+    /// </summary>
+    public static void InstallOver(LocalRunner runner, string lower, string upper, string? proxyUrl, string command, Action<string> useRoot)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("Images are built only on Linux.");
+        }
+
+        var work = upper + ".work";
+        var root = upper + ".root";
+        foreach (var folder in new[] { root, work })
         {
             DeletePartial(runner, folder);
         }
 
-        foreach (var folder in new[] { layout.PartialDatabaseLayer, work, root })
+        foreach (var folder in new[] { upper, work, root })
         {
             Directory.CreateDirectory(folder);
         }
 
-        log($"Building the database host's layer ({package}, once)...");
         try
         {
-            runner.Run(SandboxCommands.MountOverlay(layout.Base, layout.PartialDatabaseLayer, work, root));
+            runner.Run(SandboxCommands.MountOverlay(lower, upper, work, root));
             var noStart = Path.Combine(root, "usr/sbin/policy-rc.d");
             File.WriteAllText(noStart, "#!/bin/sh\nexit 101\n");
             File.SetUnixFileMode(noStart, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            runner.Run(SandboxCommands.NspawnRun(root, proxyUrl,
-                $"apt-get update -q && apt-get install -y -q --no-install-recommends {package} && apt-get clean && rm -rf /var/lib/apt/lists/* /usr/sbin/policy-rc.d"));
+            runner.Run(SandboxCommands.NspawnRun(root, proxyUrl, command));
+            useRoot(root);
         }
         finally
         {
@@ -91,8 +110,6 @@ public static class BaseImage
                 DeletePartial(runner, folder);
             }
         }
-
-        Directory.Move(layout.PartialDatabaseLayer, layout.DatabaseLayer);
     }
 
     /// <summary>Like a fresh server image: no identity, no host keys, no package lists, no apt timers racing the suite.</summary>
@@ -129,7 +146,8 @@ public static class BaseImage
     internal static string SourcesList(IEnumerable<AptSource> sources) =>
         string.Concat(sources.SelectMany(s => s.Suites.Select(suite => $"deb {s.Uri} {suite} {string.Join(' ', s.Components.DefaultIfEmpty("main"))}\n")));
 
-    private static void DeletePartial(LocalRunner runner, string partial)
+    /// <summary>Deletes the folder, anything mounted inside unmounted first.</summary>
+    public static void DeletePartial(LocalRunner runner, string partial)
     {
         if (!Directory.Exists(partial))
         {

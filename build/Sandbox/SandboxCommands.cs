@@ -68,10 +68,14 @@ public static class SandboxCommands
     public static LocalCommand MountOverlay(string lower, string upper, string work, string target) =>
         new("mount", "-t", "overlay", "overlay", "-o", $"lowerdir={lower},upperdir={upper},workdir={work}", target);
 
-    /// <summary>Runs one command inside a root (not booted), sharing this machine's network so it reaches the proxy on loopback.</summary>
-    public static LocalCommand NspawnRun(string root, string proxy, string command) => new(
-        "systemd-nspawn", "--register=no", "--keep-unit", "--quiet", "-D", root, "--resolv-conf=off",
-        "-E", "http_proxy=" + proxy, "-E", "DEBIAN_FRONTEND=noninteractive", "sh", "-c", command);
+    /// <summary>
+    /// Runs one command inside a root (not booted), sharing this machine's network so it reaches the proxy on
+    /// loopback (or, with no proxy, the mirrors), in PID and mount namespaces of its own with /proc/sys read-only.
+    /// </summary>
+    public static LocalCommand NspawnRun(string root, string? proxy, string command) => new(
+        "systemd-nspawn",
+        ["--register=no", "--keep-unit", "--quiet", "-D", root, "--resolv-conf=off",
+         .. proxy is null ? Array.Empty<string>() : ["-E", "http_proxy=" + proxy], "-E", "DEBIAN_FRONTEND=noninteractive", "sh", "-c", command]);
 
     public static LocalCommand Unmount(string target) => new("umount", target);
 

@@ -7,8 +7,8 @@ public static class ContainerSettingsRules
     {
         if (settings.Site.Runtime == SiteRuntime.Container)
         {
-            yield return "Site.Runtime: 'container' cannot deploy yet: the container cutover on the web hosts is not built. "
-                + "BuildImage and PushImage build and push the site's image whatever the runtime; deploy with Site.Runtime=host.";
+            yield return "Site.Runtime: 'container' cannot deploy yet: the container cutover on the web hosts is not built, so no target takes it. "
+                + "Use Site.Runtime=host (the default): BuildImage and PushImage build and push the site's image with it, and Deploy deploys it on the hosts.";
         }
 
         if (RegistryPort(settings.Container.Registry) is null)

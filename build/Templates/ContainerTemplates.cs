@@ -34,6 +34,12 @@ public static class ContainerTemplates
     public static string BaseInstallScript(IEnumerable<string> packages) =>
         TemplateRenderer.Render("container-base.sh", new Dictionary<string, string> { ["Packages"] = string.Join(' ', packages) });
 
+    /// <summary>The file in the base image's build context that holds the installed tree.</summary>
+    public const string BaseArchiveName = "rootfs.tar";
+
+    public static string BaseDockerfile() =>
+        TemplateRenderer.Render("Dockerfile.base", new Dictionary<string, string> { ["Archive"] = BaseArchiveName });
+
     public static string Dockerfile(SiteSettings site, string baseImage) =>
         TemplateRenderer.Render("Dockerfile", new Dictionary<string, string>
         {

@@ -17,27 +17,32 @@ public sealed class BuildImageTask(ImageRunSession session) : FrostingTask<Deplo
     {
         var settings = context.Settings;
         var clock = Stopwatch.StartNew();
-        var baseImage = new ContainerBaseImage(
-            ImageRunSession.Layout(context),
-            Path.Combine(context.RepositoryRoot, settings.Sandbox.StateDirectory, "base"),
-            settings.Site);
-        if (!context.DockerImageLs(session.Client(context, new DockerImageLsSettings { Filter = ["reference=" + baseImage.Name], Quiet = true })).Any())
+        var layout = session.Layout(context);
+        session.StartEngine(context);
+        var baseImage = new ContainerBaseImage(layout, Path.Combine(context.RepositoryRoot, settings.Sandbox.StateDirectory, "base"), settings.Site);
+        if (!context.DockerImageLs(new DockerImageLsSettings { Filter = ["reference=" + baseImage.Name], Quiet = true }).Any())
         {
             context.Log.Information("BuildImage: making the base image {0} ({1}), once", baseImage.Name, string.Join(' ', baseImage.Packages));
-            baseImage.Build(session.Runner, session.Engine(context).ClientEnvironment);
+            try
+            {
+                var baseContext = baseImage.PrepareContext(session.Runner);
+                context.DockerBuild(new DockerImageBuildSettings { Tag = [baseImage.Name] }, baseContext);
+            }
+            finally
+            {
+                baseImage.RemoveContext(session.Runner);
+            }
         }
 
         var siteDirectory = Path.GetFullPath(settings.Site.Source, context.RepositoryRoot);
         var snapshot = SiteSnapshot.Take(siteDirectory);
         var releaseId = ReleaseId.Create(DateTimeOffset.UtcNow, snapshot.Manifest);
         var commit = session.Runner.TryRun(ContainerCommands.GitCommit(siteDirectory)) is { Succeeded: true } git ? git.Output.Trim() : null;
-        var image = SiteImage.Prepare(ImageRunSession.Layout(context), snapshot, releaseId, commit, settings, baseImage.Name);
-        context.DockerBuild(
-            session.Client(context, new DockerImageBuildSettings { File = image.Dockerfile, Tag = [image.ReleaseTag] }),
-            image.ContextDirectory);
+        var image = SiteImage.Prepare(layout, snapshot, releaseId, commit, settings, baseImage.Name);
+        context.DockerBuild(new DockerImageBuildSettings { File = image.Dockerfile, Tag = [image.ReleaseTag] }, image.ContextDirectory);
         if (image.CommitTag is not null)
         {
-            context.DockerTag(session.Client(context, new DockerImageTagSettings()), image.ReleaseTag, image.CommitTag);
+            context.DockerTag(image.ReleaseTag, image.CommitTag);
         }
 
         session.Built = image;

@@ -1,17 +1,21 @@
 using Cake.Core.Diagnostics;
-using Cake.Core.Tooling;
+using Cake.Docker;
 using CoralNet.Deploy.Container;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Sandbox;
+using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Tasks.Container;
 
 /// <summary>
 /// The run's image builder, shared by BuildImage and PushImage: the engine and the local registry
-/// it started (stopped again when the run ends; ones running before stay) and the image it built.
+/// it started (stopped again when the run ends; ones a live run started stay), the docker client's
+/// environment for the run (restored after), and the image it built.
 /// </summary>
 public sealed class ImageRunSession(ICakeLog log) : IDisposable
 {
+    private readonly Dictionary<string, string?> _environmentBefore = [];
+    private ContainerLayout? _layout;
     private LocalEngine? _engine;
     private LocalRegistry? _registry;
 
@@ -20,18 +24,42 @@ public sealed class ImageRunSession(ICakeLog log) : IDisposable
 
     public LocalRunner Runner { get; } = new(line => log.Verbose(line));
 
-    public static ContainerLayout Layout(DeployContext context) => new(context.ArtifactsDirectory);
-
-    /// <summary>The engine, started on first use.</summary>
-    public LocalEngine Engine(DeployContext context)
+    /// <summary>The checkout's folder of root's, checked (and made) on first use.</summary>
+    public ContainerLayout Layout(DeployContext context)
     {
-        if (_engine is null)
+        if (_layout is null)
         {
-            _engine = new LocalEngine(Layout(context), context.Settings.Container, Runner);
-            _engine.Start();
+            var layout = ContainerLayout.ForCheckout(context.RepositoryRoot);
+            RootOnlyFolder.Ensure(layout.Directory, Runner);
+            _layout = layout;
         }
 
-        return _engine;
+        return _layout;
+    }
+
+    /// <summary>
+    /// Starts the engine on first use and points the docker client at it through this process's
+    /// environment, which every docker alias runs with (Cake.Docker's DockerTag takes no settings).
+    /// </summary>
+    public void StartEngine(DeployContext context)
+    {
+        if (_engine is not null)
+        {
+            return;
+        }
+
+        _engine = new LocalEngine(Layout(context), context.Settings.Container, Runner);
+        _engine.Start();
+        foreach (var (name, value) in _engine.ClientEnvironment)
+        {
+            _environmentBefore.TryAdd(name, Environment.GetEnvironmentVariable(name));
+            Environment.SetEnvironmentVariable(name, value);
+        }
+
+        if (context.Settings.Container.Engine == ContainerEngine.Docker)
+        {
+            RequireDockerEngine(context);
+        }
     }
 
     /// <summary>The registry, started on first use when it is the suite's own.</summary>
@@ -46,21 +74,26 @@ public sealed class ImageRunSession(ICakeLog log) : IDisposable
         return _registry;
     }
 
-    /// <summary>The docker client's settings, pointed at the run's engine.</summary>
-    public T Client<T>(DeployContext context, T settings)
-        where T : ToolSettings
-    {
-        foreach (var (name, value) in Engine(context).ClientEnvironment)
-        {
-            settings.EnvironmentVariables[name] = value;
-        }
-
-        return settings;
-    }
-
     public void Dispose()
     {
         _registry?.StopIfStarted();
         _engine?.StopIfStarted();
+        foreach (var (name, value) in _environmentBefore)
+        {
+            Environment.SetEnvironmentVariable(name, value);
+        }
+    }
+
+    private static void RequireDockerEngine(DeployContext context)
+    {
+        try
+        {
+            context.DockerImageLs(new DockerImageLsSettings { Quiet = true });
+        }
+        catch (DockerException failure)
+        {
+            var host = Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } set ? set : "docker's default socket";
+            throw new ContainerException($"Container.Engine is docker but no Docker engine answers at {host} ({failure.Message}); start dockerd or point DOCKER_HOST at one, or set Container.Engine=podman.");
+        }
     }
 }

@@ -7,7 +7,8 @@ using CoralNet.Deploy.Context;
 namespace CoralNet.Deploy.Tasks.Container;
 
 [TaskName("PushImage")]
-[TaskDescription("Pushes the image BuildImage built, both its names, to Container.Registry (on a loopback address the suite runs Debian's docker-registry itself, its data under artifacts/containers)")]
+[TaskDescription("Pushes the image BuildImage built, both its names, to Container.Registry (on a loopback address the suite runs Debian's docker-registry itself, its data under /var/lib/coralnet-deploy)")]
+[IsDependentOn(typeof(CheckRegistryTask))]
 [IsDependentOn(typeof(BuildImageTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class PushImageTask(ImageRunSession session) : FrostingTask<DeployContext>
@@ -16,10 +17,9 @@ public sealed class PushImageTask(ImageRunSession session) : FrostingTask<Deploy
     {
         var image = session.Built ?? throw new InvalidOperationException("PushImage pushes what BuildImage built in the same run: run it without --exclusive.");
         var clock = Stopwatch.StartNew();
-        session.Registry(context).RequireAnswering();
         foreach (var tag in new[] { image.ReleaseTag, image.CommitTag }.OfType<string>())
         {
-            context.DockerPush(session.Client(context, new DockerImagePushSettings()), tag);
+            context.DockerPush(tag);
         }
 
         context.Log.Information("PushImage: pushed {0} to {1} in {2:0.0} s", image.ReleaseTag, context.Settings.Container.Registry, clock.Elapsed.TotalSeconds);

@@ -8,16 +8,16 @@ public sealed class ContainerCommandsTests
     [Test]
     public void Podman_serves_the_checkout_s_socket_with_the_checkout_s_configuration_and_records_its_own_pid()
     {
-        var layout = new ContainerLayout("/repo/artifacts");
+        var layout = new ContainerLayout("/var/lib/coralnet-deploy/0123456789abcdef");
         var command = ContainerCommands.EngineService(layout);
 
         Assert.That(command.Arguments, Is.EqualTo(new[]
         {
-            "-c", "echo $$ > \"$1\"; shift; exec \"$@\"", "sh", "/repo/artifacts/containers/podman.pid", "env",
-            "CONTAINERS_CONF=/repo/artifacts/containers/containers.conf",
-            "CONTAINERS_STORAGE_CONF=/repo/artifacts/containers/storage.conf",
-            "CONTAINERS_REGISTRIES_CONF=/repo/artifacts/containers/registries.conf",
-            "unshare", "--mount", "--propagation", "private", "podman", "system", "service", "--time=0", "unix:///repo/artifacts/containers/podman.sock",
+            "-c", "echo $$ > \"$1\"; shift; exec \"$@\"", "sh", "/var/lib/coralnet-deploy/0123456789abcdef/podman.pid", "env",
+            "CONTAINERS_CONF=/var/lib/coralnet-deploy/0123456789abcdef/containers.conf",
+            "CONTAINERS_STORAGE_CONF=/var/lib/coralnet-deploy/0123456789abcdef/storage.conf",
+            "CONTAINERS_REGISTRIES_CONF=/var/lib/coralnet-deploy/0123456789abcdef/registries.conf",
+            "unshare", "--mount", "--propagation", "private", "podman", "system", "service", "--time=0", "unix:///var/lib/coralnet-deploy/0123456789abcdef/podman.sock",
         }));
     }
 

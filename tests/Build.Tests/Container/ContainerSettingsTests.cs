@@ -34,7 +34,7 @@ public sealed class ContainerSettingsTests
     }
 
     [Test]
-    public void The_container_runtime_is_refused_until_its_cutover_exists_and_says_what_works()
+    public void The_container_runtime_is_refused_for_every_target_until_its_cutover_exists_and_says_what_works()
     {
         Assert.That(Problems(new Dictionary<string, string> { ["Site_Runtime"] = "container" }),
             Has.Some.StartsWith("Site.Runtime: 'container' cannot deploy yet").And.Some.Contains("BuildImage and PushImage"));

@@ -43,7 +43,7 @@ public sealed partial class ImageBuildSandboxTests
         CopyTree(Path.Combine(SandboxHosts.RepositoryRoot, "samples", "site"), _site.Path);
         // A checkout of its own, so that the image gets a commit name.
         TempDirectory.RunSh($"cd {_site.Path} && git init -q && git add -A && git -c user.name=test -c user.email=test@localhost commit -qm site");
-        _runningRegistry = new LocalRegistry(new ContainerLayout(Path.Combine(SandboxHosts.RepositoryRoot, "artifacts")),
+        _runningRegistry = new LocalRegistry(ContainerLayout.ForCheckout(SandboxHosts.RepositoryRoot),
             new ContainerSettings { Registry = _registry }, new LocalRunner(TestContext.Progress.WriteLine));
         _runningRegistry.Start();
     }
@@ -133,7 +133,7 @@ public sealed partial class ImageBuildSandboxTests
 
     [Test]
     [Order(5)]
-    public void A_registry_that_does_not_answer_is_a_clear_error_before_anything_is_pushed()
+    public void A_registry_that_does_not_answer_is_a_clear_error_before_anything_is_built()
     {
         // Not a loopback address by name, so the suite does not run it: someone's registry, down.
         var registry = "localhost:" + FreePort();
@@ -142,7 +142,47 @@ public sealed partial class ImageBuildSandboxTests
 
         Assert.That(exitCode, Is.EqualTo(1), output);
         Assert.That(output, Does.Contain($"Error: The registry Container.Registry names, {registry}, does not answer").And.Contain("nothing was pushed"));
-        Assert.That(output, Does.Not.Contain("docker push"));
+        Assert.That(output, Does.Not.Contain("BuildImage: built").And.Not.Contain("making the base image"), "the registry is checked before anything is built");
+    }
+
+    [Test]
+    [Order(5)]
+    public void An_engine_left_by_a_run_killed_with_SIGKILL_is_stopped_by_the_next_run_not_adopted()
+    {
+        var layout = ContainerLayout.ForCheckout(SandboxHosts.RepositoryRoot);
+        int? leftover = null;
+        SuiteProcess.Run(SandboxHosts.RepositoryRoot, ["--target=BuildImage", "--site_source=" + _site.Path, "--container_registry=" + _registry], (line, run) =>
+        {
+            if (leftover is null && line.Contains("BuildImage: built", StringComparison.Ordinal))
+            {
+                leftover = MachineState.LivePid(layout.EnginePidFile, layout.Socket);
+                run.Kill(entireProcessTree: true);
+            }
+        });
+        Assert.That(leftover, Is.Not.Null, "podman's service ran when the run was killed");
+        Assert.That(MachineState.IsAlive(leftover!.Value), Is.True, "and outlived the run");
+
+        var (exitCode, output) = Suite("--target=BuildImage");
+
+        Assert.That(exitCode, Is.Zero, output);
+        Assert.That(MachineState.IsAlive(leftover.Value), Is.False, "the next run stopped it instead of adopting it");
+        Assert.That(MachineState.LivePid(layout.EnginePidFile, layout.Socket), Is.Null, "and left no engine running");
+    }
+
+    [Test]
+    [Order(5)]
+    public void A_package_script_of_the_base_image_cannot_write_this_machine_s_kernel_settings()
+    {
+        var (settings, _) = SandboxHosts.LoadSettings();
+        using var layer = new TempDirectory();
+        // Writes the value it reads (nothing would change even if it were let), and says by its exit code that it was refused.
+        const string script = "cat /proc/sys/net/ipv4/ip_forward > /proc/sys/net/ipv4/ip_forward || exit 42";
+
+        var failure = Assert.Throws<SandboxException>(() => BaseImage.InstallOver(new LocalRunner(TestContext.Progress.WriteLine),
+            Path.Combine(SandboxHosts.RepositoryRoot, settings.Sandbox.StateDirectory, "base"), Path.Combine(layer.Path, "upper"), null, script, _ => { }))!;
+
+        Assert.That(failure.Message, Does.Contain("failed with exit code 42"), "/proc/sys is read-only to the install");
+        Assert.That(MachineState.MountsUnder(layer.Path), Is.Empty, "the overlay is gone after a failed install");
     }
 
     [Test]
@@ -151,7 +191,7 @@ public sealed partial class ImageBuildSandboxTests
     {
         // After builds with and without RUN steps (which podman runs in this machine's own network namespace).
         Assert.That(NetworkState(), Is.EqualTo(_networkBefore));
-        var layout = new ContainerLayout(Path.Combine(SandboxHosts.RepositoryRoot, "artifacts"));
+        var layout = ContainerLayout.ForCheckout(SandboxHosts.RepositoryRoot);
         Assert.That(MachineState.LivePid(layout.EnginePidFile, layout.Socket), Is.Null);
         Assert.That(MachineState.MountsUnder(layout.Directory), Is.Empty, "podman's mounts stay in its own mount namespace");
     }
@@ -208,7 +248,7 @@ public sealed partial class ImageBuildSandboxTests
         return string.Join('\n', result.Output.Split('\n').Where(line => !line.StartsWith('#')).Select(line => CounterPattern().Replace(line, "")));
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -51,15 +51,15 @@ public sealed class SiteImageTests
     }
 
     [Test]
-    public void The_engine_configuration_keeps_podman_off_this_machine_s_network_and_in_the_checkout()
+    public void The_engine_configuration_keeps_podman_off_this_machine_s_network_and_in_the_checkout_s_state_folder()
     {
-        var layout = new ContainerLayout("/repo/artifacts");
+        var layout = new ContainerLayout("/var/lib/coralnet-deploy/0123456789abcdef");
         var engine = ContainerTemplates.EngineConfiguration(layout);
         var storage = ContainerTemplates.StorageConfiguration(layout);
 
         Assert.That(engine, Does.Contain("netns = \"none\"").And.Contain("runtime = \"runc\"").And.Contain("cgroup_manager = \"cgroupfs\"")
             .And.Contain("events_logger = \"file\"").And.Contain("default_ulimits = [\"nofile=20000:20000\", \"nproc=32768:32768\"]"));
-        Assert.That(storage, Does.Contain("graphroot = \"/repo/artifacts/containers/storage\"").And.Contain("runroot = \"/repo/artifacts/containers/run\""));
+        Assert.That(storage, Does.Contain("graphroot = \"/var/lib/coralnet-deploy/0123456789abcdef/storage\"").And.Contain("runroot = \"/var/lib/coralnet-deploy/0123456789abcdef/run\""));
         Assert.That(ContainerTemplates.RegistriesConfiguration(new ContainerSettings { Registry = "10.213.0.1:5100" }),
             Does.Contain("location = \"10.213.0.1:5100\"").And.Contain("unqualified-search-registries = []"));
     }
@@ -67,7 +67,7 @@ public sealed class SiteImageTests
     [Test]
     public void The_base_image_is_named_after_its_install_script()
     {
-        var layout = new ContainerLayout("/repo/artifacts");
+        var layout = new ContainerLayout("/var/lib/coralnet-deploy/0123456789abcdef");
         var plain = new ContainerBaseImage(layout, "/tree", new SiteSettings());
         var withPillow = new ContainerBaseImage(layout, "/tree", new SiteSettings { ExtraPackages = ["python3-pil"] });
 

@@ -11,56 +11,27 @@ public sealed class DockerArgumentsTests
         {
             File = "/tmp/Dockerfile",
             Tag = ["registry:5000/site:1", "registry:5000/site:git-abc"],
-            BuildArg = ["A=1"],
-            Network = "none",
-            NoCache = true,
         };
 
         Assert.That(DockerArguments.Render(["build"], settings, "/ctx"), Is.EqualTo(new[]
         {
-            "build", "--file", "/tmp/Dockerfile", "--tag", "registry:5000/site:1", "--tag", "registry:5000/site:git-abc",
-            "--build-arg", "A=1", "--network", "none", "--no-cache", "/ctx",
+            "build", "--file", "/tmp/Dockerfile", "--tag", "registry:5000/site:1", "--tag", "registry:5000/site:git-abc", "/ctx",
         }));
     }
 
     [Test]
-    public void An_unset_property_is_no_flag_and_false_is_written_out()
+    public void True_is_the_bare_flag_and_false_or_unset_is_no_flag_as_in_Cake_Docker()
     {
-        Assert.That(DockerArguments.Render(["push"], new DockerImagePushSettings(), "site:1"), Is.EqualTo(new[] { "push", "site:1" }));
-        Assert.That(DockerArguments.Render(["push"], new DockerImagePushSettings { DisableContentTrust = false }, "site:1"),
-            Is.EqualTo(new[] { "push", "--disable-content-trust=false", "site:1" }));
+        Assert.That(DockerArguments.Render(["image", "ls"], new DockerImageLsSettings { Quiet = true }), Is.EqualTo(new[] { "image", "ls", "--quiet" }));
+        Assert.That(DockerArguments.Render(["image", "ls"], new DockerImageLsSettings { Quiet = false }), Is.EqualTo(new[] { "image", "ls" }));
+        Assert.That(DockerArguments.Render(["image", "ls"], new DockerImageLsSettings()), Is.EqualTo(new[] { "image", "ls" }));
     }
 
     [Test]
-    public void Run_renders_the_flags_of_a_locked_down_container_before_the_image_and_its_command()
+    public void Lists_repeat_their_flag()
     {
-        var settings = new DockerContainerRunSettings
-        {
-            Name = "coralnet-8001",
-            Detach = true,
-            Init = true,
-            ReadOnly = true,
-            User = "65534:65534",
-            Network = "host",
-            EnvFile = ["/run/site.env"],
-            LogDriver = "journald",
-        };
-
-        Assert.That(DockerArguments.Render(["run"], settings, "site:1", "gunicorn", "config.wsgi"), Is.EqualTo(new[]
-        {
-            "run", "--name", "coralnet-8001", "--detach", "--init", "--read-only", "--user", "65534:65534", "--network", "host",
-            "--env-file", "/run/site.env", "--log-driver", "journald", "site:1", "gunicorn", "config.wsgi",
-        }));
-    }
-
-    [Test]
-    public void Numbers_are_written_invariantly_and_lists_repeat_their_flag()
-    {
-        Assert.That(DockerArguments.Render(["stop"], new DockerContainerStopSettings { Time = 10 }, "a", "b"),
-            Is.EqualTo(new[] { "stop", "--time", "10", "a", "b" }));
-        Assert.That(DockerArguments.Render(["image", "ls"], new DockerImageLsSettings { Filter = ["dangling=true", "label=x"], Format = "{{.ID}}", NoTrunc = true }),
-            Is.EqualTo(new[] { "image", "ls", "--filter", "dangling=true", "--filter", "label=x", "--format", "{{.ID}}", "--no-trunc" }));
-        Assert.That(DockerArguments.Render(["rm"], new DockerContainerRmSettings { Force = true }, "old"), Is.EqualTo(new[] { "rm", "--force", "old" }));
+        Assert.That(DockerArguments.Render(["image", "ls"], new DockerImageLsSettings { Filter = ["dangling=true", "label=x"] }),
+            Is.EqualTo(new[] { "image", "ls", "--filter", "dangling=true", "--filter", "label=x" }));
     }
 
     [Test]
