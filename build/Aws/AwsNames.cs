@@ -32,6 +32,12 @@ public sealed class AwsNames(DeploySettings settings)
     /// <summary>The managed policy that bounds the role: whatever its inline policy says, the role can do no more than this.</summary>
     public string RoleBoundary => Prefix + "-web-boundary";
 
+    public string LoadBalancer => Prefix + "-web";
+
+    public string LoadBalancerGroup => Prefix + "-lb";
+
+    public string TargetGroup => Prefix + "-web";
+
     public const string BucketPolicyName = "site-bucket";
 
     public IReadOnlyDictionary<string, string> Tags(string name) => new Dictionary<string, string>

@@ -100,6 +100,7 @@ public sealed class AwsProvisioner(
     /// <summary>Each resource after those it needs: the groups before the database and instance, the instance before its address and keys.</summary>
     private IEnumerable<IAwsResource> Resources() =>
     [
+        .. settings.Aws.LoadBalancer ? [SecurityGroupResource.LoadBalancer(_context)] : Array.Empty<IAwsResource>(),
         SecurityGroupResource.Web(_context),
         SecurityGroupResource.Database(_context),
         new KeyPairResource(_context),
@@ -113,6 +114,9 @@ public sealed class AwsProvisioner(
         new DatabaseResource(_context, masterPassword, databaseChanges),
         new InstanceResource(_context),
         new ElasticIpResource(_context),
+        .. settings.Aws.LoadBalancer
+            ? [new LoadBalancerResource(_context), new TargetGroupResource(_context), ListenerResource.Https(_context), ListenerResource.HttpRedirect(_context), new TargetRegistrationResource(_context)]
+            : Array.Empty<IAwsResource>(),
         new HostKeysResource(_context),
     ];
 

@@ -15,6 +15,12 @@ public sealed class ProvisioningState
 
     public string? DatabaseGroupId { get; set; }
 
+    public string? LoadBalancerGroupId { get; set; }
+
+    public Query.LoadBalancer? LoadBalancer { get; set; }
+
+    public Query.TargetGroup? TargetGroup { get; set; }
+
     public Instance? Instance { get; set; }
 
     public string? PublicIp { get; set; }
