@@ -125,8 +125,18 @@ public static class AwsSettingsRules
     private static IEnumerable<string> LoadBalancerProblems(DeploySettings settings)
     {
         var aws = settings.Aws;
+        if (aws.WebInstances is < 1 or > 20)
+        {
+            yield return $"Aws.WebInstances: {aws.WebInstances} is not a number of web instances from 1 to 20.";
+        }
+
         if (!aws.LoadBalancer)
         {
+            if (aws.WebInstances > 1)
+            {
+                yield return $"Aws.WebInstances: {aws.WebInstances} instances need a load balancer to share the site's traffic; set Aws.LoadBalancer to true (and Aws.CertificateArn), or Aws.WebInstances to 1.";
+            }
+
             if (aws.CertificateArn.Length > 0)
             {
                 yield return "Aws.CertificateArn: set, but there is no load balancer to use it; set Aws.LoadBalancer to true, or leave Aws.CertificateArn empty.";

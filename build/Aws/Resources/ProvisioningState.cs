@@ -1,4 +1,3 @@
-using Amazon.EC2.Model;
 using CoralNet.Deploy.Aws.Query;
 
 namespace CoralNet.Deploy.Aws.Resources;
@@ -21,9 +20,8 @@ public sealed class ProvisioningState
 
     public Query.TargetGroup? TargetGroup { get; set; }
 
-    public Instance? Instance { get; set; }
-
-    public string? PublicIp { get; set; }
+    /// <summary>One per Aws.WebInstances, in index order.</summary>
+    public IReadOnlyList<WebHostState> WebHosts { get; init; } = [];
 
     public DbInstance? Database { get; set; }
 

@@ -25,7 +25,7 @@ public sealed partial class LoadBalancerEmulatorTests
     [TearDown]
     public void TearDown() => _run?.Dispose();
 
-    private string[] WithLoadBalancer(string target) => [target, "--aws_loadbalancer=true", $"--aws_certificatearn={_certificate}", "--aws_deregistrationdelayseconds=20", "--verbosity=diagnostic"];
+    private string[] WithLoadBalancer(string target) => [target, "--aws_loadbalancer=true", $"--aws_certificatearn={_certificate}", "--aws_deregistrationdelayseconds=20", "--aws_webinstances=2", "--verbosity=diagnostic"];
 
     private JsonNode TargetGroup() => Run.Boto("elbv2", "describe_target_groups", new { Names = new[] { "coralnet-emulator-web" } })["TargetGroups"]![0]!;
 
@@ -47,8 +47,10 @@ public sealed partial class LoadBalancerEmulatorTests
             .Concat(permission["Ipv6Ranges"]!.AsArray().Select(range => $"{permission["FromPort"]} from {range!["CidrIpv6"]}"))
             .Concat(permission["UserIdGroupPairs"]!.AsArray().Select(pair => $"{permission["FromPort"]} from {pair!["GroupId"]}")));
 
-    private string WebInstanceId() =>
-        Run.Boto("ec2", "describe_instances", new { Filters = new[] { new { Name = "tag:Name", Values = new[] { "coralnet-emulator-web" } } } })["Reservations"]![0]!["Instances"]![0]!["InstanceId"]!.GetValue<string>();
+    private string WebInstanceId(string name = "coralnet-emulator-web") =>
+        Run.Boto("ec2", "describe_instances", new { Filters = new[] { new { Name = "tag:Name", Values = new[] { name } } } })["Reservations"]![0]!["Instances"]![0]!["InstanceId"]!.GetValue<string>();
+
+    private string[] WebInstanceIds() => [WebInstanceId(), WebInstanceId("coralnet-emulator-web-2")];
 
     [GeneratedRegex(@"elasticloadbalancing (\w+) ")]
     private static partial Regex ElbCall();
@@ -64,7 +66,9 @@ public sealed partial class LoadBalancerEmulatorTests
             .And.Contain("create     target group coralnet-emulator-web: HTTP 80 in vpc-")
             .And.Contain("create     listener 443 HTTPS of coralnet-emulator-web: HTTPS with " + _certificate)
             .And.Contain("create     listener 80 HTTP of coralnet-emulator-web: HTTP, redirect to HTTPS:443 (HTTP_301)")
-            .And.Contain("create     targets of coralnet-emulator-web: register coralnet-emulator-web"));
+            .And.Contain("create     EC2 instance coralnet-emulator-web-2")
+            .And.Contain("create     Elastic IP coralnet-emulator-web-2")
+            .And.Contain("create     targets of coralnet-emulator-web: register coralnet-emulator-web, coralnet-emulator-web-2"));
         Assert.That(Run.Boto("elbv2", "describe_load_balancers")["LoadBalancers"]!.AsArray(), Is.Empty, "Plan made nothing");
 
         var provision = Run.Succeed(WithLoadBalancer("--target=ProvisionAws"));
@@ -97,7 +101,10 @@ public sealed partial class LoadBalancerEmulatorTests
         Assert.That(redirect["Type"]!.GetValue<string>(), Is.EqualTo("redirect"));
         Assert.That(redirect["RedirectConfig"]!["Protocol"]!.GetValue<string>(), Is.EqualTo("HTTPS"));
         Assert.That(redirect["RedirectConfig"]!["Port"]!.GetValue<string>(), Is.EqualTo("443"));
-        Assert.That(RegisteredTargets(), Is.EqualTo(new[] { WebInstanceId() }));
+        Assert.That(RegisteredTargets(), Is.EquivalentTo(WebInstanceIds()));
+        var addresses = Run.Boto("ec2", "describe_addresses", new { Filters = new[] { new { Name = "tag:Project", Values = new[] { "coralnet" } } } })["Addresses"]!.AsArray();
+        Assert.That(addresses.Select(address => address!["InstanceId"]!.GetValue<string>()), Is.EquivalentTo(WebInstanceIds()));
+        Assert.That(provision, Does.Contain("web host coralnet-emulator-web 127.").And.Contain("web host coralnet-emulator-web-2 127."));
 
         var second = Run.Succeed(WithLoadBalancer("--target=Plan"));
         Assert.That(second, Does.Contain("Plan: nothing to do"));
@@ -131,7 +138,7 @@ public sealed partial class LoadBalancerEmulatorTests
             .And.Contain("health check /, not /health/")
             .And.Contain("deregistration delay 300 s, not 20 s")
             .And.Contain($"{instance} not registered")
-            .And.Contain($"{stray} registered but not this environment's web instance")
+            .And.Contain($"{stray} registered but not a web instance of this environment")
             .And.Contain($"security groups {balancerGroup}, {otherGroup}, not coralnet-emulator-lb only")
             .And.Contain("Plan: 0 to create, 4 to update."));
 
@@ -139,7 +146,7 @@ public sealed partial class LoadBalancerEmulatorTests
         Assert.That(Run.Succeed(WithLoadBalancer("--target=Plan")), Does.Contain("Plan: nothing to do"));
         Assert.That(Listener(80)["DefaultActions"]![0]!["Type"]!.GetValue<string>(), Is.EqualTo("redirect"));
         Assert.That(TargetGroup()["HealthCheckPath"]!.GetValue<string>(), Is.EqualTo("/health/"));
-        Assert.That(RegisteredTargets(), Is.EqualTo(new[] { instance }));
+        Assert.That(RegisteredTargets(), Is.EquivalentTo(WebInstanceIds()));
         Assert.That(LoadBalancer()["SecurityGroups"]!.AsArray().Select(g => g!.GetValue<string>()), Is.EqualTo(new[] { balancerGroup }));
 
         // Every ELBv2 action these runs made is allowed, and nothing else but tagging while creating (AddTags).
@@ -164,12 +171,12 @@ public sealed partial class LoadBalancerEmulatorTests
 
         await registrations.DeregisterAsync([instance], CancellationToken.None);
         await registrations.WaitDrainedAsync([instance], CancellationToken.None);
-        Assert.That(RegisteredTargets(), Is.Empty);
+        Assert.That(RegisteredTargets(), Is.EqualTo(new[] { WebInstanceId("coralnet-emulator-web-2") }), "the other instance keeps serving");
         Assert.That(log.Lines, Has.Some.StartsWith($"INFO targets {instance}: {instance} unused after"));
 
         await registrations.RegisterAsync([instance], CancellationToken.None);
         await registrations.WaitHealthyAsync([instance], CancellationToken.None);
-        Assert.That(RegisteredTargets(), Is.EqualTo(new[] { instance }));
+        Assert.That(RegisteredTargets(), Is.EquivalentTo(WebInstanceIds()));
         Assert.That(log.Lines, Has.Some.StartsWith($"INFO targets {instance}: {instance} healthy after"));
 
         Run.Boto("ec2", "stop_instances", new { InstanceIds = new[] { instance }, Force = true });
@@ -182,6 +189,7 @@ public sealed partial class LoadBalancerEmulatorTests
     [TestCase("--aws_certificatearn=arn:aws:iam::123456789012:server-certificate/site", "Aws.CertificateArn: 'arn:aws:iam::123456789012:server-certificate/site' is not an ACM certificate ARN")]
     [TestCase("--aws_certificatearn=arn:aws:acm:eu-west-1:123456789012:certificate/abc", "Aws.CertificateArn: the certificate is in eu-west-1, the load balancer in us-east-1")]
     [TestCase("--aws_deregistrationdelayseconds=7200", "Aws.DeregistrationDelaySeconds")]
+    [TestCase("--aws_webinstances=0", "Aws.WebInstances: 0 is not a number of web instances from 1 to 20.")]
     public void A_bad_load_balancer_setting_gives_one_clear_line_and_makes_nothing(string argument, string message)
     {
         var certificate = argument.StartsWith("--aws_certificatearn=", StringComparison.Ordinal) ? argument : $"--aws_certificatearn={_certificate}";
@@ -193,11 +201,12 @@ public sealed partial class LoadBalancerEmulatorTests
         Assert.That(Run.Boto("ec2", "describe_security_groups", new { Filters = new[] { new { Name = "tag:Project", Values = new[] { "coralnet" } } } })["SecurityGroups"]!.AsArray(), Is.Empty);
     }
 
-    [Test]
-    public void A_certificate_without_a_load_balancer_is_refused()
+    [TestCase("--aws_certificatearn=arn:aws:acm:us-east-1:123456789012:certificate/abc", "Aws.CertificateArn: set, but there is no load balancer to use it; set Aws.LoadBalancer to true")]
+    [TestCase("--aws_webinstances=2", "Aws.WebInstances: 2 instances need a load balancer to share the site's traffic; set Aws.LoadBalancer to true")]
+    public void Load_balancer_settings_without_a_load_balancer_are_refused(string argument, string message)
     {
-        var (exitCode, output) = Run.Run("--target=Plan", $"--aws_certificatearn={_certificate}");
+        var (exitCode, output) = Run.Run("--target=Plan", argument);
         Assert.That(exitCode, Is.Not.Zero);
-        Assert.That(output, Does.Contain("Aws.CertificateArn: set, but there is no load balancer to use it; set Aws.LoadBalancer to true"));
+        Assert.That(output, Does.Contain(message).And.Not.Contain("   at "));
     }
 }
