@@ -6,7 +6,7 @@ namespace CoralNet.Deploy.Aws;
 /// <summary>One web host's name, Elastic IP and public DNS name; null where it does not exist (yet).</summary>
 public sealed record WebHostOutput(string Name, string? Address, string? PublicDns)
 {
-    public override string ToString() => $"web host {Name} {Address ?? "(none)"}{(PublicDns is null ? "" : $" ({PublicDns})")}";
+    public override string ToString() => $"web host {Address ?? "(none)"} ({Name}{(PublicDns is null ? "" : ", " + PublicDns)})";
 }
 
 /// <summary>

@@ -27,18 +27,8 @@ public sealed class ElbClient(QueryClient client)
 {
     public const string ApiVersion = "2015-12-01";
 
-    public async Task<LoadBalancer?> FindLoadBalancerAsync(string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var result = await client.CallAsync("DescribeLoadBalancers", new QueryParameters().AddList("Names", [name]), cancellationToken);
-            return result.Child("LoadBalancers")?.Children("member").Select(ReadLoadBalancer).FirstOrDefault();
-        }
-        catch (AwsQueryException error) when (error.Code == "LoadBalancerNotFound")
-        {
-            return null;
-        }
-    }
+    public Task<LoadBalancer?> FindLoadBalancerAsync(string name, CancellationToken cancellationToken) =>
+        FindByNameAsync("DescribeLoadBalancers", "LoadBalancers", "LoadBalancerNotFound", name, ReadLoadBalancer, cancellationToken);
 
     public async Task<LoadBalancer> CreateLoadBalancerAsync(string name, IEnumerable<string> subnets, string securityGroupId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
@@ -51,18 +41,8 @@ public sealed class ElbClient(QueryClient client)
     public Task SetSecurityGroupsAsync(string loadBalancerArn, string securityGroupId, CancellationToken cancellationToken) =>
         client.CallAsync("SetSecurityGroups", new QueryParameters().Add("LoadBalancerArn", loadBalancerArn).AddList("SecurityGroups", [securityGroupId]), cancellationToken);
 
-    public async Task<TargetGroup?> FindTargetGroupAsync(string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var result = await client.CallAsync("DescribeTargetGroups", new QueryParameters().AddList("Names", [name]), cancellationToken);
-            return result.Child("TargetGroups")?.Children("member").Select(ReadTargetGroup).FirstOrDefault();
-        }
-        catch (AwsQueryException error) when (error.Code == "TargetGroupNotFound")
-        {
-            return null;
-        }
-    }
+    public Task<TargetGroup?> FindTargetGroupAsync(string name, CancellationToken cancellationToken) =>
+        FindByNameAsync("DescribeTargetGroups", "TargetGroups", "TargetGroupNotFound", name, ReadTargetGroup, cancellationToken);
 
     /// <summary>An HTTP target group of instances on port 80, health-checked over HTTP on <paramref name="healthCheckPath"/>.</summary>
     public async Task<TargetGroup> CreateTargetGroupAsync(string name, string vpcId, string healthCheckPath, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
@@ -120,6 +100,21 @@ public sealed class ElbClient(QueryClient client)
     {
         var result = await client.CallAsync("DescribeTags", new QueryParameters().AddList("ResourceArns", [resourceArn]), cancellationToken);
         return (result.Path("TagDescriptions", "member", "Tags")?.Children("member") ?? []).ToDictionary(tag => tag.Text("Key") ?? "", tag => tag.Text("Value") ?? "");
+    }
+
+    /// <summary>A Describe call by name: ELBv2 answers a name it does not know with an error, read here as none.</summary>
+    private async Task<T?> FindByNameAsync<T>(string action, string list, string notFoundCode, string name, Func<XElement, T> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            var result = await client.CallAsync(action, new QueryParameters().AddList("Names", [name]), cancellationToken);
+            return result.Child(list)?.Children("member").Select(read).FirstOrDefault();
+        }
+        catch (AwsQueryException error) when (error.Code == notFoundCode)
+        {
+            return null;
+        }
     }
 
     private static QueryParameters TargetParameters(string targetGroupArn, IEnumerable<string> instanceIds)
