@@ -23,7 +23,7 @@ public interface IAwsConnector
 /// <summary>
 /// Makes the run's AWS clients: credentials from the SDK's default chain only (tests may hand in
 /// their own), the region from the settings (or the SDK's fallback: AWS_REGION, the profile), and,
-/// when Aws.Endpoint is set, every call (EC2, S3 path-style, RDS, IAM, SSM, STS) sent to that one endpoint.
+/// when Aws.Endpoint is set, every call (EC2, S3 path-style, RDS, IAM, ELBv2, SSM, STS) sent to that one endpoint.
 /// </summary>
 public sealed class AwsClientFactory(AWSCredentials? credentials = null) : IAwsConnector
 {
@@ -51,6 +51,7 @@ public sealed class AwsClientFactory(AWSCredentials? credentials = null) : IAwsC
             Task.Delay,
             log.Verbose);
         var rdsEndpoint = new Uri(endpoint ?? $"https://rds.{region.SystemName}.{region.PartitionDnsSuffix}/");
+        var elbEndpoint = new Uri(endpoint ?? $"https://elasticloadbalancing.{region.SystemName}.{region.PartitionDnsSuffix}/");
         // IAM is global: one endpoint per partition, signed for its home region.
         var iamEndpoint = new Uri(endpoint ?? (region.PartitionName == "aws" ? "https://iam.amazonaws.com/" : $"https://iam.{region.SystemName}.{region.PartitionDnsSuffix}/"));
         var iamRegion = region.PartitionName == "aws" ? "us-east-1" : region.SystemName;
@@ -62,6 +63,7 @@ public sealed class AwsClientFactory(AWSCredentials? credentials = null) : IAwsC
             new AmazonSecurityTokenServiceClient(resolved, Configure(aws, new AmazonSecurityTokenServiceConfig())),
             new RdsClient(new QueryClient(http, rdsEndpoint, region.SystemName, "rds", RdsClient.ApiVersion, options)),
             new IamClient(new QueryClient(http, iamEndpoint, endpoint is null ? iamRegion : region.SystemName, "iam", IamClient.ApiVersion, options)),
+            new ElbClient(new QueryClient(http, elbEndpoint, region.SystemName, "elasticloadbalancing", ElbClient.ApiVersion, options)),
             http);
     }
 

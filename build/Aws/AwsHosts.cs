@@ -4,17 +4,17 @@ using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Aws;
 
-/// <summary>An AWS environment's hosts for the SSH steps: the web instance at its Elastic IP, and the RDS endpoint.</summary>
+/// <summary>An AWS environment's hosts for the SSH steps: the web instances at their Elastic IPs, and the RDS endpoint.</summary>
 public sealed class AwsHosts(DeploySettings settings, AwsOutputs outputs) : IHostInventory
 {
     private readonly AwsNames _names = new(settings);
 
     public IReadOnlyList<SshTarget> WebHosts() =>
-        outputs.WebHostAddress is { } address
-            ? [new SshTarget(_names.Instance, address, settings.Ssh.Port)]
+        outputs.WebHosts.Select(host => host.Address is { } address
+            ? new SshTarget(host.Name, address, settings.Ssh.Port)
             : throw new InvalidOperationException(
-                $"No Elastic IP tagged Project={_names.Project}, Environment={_names.Environment}, Name={_names.ElasticIp} in this account and region: " +
-                $"run ./build.sh --target=Provision --environment={settings.Environment} first.");
+                $"No Elastic IP tagged Project={_names.Project}, Environment={_names.Environment}, Name={host.Name} in this account and region: " +
+                $"run ./build.sh --target=Provision --environment={settings.Environment} first.")).ToList();
 
     /// <summary>The RDS instance's endpoint; throws with what to do when it does not exist or has none yet.</summary>
     public DatabaseEndpoint Database() =>

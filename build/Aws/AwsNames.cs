@@ -19,9 +19,10 @@ public sealed class AwsNames(DeploySettings settings)
 
     public string DatabaseGroup => Prefix + "-db";
 
-    public string Instance => Prefix + "-web";
+    /// <summary>The web host of index 1, 2, ...: the first keeps the name of a one-host environment, so that adding hosts renames nothing.</summary>
+    public string WebHost(int index) => index == 1 ? Prefix + "-web" : $"{Prefix}-web-{index}";
 
-    public string ElasticIp => Prefix + "-web";
+    public IEnumerable<string> WebHosts(int count) => Enumerable.Range(1, count).Select(WebHost);
 
     public string Database => Prefix + "-db";
 
@@ -31,6 +32,12 @@ public sealed class AwsNames(DeploySettings settings)
 
     /// <summary>The managed policy that bounds the role: whatever its inline policy says, the role can do no more than this.</summary>
     public string RoleBoundary => Prefix + "-web-boundary";
+
+    public string LoadBalancer => Prefix + "-web";
+
+    public string LoadBalancerGroup => Prefix + "-lb";
+
+    public string TargetGroup => Prefix + "-web";
 
     public const string BucketPolicyName = "site-bucket";
 

@@ -3,29 +3,40 @@ using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Aws;
 
+/// <summary>One web host's name, Elastic IP and public DNS name; null where it does not exist (yet).</summary>
+public sealed record WebHostOutput(string Name, string? Address, string? PublicDns)
+{
+    public override string ToString() => $"web host {Address ?? "(none)"} ({Name}{(PublicDns is null ? "" : ", " + PublicDns)})";
+}
+
 /// <summary>
-/// What the AWS provisioning made that later steps need: the web host's Elastic IP and public DNS
-/// name, the database's endpoint, the bucket. Null where the resource does not exist (yet).
+/// What the AWS provisioning made that later steps need: the web hosts' Elastic IPs and public DNS
+/// names, the database's endpoint, the bucket. Null where the resource does not exist (yet).
 /// </summary>
-public sealed record AwsOutputs(string? WebHostAddress, string? WebHostPublicDns, string? DatabaseAddress, int? DatabasePort, string BucketName)
+public sealed record AwsOutputs(IReadOnlyList<WebHostOutput> WebHosts, string? DatabaseAddress, int? DatabasePort, string BucketName)
 {
     /// <summary>Finds the outputs by the resources' tags and names, with Describe calls only (for runs where Provision did not run).</summary>
     public static async Task<AwsOutputs> LookUpAsync(AwsServices aws, DeploySettings settings, CancellationToken cancellationToken)
     {
         var lookup = new AwsLookup(aws, new AwsNames(settings));
-        var address = await lookup.FindAddressAsync(cancellationToken);
-        var instance = await lookup.FindInstanceAsync(cancellationToken);
+        var webHosts = new List<WebHostOutput>();
+        foreach (var name in lookup.Names.WebHosts(settings.Aws.WebInstances))
+        {
+            var address = await lookup.FindAddressAsync(name, cancellationToken);
+            var instance = await lookup.FindInstanceAsync(name, cancellationToken);
+            webHosts.Add(new WebHostOutput(name, address?.PublicIp, string.IsNullOrEmpty(instance?.PublicDnsName) ? null : instance.PublicDnsName));
+        }
+
         var database = await aws.Rds.DescribeDbInstanceAsync(lookup.Names.Database, cancellationToken);
         return new AwsOutputs(
-            address?.PublicIp,
-            string.IsNullOrEmpty(instance?.PublicDnsName) ? null : instance.PublicDnsName,
+            webHosts,
             database?.EndpointAddress,
             database?.EndpointPort,
             settings.Aws.BucketName);
     }
 
     public override string ToString() =>
-        $"web host {WebHostAddress ?? "(none)"}{(WebHostPublicDns is null ? "" : $" ({WebHostPublicDns})")}; " +
+        string.Join("; ", WebHosts) + "; " +
         $"database {DatabaseAddress ?? "(not available yet)"}{(DatabasePort is null ? "" : $":{DatabasePort}")}; bucket {BucketName}";
 }
 
@@ -39,18 +50,18 @@ public sealed class AwsLookup(AwsServices aws, AwsNames names)
     public List<Filter> TagFilters(string name) =>
         names.Tags(name).Select(tag => new Filter("tag:" + tag.Key, [tag.Value])).ToList();
 
-    /// <summary>The web instance, unless terminated.</summary>
-    public async Task<Instance?> FindInstanceAsync(CancellationToken cancellationToken)
+    /// <summary>The web instance of that name, unless terminated.</summary>
+    public async Task<Instance?> FindInstanceAsync(string name, CancellationToken cancellationToken)
     {
-        var filters = TagFilters(names.Instance);
+        var filters = TagFilters(name);
         filters.Add(new Filter("instance-state-name", LiveInstanceStates.ToList()));
         var reply = await aws.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = filters }, cancellationToken);
         return reply.Reservations?.SelectMany(reservation => reservation.Instances ?? []).FirstOrDefault();
     }
 
-    public async Task<Address?> FindAddressAsync(CancellationToken cancellationToken)
+    public async Task<Address?> FindAddressAsync(string name, CancellationToken cancellationToken)
     {
-        var reply = await aws.Ec2.DescribeAddressesAsync(new DescribeAddressesRequest { Filters = TagFilters(names.ElasticIp) }, cancellationToken);
+        var reply = await aws.Ec2.DescribeAddressesAsync(new DescribeAddressesRequest { Filters = TagFilters(name) }, cancellationToken);
         return reply.Addresses?.FirstOrDefault();
     }
 }

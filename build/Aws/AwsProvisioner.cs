@@ -53,9 +53,13 @@ public sealed class AwsProvisioner(
     /// </summary>
     private async Task<List<ResourceChange>> VisitAsync(bool apply, CancellationToken cancellationToken)
     {
-        var state = new ProvisioningState { IamArnPrefix = await Reaching("STS GetCallerIdentity", () => SayWhereAsync(cancellationToken)) };
+        var state = new ProvisioningState
+        {
+            IamArnPrefix = await Reaching("STS GetCallerIdentity", () => SayWhereAsync(cancellationToken)),
+            WebHosts = _context.Names.WebHosts(settings.Aws.WebInstances).Select(name => new WebHostState(name)).ToList(),
+        };
         var changes = new List<ResourceChange>();
-        foreach (var resource in Resources())
+        foreach (var resource in Resources(state))
         {
             changes.Add(await Reaching("reading " + resource.GetType().Name.Replace("Resource", "", StringComparison.Ordinal), () => resource.InspectAsync(state, cancellationToken)));
         }
@@ -98,8 +102,9 @@ public sealed class AwsProvisioner(
     }
 
     /// <summary>Each resource after those it needs: the groups before the database and instance, the instance before its address and keys.</summary>
-    private IEnumerable<IAwsResource> Resources() =>
+    private IEnumerable<IAwsResource> Resources(ProvisioningState state) =>
     [
+        .. settings.Aws.LoadBalancer ? [SecurityGroupResource.LoadBalancer(_context)] : Array.Empty<IAwsResource>(),
         SecurityGroupResource.Web(_context),
         SecurityGroupResource.Database(_context),
         new KeyPairResource(_context),
@@ -111,9 +116,11 @@ public sealed class AwsProvisioner(
         new ParameterGroupResource(_context),
         // Before the instance, so that RDS makes the database while EC2 starts the instance.
         new DatabaseResource(_context, masterPassword, databaseChanges),
-        new InstanceResource(_context),
-        new ElasticIpResource(_context),
-        new HostKeysResource(_context),
+        .. state.WebHosts.SelectMany(host => new IAwsResource[] { new InstanceResource(_context, host), new ElasticIpResource(_context, host) }),
+        .. settings.Aws.LoadBalancer
+            ? [new LoadBalancerResource(_context), new TargetGroupResource(_context), ListenerResource.Https(_context), ListenerResource.HttpRedirect(_context), new TargetRegistrationResource(_context)]
+            : Array.Empty<IAwsResource>(),
+        .. state.WebHosts.Select(host => new HostKeysResource(_context, host)),
     ];
 
     /// <summary>Says which account, region and environment the run works on; returns the account's IAM ARN prefix.</summary>

@@ -6,7 +6,7 @@ using CoralNet.Deploy.Aws.Query;
 
 namespace CoralNet.Deploy.Aws;
 
-/// <summary>The AWS clients one run uses: the SDK's for EC2, S3, SSM and STS, the suite's Query clients for RDS and IAM.</summary>
+/// <summary>The AWS clients one run uses: the SDK's for EC2, S3, SSM and STS, the suite's Query clients for RDS, IAM and ELBv2.</summary>
 public sealed record AwsServices(
     IAmazonEC2 Ec2,
     IAmazonS3 S3,
@@ -14,8 +14,12 @@ public sealed record AwsServices(
     IAmazonSecurityTokenService Sts,
     IRdsClient Rds,
     IIamClient Iam,
+    ElbClient? Elb = null,
     IDisposable? QueryTransport = null) : IDisposable
 {
+    /// <summary>ELBv2, which only an environment with Aws.LoadBalancer calls.</summary>
+    public ElbClient LoadBalancing => Elb ?? throw new InvalidOperationException("No ELBv2 client was made for this run.");
+
     public void Dispose()
     {
         Ec2.Dispose();

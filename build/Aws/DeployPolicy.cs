@@ -47,6 +47,7 @@ public static class DeployPolicy
         return
         [
             .. secrets,
+            .. settings.Aws.LoadBalancer ? LoadBalancerStatements(names, region, requestTags, ownTags) : [],
             // Describe calls and GetCallerIdentity support no resource-level scoping.
             new("ReadOnlyLookups",
                 ["sts:GetCallerIdentity", "ec2:DescribeSecurityGroups", "ec2:DescribeKeyPairs", "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeAddresses", "ec2:DescribeImages", "ec2:DescribeVolumes"],
@@ -125,6 +126,42 @@ public static class DeployPolicy
             new("TheDatabaseParameterGroup",
                 ["rds:DescribeDBParameterGroups", "rds:CreateDBParameterGroup", "rds:DescribeDBParameters", "rds:ModifyDBParameterGroup", "rds:AddTagsToResource"],
                 [$"arn:aws:rds:{region}:*:pg:{names.Database}-postgres*"]),
+        ];
+    }
+
+    /// <summary>ELBv2: reads unscoped (Describe calls allow no resource), creation only with the environment's tags, changes only to its own.</summary>
+    private static PolicyStatement[] LoadBalancerStatements(AwsNames names, string region, JsonObject requestTags, JsonObject ownTags)
+    {
+        var loadBalancer = $"arn:aws:elasticloadbalancing:{region}:*:loadbalancer/app/{names.LoadBalancer}/*";
+        var targetGroup = $"arn:aws:elasticloadbalancing:{region}:*:targetgroup/{names.TargetGroup}/*";
+        var listener = $"arn:aws:elasticloadbalancing:{region}:*:listener/app/{names.LoadBalancer}/*";
+        return
+        [
+            new("LoadBalancerLookups",
+                [
+                    "ec2:DescribeVpcs", "ec2:DescribeSubnets", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetGroups",
+                    "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeTargetHealth",
+                    "elasticloadbalancing:DescribeTags",
+                ],
+                ["*"]),
+            new("CreateTheLoadBalancerOnlyWithTheEnvironmentsTags",
+                ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:CreateListener"],
+                [loadBalancer, targetGroup, listener],
+                requestTags),
+            new("TagTheLoadBalancerOnlyWhileCreating", ["elasticloadbalancing:AddTags"], [loadBalancer, targetGroup, listener], new JsonObject
+            {
+                ["StringEquals"] = new JsonObject
+                {
+                    ["elasticloadbalancing:CreateAction"] = new JsonArray("CreateLoadBalancer", "CreateTargetGroup", "CreateListener"),
+                },
+            }),
+            new("ChangeOnlyTheEnvironmentsLoadBalancer",
+                [
+                    "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes",
+                    "elasticloadbalancing:ModifyListener", "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets",
+                ],
+                [loadBalancer, targetGroup, listener],
+                ownTags),
         ];
     }
 

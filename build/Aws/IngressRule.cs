@@ -9,7 +9,7 @@ public sealed record IngressRule(string Protocol, int FromPort, int ToPort, stri
 {
     public static IngressRule FromCidr(int port, string cidr) => new("tcp", port, port, cidr, null);
 
-    public static IngressRule FromGroup(int port, string? groupId) => new("tcp", port, port, null, groupId ?? "(the web group, once made)");
+    public static IngressRule FromGroup(int port, string? groupId, string groupName = "the web group") => new("tcp", port, port, null, groupId ?? $"({groupName}, once made)");
 
     public override string ToString() =>
         $"{(Protocol == "-1" ? "all" : Protocol)} {(FromPort == ToPort ? FromPort.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{FromPort}-{ToPort}")} from {Cidr ?? SourceGroupId}";

@@ -92,6 +92,11 @@ public static class AwsSettingsRules
             yield return $"Site.Name: with the environment '{settings.Environment}' the RDS instance would be named '{database}', which RDS refuses (letters, digits and single hyphens, starting with a letter, at most 63): use letters, digits and '-' in Site.Name and in the environment's name.";
         }
 
+        foreach (var problem in LoadBalancerProblems(settings))
+        {
+            yield return problem;
+        }
+
         if (settings.Ssh.PrivateKey.Length == 0)
         {
             yield return "Ssh.PrivateKey: name the private key that matches Aws.PublicKey.";
@@ -105,7 +110,8 @@ public static class AwsSettingsRules
         foreach (var problem in SettingsValidator.InRange("Aws.RootVolumeGigabytes", aws.RootVolumeGigabytes, 8, 16_384)
                      .Concat(SettingsValidator.InRange("Aws.DatabaseStorageGigabytes", aws.DatabaseStorageGigabytes, 20, 65_536))
                      .Concat(SettingsValidator.InRange("Aws.DatabaseBackupRetentionDays", aws.DatabaseBackupRetentionDays, 0, 35))
-                     .Concat(SettingsValidator.InRange("Aws.PresignedUrlExpirySeconds", aws.PresignedUrlExpirySeconds, 1, 604_800)))
+                     .Concat(SettingsValidator.InRange("Aws.PresignedUrlExpirySeconds", aws.PresignedUrlExpirySeconds, 1, 604_800))
+                     .Concat(SettingsValidator.InRange("Aws.DeregistrationDelaySeconds", aws.DeregistrationDelaySeconds, 0, 3600)))
         {
             yield return problem;
         }
@@ -113,6 +119,49 @@ public static class AwsSettingsRules
         foreach (var (path, _) in SettingsLoader.SecretsOf(settings).Where(secret => secret.Reference.Source == SecretSource.Generated))
         {
             yield return $"{path}: generated secrets are for the sandbox only; use env:VARIABLE or ssm:/path/name.";
+        }
+    }
+
+    private static IEnumerable<string> LoadBalancerProblems(DeploySettings settings)
+    {
+        var aws = settings.Aws;
+        if (aws.WebInstances is < 1 or > 20)
+        {
+            yield return $"Aws.WebInstances: {aws.WebInstances} is not a number of web instances from 1 to 20.";
+        }
+
+        if (!aws.LoadBalancer)
+        {
+            if (aws.WebInstances > 1)
+            {
+                yield return $"Aws.WebInstances: {aws.WebInstances} instances need a load balancer to share the site's traffic; set Aws.LoadBalancer to true (and Aws.CertificateArn), or Aws.WebInstances to 1.";
+            }
+
+            if (aws.CertificateArn.Length > 0)
+            {
+                yield return "Aws.CertificateArn: set, but there is no load balancer to use it; set Aws.LoadBalancer to true, or leave Aws.CertificateArn empty.";
+            }
+
+            yield break;
+        }
+
+        if (aws.CertificateArn.Length == 0)
+        {
+            yield return "Aws.CertificateArn: the load balancer's HTTPS listener needs an ACM certificate; request or import one for the site's domain in ACM and name its ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID).";
+        }
+        else if (!SettingsPatterns.CertificateArn().IsMatch(aws.CertificateArn))
+        {
+            yield return $"Aws.CertificateArn: '{aws.CertificateArn}' is not an ACM certificate ARN such as arn:aws:acm:us-west-2:123456789012:certificate/ID.";
+        }
+        else if (aws.Region.Length > 0 && aws.CertificateArn.Split(':')[3] != aws.Region)
+        {
+            yield return $"Aws.CertificateArn: the certificate is in {aws.CertificateArn.Split(':')[3]}, the load balancer in {aws.Region}; a load balancer uses certificates of its own region only: import or request it in {aws.Region}.";
+        }
+
+        var name = new AwsNames(settings).LoadBalancer;
+        if (name.Length > 32)
+        {
+            yield return $"Site.Name: with the environment '{settings.Environment}' the load balancer would be named '{name}', longer than the 32 characters ELBv2 allows: shorten Site.Name or the environment's name.";
         }
     }
 }

@@ -185,6 +185,14 @@ public sealed class AwsSettings
     public int PresignedUrlExpirySeconds { get; set; } = 3600;
     /// <summary>Lets Provision stop and start the web instance to change its type (minutes offline); off by default.</summary>
     public bool AllowInstanceRestart { get; set; }
+    /// <summary>How many web instances serve the site (named -web, -web-2, -web-3, ...); more than one needs LoadBalancer.</summary>
+    public int WebInstances { get; set; } = 1;
+    /// <summary>An Application Load Balancer in front of the web instance (HTTPS ends there); off by default, as it costs by the hour.</summary>
+    public bool LoadBalancer { get; set; }
+    /// <summary>The ACM certificate of the load balancer's 443 listener, by ARN; required with LoadBalancer.</summary>
+    public string CertificateArn { get; set; } = "";
+    /// <summary>How long the load balancer lets a deregistered instance finish its requests.</summary>
+    public int DeregistrationDelaySeconds { get; set; } = 30;
 }
 
 public sealed class PersonSettings

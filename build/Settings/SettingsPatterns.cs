@@ -5,6 +5,9 @@ namespace CoralNet.Deploy.Settings;
 /// <summary>The shapes of setting values the rules share (login names, identifiers, paths...).</summary>
 internal static partial class SettingsPatterns
 {
+    [GeneratedRegex(@"^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+\z")]
+    internal static partial Regex CertificateArn();
+
     [GeneratedRegex(@"^(/[A-Za-z0-9._-]+){2,}/?\z")]
     internal static partial Regex SitePath();
 

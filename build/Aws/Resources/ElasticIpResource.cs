@@ -3,31 +3,30 @@ using Amazon.EC2.Model;
 
 namespace CoralNet.Deploy.Aws.Resources;
 
-/// <summary>The web host's Elastic IP, associated with the instance.</summary>
-public sealed class ElasticIpResource(AwsContext context) : IAwsResource
+/// <summary>A web host's Elastic IP, associated with its instance.</summary>
+public sealed class ElasticIpResource(AwsContext context, WebHostState host) : IAwsResource
 {
     public async Task<ResourceChange> InspectAsync(ProvisioningState state, CancellationToken cancellationToken)
     {
         var ec2 = context.Clients.Ec2;
-        var names = context.Names;
-        var resource = "Elastic IP " + names.ElasticIp;
-        var address = await context.Lookup.FindAddressAsync(cancellationToken);
+        var resource = "Elastic IP " + host.Name;
+        var address = await context.Lookup.FindAddressAsync(host.Name, cancellationToken);
         Task Associate(string allocationId, CancellationToken ct) =>
-            ec2.AssociateAddressAsync(new AssociateAddressRequest { AllocationId = allocationId, InstanceId = state.Instance!.InstanceId }, ct);
+            ec2.AssociateAddressAsync(new AssociateAddressRequest { AllocationId = allocationId, InstanceId = host.Instance!.InstanceId }, ct);
         if (address is null)
         {
-            return ResourceChange.Create(resource, "allocated and associated with " + names.Instance, async ct =>
+            return ResourceChange.Create(resource, "allocated and associated with " + host.Name, async ct =>
             {
                 var allocated = await ec2.AllocateAddressAsync(
-                    new AllocateAddressRequest { Domain = DomainType.Vpc, TagSpecifications = context.TagSpecification(ResourceType.ElasticIp, names.ElasticIp) }, ct);
-                state.PublicIp = allocated.PublicIp;
+                    new AllocateAddressRequest { Domain = DomainType.Vpc, TagSpecifications = context.TagSpecification(ResourceType.ElasticIp, host.Name) }, ct);
+                host.PublicIp = allocated.PublicIp;
                 await Associate(allocated.AllocationId, ct);
             });
         }
 
-        state.PublicIp = address.PublicIp;
-        return ResourceChange.Update(resource, address.InstanceId is not null && address.InstanceId == state.Instance?.InstanceId
+        host.PublicIp = address.PublicIp;
+        return ResourceChange.Update(resource, address.InstanceId is not null && address.InstanceId == host.Instance?.InstanceId
             ? []
-            : [($"associated with {address.InstanceId ?? "nothing"}, not with {state.Instance?.InstanceId ?? "the new instance"}", ct => Associate(address.AllocationId, ct))]);
+            : [($"associated with {address.InstanceId ?? "nothing"}, not with {host.Instance?.InstanceId ?? "the new instance"}", ct => Associate(address.AllocationId, ct))]);
     }
 }

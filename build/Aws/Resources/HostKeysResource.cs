@@ -4,32 +4,32 @@ using CoralNet.Deploy.Remote;
 namespace CoralNet.Deploy.Aws.Resources;
 
 /// <summary>
-/// The instance's SSH host keys in Ssh.KnownHosts, read from its console output. Keys already held
+/// A web instance's SSH host keys in Ssh.KnownHosts, read from its console output. Keys already held
 /// for the address are kept without waiting; a changed key is refused. The wait for a new
 /// instance's keys runs at the end, beside the database's. With Ssh.TrustOnFirstUse the console
 /// is read once and never waited for: the first connection records the key it is shown.
 /// </summary>
-public sealed class HostKeysResource(AwsContext context) : IAwsResource
+public sealed class HostKeysResource(AwsContext context, WebHostState host) : IAwsResource
 {
     private string KnownHostsFile => context.PathInRepository(context.Settings.Ssh.KnownHosts);
 
     public async Task<ResourceChange> InspectAsync(ProvisioningState state, CancellationToken cancellationToken)
     {
         var ssh = context.Settings.Ssh;
-        var resource = $"known_hosts entry of {state.PublicIp ?? "the new address"} in {ssh.KnownHosts}";
-        if (state.Instance is null || state.PublicIp is null)
+        var resource = $"known_hosts entry of {host.PublicIp ?? "the new address"} in {ssh.KnownHosts}";
+        if (host.Instance is null || host.PublicIp is null)
         {
             return ResourceChange.Create(resource,
                 ssh.TrustOnFirstUse ? "host keys from the console output if printed, else the first connection's (Ssh.TrustOnFirstUse)" : "host keys from the new instance's console output",
                 ct => RecordAsync(state, ct));
         }
 
-        var known = KnownHosts.Load(KnownHostsFile).KeysFor(state.PublicIp, ssh.Port);
-        var console = await ConsoleKeysAsync(state, cancellationToken);
+        var known = KnownHosts.Load(KnownHostsFile).KeysFor(host.PublicIp, ssh.Port);
+        var console = await ConsoleKeysAsync(cancellationToken);
         if (console.Count > 0 && known.Count > 0 && !HostKeys.SameKeys(console, known))
         {
             return ResourceChange.Update(resource, [("host keys differ from the console output (refused)", _ => throw new InvalidOperationException(
-                $"The host keys {state.PublicIp} prints on its console differ from those {ssh.KnownHosts} trusts; a changed key is never " +
+                $"The host keys {host.PublicIp} prints on its console differ from those {ssh.KnownHosts} trusts; a changed key is never " +
                 "accepted silently. If the instance was replaced on purpose, delete its old lines from that file and run Provision again."))]);
         }
 
@@ -43,50 +43,50 @@ public sealed class HostKeysResource(AwsContext context) : IAwsResource
             ct => RecordAsync(state, ct));
     }
 
-    private async Task<IReadOnlyList<byte[]>> ConsoleKeysAsync(ProvisioningState state, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<byte[]>> ConsoleKeysAsync(CancellationToken cancellationToken)
     {
-        var output = await context.Clients.Ec2.GetConsoleOutputAsync(new GetConsoleOutputRequest { InstanceId = state.Instance!.InstanceId, Latest = true }, cancellationToken);
+        var output = await context.Clients.Ec2.GetConsoleOutputAsync(new GetConsoleOutputRequest { InstanceId = host.Instance!.InstanceId, Latest = true }, cancellationToken);
         return HostKeys.FromConsoleOutput(output.Output);
     }
 
     private async Task RecordAsync(ProvisioningState state, CancellationToken cancellationToken)
     {
-        var keys = await ConsoleKeysAsync(state, cancellationToken);
+        var keys = await ConsoleKeysAsync(cancellationToken);
         if (keys.Count > 0)
         {
-            Record(state, keys);
+            Record(keys);
         }
         else if (context.Settings.Ssh.TrustOnFirstUse)
         {
-            context.Log.Warning($"No host keys in the console output of {state.Instance!.InstanceId} yet: Ssh.TrustOnFirstUse is on, so the first connection will record the key it is shown.");
+            context.Log.Warning($"No host keys in the console output of {host.Instance!.InstanceId} yet: Ssh.TrustOnFirstUse is on, so the first connection will record the key it is shown.");
         }
         else
         {
-            state.WaitAtTheEnd(ct => WaitAndRecordAsync(state, ct));
+            state.WaitAtTheEnd(ct => WaitAndRecordAsync(ct));
         }
     }
 
-    private async Task WaitAndRecordAsync(ProvisioningState state, CancellationToken cancellationToken)
+    private async Task WaitAndRecordAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var keys = await Waiter.UntilAsync($"host keys of {state.Instance!.InstanceId} in its console output", async ct =>
+            var keys = await Waiter.UntilAsync($"host keys of {host.Instance!.InstanceId} in its console output", async ct =>
             {
-                var found = await ConsoleKeysAsync(state, ct);
+                var found = await ConsoleKeysAsync(ct);
                 return (found.Count > 0, found.Count > 0 ? $"{found.Count} keys" : "not printed yet", found);
             }, context.Wait, context.Log, cancellationToken);
-            Record(state, keys);
+            Record(keys);
         }
         catch (TimeoutException exception)
         {
             throw new InvalidOperationException(
-                $"{exception.Message} Without the host keys the suite will not connect to {state.PublicIp}. Run again later, or set Ssh.TrustOnFirstUse to accept the first key shown.", exception);
+                $"{exception.Message} Without the host keys the suite will not connect to {host.PublicIp}. Run again later, or set Ssh.TrustOnFirstUse to accept the first key shown.", exception);
         }
     }
 
-    private void Record(ProvisioningState state, IReadOnlyList<byte[]> keys)
+    private void Record(IReadOnlyList<byte[]> keys)
     {
-        KnownHosts.Replace(KnownHostsFile, state.PublicIp!, context.Settings.Ssh.Port, keys);
-        context.Log.Information($"Recorded {keys.Count} host keys of {state.PublicIp} in {context.Settings.Ssh.KnownHosts}.");
+        KnownHosts.Replace(KnownHostsFile, host.PublicIp!, context.Settings.Ssh.Port, keys);
+        context.Log.Information($"Recorded {keys.Count} host keys of {host.PublicIp} in {context.Settings.Ssh.KnownHosts}.");
     }
 }

@@ -3,8 +3,8 @@ using Amazon.EC2.Model;
 
 namespace CoralNet.Deploy.Aws.Resources;
 
-/// <summary>What changes the web instance's life: its launch, and a type change (stop, modify, start).</summary>
-public sealed class InstanceLaunch(AwsContext context, ProvisioningState state, Image? image)
+/// <summary>What changes a web instance's life: its launch, and a type change (stop, modify, start).</summary>
+public sealed class InstanceLaunch(AwsContext context, ProvisioningState state, WebHostState host, Image? image)
 {
     private IAmazonEC2 Ec2 => context.Clients.Ec2;
 
@@ -34,11 +34,11 @@ public sealed class InstanceLaunch(AwsContext context, ProvisioningState state, 
                     Ebs = new EbsBlockDevice { DeleteOnTermination = false, VolumeSize = settings.RootVolumeGigabytes, VolumeType = VolumeType.Gp3, Encrypted = true },
                 },
             ],
-            TagSpecifications = [.. context.TagSpecification(ResourceType.Instance, names.Instance), .. context.TagSpecification(ResourceType.Volume, names.Instance)],
+            TagSpecifications = [.. context.TagSpecification(ResourceType.Instance, host.Name), .. context.TagSpecification(ResourceType.Volume, host.Name)],
         };
 
         // A new instance profile takes a few seconds to be usable by EC2.
-        var launched = await Waiter.UntilAsync("launch of " + names.Instance, async ct =>
+        var launched = await Waiter.UntilAsync("launch of " + host.Name, async ct =>
         {
             try
             {
@@ -50,8 +50,8 @@ public sealed class InstanceLaunch(AwsContext context, ProvisioningState state, 
                 return (false, "instance profile not usable yet", (Instance?)null);
             }
         }, context.Wait, context.Log, cancellationToken);
-        state.Instance = launched;
-        state.Instance = await WaitForStateAsync(launched!.InstanceId, "running", cancellationToken);
+        host.Instance = launched;
+        host.Instance = await WaitForStateAsync(launched!.InstanceId, "running", cancellationToken);
 
         // A launch does not always keep DisableApiTermination: check it, and set it again if it was lost.
         var protection = await Ec2.DescribeInstanceAttributeAsync(
@@ -67,12 +67,12 @@ public sealed class InstanceLaunch(AwsContext context, ProvisioningState state, 
     public async Task ChangeTypeAsync(CancellationToken cancellationToken)
     {
         var settings = context.Aws;
-        var instance = state.Instance!;
+        var instance = host.Instance!;
         var instanceId = instance.InstanceId;
         if (!settings.AllowInstanceRestart)
         {
             throw new InvalidOperationException(
-                $"The instance {context.Names.Instance} ({instanceId}) is a {instance.InstanceType?.Value}, the settings say {settings.InstanceType}: EC2 changes the type only " +
+                $"The instance {host.Name} ({instanceId}) is a {instance.InstanceType?.Value}, the settings say {settings.InstanceType}: EC2 changes the type only " +
                 "while the instance is stopped, so the site would be offline for a few minutes (the Elastic IP and the disk stay). " +
                 $"Set Aws.AllowInstanceRestart to true (--aws_allowinstancerestart=true) to allow it, or set Aws.InstanceType back to {instance.InstanceType?.Value}.");
         }
@@ -82,7 +82,7 @@ public sealed class InstanceLaunch(AwsContext context, ProvisioningState state, 
         await WaitForStateAsync(instanceId, "stopped", cancellationToken);
         await Ec2.ModifyInstanceAttributeAsync(new ModifyInstanceAttributeRequest { InstanceId = instanceId, InstanceType = settings.InstanceType }, cancellationToken);
         await Ec2.StartInstancesAsync(new StartInstancesRequest { InstanceIds = [instanceId] }, cancellationToken);
-        state.Instance = await WaitForStateAsync(instanceId, "running", cancellationToken);
+        host.Instance = await WaitForStateAsync(instanceId, "running", cancellationToken);
     }
 
     private Task<Instance?> WaitForStateAsync(string instanceId, string wanted, CancellationToken cancellationToken) =>

@@ -4,11 +4,11 @@ using Amazon.EC2.Model;
 namespace CoralNet.Deploy.Aws.Resources;
 
 /// <summary>
-/// The web instance: its type, termination protection, root volume kept on termination, IMDSv2
+/// A web instance: its type, termination protection, root volume kept on termination, IMDSv2
 /// required, its group and instance profile. An unencrypted root volume is reported: EBS cannot
 /// encrypt a volume in place.
 /// </summary>
-public sealed class InstanceResource(AwsContext context) : IAwsResource
+public sealed class InstanceResource(AwsContext context, WebHostState host) : IAwsResource
 {
     private IAmazonEC2 Ec2 => context.Clients.Ec2;
 
@@ -16,12 +16,12 @@ public sealed class InstanceResource(AwsContext context) : IAwsResource
     {
         var names = context.Names;
         var settings = context.Aws;
-        var resource = "EC2 instance " + names.Instance;
-        state.Instance = await context.Lookup.FindInstanceAsync(cancellationToken);
-        if (state.Instance is not { } instance)
+        var resource = "EC2 instance " + host.Name;
+        host.Instance = await context.Lookup.FindInstanceAsync(host.Name, cancellationToken);
+        if (host.Instance is not { } instance)
         {
             var image = await new MachineImage(context).ResolveAsync(cancellationToken);
-            var launch = new InstanceLaunch(context, state, image);
+            var launch = new InstanceLaunch(context, state, host, image);
             return ResourceChange.Create(resource,
                 $"{settings.InstanceType} from {image.ImageId} ({image.Name}), IMDSv2 required, termination protection, encrypted root volume {settings.RootVolumeGigabytes} GB kept on termination",
                 launch.LaunchAsync);
@@ -56,14 +56,14 @@ public sealed class InstanceResource(AwsContext context) : IAwsResource
         {
             var volume = (await Ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [volumeId] }, cancellationToken)).Volumes?.FirstOrDefault();
             context.Log.Information(volume?.Encrypted == true
-                ? $"  EC2 instance {names.Instance}: root volume {volumeId} encrypted."
-                : $"  EC2 instance {names.Instance}: root volume {volumeId} NOT encrypted; EBS cannot encrypt a volume in place (snapshot it, copy the snapshot encrypted, and replace the volume).");
+                ? $"  EC2 instance {host.Name}: root volume {volumeId} encrypted."
+                : $"  EC2 instance {host.Name}: root volume {volumeId} NOT encrypted; EBS cannot encrypt a volume in place (snapshot it, copy the snapshot encrypted, and replace the volume).");
         }
 
         if (instance.InstanceType?.Value is { } type && type != settings.InstanceType)
         {
             fixes.Add(($"instance type {type} (a change needs a stop and start{(settings.AllowInstanceRestart ? "" : ", which Aws.AllowInstanceRestart does not allow")})",
-                ct => new InstanceLaunch(context, state, null).ChangeTypeAsync(ct)));
+                ct => new InstanceLaunch(context, state, host, null).ChangeTypeAsync(ct)));
         }
 
         var groups = (instance.SecurityGroups ?? []).Select(group => group.GroupId).ToList();

@@ -1,4 +1,3 @@
-using Amazon.EC2.Model;
 using CoralNet.Deploy.Aws.Query;
 
 namespace CoralNet.Deploy.Aws.Resources;
@@ -15,9 +14,14 @@ public sealed class ProvisioningState
 
     public string? DatabaseGroupId { get; set; }
 
-    public Instance? Instance { get; set; }
+    public string? LoadBalancerGroupId { get; set; }
 
-    public string? PublicIp { get; set; }
+    public Query.LoadBalancer? LoadBalancer { get; set; }
+
+    public Query.TargetGroup? TargetGroup { get; set; }
+
+    /// <summary>One per Aws.WebInstances, in index order.</summary>
+    public IReadOnlyList<WebHostState> WebHosts { get; init; } = [];
 
     public DbInstance? Database { get; set; }
 

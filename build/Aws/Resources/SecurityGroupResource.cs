@@ -8,15 +8,26 @@ namespace CoralNet.Deploy.Aws.Resources;
 public sealed class SecurityGroupResource(
     AwsContext context, string name, string description, Func<ProvisioningState, IReadOnlyList<IngressRule>> wanted, Action<ProvisioningState, string> found) : IAwsResource
 {
-    /// <summary>The web host's group: SSH from the operators (host bits cleared), HTTP and HTTPS from anywhere.</summary>
+    /// <summary>
+    /// The web host's group: SSH from the operators (host bits cleared); HTTP and HTTPS from anywhere,
+    /// or, behind a load balancer, HTTP from the load balancer's group only.
+    /// </summary>
     public static SecurityGroupResource Web(AwsContext context) => new(
         context,
         context.Names.WebGroup,
-        "Web host: SSH from the operators, HTTP and HTTPS from anywhere",
-        _ => OperatorBlocks(context.Aws).Select(cidr => IngressRule.FromCidr(22, cidr))
-            .Concat(new[] { 80, 443 }.SelectMany(port => new[] { IngressRule.FromCidr(port, "0.0.0.0/0"), IngressRule.FromCidr(port, "::/0") }))
+        context.Aws.LoadBalancer ? "Web host: SSH from the operators, HTTP from the load balancer" : "Web host: SSH from the operators, HTTP and HTTPS from anywhere",
+        state => OperatorBlocks(context.Aws).Select(cidr => IngressRule.FromCidr(22, cidr))
+            .Concat(context.Aws.LoadBalancer ? [IngressRule.FromGroup(80, state.LoadBalancerGroupId, "the load balancer's group")] : FromAnywhere(80, 443))
             .ToList(),
         (state, id) => state.WebGroupId = id);
+
+    /// <summary>The load balancer's group: HTTP and HTTPS from anywhere.</summary>
+    public static SecurityGroupResource LoadBalancer(AwsContext context) => new(
+        context,
+        context.Names.LoadBalancerGroup,
+        "Load balancer: HTTP and HTTPS from anywhere",
+        _ => FromAnywhere(80, 443).ToList(),
+        (state, id) => state.LoadBalancerGroupId = id);
 
     /// <summary>The database's group: PostgreSQL from the web group, and from the operators only if the database is public.</summary>
     public static SecurityGroupResource Database(AwsContext context) => new(
@@ -27,6 +38,9 @@ public sealed class SecurityGroupResource(
             .Concat(context.Aws.DatabasePubliclyAccessible ? OperatorBlocks(context.Aws).Select(cidr => IngressRule.FromCidr(context.Settings.Database.Port, cidr)) : [])
             .ToList(),
         (state, id) => state.DatabaseGroupId = id);
+
+    private static IEnumerable<IngressRule> FromAnywhere(params int[] ports) =>
+        ports.SelectMany(port => new[] { IngressRule.FromCidr(port, "0.0.0.0/0"), IngressRule.FromCidr(port, "::/0") });
 
     /// <summary>Aws.OperatorCidrs as EC2 holds them: host bits cleared.</summary>
     public static IEnumerable<string> OperatorBlocks(AwsSettings aws) =>

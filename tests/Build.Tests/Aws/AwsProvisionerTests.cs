@@ -168,9 +168,12 @@ public sealed class AwsProvisionerTests
 
         var lookedUp = await AwsOutputs.LookUpAsync(fake.Services(), Settings(), CancellationToken.None);
 
-        var expected = new AwsOutputs("198.51.100.20", "ec2-198-51-100-20.us-west-2.compute.amazonaws.com", "coralnet-production-db.abc.us-west-2.rds.amazonaws.com", 5432, "coralnet-media-test");
-        Assert.That(provisioner.Outputs, Is.EqualTo(expected));
-        Assert.That(lookedUp, Is.EqualTo(expected));
+        foreach (var outputs in new[] { provisioner.Outputs!, lookedUp })
+        {
+            Assert.That(outputs.WebHosts, Is.EqualTo(new[] { new WebHostOutput("coralnet-production-web", "198.51.100.20", "ec2-198-51-100-20.us-west-2.compute.amazonaws.com") }));
+            Assert.That((outputs.DatabaseAddress, outputs.DatabasePort, outputs.BucketName), Is.EqualTo(("coralnet-production-db.abc.us-west-2.rds.amazonaws.com", (int?)5432, "coralnet-media-test")));
+        }
+
         Assert.That(fake.Calls, Is.All.Matches<string>(IsReadOnly));
         var hosts = new AwsHosts(Settings(), lookedUp);
         Assert.That(hosts.WebHosts(), Is.EqualTo(new[] { new CoralNet.Deploy.Remote.SshTarget("coralnet-production-web", "198.51.100.20") }));

@@ -65,4 +65,30 @@ public sealed class DeployPolicyTests
         var resources = Granting("rds:CreateDBInstance").Single()["Resource"]!.AsArray().Select(r => r!.GetValue<string>()).ToList();
         Assert.That(resources, Does.Contain("arn:aws:rds:us-west-2:*:pg:coralnet-production-db-postgres*").And.Contain("arn:aws:rds:us-west-2:*:og:default:postgres-*"));
     }
+
+    [Test]
+    public void Without_a_load_balancer_no_ELBv2_action_is_granted()
+    {
+        var actions = RenderedStatements().SelectMany(statement => statement!["Action"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.That(actions, Has.None.StartsWith("elasticloadbalancing:").And.None.EqualTo("ec2:DescribeSubnets"));
+    }
+
+    [Test]
+    public void The_load_balancer_is_created_only_with_the_environment_s_tags_and_changed_only_where_it_carries_them()
+    {
+        var settings = AwsProvisionerTests.Settings();
+        settings.Aws.LoadBalancer = true;
+        var statements = JsonNode.Parse(DeployPolicy.Render(settings, "us-west-2"))!["Statement"]!.AsArray().OfType<JsonNode>().ToList();
+        JsonNode Granting(string action) => statements.Single(statement => statement["Action"]!.AsArray().Any(a => a!.GetValue<string>() == action));
+
+        var create = Granting("elasticloadbalancing:CreateLoadBalancer");
+        Assert.That(create["Condition"]!["StringEquals"]!["aws:RequestTag/Environment"]!.GetValue<string>(), Is.EqualTo("production"));
+        Assert.That(create["Resource"]!.AsArray().Select(r => r!.GetValue<string>()), Does.Contain("arn:aws:elasticloadbalancing:us-west-2:*:loadbalancer/app/coralnet-production-web/*"));
+        var change = Granting("elasticloadbalancing:ModifyListener");
+        Assert.That(change["Condition"]!["StringEquals"]!["aws:ResourceTag/Project"]!.GetValue<string>(), Is.EqualTo("coralnet"));
+        Assert.That(change["Resource"]!.AsArray().Select(r => r!.GetValue<string>()), Has.None.EqualTo("*"));
+        var tagging = Granting("elasticloadbalancing:AddTags");
+        Assert.That(tagging["Condition"]!["StringEquals"]!["elasticloadbalancing:CreateAction"]!.AsArray().Select(a => a!.GetValue<string>()),
+            Is.EquivalentTo(new[] { "CreateLoadBalancer", "CreateTargetGroup", "CreateListener" }));
+    }
 }

@@ -88,6 +88,16 @@ public sealed class EmulatorRun : IDisposable
         return output;
     }
 
+    /// <summary>Runs a target that must fail with <paramref name="message"/> in one clear line (no stack trace, no HTML), having made nothing.</summary>
+    public void Refuses(string message, params string[] arguments)
+    {
+        var (exitCode, output) = Run(arguments);
+        Assert.That(exitCode, Is.Not.Zero);
+        Assert.That(output, Does.Contain(message));
+        Assert.That(output, Does.Not.Contain("<html").IgnoreCase.And.Not.Contain("   at "));
+        Assert.That(Boto("ec2", "describe_security_groups", new { Filters = new[] { new { Name = "tag:Project", Values = new[] { "coralnet" } } } })["SecurityGroups"]!.AsArray(), Is.Empty);
+    }
+
     /// <summary>
     /// The emulator's answer to one AWS call made by boto3 (which moto's server depends on, so it is
     /// there wherever the emulator is), as JSON: for IAM and RDS, which the suite reaches through
