@@ -39,12 +39,13 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
         return runner.RunAsync(host.Host, commands.Cutover.SwitchCurrent(id));
     }
 
-    /// <summary>Points nginx at the standby instance (rendered config, <c>nginx -t</c>, graceful reload) and marks it serving.</summary>
+    /// <summary>Points nginx at the standby instance (the serving site kept for the undo, rendered config, <c>nginx -t</c>, graceful reload) and marks it serving.</summary>
     public Task PointNginxAsync(HostRelease host)
     {
         var config = nginx.For(host.Host, host.Before, host.Standby);
         host.Begin(CutoverSteps.Nginx);
-        return runner.RunAsync(host.Host, HostScript.Batch("nginx site and serving slot", [commands.Cutover.InstallNginxSite(config), commands.Cutover.MarkServingSlot(host.Standby)]));
+        return runner.RunAsync(host.Host, HostScript.Batch("nginx site and serving slot",
+            [commands.Cutover.SaveNginxSite(), commands.Cutover.InstallNginxSite(config), commands.Cutover.MarkServingSlot(host.Standby)]));
     }
 
     /// <summary>
@@ -98,7 +99,7 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
         if (taken.HasFlag(CutoverSteps.Nginx))
         {
             steps.AddRange(before.ServingSlot is int serving && before.Current is not null
-                ? [commands.Cutover.InstallNginxSite(nginx.For(host.Host, before, serving)), commands.Cutover.MarkServingSlot(serving)]
+                ? [commands.Cutover.RestoreNginxSite(serving), commands.Cutover.MarkServingSlot(serving)]
                 : [commands.Cutover.UnmarkServingSlot()]);
         }
 

@@ -116,6 +116,30 @@ public sealed class CutoverCommands(ReleasePaths paths)
         fi
         """);
 
+    /// <summary>Keeps a copy of the nginx site that serves (beside it, not enabled), for <see cref="RestoreNginxSite"/>; nothing when the host has none.</summary>
+    public RemoteCommand SaveNginxSite() => Command("keep the serving nginx site", $$"""
+        set -eu
+        available={{Shell.Quote(paths.NginxAvailable)}}
+        if [ -f "$available" ]; then cp -p "$available" "$available.serving"; fi
+        echo ok
+        """);
+
+    /// <summary>
+    /// Puts back the nginx site kept by <see cref="SaveNginxSite"/> when it proxies to <paramref name="port"/>
+    /// (a copy kept by an earlier cutover that proxies elsewhere is left alone): the undo of a cutover, which
+    /// renders no template, so a broken one cannot stop it; checked with <c>nginx -t</c>, reloaded gracefully.
+    /// </summary>
+    public RemoteCommand RestoreNginxSite(int port) => Command($"restore the nginx site serving {port}", $$"""
+        set -eu
+        available={{Shell.Quote(paths.NginxAvailable)}}
+        if [ ! -f "$available.serving" ] || ! grep -qF '127.0.0.1:{{port}};' "$available.serving" || cmp -s "$available.serving" "$available"; then echo ok; exit 0; fi
+        cp -p "$available.serving" "$available"
+        ln -sfn "$available" {{Shell.Quote(paths.NginxEnabled)}}
+        nginx -t
+        systemctl reload nginx
+        echo changed
+        """);
+
     /// <summary>
     /// Installs the site's nginx config into sites-available and links it into sites-enabled (in
     /// place of Debian's default site, whose default_server ours replaces), runs <c>nginx -t</c>, and

@@ -26,6 +26,7 @@ public sealed class HostRelease(SshTarget host, ReleaseListing before, int stand
 {
     private readonly Lock _gate = new();
     private CutoverSteps _taken;
+    private bool _confirmed;
 
     public SshTarget Host => host;
 
@@ -40,6 +41,9 @@ public sealed class HostRelease(SshTarget host, ReleaseListing before, int stand
     {
         get { lock (_gate) { return _taken; } }
     }
+
+    /// <summary>The gunicorn instance nginx sends requests to now: the standby once the cutover is confirmed, else the one that served before (none on a host never deployed).</summary>
+    public int? ServingSlot => _confirmed ? standby : Before.ServingSlot;
 
     /// <summary>The instance that served before the cutover and stops when the run finishes; null before a confirmed cutover.</summary>
     public int? Retired { get; private set; }
@@ -67,6 +71,7 @@ public sealed class HostRelease(SshTarget host, ReleaseListing before, int stand
         lock (_gate)
         {
             _taken = CutoverSteps.None;
+            _confirmed = true;
             Retired = Before.ServingSlot is int old && old != standby ? old : null;
         }
     }

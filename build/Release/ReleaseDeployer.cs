@@ -343,7 +343,7 @@ public sealed class ReleaseDeployer(
     {
         var state = await HostStates.GetAsync(host);
         _nginx.MoveToTls(host);
-        var serving = state.Before.ServingSlot ?? state.Standby;
+        var serving = state.ServingSlot ?? throw new InvalidOperationException("No gunicorn instance serves on " + host.Name);
         await _runner.RunAsync(host, _commands.Cutover.InstallNginxSite(_nginx.For(host, state.Before, serving)));
         var release = Id ?? state.Before.Current ?? throw new InvalidOperationException("No release serves on " + host.Name);
         if (await Probe.WaitForAsync(host, release, options.HealthCheckTimeout, cancellation) is { } problem)

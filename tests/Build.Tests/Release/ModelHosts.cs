@@ -61,6 +61,9 @@ public sealed class ModelHost(string name)
     public int? NginxSlot { get; set; }
     public bool Locked { get; set; }
 
+    /// <summary>The slot of the nginx site kept before a cutover.</summary>
+    public int? SavedNginxSlot { get; set; }
+
     /// <summary>The hash of each release's manifest, where the test gives one.</summary>
     public Dictionary<string, string> Contents { get; } = [];
 
@@ -139,6 +142,9 @@ public sealed class ModelHost(string name)
             case "unmark the serving slot":
                 ServingMark = null;
                 return true;
+            case "keep the serving nginx site":
+                SavedNginxSlot = NginxSlot;
+                return true;
             case "nginx site":
                 NginxSlot = int.Parse(Regex.Match(Encoding.UTF8.GetString(Convert.FromBase64String(Regex.Match(command.Script, "printf '%s' ([A-Za-z0-9+/=]+)").Groups[1].Value)), @"127\.0\.0\.1:(\d+)").Groups[1].Value);
                 return true;
@@ -175,6 +181,16 @@ public sealed class ModelHost(string name)
             }
 
             Current = switched;
+            return true;
+        }
+
+        if (Match(summary, @"^restore the nginx site serving (\d+)$") is [var restored])
+        {
+            if (SavedNginxSlot == int.Parse(restored))
+            {
+                NginxSlot = SavedNginxSlot;
+            }
+
             return true;
         }
 
