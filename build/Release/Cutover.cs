@@ -110,6 +110,11 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
 
         if (taken.HasFlag(CutoverSteps.Standby))
         {
+            if (taken.HasFlag(CutoverSteps.Nginx))
+            {
+                steps.Add(commands.Cutover.LetNginxWorkersDrain());
+            }
+
             steps.Add(commands.Cutover.StopSlot(host.Standby));
             if (before.Slots.TryGetValue(host.Standby, out var slotBefore) && (before.Releases.Contains(slotBefore) || slotBefore == before.Current))
             {

@@ -38,6 +38,12 @@ public sealed class CutoverCommands(ReleasePaths paths)
         echo changed
         """);
 
+    /// <summary>
+    /// Waits a second after nginx was pointed back: its old workers may still pass a request to the standby
+    /// instance, which, stopped at once, would leave it waiting in the socket systemd keeps open.
+    /// </summary>
+    public RemoteCommand LetNginxWorkersDrain() => Command("let nginx's old workers drain", "sleep 1\necho ok");
+
     /// <summary>Forgets which instance serves (the undo of a first deploy's cutover: none served before).</summary>
     public RemoteCommand UnmarkServingSlot() => Command("unmark the serving slot", $$"""
         set -eu

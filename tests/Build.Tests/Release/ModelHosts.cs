@@ -134,7 +134,7 @@ public sealed class ModelHost(string name)
             case "release deploy lock":
                 Locked = false;
                 return true;
-            case "refresh deploy lock" or "list releases" or "enable gunicorn sockets" or "gunicorn socket unit" or "gunicorn service unit":
+            case "refresh deploy lock" or "let nginx's old workers drain" or "list releases" or "enable gunicorn sockets" or "gunicorn socket unit" or "gunicorn service unit":
                 return true;
             case "remove current":
                 Current = null;
