@@ -11,6 +11,7 @@ using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Sandbox;
 using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Tls;
 
 namespace CoralNet.Deploy.Context;
 
@@ -41,7 +42,7 @@ public sealed class DeployFailures : IFailureDescriber
 
         return failure is SettingsException or SandboxException or RemoteCommandException or HostConfigurationException
             or HostKeyRefusedException or DatabaseSetupException or ReleaseException or AwsQueryException
-            or SecretUnavailableException or AmazonServiceException or InvalidOperationException or ContainerException or DockerException
+            or SecretUnavailableException or AmazonServiceException or InvalidOperationException or ContainerException or DockerException or CertificateException
             ? failure.Message
             : null;
     }

@@ -15,6 +15,7 @@ public sealed class RunSignals(ICakeLog log) : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<PosixSignalRegistration> _registrations = [];
     private string? _signal;
+    private bool _normalEnd;
 
     /// <summary>Cancelled once a signal asks the run to stop.</summary>
     public CancellationToken Stopping => _stop.Token;
@@ -22,13 +23,16 @@ public sealed class RunSignals(ICakeLog log) : IDisposable
     /// <summary>The signal that stopped the run (SIGINT or SIGTERM), or null.</summary>
     public string? Signal => _signal;
 
-    /// <summary>The exit code of a run a signal stopped (128 + the signal's number), or null.</summary>
-    public int? ExitCode => _signal switch
+    /// <summary>The exit code of a run a signal stopped (128 + the signal's number), or null (also when the signal is the run's normal end).</summary>
+    public int? ExitCode => _normalEnd ? null : _signal switch
     {
         "SIGINT" => 130,
         "SIGTERM" => 143,
         _ => null,
     };
+
+    /// <summary>A signal is how this run ends when all is well (Logs --follow runs until Ctrl-C): it then exits as its tasks say.</summary>
+    public void EndsOnSignal() => _normalEnd = true;
 
     /// <summary>Starts handling the signals (not in tests that build the host without running it).</summary>
     public void Listen()

@@ -77,6 +77,10 @@ public static class ConfigureHostPlan
                 new DirectoryResource(settings.Site.Root, "root", "root", PublicDirectoryMode),
                 new DirectoryResource(paths.Site, "root", "root", PublicDirectoryMode),
                 new RootOwnedTreeResource(paths.Site, [paths.EnvironmentFile, paths.State]),
+                // The only folder the site's user owns (migrate's stamps): set here too, since a deploy of
+                // files that already serve makes no release directory (where it is made otherwise).
+                new DirectoryResource(paths.Shared, "root", "root", PublicDirectoryMode),
+                new DirectoryResource(paths.State, paths.SiteUser, paths.SiteGroup, PrivateDirectoryMode),
                 new DirectoryResource(PeopleFolder, "root", PeopleGroup, PeopleFolderMode),
             ]),
             new(InstallPackages, [new PackagesResource(StandardPackages.Concat(TlsHostPlan.Packages(settings.Tls)).Concat(settings.Site.ExtraPackages).Distinct().ToList()), new SystemdUnitResource("nginx.service")]),

@@ -20,7 +20,8 @@ public sealed record HostStatus(
     string? RebootPending,
     bool Maintenance,
     int AnswerStatus,
-    string Answer)
+    string Answer,
+    string? Certificate = null)
 {
     public static HostStatus Parse(string host, string output)
     {
@@ -42,7 +43,8 @@ public sealed record HostStatus(
             facts.LastOrDefault(f => f[0] == "reboot") is { } reboot ? (reboot.Length > 1 ? reboot[1].Trim() : "") : null,
             Single("maintenance") == "on",
             answer is { Length: > 1 } ? int.Parse(answer[1], CultureInfo.InvariantCulture) : 0,
-            answer is { Length: > 2 } ? answer[2] : "");
+            answer is { Length: > 2 } ? answer[2] : "",
+            facts.LastOrDefault(f => f[0] == "certificate") is { Length: 3 } certificate ? $"{certificate[1]}, expires {certificate[2]}" : null);
     }
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
@@ -59,6 +61,7 @@ public sealed record HostStatus(
         yield return $"  last deploy: {(LastDeploy is null ? "none recorded" : LastDeploy.Describe())}";
         yield return $"  free disk: {FreeBytes / 1048576} MiB of {TotalBytes / 1048576} MiB";
         yield return $"  reboot pending: {(RebootPending is null ? "no" : "yes" + (RebootPending.Length > 0 ? $" ({RebootPending})" : ""))}";
+        yield return $"  certificate: {Certificate ?? "none (http)"}";
         yield return $"  site through nginx: {(AnswerStatus == 0 ? "no answer" : AnswerStatus.ToString(CultureInfo.InvariantCulture))} {Answer}{(Maintenance ? " (maintenance on)" : "")}";
     }
 
@@ -75,5 +78,6 @@ public sealed record HostStatus(
         ["rebootPending"] = RebootPending is not null,
         ["maintenance"] = Maintenance,
         ["answer"] = new JsonObject { ["status"] = AnswerStatus, ["body"] = Answer },
+        ["certificate"] = Certificate,
     };
 }

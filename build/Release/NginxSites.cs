@@ -35,6 +35,15 @@ public sealed class NginxSites(ReleaseOptions options)
         }
     }
 
+    /// <summary>Back to http for a host whose move to https failed (it held no certificate before this run).</summary>
+    public void MoveBackToHttp(SshTarget host)
+    {
+        lock (_movedToTls)
+        {
+            _movedToTls.Remove(host.Name);
+        }
+    }
+
     /// <summary>The config sending requests to the gunicorn instance on <paramref name="slot"/>.</summary>
     public string For(SshTarget host, ReleaseListing before, int slot) =>
         SiteTemplates.NginxSite(options.Site, options.TlsOrOff, _paths, slot, ServesTls(host, before), options.NginxTemplate);

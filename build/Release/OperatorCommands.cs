@@ -23,6 +23,7 @@ public sealed class OperatorCommands(SiteSettings site)
         ["AuditLog"] = Shell.Quote(Paths.AuditLog),
         ["MaintenanceFlag"] = Shell.Quote(Paths.MaintenanceFlag),
         ["Domain"] = Shell.Quote(site.Domain),
+        ["NginxSite"] = Shell.Quote(Paths.NginxAvailable),
     }), "read the host's status");
 
     /// <summary>

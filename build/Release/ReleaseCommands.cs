@@ -171,12 +171,15 @@ public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain
         ? "echo ok"
         : $$"""
           set -eu
-          cd {{Shell.Quote(paths.Releases)}}
-          rm -rf -- {{string.Join(' ', ids.Select(ReleaseId.Require))}}
+          cd {{Shell.Quote(paths.Releases)}} 2>/dev/null || { echo ok; exit 0; }
+          status=ok
+          for id in {{string.Join(' ', ids.Select(ReleaseId.Require))}}; do
+            if [ -e "$id" ]; then rm -rf -- "$id"; status=changed; fi
+          done
           used=$(for link in */venv; do if [ -L "$link" ]; then readlink "$link"; fi; done)
           for venv in {{Shell.Quote(paths.Venvs)}}/*; do
-            if [ -d "$venv" ] && ! printf '%s\n' "$used" | grep -qxF "$venv"; then rm -rf "$venv"; fi
+            if [ -d "$venv" ] && ! printf '%s\n' "$used" | grep -qxF "$venv"; then rm -rf "$venv"; status=changed; fi
           done
-          echo changed
+          echo "$status"
           """);
 }

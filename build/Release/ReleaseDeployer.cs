@@ -337,18 +337,30 @@ public sealed class ReleaseDeployer(
 
     /// <summary>
     /// Moves a host that now holds the certificate to https (nginx -t first: a refused config leaves it
-    /// serving as before), reloads nginx for a renewed one, and checks the serving release answers over https.
+    /// serving as before), reloads nginx for a renewed one, and checks the serving release answers over
+    /// https; a host that served http before goes back to it when that check fails.
     /// </summary>
     public async Task ServeTlsAsync(SshTarget host)
     {
         var state = await HostStates.GetAsync(host);
-        _nginx.MoveToTls(host);
         var serving = state.ServingSlot ?? throw new InvalidOperationException("No gunicorn instance serves on " + host.Name);
-        await _runner.RunAsync(host, _commands.Cutover.InstallNginxSite(_nginx.For(host, state.Before, serving)));
         var release = Id ?? state.Before.Current ?? throw new InvalidOperationException("No release serves on " + host.Name);
-        if (await Probe.WaitForAsync(host, release, options.HealthCheckTimeout, cancellation) is { } problem)
+        var wasTls = _nginx.ServesTls(host, state.Before);
+        _nginx.MoveToTls(host);
+        try
         {
-            throw new ReleaseException($"{host.Name}: the site does not answer over https: {problem}");
+            await _runner.RunAsync(host, _commands.Cutover.InstallNginxSite(_nginx.For(host, state.Before, serving)));
+            if (await Probe.WaitForAsync(host, release, options.HealthCheckTimeout, cancellation) is { } problem)
+            {
+                throw new ReleaseException($"{host.Name}: the site does not answer over https: {problem}");
+            }
+        }
+        catch when (!wasTls)
+        {
+            // A host moving to https for the first time goes back to serving over http, as before.
+            _nginx.MoveBackToHttp(host);
+            await _runner.RunAsync(host, _commands.Cutover.InstallNginxSite(_nginx.For(host, state.Before, serving)), cancellable: false);
+            throw;
         }
     }
 

@@ -35,6 +35,16 @@ public static class TlsSettingsRules
                     yield return $"Tls.Email: '{tls.Email}' is not an e-mail address (or leave it empty to register without one).";
                 }
 
+                // certbot answers the CA's HTTP-01 challenge on the host it runs on, while the site's name
+                // leads the CA to one host only: each further host's issuance would fail (and N hosts would
+                // spend N of Let's Encrypt's 5 duplicate certificates a week).
+                var webHosts = settings.Provider == ProviderKind.Sandbox ? settings.Sandbox.WebHosts.Count : settings.Aws.WebInstances;
+                if (webHosts > 1 || settings.Provider == ProviderKind.Aws && settings.Aws.LoadBalancer)
+                {
+                    yield return $"Tls.Mode: acme gets a certificate for one web host only, and this environment has {(webHosts > 1 ? $"{webHosts} web hosts" : "a load balancer, where HTTPS ends")}. "
+                        + "Use Tls.Mode files (one certificate and key for every host), or off behind a load balancer that serves HTTPS; or one web host.";
+                }
+
                 // The sandbox makes its test CA's file when it starts (SandboxUp), after the settings are read.
                 if (tls.AcmeCaBundle.Length > 0 && !File.Exists(Path.Combine(repositoryRoot, tls.AcmeCaBundle)) && !MadeBySandbox(settings, tls.AcmeCaBundle))
                 {

@@ -22,17 +22,37 @@ if [ -d "$site" ]; then disk=$site; fi
 df -P -k "$disk" | awk 'NR == 2 { printf "disk\t%.0f\t%.0f\n", $4 * 1024, $2 * 1024 }'
 if [ -e /var/run/reboot-required ]; then printf 'reboot\t%s\n' "$(tr '\n' ' ' < /var/run/reboot-required.pkgs 2>/dev/null || true)"; fi
 if [ -e {{ MaintenanceFlag }} ]; then printf 'maintenance\ton\n'; fi
-/usr/bin/python3 - {{ Domain }} <<'PY'
-import sys, urllib.error, urllib.request
-request = urllib.request.Request("http://127.0.0.1/health/", headers={"Host": sys.argv[1]})
+# The certificate nginx serves the site with, if any: its names and expiry.
+chain=$(sed -n 's/^[[:space:]]*ssl_certificate[[:space:]]\{1,\}\([^;]*\);.*/\1/p' {{ NginxSite }} 2>/dev/null | head -n 1)
+scheme=http
+if [ -n "$chain" ] && [ -f "$chain" ]; then
+  scheme=https
+  printf 'certificate\t%s\t%s\n' "$(openssl x509 -in "$chain" -noout -ext subjectAltName 2>/dev/null | tr ',' '\n' | sed -n 's/^ *DNS://p' | paste -sd ' ')" "$(openssl x509 -in "$chain" -noout -enddate | cut -d= -f2)"
+fi
+# The site's answer through this host's nginx, by its name (over https: SNI and Host the site's;
+# the chain is not checked here, the deploy's health check does that).
+/usr/bin/python3 - {{ Domain }} "$scheme" <<'PY'
+import socket, ssl, sys
+domain, scheme = sys.argv[1:3]
 def say(status, body):
     print("answer\t%s\t%s" % (status, " ".join(body.split())[:200]))
 try:
-    with urllib.request.urlopen(request, timeout=5) as answer:
-        say(answer.status, answer.read(1000).decode("utf-8", "replace"))
-except urllib.error.HTTPError as error:
-    say(error.code, error.read(1000).decode("utf-8", "replace"))
-except OSError as error:
+    connection = socket.create_connection(("127.0.0.1", 443 if scheme == "https" else 80), timeout=5)
+    if scheme == "https":
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        connection = context.wrap_socket(connection, server_hostname=domain)
+    with connection:
+        connection.sendall(("GET /health/ HTTP/1.0\r\nHost: %s\r\n\r\n" % domain).encode())
+        answer = b""
+        while len(answer) < 65536:
+            chunk = connection.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    say(int(head.split(b" ", 2)[1]), body[:1000].decode("utf-8", "replace"))
+except (OSError, ValueError, IndexError) as error:
     say(0, str(error))
 PY
 echo ok

@@ -28,6 +28,7 @@ public sealed class CertificateCommands(SiteSettings site, TlsSettings tls)
             ["RenewBeforeSeconds"] = ((int)RenewBefore.TotalSeconds).ToString(CultureInfo.InvariantCulture),
             ["CaBundleExport"] = tls.AcmeCaBundle.Length > 0 ? $"export REQUESTS_CA_BUNDLE={Shell.Quote(Paths.AcmeCaBundle)}" : "",
             ["ChallengeRoot"] = Shell.Quote(Paths.ChallengeRoot),
+            ["DeployHook"] = Shell.Quote(Paths.DeployHook),
             ["CertificateName"] = Shell.Quote(Paths.CertificateName),
             ["Server"] = Shell.Quote(tls.AcmeDirectory),
             ["EmailArgs"] = tls.Email.Length > 0 ? "--email " + Shell.Quote(tls.Email) : "--register-unsafely-without-email",

@@ -23,6 +23,10 @@ public static class TlsHostPlan
     public static IReadOnlyList<string> Packages(TlsSettings tls) => tls.Mode == TlsMode.Acme ? ["certbot"] : [];
 
     /// <param name="acmeCaBundle">The text of Tls.AcmeCaBundle's file, when set.</param>
+    /// <summary>The PEM text of the CA certbot must trust for the ACME directory (Tls.AcmeCaBundle, under the checkout), or null for a public CA.</summary>
+    public static string? AcmeCaBundle(DeploySettings settings, string repositoryRoot) =>
+        settings.Tls.Mode == TlsMode.Acme && settings.Tls.AcmeCaBundle.Length > 0 ? File.ReadAllText(Path.Combine(repositoryRoot, settings.Tls.AcmeCaBundle)) : null;
+
     public static PlannedTask Build(DeploySettings settings, string? acmeCaBundle)
     {
         var paths = new TlsPaths(new ReleasePaths(settings.Site.Root, settings.Site.Name), settings.Tls.Mode);

@@ -2,6 +2,7 @@ using Cake.Core.Diagnostics;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Tls;
 using CoralNet.Deploy.Tasks.Release;
 
 namespace CoralNet.Deploy.Tasks.Host;
@@ -38,7 +39,7 @@ public sealed class HostRunSession(ICakeLog log, RunConnections connections, Run
         return new HostConfiguration(
             connections.Executor,
             hosts,
-            ConfigureHostPlan.Build(settings, allowReboot, acmeCaBundle: settings.Tls.Mode == TlsMode.Acme && settings.Tls.AcmeCaBundle.Length > 0 ? await File.ReadAllTextAsync(Path.Combine(root, settings.Tls.AcmeCaBundle)) : null),
+            ConfigureHostPlan.Build(settings, allowReboot, acmeCaBundle: TlsHostPlan.AcmeCaBundle(settings, root)),
             recorder,
             line => log.Verbose(line),
             TimeSpan.FromSeconds(settings.Timeouts.RebootSeconds));

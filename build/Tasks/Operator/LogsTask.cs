@@ -13,7 +13,7 @@ namespace CoralNet.Deploy.Tasks.Operator;
 [TaskArgument(GrepOption, typeof(string), "only lines matching this extended regular expression", Placeholder = "REGEX")]
 [TaskArgument(FollowOption, typeof(bool), "keep printing new lines until Ctrl-C")]
 [CheckMode(CheckBehaviour.ChangesNothing)]
-public sealed class LogsTask(RunConnections connections, ICakeLog log) : OperatorTask(connections)
+public sealed class LogsTask(RunConnections connections, ICakeLog log, RunSignals signals) : OperatorTask(connections)
 {
     public const string LinesOption = "lines";
     public const string SinceOption = "since";
@@ -29,27 +29,22 @@ public sealed class LogsTask(RunConnections connections, ICakeLog log) : Operato
     protected override async Task RunAsync(DeployContext context, OperatorCommands commands, IRemoteExecutor executor, IReadOnlyList<SshTarget> hosts)
     {
         var follow = context.Options.Get<bool>(FollowOption);
-        using var stop = new CancellationTokenSource();
-        ConsoleCancelEventHandler cancel = (_, e) =>
+        if (follow)
         {
-            e.Cancel = true;
-            stop.Cancel();
-        };
-        Console.CancelKeyPress += cancel;
+            // Following ends with Ctrl-C (or a CI's SIGTERM): that is its normal end, not a failure.
+            signals.EndsOnSignal();
+        }
+
         try
         {
             await Task.WhenAll(hosts.Select(host => executor.RunAsync(
                 host,
                 commands.Logs(Lines(context), context.Options.Get<string?>(SinceOption), context.Options.Get<string?>(GrepOption), follow, line => Print(host, line)),
-                stop.Token)));
+                signals.Stopping)));
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (signals.Stopping.IsCancellationRequested)
         {
             log.Verbose("Logs: stopped.");
-        }
-        finally
-        {
-            Console.CancelKeyPress -= cancel;
         }
     }
 

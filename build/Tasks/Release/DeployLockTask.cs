@@ -13,11 +13,13 @@ namespace CoralNet.Deploy.Tasks.Release;
 [IsDependentOn(typeof(PackageReleaseTask))]
 [IsDependentOn(typeof(PreDeployHookTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
-public sealed class DeployLockTask(ReleaseRunSession session) : ReleaseTask(session)
+public sealed class DeployLockTask(ReleaseRunSession session, RunAudit audit) : ReleaseTask(session)
 {
     protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
     {
         await deployer.LockAsync(DeployLockHolder.ThisRun(deployer.Id!), LockWait(context), TakeOver(context));
+        // The serving release when it holds the very files packaged: that one is deployed again, no new one made.
+        audit.Release = deployer.Id;
         await deployer.CheckUpToDateAsync(await SiteEnvironmentOfTheRun.ForAsync(context), context.Options.Get<bool>(ForceOption));
     }
 

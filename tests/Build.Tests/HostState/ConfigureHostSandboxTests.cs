@@ -2,6 +2,7 @@ using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Sandbox;
+using CoralNet.Deploy.Tls;
 using CoralNet.Deploy.Tests.Remote;
 using CoralNet.Deploy.Tests.Sandbox;
 using CoralNet.Deploy.Tests.Support;
@@ -53,7 +54,7 @@ public class ConfigureHostSandboxTests
         TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(900));
 
     private Task<RunRecorder> ConfigureAsync(SshConnectionPool pool, bool check = false, string? sudoersTemplate = null) =>
-        RunPlanAsync(pool, ConfigureHostPlan.Build(Settings(), allowReboot: true, sudoersTemplate), check);
+        RunPlanAsync(pool, ConfigureHostPlan.Build(Settings(), allowReboot: true, sudoersTemplate, TlsHostPlan.AcmeCaBundle(Settings(), SandboxHosts.RepositoryRoot)), check);
 
     private async Task<RunRecorder> RunPlanAsync(SshConnectionPool pool, IReadOnlyList<PlannedTask> plan, bool check = false)
     {

@@ -16,7 +16,8 @@ namespace CoralNet.Deploy.Tests.Operator;
 [NonParallelizable]
 public sealed class OperatorSandboxTests
 {
-    private const string Hosts = "--sandbox_webhosts=web1,web2";
+    // Two web hosts, over http: a certificate from the ACME CA is issued for one web host (Tls.Mode acme refuses several).
+    private static readonly string[] Hosts = ["--sandbox_webhosts=web1,web2", "--tls_mode=off"];
     private DeploySettings _settings = null!;
     private SecretStore _secrets = null!;
     private string _site = null!;
@@ -28,7 +29,7 @@ public sealed class OperatorSandboxTests
     [OneTimeSetUp]
     public void DeployOnce()
     {
-        (_settings, _secrets) = SandboxHosts.LoadSettings(new Dictionary<string, string> { ["Sandbox_WebHosts"] = "web1,web2" });
+        (_settings, _secrets) = SandboxHosts.LoadSettings(new Dictionary<string, string> { ["Sandbox_WebHosts"] = "web1,web2", ["Tls_Mode"] = "off" });
         _site = Directory.CreateTempSubdirectory("operator-site-").FullName;
         _hookOutput = Directory.CreateTempSubdirectory("operator-hooks-").FullName;
         foreach (var file in Directory.GetFiles(Path.Combine(SandboxHosts.RepositoryRoot, "samples/site"), "*", SearchOption.AllDirectories))
@@ -150,7 +151,7 @@ public sealed class OperatorSandboxTests
     /// <summary>Runs the program on a pseudo-terminal (util-linux script): its exit code and what the terminal showed.</summary>
     private (int ExitCode, string Output) OnTerminal(params string[] args)
     {
-        var command = string.Join(' ', new[] { "dotnet", ProgramProcess.Program }.Concat(args).Append(Hosts).Append("--site_source=" + _site).Select(a => "'" + a.Replace("'", "'\\''") + "'"));
+        var command = string.Join(' ', new[] { "dotnet", ProgramProcess.Program }.Concat(args).Concat(Hosts).Append("--site_source=" + _site).Select(a => "'" + a.Replace("'", "'\\''") + "'"));
         var start = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = SandboxHosts.RepositoryRoot };
         foreach (var arg in new[] { "-qec", command, "/dev/null" })
         {
@@ -233,15 +234,15 @@ public sealed class OperatorSandboxTests
     }
 
     private (int ExitCode, string Output) Suite(params string[] args) =>
-        SuiteRun.Run(SandboxHosts.RepositoryRoot, [.. args, Hosts, "--site_source=" + _site]);
+        SuiteRun.Run(SandboxHosts.RepositoryRoot, [.. args, .. Hosts, "--site_source=" + _site]);
 
     private ProgramProcess.Result Program(params string[] args) =>
-        ProgramProcess.Run(SandboxHosts.RepositoryRoot, new Dictionary<string, string?>(), [.. args, Hosts, "--site_source=" + _site]);
+        ProgramProcess.Run(SandboxHosts.RepositoryRoot, new Dictionary<string, string?>(), [.. args, .. Hosts, "--site_source=" + _site]);
 
     private Process StartProgram(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = SandboxHosts.RepositoryRoot };
-        foreach (var arg in new[] { ProgramProcess.Program }.Concat(args).Append(Hosts).Append("--site_source=" + _site))
+        foreach (var arg in new[] { ProgramProcess.Program }.Concat(args).Concat(Hosts).Append("--site_source=" + _site))
         {
             start.ArgumentList.Add(arg);
         }

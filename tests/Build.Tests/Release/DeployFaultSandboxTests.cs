@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Sandbox;
 using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Tests.Sandbox;
@@ -22,7 +23,7 @@ public sealed class DeployFaultSandboxTests
     private SandboxHost _web = null!;
     private string _site = null!;
     private string _siteRoot = null!;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private HttpClient _http = null!;
 
     [OneTimeSetUp]
     public void StartSandbox()
@@ -30,6 +31,8 @@ public sealed class DeployFaultSandboxTests
         _sandbox = SandboxHosts.Up();
         (_settings, _) = SandboxHosts.LoadSettings();
         _web = _sandbox.Addresses[_settings.Sandbox.WebHosts[0]];
+        // The site as a browser sees it: over https by its name, the chain checked against the sandbox's CA.
+        _http = SiteClient.For(_web.Address.ToString(), [_sandbox.Acme.IssuingRoot], TimeSpan.FromSeconds(10));
         _siteRoot = $"{_settings.Site.Root.TrimEnd('/')}/{_settings.Site.Name}";
         _site = Directory.CreateTempSubdirectory("fault-site-").FullName;
         foreach (var file in Directory.GetFiles(Path.Combine(SandboxHosts.RepositoryRoot, "samples/site"), "*", SearchOption.AllDirectories))
@@ -325,7 +328,7 @@ public sealed class DeployFaultSandboxTests
 
     private async Task<string> ServingAsync()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{_web.Address}/health/") { Headers = { Host = _settings.Site.Domain } };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{_settings.Site.Domain}/health/");
         using var answer = await _http.SendAsync(request);
         var body = (await answer.Content.ReadAsStringAsync()).Trim();
         Assert.That((int)answer.StatusCode, Is.EqualTo(200), body);
@@ -346,7 +349,7 @@ public sealed class DeployFaultSandboxTests
                 requests++;
                 try
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{_web.Address}/?loop") { Headers = { Host = _settings.Site.Domain } };
+                    using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{_settings.Site.Domain}/?loop");
                     using var answer = await _http.SendAsync(request, CancellationToken.None);
                     if ((int)answer.StatusCode != 200)
                     {

@@ -21,7 +21,14 @@ public static class SandboxHosts
     /// <summary>The sandbox environment's settings and secrets, with Section_Key overrides (e.g. Sandbox_WebHosts=web1,web2).</summary>
     public static (DeploySettings Settings, SecretStore Secrets) LoadSettings(IReadOnlyDictionary<string, string>? overrides = null)
     {
-        var values = overrides ?? new Dictionary<string, string>();
+        var values = new Dictionary<string, string>(overrides ?? new Dictionary<string, string>());
+        // Several web hosts are served over http unless a test says otherwise: Tls.Mode acme (the
+        // sandbox's default) gets a certificate for one web host only and refuses more.
+        if (values.TryGetValue("Sandbox_WebHosts", out var hosts) && hosts.Contains(',') && !values.ContainsKey("Tls_Mode"))
+        {
+            values["Tls_Mode"] = "off";
+        }
+
         return SettingsLoader.Load(RepositoryRoot, "sandbox", key => values.GetValueOrDefault(key), Environment.GetEnvironmentVariable, new SecretRedactor());
     }
 

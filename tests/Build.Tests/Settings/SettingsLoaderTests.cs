@@ -77,7 +77,7 @@ public sealed class SettingsLoaderTests
         Assert.That(exception.Problems, Has.Some.StartsWith("People[1].Login: 'Bob!' is not a login name"));
         Assert.That(exception.Problems, Has.Some.StartsWith("People[1].Keys[0]: the ssh-ed25519 key's data is not valid base64"));
         Assert.That(exception.Message, Does.Not.Contain("hunter2hunter2"), "a secret written in place is not echoed back");
-        Assert.That(exception.Message, Does.Contain("11 problem(s)"));
+        Assert.That(exception.Message, Does.Contain("12 problem(s)"));
     }
 
     [TestCase("/", "Site.Root")]
@@ -120,7 +120,7 @@ public sealed class SettingsLoaderTests
     public void OverridesReplaceSingleValuesAndAreValidatedToo()
     {
         using var repository = new TemporaryRepository().WithShippedSandbox();
-        var overrides = new Dictionary<string, string> { ["Site_Workers"] = "5", ["Sandbox_WebHosts"] = "web1, web2 ,web3" };
+        var overrides = new Dictionary<string, string> { ["Site_Workers"] = "5", ["Sandbox_WebHosts"] = "web1, web2 ,web3", ["Tls_Mode"] = "off" };
 
         var (settings, _) = Load(repository, overrides: key => overrides.GetValueOrDefault(key));
 

@@ -30,6 +30,18 @@ public sealed class TlsSettingsTests
     }
 
     [Test]
+    public void Acme_for_several_web_hosts_is_refused_and_files_or_off_accepted()
+    {
+        Assert.That(Problems(new() { ["Sandbox_WebHosts"] = "web1,web2", ["Tls_Mode"] = "acme" }),
+            Has.One.StartsWith("Tls.Mode: acme gets a certificate for one web host only, and this environment has 2 web hosts.").And.Contains("Tls.Mode files"));
+
+        using var repository = new TemporaryRepository().WithShippedSandbox();
+        var overrides = new Dictionary<string, string> { ["Sandbox_WebHosts"] = "web1,web2", ["Tls_Mode"] = "off" };
+        var (settings, _) = SettingsLoader.Load(repository.Root, "sandbox", key => overrides.GetValueOrDefault(key), _ => null, new SecretRedactor());
+        Assert.That(settings.Sandbox.WebHosts, Has.Count.EqualTo(2));
+    }
+
+    [Test]
     public void Bad_names_a_plain_http_directory_and_a_bad_email_are_each_refused()
     {
         var problems = Problems(new()

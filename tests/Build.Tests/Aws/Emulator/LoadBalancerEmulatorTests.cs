@@ -25,7 +25,7 @@ public sealed partial class LoadBalancerEmulatorTests
     [TearDown]
     public void TearDown() => _run?.Dispose();
 
-    private string[] WithLoadBalancer(string target) => [target, "--aws_loadbalancer=true", $"--aws_certificatearn={_certificate}", "--aws_deregistrationdelayseconds=20", "--aws_webinstances=2", "--verbosity=diagnostic"];
+    private string[] WithLoadBalancer(string target) => [target, "--tls_mode=off", "--aws_loadbalancer=true", $"--aws_certificatearn={_certificate}", "--aws_deregistrationdelayseconds=20", "--aws_webinstances=2", "--verbosity=diagnostic"];
 
     private JsonNode TargetGroup() => Run.Boto("elbv2", "describe_target_groups", new { Names = new[] { "coralnet-emulator-web" } })["TargetGroups"]![0]!;
 
@@ -193,7 +193,7 @@ public sealed partial class LoadBalancerEmulatorTests
     public void A_bad_load_balancer_setting_gives_one_clear_line_and_makes_nothing(string argument, string message)
     {
         var certificate = argument.StartsWith("--aws_certificatearn=", StringComparison.Ordinal) ? argument : $"--aws_certificatearn={_certificate}";
-        Run.Refuses(message, "--target=ProvisionAws", "--aws_loadbalancer=true", certificate, argument);
+        Run.Refuses(message, "--target=ProvisionAws", "--tls_mode=off", "--aws_loadbalancer=true", certificate, argument);
         Assert.That(Run.Boto("elbv2", "describe_load_balancers")["LoadBalancers"]!.AsArray(), Is.Empty);
     }
 
