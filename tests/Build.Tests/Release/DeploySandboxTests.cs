@@ -132,10 +132,13 @@ public sealed class DeploySandboxTests
         Assert.That(lines, Has.One.Match(@"^SwitchRelease: web1 changed: "));
         Assert.That(lines, Has.None.Match(@"^(UpgradePackages|CreateUsers|PrepareWebRoot|InstallPackages|RemoveDefaultSite):"), "a configured host: those tasks changed nothing and print nothing");
         Assert.That(lines.Length, Is.LessThan(25), "short");
-        Assert.That(lines[^4], Does.Match(@"^Release \S+ serves at https://"));
-        Assert.That(lines[^3], Is.EqualTo("RECAP"), "the recap comes last");
-        Assert.That(lines[^2], Does.Match(@"^database +: ok=\d+ +changed=0 +failed=0$"), "SetupDatabase's items, on a database set up before");
-        Assert.That(lines[^1], Does.Match(@"^web1 +: ok=\d+ +changed=[1-9]\d* +failed=0$"), "it counts the release steps");
+        // The recap comes last, followed only by each certificate's line.
+        var recap = Array.IndexOf(lines, "RECAP");
+        Assert.That(recap, Is.GreaterThan(0), output);
+        Assert.That(lines[recap - 1], Does.Match(@"^Release \S+ serves at https://"));
+        Assert.That(lines[recap + 1], Does.Match(@"^database +: ok=\d+ +changed=0 +failed=0$"), "SetupDatabase's items, on a database set up before");
+        Assert.That(lines[recap + 2], Does.Match(@"^web1 +: ok=\d+ +changed=[1-9]\d* +failed=0$"), "it counts the release steps");
+        Assert.That(lines[(recap + 3)..], Has.All.Match(@"^web1: certificate for coralnet\.sandbox, valid until .+ \(serial [0-9A-F]+\)$"));
     }
 
     private async Task<(int Requests, List<string> Failures)> RequestLoopAsync(CancellationToken stop)
