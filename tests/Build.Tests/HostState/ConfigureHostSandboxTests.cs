@@ -18,6 +18,7 @@ namespace CoralNet.Deploy.Tests.HostState;
 public class ConfigureHostSandboxTests
 {
     private string _state = null!;
+    private TlsSettings _tls = null!;
     private string _keys = null!;
     private IReadOnlyList<SshTarget> _hosts = null!;
 
@@ -30,6 +31,7 @@ public class ConfigureHostSandboxTests
         sandbox.Down();
         sandbox.Up();
         _state = sandbox.Layout.StateDirectory;
+        _tls = settings.Tls;
         _hosts = new SandboxHostInventory(settings).WebHosts();
         _keys = Directory.CreateTempSubdirectory("people-").FullName;
         LoopbackSshd.Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alice@test", "-f", Path.Combine(_keys, "alice"));
@@ -47,6 +49,8 @@ public class ConfigureHostSandboxTests
     private DeploySettings Settings() => new()
     {
         People = [new PersonSettings { Login = "alice", Keys = [File.ReadAllText(Path.Combine(_keys, "alice.pub")).Trim()] }],
+        // The sandbox's own TLS settings, as the real target has them (certbot and the ACME CA's trust).
+        Tls = _tls,
     };
 
     private SshOptions Options(string user = "root", string? key = null) => new(
