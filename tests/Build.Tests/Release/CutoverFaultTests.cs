@@ -107,6 +107,37 @@ public sealed class CutoverFaultTests
         Assert.That(hosts.Values.Select(h => h.Locked), Is.All.False);
     }
 
+    [Test]
+    public async Task A_step_failing_after_the_confirmed_cutover_leaves_the_new_release_serving_and_stops_the_retired_instance()
+    {
+        var hosts = Targets.ToDictionary(t => t.Name, t => ModelHost.Serving(t.Name, Old, Older));
+        using var site = new TempDirectory();
+        site.Write("project/app.py", "print('hello')\n");
+        using var cache = new TempDirectory();
+        var deployer = Deployer(hosts, new ModelExecutor(hosts), site.Path, cache.Path);
+        var id = deployer.Package(new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero));
+        await deployer.LockAsync(DeployLockHolder.ThisRun(id), 0);
+        foreach (var host in hosts.Values)
+        {
+            host.Releases.Add(id);
+            host.Complete.Add(id);
+        }
+
+        await deployer.StartStandbyAsync(id);
+        await deployer.SwitchAsync(id);
+        await deployer.ReloadNginxAsync();
+        await deployer.HealthCheckAsync(id);
+        // A later step (the certificate, the cleanup) fails: the run is abandoned.
+        await deployer.AbandonAsync();
+
+        foreach (var host in hosts.Values)
+        {
+            Assert.That(host.Served, Is.EqualTo(id), host.Name);
+            Assert.That(host.Running.Values, Is.EqualTo(new[] { id }), $"{host.Name}: the retired instance of {Old} was stopped");
+            Assert.That(host.Locked, Is.False, host.Name);
+        }
+    }
+
     /// <param name="Fresh">Whether <paramref name="New"/> was made by the run (a deploy), not an old one served again (a rollback).</param>
     private sealed record Outcome(Dictionary<string, ModelHost> Hosts, string? Before, string New, bool Fresh, Exception? Error, List<int> StepsPerCall)
     {
