@@ -110,31 +110,17 @@ public sealed class CutoverFaultTests
     [Test]
     public async Task A_step_failing_after_the_confirmed_cutover_leaves_the_new_release_serving_and_stops_the_retired_instance()
     {
-        var hosts = Targets.ToDictionary(t => t.Name, t => ModelHost.Serving(t.Name, Old, Older));
         using var site = new TempDirectory();
         site.Write("project/app.py", "print('hello')\n");
-        using var cache = new TempDirectory();
-        var deployer = Deployer(hosts, new ModelExecutor(hosts), site.Path, cache.Path);
-        var id = deployer.Package(new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero));
-        await deployer.LockAsync(DeployLockHolder.ThisRun(id), 0);
-        foreach (var host in hosts.Values)
-        {
-            host.Releases.Add(id);
-            host.Complete.Add(id);
-        }
 
-        await deployer.StartStandbyAsync(id);
-        await deployer.SwitchAsync(id);
-        await deployer.ReloadNginxAsync();
-        await deployer.HealthCheckAsync(id);
-        // A later step (the certificate, the cleanup) fails: the run is abandoned.
-        await deployer.AbandonAsync();
+        var outcome = await RunAsync(Scenario.Deploy, site.Path, fault: null, failAfterCutover: true);
 
-        foreach (var host in hosts.Values)
+        Assert.That(outcome.Error, Is.Not.Null);
+        Assert.That(outcome.Problems(), Is.Empty);
+        foreach (var host in outcome.Hosts.Values)
         {
-            Assert.That(host.Served, Is.EqualTo(id), host.Name);
-            Assert.That(host.Running.Values, Is.EqualTo(new[] { id }), $"{host.Name}: the retired instance of {Old} was stopped");
-            Assert.That(host.Locked, Is.False, host.Name);
+            Assert.That(host.Served, Is.EqualTo(outcome.New), host.Name);
+            Assert.That(host.Running.Values, Is.EqualTo(new[] { outcome.New }), $"{host.Name}: the retired instance of {Old} was stopped");
         }
     }
 
@@ -174,7 +160,8 @@ public sealed class CutoverFaultTests
         }
     }
 
-    private static async Task<Outcome> RunAsync(Scenario kind, string siteDirectory, Fault? fault, string? broken = null)
+    /// <param name="failAfterCutover">A step after the confirmed cutover (the certificate, the cleanup) fails.</param>
+    private static async Task<Outcome> RunAsync(Scenario kind, string siteDirectory, Fault? fault, string? broken = null, bool failAfterCutover = false)
     {
         var hosts = Targets.ToDictionary(t => t.Name, t => kind == Scenario.FirstDeploy ? new ModelHost(t.Name) : ModelHost.Serving(t.Name, Old, Older));
         var executor = new ModelExecutor(hosts, fault);
@@ -204,6 +191,11 @@ public sealed class CutoverFaultTests
             await deployer.SwitchAsync(id);
             await deployer.ReloadNginxAsync();
             await deployer.HealthCheckAsync(id);
+            if (failAfterCutover)
+            {
+                throw new ReleaseException("a step after the cutover failed");
+            }
+
             await deployer.FinishAsync();
         }
         catch (Exception exception)
