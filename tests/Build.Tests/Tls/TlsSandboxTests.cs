@@ -121,6 +121,17 @@ public sealed class TlsSandboxTests
         Assert.That(answer.Headers.GetValues("Strict-Transport-Security"), Is.EqualTo(new[] { $"max-age={_settings.Tls.HstsMaxAgeSeconds}" }));
     }
 
+    [Test, Order(3)]
+    public void Status_shows_the_certificate_nginx_serves_with_its_names_and_expiry()
+    {
+        var (code, output) = Suite("--target=Status");
+
+        Assert.That(code, Is.Zero, output);
+        var expiry = Local("sh", "-c", $"echo | openssl s_client -connect {_web.Address}:443 -servername coralnet.sandbox 2>/dev/null | openssl x509 -noout -enddate | cut -d= -f2").Output.Trim();
+        Assert.That(expiry, Does.EndWith("GMT"), "the served certificate's expiry, read over TLS");
+        Assert.That(output, Does.Contain($"certificate: coralnet.sandbox {Extra}, expires {expiry}"));
+    }
+
     [Test, Order(4)]
     public void Openssl_negotiates_tls_1_3_and_is_refused_tls_1_1()
     {
