@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Sandbox;
@@ -141,32 +140,7 @@ public sealed class DeploySandboxTests
         Assert.That(lines[(recap + 3)..], Has.All.Match(@"^web1: certificate for coralnet\.sandbox, valid until .+ \(serial [0-9A-F]+\)$"));
     }
 
-    private async Task<(int Requests, List<string> Failures)> RequestLoopAsync(CancellationToken stop)
-    {
-        var failures = new List<string>();
-        var requests = 0;
-        var deadline = Stopwatch.StartNew();
-        while (!stop.IsCancellationRequested && deadline.Elapsed < TimeSpan.FromMinutes(3))
-        {
-            requests++;
-            try
-            {
-                var (status, body) = await GetAsync("/health/");
-                if (status != 200)
-                {
-                    failures.Add($"{status}: {body}");
-                }
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                failures.Add(exception.Message);
-            }
-
-            await Task.Delay(10, CancellationToken.None);
-        }
-
-        return (requests, failures);
-    }
+    private Task<(int Requests, List<string> Failures)> RequestLoopAsync(CancellationToken stop) => RequestLoop.RunAsync(GetAsync, stop);
 
     [Test, Order(3)]
     public async Task A_release_whose_app_fails_to_import_is_rolled_back_and_the_old_one_keeps_serving()
