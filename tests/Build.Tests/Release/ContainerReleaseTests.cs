@@ -85,4 +85,15 @@ public sealed class ContainerReleaseTests
         Assert.That(ContainerTemplates.HostRegistries(HostRegistry.For(settings)), Does.Contain("location = \"10.213.0.1:5100\"\ninsecure = true"));
         Assert.That(ContainerHostPlan.Build(new DeploySettings()).Items, Is.Empty);
     }
+
+    [Test]
+    public void The_hosts_pull_the_release_s_image_from_Container_Registry_over_plain_http_only_in_the_sandbox()
+    {
+        var sandbox = new DeploySettings { Site = Site, Container = new ContainerSettings { Registry = "10.213.0.1:5100" } };
+        var aws = new DeploySettings { Provider = ProviderKind.Aws, Site = Site, Container = new ContainerSettings { Registry = "registry.example.org:443" } };
+
+        Assert.That(HostRegistry.For(sandbox), Is.EqualTo(new HostRegistry("10.213.0.1:5100", Insecure: true)));
+        Assert.That(HostRegistry.For(sandbox).Image(Site, Id), Is.EqualTo(Image));
+        Assert.That(HostRegistry.For(aws).Insecure, Is.False);
+    }
 }
