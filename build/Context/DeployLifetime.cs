@@ -2,6 +2,7 @@ using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using CoralNet.Deploy.Output;
+using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Context;
 
@@ -18,9 +19,20 @@ public sealed class DeployLifetime(RunOutput output, RunAudit audit) : FrostingL
             context.Settings.Environment,
             context.Settings.Provider.ToString().ToLowerInvariant(),
             info.TargetTask.Name);
+        if (PlainHttpWarning(context.Settings) is { } warning)
+        {
+            context.Log.Warning(warning);
+        }
+
         Confirmation.Require(context, info.TargetTask.Name, Confirmation.Terminal());
         audit.Begin(info.TargetTask.Name);
     }
+
+    /// <summary>Said on every run outside the sandbox while Tls.Mode is off, whatever the target: serving in clear is a choice to be reminded of.</summary>
+    public static string? PlainHttpWarning(DeploySettings settings) =>
+        settings.Tls.Mode == TlsMode.Off && settings.Provider != ProviderKind.Sandbox
+            ? $"Tls.Mode is off: {settings.Site.Domain} is served over plain http, logins and session cookies in clear. Set Tls.Mode to acme (or files) to serve https."
+            : null;
 
     public override void Teardown(DeployContext context, ITeardownContext info)
     {

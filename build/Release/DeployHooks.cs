@@ -20,7 +20,7 @@ public sealed record HookRun(string Environment, string Target, string? Release,
 /// <summary>
 /// The site's hooks: executables in its deploy/hooks/ (pre-deploy, post-deploy, post-rollback), run
 /// on this machine in the site's folder with the run described in environment variables. A hook
-/// that its group or others can change is refused: the suite would run what another account wrote.
+/// that another account could change or swap is refused (<see cref="HookFileCheck"/>).
 /// </summary>
 public sealed class DeployHooks(string siteDirectory, Action<string> log)
 {
@@ -39,10 +39,9 @@ public sealed class DeployHooks(string siteDirectory, Action<string> log)
             return true;
         }
 
-        var mode = OperatingSystem.IsWindows() ? UnixFileMode.UserExecute : File.GetUnixFileMode(file);
-        if ((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0 || (mode & UnixFileMode.UserExecute) == 0)
+        if (HookFileCheck.Problem(file) is { } problem)
         {
-            throw new ReleaseException($"The hook {file} must be executable by its owner and writable by nobody else (chmod 755 it).");
+            throw new ReleaseException(problem);
         }
 
         log($"Running the {name} hook.");

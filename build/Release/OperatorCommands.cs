@@ -60,6 +60,9 @@ public sealed class OperatorCommands(SiteSettings site)
     /// <summary>Takes the deploy lock and keeps it after the run (Lock --message): a deploy is then refused naming the holder and the message.</summary>
     public RemoteCommand HoldLock(DeployLockHolder holder) => new DeployLockCommands(Paths).Lock(holder, waitSeconds: 0) with { Summary = "hold the deploy lock" };
 
+    /// <summary>Gives back a lock <see cref="HoldLock"/> took, when another host refused it: deploys are held on every host or on none.</summary>
+    public RemoteCommand GiveBackLock(DeployLockHolder holder) => new DeployLockCommands(Paths).Unlock(holder);
+
     /// <summary>Who holds the deploy lock, if anyone: the holder's line, or nothing.</summary>
     public RemoteCommand LockStatus() => new($"""
         set -eu

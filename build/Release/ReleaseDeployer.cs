@@ -244,32 +244,36 @@ public sealed class ReleaseDeployer(
     /// <summary>Ends a successful run on each host in one round trip: stops the instance the cutover retired and releases this run's lock.</summary>
     public async Task FinishAsync()
     {
-        if (_lock is null)
+        if (_lock is not null)
         {
-            return;
+            await _lock.ReleaseAsync(hosts, StopRetired);
         }
-
-        await _lock.ReleaseAsync(hosts, host =>
-        {
-            var state = HostStates.Known(host);
-            if (state?.Retired is not int old)
-            {
-                return [];
-            }
-
-            state.RetiredStopped();
-            return [_commands.Cutover.StopSlot(old)];
-        });
     }
 
-    /// <summary>Ends a run that failed or was stopped: undoes an unfinished cutover on every host, deletes this run's release unless it serves, and releases the lock.</summary>
+    /// <summary>
+    /// Ends a run that failed or was stopped: undoes an unfinished cutover on every host, deletes this run's release unless it serves,
+    /// and releases the lock; after a confirmed cutover (a later step failed) the retired instance is stopped with it, as a finished run's.
+    /// </summary>
     public async Task AbandonAsync()
     {
         if (_lock is { Held: true })
         {
             await UndoAllAsync();
-            await _lock.ReleaseAsync(hosts, _ => []);
+            await _lock.ReleaseAsync(hosts, StopRetired);
         }
+    }
+
+    /// <summary>The command stopping the host's retired instance, sent with the lock's release; none when the cutover retired none.</summary>
+    private IReadOnlyList<RemoteCommand> StopRetired(SshTarget host)
+    {
+        var state = HostStates.Known(host);
+        if (state?.Retired is not int old)
+        {
+            return [];
+        }
+
+        state.RetiredStopped();
+        return [_commands.Cutover.StopSlot(old)];
     }
 
     /// <summary>

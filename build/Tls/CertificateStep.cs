@@ -15,7 +15,7 @@ namespace CoralNet.Deploy.Tls;
 /// </summary>
 /// <param name="chainFile">Files mode: the certificate chain file on this machine.</param>
 /// <param name="key">Files mode: the certificate's private key.</param>
-public sealed class CertificateStep(IRemoteExecutor executor, ReleaseDeployer deployer, DeploySettings settings, RunRecorder recorder, Action<string> log, Action<string> warn,
+public sealed class CertificateStep(IRemoteExecutor executor, ReleaseDeployer deployer, DeploySettings settings, RunRecorder recorder, Action<string> log,
     string? chainFile = null, Secret? key = null)
 {
     public const string StagingDirectory = "https://acme-staging-v02.api.letsencrypt.org/directory";
@@ -26,11 +26,6 @@ public sealed class CertificateStep(IRemoteExecutor executor, ReleaseDeployer de
     {
         if (settings.Tls.Mode == TlsMode.Off)
         {
-            if (settings.Provider != ProviderKind.Sandbox)
-            {
-                warn($"Tls.Mode is off: {settings.Site.Domain} is served over plain http, logins and session cookies in clear. Set Tls.Mode to acme (or files) to serve https.");
-            }
-
             return;
         }
 

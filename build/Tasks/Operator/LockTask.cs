@@ -21,14 +21,6 @@ public sealed class LockTask(RunConnections connections, RunAudit audit) : Opera
         }
 
         audit.Message = message;
-        var holder = DeployLockHolder.ThisRun("none", message);
-        try
-        {
-            await Task.WhenAll(hosts.Select(host => executor.RunAsync(host, commands.HoldLock(holder))));
-        }
-        catch (RemoteCommandException exception) when (exception.ExitCode == DeployLockCommands.Refused)
-        {
-            throw new ReleaseException($"{exception.Host}: {exception.Stderr.Split('\n')[0].Trim()}");
-        }
+        await new HeldLock(executor, commands).HoldAsync(hosts, DeployLockHolder.ThisRun("none", message));
     }
 }

@@ -18,7 +18,7 @@ public sealed class CertificateTask(ReleaseRunSession session, RunConnections co
     {
         var tls = context.Settings.Tls;
         var files = tls.Mode == TlsMode.Files;
-        return new CertificateStep(connections.Executor, deployer, context.Settings, recorder, line => context.Log.Information(line), line => context.Log.Warning(line),
+        return new CertificateStep(connections.Executor, deployer, context.Settings, recorder, line => context.Log.Information(line),
             files ? Path.Combine(context.RepositoryRoot, tls.CertificateChain) : null, files ? context.Secrets.Get(tls.CertificateKey) : null).RunAsync();
     }
 }

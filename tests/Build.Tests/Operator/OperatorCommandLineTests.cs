@@ -25,6 +25,19 @@ public sealed class OperatorCommandLineTests
         Assert.That(fake.Calls, Is.All.StartWith("ssm:"), "nothing but the settings' secrets was asked for: no host, no AWS resource");
     }
 
+    /// <summary>Tls.Mode off outside the sandbox is said on every run, here a target that touches no host.</summary>
+    [TestCase("off", true)]
+    [TestCase("acme", false)]
+    public void Tls_mode_off_outside_the_sandbox_is_warned_of_on_every_run(string mode, bool warned)
+    {
+        using var repository = PlanSuiteRunTests.CompleteStaging();
+        var (code, output) = SuiteRun.RunWith(services => services.AddSingleton<IAwsConnector>(new RecordingConnector(new FakeAws())), repository.Root,
+            "--target=ShowSettings", "--environment=staging", $"--tls_mode={mode}", "--tls_email=ops@example.org");
+
+        Assert.That(code, Is.Zero, output);
+        Assert.That(output.Contains("Tls.Mode is off: coralnet.example.org is served over plain http", StringComparison.Ordinal), Is.EqualTo(warned), output);
+    }
+
     /// <summary>Every ./build.sh line of the CI examples names a target and options that exist (the suite refuses anything else with exit code 2).</summary>
     [TestCase("github-actions.yml")]
     [TestCase("gitlab-ci.yml")]

@@ -107,6 +107,23 @@ public sealed class CutoverFaultTests
         Assert.That(hosts.Values.Select(h => h.Locked), Is.All.False);
     }
 
+    [Test]
+    public async Task A_step_failing_after_the_confirmed_cutover_leaves_the_new_release_serving_and_stops_the_retired_instance()
+    {
+        using var site = new TempDirectory();
+        site.Write("project/app.py", "print('hello')\n");
+
+        var outcome = await RunAsync(Scenario.Deploy, site.Path, fault: null, failAfterCutover: true);
+
+        Assert.That(outcome.Error, Is.Not.Null);
+        Assert.That(outcome.Problems(), Is.Empty);
+        foreach (var host in outcome.Hosts.Values)
+        {
+            Assert.That(host.Served, Is.EqualTo(outcome.New), host.Name);
+            Assert.That(host.Running.Values, Is.EqualTo(new[] { outcome.New }), $"{host.Name}: the retired instance of {Old} was stopped");
+        }
+    }
+
     /// <param name="Fresh">Whether <paramref name="New"/> was made by the run (a deploy), not an old one served again (a rollback).</param>
     private sealed record Outcome(Dictionary<string, ModelHost> Hosts, string? Before, string New, bool Fresh, Exception? Error, List<int> StepsPerCall)
     {
@@ -143,7 +160,8 @@ public sealed class CutoverFaultTests
         }
     }
 
-    private static async Task<Outcome> RunAsync(Scenario kind, string siteDirectory, Fault? fault, string? broken = null)
+    /// <param name="failAfterCutover">A step after the confirmed cutover (the certificate, the cleanup) fails.</param>
+    private static async Task<Outcome> RunAsync(Scenario kind, string siteDirectory, Fault? fault, string? broken = null, bool failAfterCutover = false)
     {
         var hosts = Targets.ToDictionary(t => t.Name, t => kind == Scenario.FirstDeploy ? new ModelHost(t.Name) : ModelHost.Serving(t.Name, Old, Older));
         var executor = new ModelExecutor(hosts, fault);
@@ -173,6 +191,11 @@ public sealed class CutoverFaultTests
             await deployer.SwitchAsync(id);
             await deployer.ReloadNginxAsync();
             await deployer.HealthCheckAsync(id);
+            if (failAfterCutover)
+            {
+                throw new ReleaseException("a step after the cutover failed");
+            }
+
             await deployer.FinishAsync();
         }
         catch (Exception exception)

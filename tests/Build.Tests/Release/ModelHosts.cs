@@ -123,7 +123,7 @@ public sealed class ModelHost(string name)
         bool Has(string release) => Releases.Contains(release);
         switch (summary)
         {
-            case "take deploy lock":
+            case "take deploy lock" or "hold the deploy lock":
                 if (Locked)
                 {
                     return false;
@@ -249,7 +249,7 @@ public sealed class ModelExecutor(IReadOnlyDictionary<string, ModelHost> hosts, 
             {
                 if (!model.Apply(steps[i]))
                 {
-                    var code = steps[i].Summary == "take deploy lock" ? DeployLockCommands.Refused : 1;
+                    var code = steps[i].Summary is "take deploy lock" or "hold the deploy lock" ? DeployLockCommands.Refused : 1;
                     return Task.FromException<CommandResult>(new RemoteCommandException(host.Name, command.Summary, code, $"{steps[i].Summary} failed on the model host"));
                 }
             }
