@@ -113,13 +113,8 @@ public sealed partial class ContainerDeploySandboxTests
     {
         var before = await ServingAsync();
         Touch("project/status/views.py", "# change for the zero-downtime test");
-        using var stop = new CancellationTokenSource();
-        var loop = RequestLoopAsync(stop.Token);
 
-        var (code, output) = Suite("--target=Deploy");
-        await Task.Delay(300);
-        await stop.CancelAsync();
-        var (requests, failures) = await loop;
+        var ((code, output), requests, failures) = await RequestLoop.AroundAsync(GetAsync, () => Suite("--target=Deploy"));
 
         Assert.That(code, Is.Zero, output);
         var id = LastReleaseId(output);
@@ -140,8 +135,6 @@ public sealed partial class ContainerDeploySandboxTests
         Assert.That(imageBytes, Is.GreaterThan(50_000_000));
         Assert.That(sent, Is.LessThan(1_000_000), "only the changed layer crosses, not the image");
     }
-
-    private Task<(int Requests, List<string> Failures)> RequestLoopAsync(CancellationToken stop) => RequestLoop.RunAsync(GetAsync, stop);
 
     [Test, Order(3)]
     public async Task A_release_failing_its_health_check_is_rolled_back_to_the_previous_image()

@@ -97,13 +97,8 @@ public sealed class DeploySandboxTests
     {
         var before = await ServingAsync();
         Touch("project/status/views.py", "# change for the zero-downtime test");
-        using var stop = new CancellationTokenSource();
-        var loop = RequestLoopAsync(stop.Token);
 
-        var (code, output) = Suite("--target=Deploy");
-        await Task.Delay(300);
-        await stop.CancelAsync();
-        var (requests, failures) = await loop;
+        var ((code, output), requests, failures) = await RequestLoop.AroundAsync(GetAsync, () => Suite("--target=Deploy"));
 
         Assert.That(code, Is.Zero, output);
         var id = LastReleaseId(output);
@@ -139,8 +134,6 @@ public sealed class DeploySandboxTests
         Assert.That(lines[recap + 2], Does.Match(@"^web1 +: ok=\d+ +changed=[1-9]\d* +failed=0$"), "it counts the release steps");
         Assert.That(lines[(recap + 3)..], Has.All.Match(@"^web1: certificate for coralnet\.sandbox, valid until .+ \(serial [0-9A-F]+\)$"));
     }
-
-    private Task<(int Requests, List<string> Failures)> RequestLoopAsync(CancellationToken stop) => RequestLoop.RunAsync(GetAsync, stop);
 
     [Test, Order(3)]
     public async Task A_release_whose_app_fails_to_import_is_rolled_back_and_the_old_one_keeps_serving()
