@@ -56,15 +56,27 @@ public sealed class ContainerReleaseCommands(ReleaseCommands commands)
     /// <summary>
     /// <c>manage.py collectstatic --noinput</c> in a one-off container of the release's image, into the
     /// release's static/ folder (nobody's for that run, root's after: nginx serves it, the site cannot change it).
+    /// When <paramref name="previousId"/>'s collected files were made under the same <paramref name="key"/>
+    /// (nothing collectstatic reads changed), they are hard-linked instead.
     /// </summary>
-    public RemoteCommand CollectStatic(string id, string image) => Streaming(Command($"collect static files ({id}, in a container)", $$"""
+    public RemoteCommand CollectStatic(string id, string image, string? previousId, string key) => Streaming(Command($"collect static files ({id}, in a container)", $$"""
         set -eu
         static={{Shell.Quote(Paths.Release(id) + "/static")}}
+        key={{Shell.Quote(key)}}
+        previous={{(previousId is null ? "''" : Shell.Quote(Paths.Release(previousId)))}}
         rm -rf "$static"
+        if [ -n "$previous" ] && [ -d "$previous/static" ] && [ "$(cat "$previous/.release/static-key" 2>/dev/null || true)" = "$key" ]; then
+          cp -al "$previous/static" "$static"
+          printf '%s\n' "$key" > "$static/../.release/static-key"
+          echo "nothing collectstatic reads changed since {{previousId}}: its collected files linked"
+          echo changed
+          exit 0
+        fi
         install -d -o {{SiteTemplates.ContainerUser.Split(':')[0]}} -g {{SiteTemplates.ContainerUser.Split(':')[1]}} -m 0755 "$static"
         {{OneOff(id, image, $"-v \"$static:{StaticMount}\" -e STATIC_ROOT={StaticMount}", "python3 manage.py collectstatic --noinput")}}
         chown -R -P root:root "$static"
         chmod -R go-w,ug-s "$static"
+        printf '%s\n' "$key" > "$static/../.release/static-key"
         echo changed
         """));
 

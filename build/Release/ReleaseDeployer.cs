@@ -173,7 +173,7 @@ public sealed class ReleaseDeployer(
         : RunsContainers ? Containers.MigrateAsync(hosts[0], Deployed()) : _runner.RunAsync(hosts[0], _commands.Install.Migrate(Deployed()));
 
     /// <summary>collectstatic into the release (in a container of the image with Site.Runtime container), then its completion mark; nothing when the serving release has its files.</summary>
-    public Task CollectStaticAsync() => _reused ? Task.CompletedTask : RunsContainers ? Containers.CollectStaticAsync(Deployed()) : Installer.CollectStaticAsync();
+    public Task CollectStaticAsync() => _reused ? Task.CompletedTask : RunsContainers ? Containers.CollectStaticAsync(Packaged()) : Installer.CollectStaticAsync();
 
     /// <summary>
     /// Starts <paramref name="id"/> in each host's standby gunicorn instance and checks it answers with its

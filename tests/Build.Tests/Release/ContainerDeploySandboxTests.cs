@@ -122,6 +122,7 @@ public sealed partial class ContainerDeploySandboxTests
         Assert.That(await ServingAsync(), Is.EqualTo(id));
         Assert.That(requests, Is.GreaterThan(20), "the loop ran during the deploy");
         Assert.That(failures, Is.Empty);
+        Assert.That((await GetAsync("/static/status/site.css")).Status, Is.EqualTo(200), "the collected static files, linked from the previous release, are served");
 
         // Another one-file change, without the request loop: what crosses to web1 is the new layer and the run's scripts.
         Touch("project/status/views.py", "# change for the bytes test");

@@ -60,7 +60,7 @@ public sealed class ContainerReleaseTests
     public void Migrate_and_collectstatic_run_in_one_off_containers_whose_environment_systemd_reads()
     {
         var containers = new ContainerReleaseCommands(Commands);
-        var collect = containers.CollectStatic(Id, Image).Script;
+        var collect = containers.CollectStatic(Id, Image, "20261202T040000Z-00000000", "KEY").Script;
 
         foreach (var script in new[] { containers.Migrate(Id, Image).Script, collect })
         {
@@ -70,6 +70,7 @@ public sealed class ContainerReleaseTests
 
         Assert.That(collect, Does.Contain("-v \"$static:/static\" -e STATIC_ROOT=/static '" + Image + "' python3 manage.py collectstatic --noinput"));
         Assert.That(collect, Does.Contain("chown -R -P root:root \"$static\""));
+        Assert.That(collect, Does.Contain("[ \"$(cat \"$previous/.release/static-key\" 2>/dev/null || true)\" = \"$key\" ]; then\n  cp -al \"$previous/static\" \"$static\""), "unchanged inputs: the serving release's files linked");
     }
 
     [Test]
