@@ -7,17 +7,18 @@ namespace CoralNet.Deploy.Container;
 
 /// <summary>
 /// The image registry on this machine (Debian's docker-registry, registry 2.8), run when
-/// Container.Registry is a loopback address; its data stays in the checkout's state folder, so a
+/// Container.Registry is a loopback address or the sandbox bridge's (where the sandbox's hosts pull from); its data stays in the checkout's state folder, so a
 /// restarted registry serves what was pushed before. Stopped when the run that started it ends.
 /// </summary>
-public sealed class LocalRegistry(ContainerLayout layout, ContainerSettings settings, LocalRunner runner)
+/// <param name="sandboxBridge">The sandbox bridge's address, on this machine, when the environment is the sandbox.</param>
+public sealed class LocalRegistry(ContainerLayout layout, ContainerSettings settings, LocalRunner runner, IPAddress? sandboxBridge = null)
 {
     private LocalService? _service;
 
-    /// <summary>Whether the suite runs the registry itself: only on a loopback address (anything else is someone's registry).</summary>
-    public bool IsLocal => IPAddress.TryParse(Host, out var address) && IPAddress.IsLoopback(address);
+    /// <summary>Whether the suite runs the registry itself: only on a loopback address or the sandbox bridge's (anything else is someone's registry).</summary>
+    public bool IsLocal => IPAddress.TryParse(Host, out var address) && (IPAddress.IsLoopback(address) || address.Equals(sandboxBridge));
 
-    private string Host => settings.Registry[..settings.Registry.LastIndexOf(':')];
+    private string Host => ContainerSettingsRules.RegistryHost(settings.Registry);
 
     private int Port => ContainerSettingsRules.RegistryPort(settings.Registry)!.Value;
 

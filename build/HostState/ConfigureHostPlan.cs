@@ -92,6 +92,7 @@ public static class ConfigureHostPlan
                 new FileResource(UnattendedUpgradesConfig, TemplateRenderer.Render(UnattendedUpgradesTemplate, new Dictionary<string, string>()), "root", "root", ConfigFileMode),
             ]),
             TlsHostPlan.Build(settings, acmeCaBundle),
+            Container.ContainerHostPlan.Build(settings),
         ];
     }
 

@@ -15,17 +15,16 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
     private static readonly TimeSpan[] UndoRetries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(10)];
 
     /// <summary>
-    /// In one round trip: the gunicorn units (only when the host lacks them), the sockets, the standby
+    /// In one round trip: the slot units (only when the host lacks them), gunicorn's sockets, the standby
     /// slot pointed at <paramref name="id"/>, its restart, and the check that it answers with its id there.
     /// </summary>
     public Task StartStandbyAsync(HostRelease host, string id)
     {
-        var units = commands.Files.GunicornUnits(host.Before, SiteTemplates.GunicornSocket(site), SiteTemplates.GunicornService(site, commands.Paths));
+        var units = new SlotUnits(site, commands).Prepare(host.Before);
         host.Begin(CutoverSteps.Standby);
         return runner.RunAsync(host.Host, HostScript.Batch($"start {id} on gunicorn {host.Standby}",
         [
             .. units,
-            commands.Cutover.EnableSockets(GunicornSlots.Ports(site)),
             commands.Cutover.PointSlot(host.Standby, id),
             commands.Cutover.RestartSlot(host.Standby),
             commands.Cutover.CheckSlot(host.Standby, id, site.Domain, (int)healthCheckTimeout.TotalSeconds),

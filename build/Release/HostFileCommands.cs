@@ -21,6 +21,10 @@ public sealed class HostFileCommands(ReleasePaths paths, string? certificateChai
         .. Unless(host, paths.GunicornUnitFile("service"), InstalledFileState(service, "0644", "root"), () => InstallGunicornUnit("service", service)),
     ];
 
+    /// <summary>The container unit (Site.Runtime container, the gunicorn service unit's name, no socket) when the host does not have it as wanted.</summary>
+    public IReadOnlyList<RemoteCommand> ContainerUnit(ReleaseListing host, string service) =>
+        [.. Unless(host, paths.GunicornUnitFile("service"), InstalledFileState(service, "0644", "root"), () => InstallGunicornUnit("service", service))];
+
     private static IEnumerable<RemoteCommand> Unless(ReleaseListing host, string path, string wanted, Func<RemoteCommand> install) =>
         host.Files.GetValueOrDefault(path) == wanted ? [] : [install()];
 

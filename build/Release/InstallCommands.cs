@@ -8,7 +8,7 @@ namespace CoralNet.Deploy.Release;
 public sealed class InstallCommands(ReleasePaths paths)
 {
     /// <summary>sh: runs a command with its output going to standard error as it comes (for the heartbeat of a long step) and kept in $out; fails with the command's exit code.</summary>
-    private const string StreamedFunction = "streamed() { log=$(mktemp); { PYTHONUNBUFFERED=1 \"$@\" 2>&1 || echo \"$?\" > \"$log.failed\"; } | tee \"$log\" >&2; out=$(cat \"$log\"); rm -f \"$log\"; if [ -e \"$log.failed\" ]; then code=$(cat \"$log.failed\"); rm -f \"$log.failed\"; return \"$code\"; fi; }";
+    internal const string StreamedFunction = "streamed() { log=$(mktemp); { PYTHONUNBUFFERED=1 \"$@\" 2>&1 || echo \"$?\" > \"$log.failed\"; } | tee \"$log\" >&2; out=$(cat \"$log\"); rm -f \"$log\"; if [ -e \"$log.failed\" ]; then code=$(cat \"$log.failed\"); rm -f \"$log.failed\"; return \"$code\"; fi; }";
 
     /// <summary>sh: <c>Hash REGEX</c>, the hash of the release's manifest lines whose path matches, and of its venv (run in the release's project/).</summary>
     private const string HashFunction = "Hash() { { grep -E \"$1\" ../.release/manifest | cut -f 1,4; readlink ../venv; } | sha256sum | cut -c 1-64; }";

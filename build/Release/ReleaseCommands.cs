@@ -165,7 +165,8 @@ public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain
 
     /// <summary>
     /// Deletes the given releases (old ones chosen by <see cref="ReleaseRetention"/>, incomplete ones, a failed
-    /// one), then every venv no release left links to (a deploy under the lock is the only one making venvs).
+    /// one), then every venv no release left links to (a deploy under the lock is the only one making venvs),
+    /// and every image of the site (Site.Runtime container) no release left names.
     /// </summary>
     public RemoteCommand RemoveReleases(IReadOnlyList<string> ids) => Command($"remove releases {string.Join(", ", ids)}", ids.Count == 0
         ? "echo ok"
@@ -180,6 +181,12 @@ public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain
           for venv in {{Shell.Quote(paths.Venvs)}}/*; do
             if [ -d "$venv" ] && ! printf '%s\n' "$used" | grep -qxF "$venv"; then rm -rf "$venv"; status=changed; fi
           done
+          if command -v podman > /dev/null; then
+            named=$(sed -n 's/^IMAGE=//p' */.release/image 2>/dev/null || true)
+            for image in $(podman images --format {{Shell.Quote("{{.Repository}}:{{.Tag}}")}} | grep -F {{Shell.Quote("/" + paths.SiteName + ":")}} || true); do
+              if ! printf '%s\n' "$named" | grep -qxF "$image" && podman rmi "$image" > /dev/null 2>&1; then status=changed; fi
+            done
+          fi
           echo "$status"
           """);
 }

@@ -10,7 +10,8 @@ namespace CoralNet.Deploy.Release;
 /// <param name="NginxTemplate">The nginx site template's text, when not the embedded one.</param>
 /// <param name="Tls">How the site gets its certificate (none: http only).</param>
 /// <param name="TrustedRoots">PEM files of the only roots the health check over https trusts (the sandbox's test CA); none: the system's.</param>
-public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null, IReadOnlyList<string>? TrustedRoots = null)
+/// <param name="Registry">Where the hosts pull the site's image from (Site.Runtime container).</param>
+public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null, IReadOnlyList<string>? TrustedRoots = null, Container.HostRegistry? Registry = null)
 {
     public TlsSettings TlsOrOff => Tls ?? new TlsSettings { Mode = TlsMode.Off };
 }
@@ -58,6 +59,9 @@ public sealed class ReleaseDeployer(
     /// <summary>The git commit of the release this run packaged, when its sources lie in a work tree.</summary>
     public SourceRevision? Revision => _package?.Snapshot.Revision;
 
+    /// <summary>The release this run packaged; null before PackageRelease (and in a rollback).</summary>
+    public ReleasePackage? PackagedRelease => _package;
+
     /// <summary>Where the site answers: https://Site.Domain/ (http:// with Tls.Mode off).</summary>
     public string SiteUrl => $"{(options.TlsOrOff.Mode == TlsMode.Off ? "http" : "https")}://{options.Site.Domain}/";
 
@@ -72,6 +76,10 @@ public sealed class ReleaseDeployer(
 
     /// <summary>The site asked through each host's nginx, over https once the host serves it (the chain and name checked, as a browser would).</summary>
     private IHealthProbe Probe => _probe ??= new HttpHealthProbe(options.Site.Domain, options.TrustedRoots ?? [], ServesTls);
+
+    private ContainerReleaseInstaller Containers => new(HostStates, _runner, _commands, options);
+
+    private bool RunsContainers => options.Site.Runtime == SiteRuntime.Container;
 
     private ReleaseInstaller Installer => new(Packaged(), HostStates, _runner, _commands, new ManifestCache(options.ManifestCache, options.Site.Name, _runner, _commands));
 
@@ -144,6 +152,9 @@ public sealed class ReleaseDeployer(
     /// <summary>Sends the release (only new and changed files cross the wire); nothing when the serving release has its files.</summary>
     public Task UploadAsync() => _reused ? Task.CompletedTask : Installer.UploadAsync();
 
+    /// <summary>Site.Runtime container: the release's directory and its image on every host; nothing when the serving release has its files.</summary>
+    public Task PullImageAsync() => _reused ? Task.CompletedTask : Containers.PullAsync(Packaged());
+
     /// <summary>Links the release to the venv of its requirements; nothing when the serving release has its files.</summary>
     public Task InstallRequirementsAsync() => _reused ? Task.CompletedTask : Installer.InstallRequirementsAsync();
 
@@ -157,11 +168,12 @@ public sealed class ReleaseDeployer(
         }
     });
 
-    /// <summary><c>manage.py migrate</c>, once (the hosts share the database), before the cutover.</summary>
-    public Task MigrateAsync() => UpToDate ? Task.CompletedTask : _runner.RunAsync(hosts[0], _commands.Install.Migrate(Deployed()));
+    /// <summary><c>manage.py migrate</c>, once (the hosts share the database), before the cutover; in a container of the image with Site.Runtime container.</summary>
+    public Task MigrateAsync() => UpToDate ? Task.CompletedTask
+        : RunsContainers ? Containers.MigrateAsync(hosts[0], Deployed()) : _runner.RunAsync(hosts[0], _commands.Install.Migrate(Deployed()));
 
-    /// <summary>collectstatic into the release, then its completion mark; nothing when the serving release has its files.</summary>
-    public Task CollectStaticAsync() => _reused ? Task.CompletedTask : Installer.CollectStaticAsync();
+    /// <summary>collectstatic into the release (in a container of the image with Site.Runtime container), then its completion mark; nothing when the serving release has its files.</summary>
+    public Task CollectStaticAsync() => _reused ? Task.CompletedTask : RunsContainers ? Containers.CollectStaticAsync(Packaged()) : Installer.CollectStaticAsync();
 
     /// <summary>
     /// Starts <paramref name="id"/> in each host's standby gunicorn instance and checks it answers with its
@@ -339,34 +351,9 @@ public sealed class ReleaseDeployer(
     /// <summary>Whether the host's nginx serves (or is to serve) https: it holds the certificate, or this run just moved it there.</summary>
     public bool ServesTls(SshTarget host) => HostStates.Known(host) is { } state && _nginx.ServesTls(host, state.Before);
 
-    /// <summary>
-    /// Moves a host that now holds the certificate to https (nginx -t first: a refused config leaves it
-    /// serving as before), reloads nginx for a renewed one, and checks the serving release answers over
-    /// https; a host that served http before goes back to it when that check fails.
-    /// </summary>
-    public async Task ServeTlsAsync(SshTarget host)
-    {
-        var state = await HostStates.GetAsync(host);
-        var serving = state.ServingSlot ?? throw new InvalidOperationException("No gunicorn instance serves on " + host.Name);
-        var release = Id ?? state.Before.Current ?? throw new InvalidOperationException("No release serves on " + host.Name);
-        var wasTls = _nginx.ServesTls(host, state.Before);
-        _nginx.MoveToTls(host);
-        try
-        {
-            await _runner.RunAsync(host, _commands.Cutover.InstallNginxSite(_nginx.For(host, state.Before, serving)));
-            if (await Probe.WaitForAsync(host, release, options.HealthCheckTimeout, cancellation) is { } problem)
-            {
-                throw new ReleaseException($"{host.Name}: the site does not answer over https: {problem}");
-            }
-        }
-        catch when (!wasTls)
-        {
-            // A host moving to https for the first time goes back to serving over http, as before.
-            _nginx.MoveBackToHttp(host);
-            await _runner.RunAsync(host, _commands.Cutover.InstallNginxSite(_nginx.For(host, state.Before, serving)), cancellable: false);
-            throw;
-        }
-    }
+    /// <summary>Moves a host that now holds the certificate to https (see <see cref="HttpsMove"/>).</summary>
+    public async Task ServeTlsAsync(SshTarget host) =>
+        await new HttpsMove(_runner, _commands, _nginx, Probe, options.HealthCheckTimeout, cancellation).RunAsync(await HostStates.GetAsync(host), Id);
 
     private Task ForEachHost(Func<SshTarget, Task> step) => Task.WhenAll(hosts.Select(step));
 }

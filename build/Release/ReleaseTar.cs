@@ -30,8 +30,11 @@ public static class ReleaseTar
         }
 
         WriteText(tar, DeltaPath, string.Concat(diff.ToSend.Select(e => e.ToLine() + "\n")), madeAt);
-        WriteText(tar, EnvironmentPath, $"RELEASE_ID={releaseId}\n{snapshot.Revision?.EnvironmentLines()}", madeAt);
+        WriteText(tar, EnvironmentPath, ReleaseEnvironment(snapshot, releaseId), madeAt);
     }
+
+    /// <summary>The release's own env file: its id, and the git commit it was made from.</summary>
+    public static string ReleaseEnvironment(SiteSnapshot snapshot, string releaseId) => $"RELEASE_ID={releaseId}\n{snapshot.Revision?.EnvironmentLines()}";
 
     private static void WriteText(TarWriter tar, string path, string text, DateTimeOffset madeAt)
     {

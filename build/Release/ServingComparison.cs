@@ -15,12 +15,12 @@ public static class ServingComparison
 
     /// <summary>
     /// Whether <paramref name="release"/> serves on every host from a gunicorn instance that runs, and the
-    /// environment file, the maintenance page, the gunicorn units and the nginx site are what the run would install.
+    /// environment file, the maintenance page, the slot units and the nginx site are what the run would install.
     /// </summary>
     public static bool UpToDate(IReadOnlyList<HostRelease> hosts, string release, ReleaseCommands commands, SiteSettings site, NginxSites nginx, SiteEnvironment environment) =>
         hosts.All(h =>
             h.Before.ServingSlot is int serving && h.Before.ServingRuns && h.Before.Slots.GetValueOrDefault(serving) == release
             && commands.Files.SettingsFiles(h.Before, SiteTemplates.EnvironmentFile(site, environment), SiteTemplates.MaintenancePage(site)).Count == 0
-            && commands.Files.GunicornUnits(h.Before, SiteTemplates.GunicornSocket(site), SiteTemplates.GunicornService(site, commands.Paths)).Count == 0
+            && new SlotUnits(site, commands).Missing(h.Before).Count == 0
             && HostFileCommands.HasNginxSite(h.Before, commands.Paths, nginx.For(h.Host, h.Before, serving)));
 }

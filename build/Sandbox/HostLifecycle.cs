@@ -20,7 +20,10 @@ public sealed class HostLifecycle(LocalRunner runner, SandboxLayout layout, Sand
 
     public static bool CgroupRootExists => SandboxLayout.CgroupHierarchies.Any(h => Directory.Exists(Path.Combine(h, SandboxLayout.CgroupFolder)));
 
-    public void Start(SandboxHost host)
+    /// <summary>Whether the running host was booted to run containers (a host booted otherwise is booted again for them, and back).</summary>
+    public bool RunsContainers(string name) => File.Exists(layout.HostRunsContainersMark(name));
+
+    public void Start(SandboxHost host, bool runsContainers = false)
     {
         // A host that is not running may have left pieces behind (a crash, a reboot of this machine): clear them first.
         Stop(host.Name);
@@ -39,7 +42,17 @@ public sealed class HostLifecycle(LocalRunner runner, SandboxLayout layout, Sand
         }
 
         File.Delete(layout.ConsoleLog(host.Name));
-        runner.Run(SandboxCommands.Supervise(supervisorScript, layout, host.Name));
+        if (runsContainers)
+        {
+            Directory.CreateDirectory(layout.HostContainerStorage(host.Name));
+            File.WriteAllText(layout.HostRunsContainersMark(host.Name), "");
+        }
+        else
+        {
+            File.Delete(layout.HostRunsContainersMark(host.Name));
+        }
+
+        runner.Run(SandboxCommands.Supervise(supervisorScript, layout, host.Name, runsContainers));
         // setsid returns at once: the supervisor records its PID a moment later.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (!IsRunning(host.Name) && DateTime.UtcNow < deadline)

@@ -132,7 +132,9 @@ public sealed class LocalSandbox
         BaseImage.EnsureDatabaseLayer(_runner, Layout, PackageProxy.Url, DatabaseHostSetup.Package, _log);
         EnsureClientKey();
 
-        var started = Addresses.Hosts.Where(h => !IsRunning(h.Name)).ToList();
+        // The web hosts run the site's containers when Site.Runtime says so; one running for the other runtime is booted again.
+        var containers = _settings.Site.Runtime == SiteRuntime.Container;
+        var started = Addresses.Hosts.Where(h => !IsRunning(h.Name) || (!h.IsDatabase && _hosts.RunsContainers(h.Name) != containers)).ToList();
         foreach (var host in Addresses.Hosts.Except(started))
         {
             _log($"{host.Name} {host.Address} (running)");
@@ -151,7 +153,7 @@ public sealed class LocalSandbox
         foreach (var host in started)
         {
             undo.Add(host.Name, () => _hosts.Remove(host.Name));
-            _hosts.Start(host);
+            _hosts.Start(host, containers && !host.IsDatabase);
         }
 
         foreach (var host in started)

@@ -73,6 +73,12 @@ public sealed class SandboxLayout(string stateDirectory, string privateKey, stri
 
     public string HostWork(string name) => Path.Combine(HostDirectory(name), "work");
 
+    /// <summary>A host's own /var/lib/containers (bind-mounted there when it runs containers); gone with the host.</summary>
+    public string HostContainerStorage(string name) => Path.Combine(HostDirectory(name), "containers");
+
+    /// <summary>Present while the host runs booted to run containers (see <see cref="SandboxCommands.Nspawn"/>).</summary>
+    public string HostRunsContainersMark(string name) => Path.Combine(HostDirectory(name), "runs-containers");
+
     public string SupervisorPidFile(string name) => Path.Combine(HostDirectory(name), "supervisor.pid");
 
     public string NspawnPidFile(string name) => Path.Combine(HostDirectory(name), "nspawn.pid");

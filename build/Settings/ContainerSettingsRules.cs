@@ -1,21 +1,58 @@
+using System.Net;
+using CoralNet.Deploy.Sandbox;
+
 namespace CoralNet.Deploy.Settings;
 
-/// <summary>Checks the site's runtime and the container settings: the registry's address, and a runtime this suite can deploy.</summary>
+/// <summary>Checks the site's runtime and the container settings: the registry's address, and what the container runtime cannot do yet.</summary>
 public static class ContainerSettingsRules
 {
     public static IEnumerable<string> Validate(DeploySettings settings)
     {
-        if (settings.Site.Runtime == SiteRuntime.Container)
-        {
-            yield return "Site.Runtime: 'container' cannot deploy yet: the container cutover on the web hosts is not built, so no target takes it. "
-                + "Use Site.Runtime=host (the default): BuildImage and PushImage build and push the site's image with it, and Deploy deploys it on the hosts.";
-        }
-
-        if (RegistryPort(settings.Container.Registry) is null)
+        var port = RegistryPort(settings.Container.Registry);
+        if (port is null)
         {
             yield return $"Container.Registry: '{settings.Container.Registry}' must be HOST:PORT, for example 127.0.0.1:5100.";
         }
+
+        if (settings.Site.Runtime != SiteRuntime.Container)
+        {
+            yield break;
+        }
+
+        if (settings.Container.Engine != ContainerEngine.Podman)
+        {
+            yield return "Site.Runtime: 'container' runs the site with podman on the web hosts; Container.Engine=docker is not built for them: set Container.Engine=podman (--container_engine=podman).";
+        }
+
+        if (settings.Provider == ProviderKind.Aws)
+        {
+            yield return "Site.Runtime: 'container' on AWS needs the ECR registry, which is not built yet: use Site.Runtime=host there.";
+        }
+        else if (port is not null && SandboxBridge(settings) is { } bridge && RegistryHost(settings.Container.Registry) != bridge.ToString())
+        {
+            yield return $"Container.Registry: the sandbox's web hosts pull the site's image from it, and they reach this machine only on the sandbox bridge: with Site.Runtime=container set it to {bridge}:{port} (--container_registry={bridge}:{port}); the suite runs the registry there itself.";
+        }
     }
+
+    /// <summary>The sandbox bridge's address (this machine, as the sandbox's hosts see it), when Sandbox.Subnet is valid.</summary>
+    public static IPAddress? SandboxBridge(DeploySettings settings)
+    {
+        if (settings.Provider != ProviderKind.Sandbox)
+        {
+            return null;
+        }
+
+        try
+        {
+            return SandboxAddresses.Of(settings.Sandbox).Bridge;
+        }
+        catch (Exception failure) when (failure is FormatException or ArgumentException or SandboxException)
+        {
+            return null;
+        }
+    }
+
+    public static string RegistryHost(string registry) => registry[..Math.Max(0, registry.LastIndexOf(':'))];
 
     /// <summary>The port of a HOST:PORT registry address, or null when the address is not one.</summary>
     public static int? RegistryPort(string registry)

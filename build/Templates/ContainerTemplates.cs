@@ -24,6 +24,14 @@ public static class ContainerTemplates
     public static string RegistriesConfiguration(ContainerSettings container) =>
         TemplateRenderer.Render("registries.conf", new Dictionary<string, string> { ["Registry"] = container.Registry });
 
+    /// <summary>The registries.conf drop-in of a web host: the registry it pulls the site's image from.</summary>
+    public static string HostRegistries(HostRegistry registry) =>
+        TemplateRenderer.Render("host-registries.conf", new Dictionary<string, string>
+        {
+            ["Registry"] = registry.Address,
+            ["Insecure"] = registry.Insecure ? "true" : "false",
+        });
+
     public static string RegistryConfiguration(ContainerLayout layout, ContainerSettings container) =>
         TemplateRenderer.Render("registry.yml", new Dictionary<string, string>
         {

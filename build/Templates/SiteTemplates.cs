@@ -89,6 +89,32 @@ public static class SiteTemplates
             ["StopTimeoutSeconds"] = Number(StopTimeoutSeconds),
         });
 
+    /// <summary>The container unit of Site.Runtime container: the gunicorn unit's name, the site's image of the slot's release.</summary>
+    public static string ContainerService(SiteSettings site, ReleasePaths paths) =>
+        TemplateRenderer.Render("site-container.service", new Dictionary<string, string>
+        {
+            ["SiteName"] = site.Name,
+            ["EnvironmentFile"] = paths.EnvironmentFile,
+            ["SlotsDirectory"] = paths.Slots,
+            ["ContainerUser"] = ContainerUser,
+            ["EnvironmentNames"] = string.Join(' ', ContainerEnvironmentNames().Select(name => "-e " + name)),
+            ["GracefulTimeoutSeconds"] = Number(GracefulTimeoutSeconds),
+            ["StopTimeoutSeconds"] = Number(StopTimeoutSeconds),
+        });
+
+    /// <summary>The account the site's containers run as, whatever the image says: nobody.</summary>
+    public const string ContainerUser = "65534:65534";
+
+    /// <summary>
+    /// The variables a container of the site gets from systemd's environment (podman's -e NAME): every one
+    /// the environment file sets, the release's own, and gunicorn's address.
+    /// </summary>
+    public static IReadOnlyList<string> ContainerEnvironmentNames() =>
+    [
+        .. TemplateRenderer.Load("site.env").Split('\n').Select(line => line.Split('=')[0]).Where(name => name.Length > 0 && name.All(c => char.IsAsciiLetterUpper(c) || c == '_')),
+        "RELEASE_ID", "RELEASE_COMMIT", "RELEASE_DIRTY", "GUNICORN_CMD_ARGS",
+    ];
+
     /// <summary>The environment file; it holds secrets, so it comes back as a <see cref="Secret"/>.</summary>
     public static Secret EnvironmentFile(SiteSettings site, SiteEnvironment environment) =>
         new(TemplateRenderer.Render("site.env", new Dictionary<string, string>

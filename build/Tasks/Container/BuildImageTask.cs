@@ -5,14 +5,18 @@ using Cake.Frosting;
 using CoralNet.Deploy.Container;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Tasks.Release;
 
 namespace CoralNet.Deploy.Tasks.Container;
 
 [TaskName("BuildImage")]
 [TaskDescription("The site's image on this machine: the release's files on a base image of Debian's python3 and Django stack (made once from the sandbox's Debian tree), from the site's own Dockerfile or build/Templates/Dockerfile, app layer last; tagged with the release id and the git commit")]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
-public sealed class BuildImageTask(ImageRunSession session) : FrostingTask<DeployContext>
+[SkipReason("the deploy ships no image: Site.Runtime is host, or the hosts already serve the release")]
+public sealed class BuildImageTask(ImageRunSession session, ReleaseRunSession releases) : FrostingTask<DeployContext>
 {
+    public override bool ShouldRun(DeployContext context) => ImageRunSession.Wanted(context, releases.UpToDate);
+
     public override void Run(DeployContext context)
     {
         var settings = context.Settings;
@@ -35,8 +39,9 @@ public sealed class BuildImageTask(ImageRunSession session) : FrostingTask<Deplo
         }
 
         var siteDirectory = Path.GetFullPath(settings.Site.Source, context.RepositoryRoot);
-        var snapshot = SiteSnapshot.Take(siteDirectory);
-        var releaseId = ReleaseId.Create(DateTimeOffset.UtcNow, snapshot.Manifest);
+        // In a deploy, the image is the release PackageRelease made: the hosts pull it by that id.
+        var package = releases.Packaged ?? ReleasePackage.Take(siteDirectory, DateTimeOffset.UtcNow);
+        var (snapshot, releaseId) = (package.Snapshot, package.Id);
         var commit = session.Runner.TryRun(ContainerCommands.GitCommit(siteDirectory)) is { Succeeded: true } git ? git.Output.Trim() : null;
         var image = SiteImage.Prepare(layout, snapshot, releaseId, commit, settings, baseImage.Name);
         context.DockerBuild(new DockerImageBuildSettings { File = image.Dockerfile, Tag = [image.ReleaseTag] }, image.ContextDirectory);

@@ -19,6 +19,17 @@ public sealed class ImageRunSession(ICakeLog log) : IDisposable
     private LocalEngine? _engine;
     private LocalRegistry? _registry;
 
+    /// <summary>The image targets, which build and push whatever Site.Runtime says.</summary>
+    private static readonly string[] ImageTargets = ["BuildImage", "CheckRegistry", "PushImage"];
+
+    /// <summary>
+    /// Whether the image tasks run: for their own targets, and in a deploy of Site.Runtime container
+    /// that has something to deploy (a deploy of the host runtime ships files; an up-to-date one nothing).
+    /// </summary>
+    public static bool Wanted(DeployContext context, bool upToDate) =>
+        ImageTargets.Contains(context.Options.Target, StringComparer.OrdinalIgnoreCase)
+        || (context.Settings.Site.Runtime == SiteRuntime.Container && !upToDate);
+
     /// <summary>What BuildImage built in this run; null before.</summary>
     public SiteImage? Built { get; set; }
 
@@ -67,7 +78,7 @@ public sealed class ImageRunSession(ICakeLog log) : IDisposable
     {
         if (_registry is null)
         {
-            _registry = new LocalRegistry(Layout(context), context.Settings.Container, Runner);
+            _registry = new LocalRegistry(Layout(context), context.Settings.Container, Runner, ContainerSettingsRules.SandboxBridge(context.Settings));
             _registry.Start();
         }
 

@@ -3,6 +3,7 @@ using Cake.Core.Diagnostics;
 using Cake.Docker;
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Tasks.Release;
 
 namespace CoralNet.Deploy.Tasks.Container;
 
@@ -11,8 +12,11 @@ namespace CoralNet.Deploy.Tasks.Container;
 [IsDependentOn(typeof(CheckRegistryTask))]
 [IsDependentOn(typeof(BuildImageTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
-public sealed class PushImageTask(ImageRunSession session) : FrostingTask<DeployContext>
+[SkipReason("the deploy ships no image: Site.Runtime is host, or the hosts already serve the release")]
+public sealed class PushImageTask(ImageRunSession session, ReleaseRunSession releases) : FrostingTask<DeployContext>
 {
+    public override bool ShouldRun(DeployContext context) => ImageRunSession.Wanted(context, releases.UpToDate);
+
     public override void Run(DeployContext context)
     {
         var image = session.Built ?? throw new InvalidOperationException("PushImage pushes what BuildImage built in the same run: run it without --exclusive.");

@@ -14,6 +14,7 @@ namespace CoralNet.Deploy.Tasks.Host;
 [TaskArgument(AllowRebootOption, typeof(bool), "reboot a web host whose packages ask for it (also the setting Host.AllowReboot); only under the deploy lock")]
 [IsDependentOn(typeof(SecureHostTask))]
 [IsDependentOn(typeof(PrepareTlsTask))]
+[IsDependentOn(typeof(InstallContainerEngineTask))]
 public sealed class ConfigureHostTask : FrostingTask<DeployContext>
 {
     public const string AllowRebootOption = "allow-reboot";

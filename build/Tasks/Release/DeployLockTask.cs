@@ -12,6 +12,7 @@ namespace CoralNet.Deploy.Tasks.Release;
 [IsDependentOn(typeof(ProvisionTask))]
 [IsDependentOn(typeof(PackageReleaseTask))]
 [IsDependentOn(typeof(PreDeployHookTask))]
+[IsDependentOn(typeof(Container.CheckRegistryTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class DeployLockTask(ReleaseRunSession session, RunAudit audit) : ReleaseTask(session)
 {

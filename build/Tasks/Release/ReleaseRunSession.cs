@@ -1,5 +1,6 @@
 using Cake.Frosting;
 using Cake.Core.Diagnostics;
+using CoralNet.Deploy.Container;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Release;
@@ -32,7 +33,8 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
             Path.Combine(context.ArtifactsDirectory, "manifests", settings.Environment),
             TimeSpan.FromSeconds(settings.Timeouts.HealthCheckSeconds),
             Tls: settings.Tls,
-            TrustedRoots: TrustedRoots(context));
+            TrustedRoots: TrustedRoots(context),
+            Registry: HostRegistry.For(settings));
         return _deployer = new ReleaseDeployer(connections.Executor, hosts, options, line => log.Information(line), line => log.Verbose(line), recorder, cancellation: signals.Stopping);
     }
 
@@ -53,6 +55,9 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
     /// <summary>The CA file curl needs to verify the site (the sandbox's test CA), relative to the checkout; none when the system's roots do or the site is on http.</summary>
     public string? CurlCaFile(DeployContext context) =>
         TrustedRoots(context) is [var file] && context.Settings.Tls.Mode != TlsMode.Off ? Path.GetRelativePath(context.RepositoryRoot, file) : null;
+
+    /// <summary>The release PackageRelease made in this run, if it ran (BuildImage builds its image from it).</summary>
+    public ReleasePackage? Packaged => _deployer?.PackagedRelease;
 
     /// <summary>Whether this run holds the deploy lock on the web hosts.</summary>
     public bool HoldsLock => _deployer is { HoldsLock: true };

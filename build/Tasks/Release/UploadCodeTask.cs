@@ -1,6 +1,7 @@
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Tasks.Host;
 
 namespace CoralNet.Deploy.Tasks.Release;
@@ -10,7 +11,10 @@ namespace CoralNet.Deploy.Tasks.Release;
 [IsDependentOn(typeof(DeployLockTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 [IsDependentOn(typeof(ConfigureHostTask))]
+[SkipReason("Site.Runtime is container: the hosts pull the site's image instead (PullImage)")]
 public sealed class UploadCodeTask(ReleaseRunSession session) : ReleaseTask(session)
 {
+    public override bool ShouldRun(DeployContext context) => context.Settings.Site.Runtime == SiteRuntime.Host;
+
     protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) => deployer.UploadAsync();
 }

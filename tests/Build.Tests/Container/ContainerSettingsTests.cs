@@ -34,10 +34,28 @@ public sealed class ContainerSettingsTests
     }
 
     [Test]
-    public void The_container_runtime_is_refused_for_every_target_until_its_cutover_exists_and_says_what_works()
+    public void The_container_runtime_in_the_sandbox_needs_the_registry_on_the_bridge_where_the_hosts_reach_it_and_says_the_address()
     {
         Assert.That(Problems(new Dictionary<string, string> { ["Site_Runtime"] = "container" }),
-            Has.Some.StartsWith("Site.Runtime: 'container' cannot deploy yet").And.Some.Contains("BuildImage and PushImage"));
+            Is.EqualTo(new[] { "Container.Registry: the sandbox's web hosts pull the site's image from it, and they reach this machine only on the sandbox bridge: "
+                + "with Site.Runtime=container set it to 10.213.0.1:5100 (--container_registry=10.213.0.1:5100); the suite runs the registry there itself." }));
+    }
+
+    [Test]
+    public void The_container_runtime_with_the_registry_on_the_bridge_is_accepted()
+    {
+        using var repository = new TemporaryRepository().WithShippedSandbox();
+        var overrides = new Dictionary<string, string> { ["Site_Runtime"] = "container", ["Container_Registry"] = "10.213.0.1:5100" };
+        var (settings, _) = SettingsLoader.Load(repository.Root, "sandbox", key => overrides.GetValueOrDefault(key), _ => null, new SecretRedactor());
+
+        Assert.That((settings.Site.Runtime, settings.Container.Registry), Is.EqualTo((SiteRuntime.Container, "10.213.0.1:5100")));
+    }
+
+    [Test]
+    public void The_container_runtime_refuses_docker_on_the_hosts_saying_what_to_set()
+    {
+        Assert.That(Problems(new Dictionary<string, string> { ["Site_Runtime"] = "container", ["Container_Registry"] = "10.213.0.1:5100", ["Container_Engine"] = "docker" }),
+            Has.Some.Contains("Container.Engine=docker is not built for them: set Container.Engine=podman"));
     }
 
     [Test]

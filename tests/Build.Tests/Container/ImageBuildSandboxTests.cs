@@ -233,10 +233,11 @@ public sealed partial class ImageBuildSandboxTests
     /// ip_forward, the firewall's rules and the interfaces of this machine's own namespace, but the
     /// sandbox's bridge and veths (another checkout's sandbox may come and go meanwhile).
     /// </summary>
-    private static string NetworkState() => string.Join("\n---\n",
+    internal static string NetworkState() => string.Join("\n---\n",
         File.ReadAllText("/proc/sys/net/ipv4/ip_forward").Trim(),
         Command("iptables-save"),
         Command("ip6tables-save"),
+        Prerequisites.Find("nft") is null ? "no nft" : Command("nft", "list", "ruleset"),
         string.Join('\n', Command("ip", "-o", "link", "show").Split('\n')
             .Where(line => !line.Contains(SandboxLayout.BridgeName, StringComparison.Ordinal) && !line.Contains(": vsb-", StringComparison.Ordinal))
             .Select(line => line.Split(' ').ElementAtOrDefault(1))));

@@ -193,7 +193,7 @@ public class ResourceTests
         var settings = new DeploySettings { People = [new PersonSettings { Login = "alice", Keys = ["ssh-ed25519 AAAA alice"] }] };
         settings.Site.ExtraPackages.Add("libxml2-dev");
         var plan = ConfigureHostPlan.Build(settings);
-        Assert.That(plan.Select(t => t.Name), Is.EqualTo(new[] { "UpgradePackages", "CreateUsers", "PrepareWebRoot", "InstallPackages", "RemoveDefaultSite", "SecureHost", "PrepareTls" }));
+        Assert.That(plan.Select(t => t.Name), Is.EqualTo(new[] { "UpgradePackages", "CreateUsers", "PrepareWebRoot", "InstallPackages", "RemoveDefaultSite", "SecureHost", "PrepareTls", "InstallContainerEngine" }));
         var ids = plan.SelectMany(t => t.Items).Select(i => i.Id).ToList();
         Assert.That(ids, Does.Contain("user alice").And.Contain("member alice of sudo").And.Contain("member alice of people").And.Not.Contain("member alice of www-data")
             .And.Contain("system user coralnet").And.Contain("root-owned tree /srv/www/coralnet").And.Contain("directory /srv/people")

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Sandbox;
@@ -98,13 +97,8 @@ public sealed class DeploySandboxTests
     {
         var before = await ServingAsync();
         Touch("project/status/views.py", "# change for the zero-downtime test");
-        using var stop = new CancellationTokenSource();
-        var loop = RequestLoopAsync(stop.Token);
 
-        var (code, output) = Suite("--target=Deploy");
-        await Task.Delay(300);
-        await stop.CancelAsync();
-        var (requests, failures) = await loop;
+        var ((code, output), requests, failures) = await RequestLoop.AroundAsync(GetAsync, () => Suite("--target=Deploy"));
 
         Assert.That(code, Is.Zero, output);
         var id = LastReleaseId(output);
@@ -139,33 +133,6 @@ public sealed class DeploySandboxTests
         Assert.That(lines[recap + 1], Does.Match(@"^database +: ok=\d+ +changed=0 +failed=0$"), "SetupDatabase's items, on a database set up before");
         Assert.That(lines[recap + 2], Does.Match(@"^web1 +: ok=\d+ +changed=[1-9]\d* +failed=0$"), "it counts the release steps");
         Assert.That(lines[(recap + 3)..], Has.All.Match(@"^web1: certificate for coralnet\.sandbox, valid until .+ \(serial [0-9A-F]+\)$"));
-    }
-
-    private async Task<(int Requests, List<string> Failures)> RequestLoopAsync(CancellationToken stop)
-    {
-        var failures = new List<string>();
-        var requests = 0;
-        var deadline = Stopwatch.StartNew();
-        while (!stop.IsCancellationRequested && deadline.Elapsed < TimeSpan.FromMinutes(3))
-        {
-            requests++;
-            try
-            {
-                var (status, body) = await GetAsync("/health/");
-                if (status != 200)
-                {
-                    failures.Add($"{status}: {body}");
-                }
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                failures.Add(exception.Message);
-            }
-
-            await Task.Delay(10, CancellationToken.None);
-        }
-
-        return (requests, failures);
     }
 
     [Test, Order(3)]

@@ -1,0 +1,92 @@
+using CoralNet.Deploy.Remote;
+using CoralNet.Deploy.Templates;
+using static CoralNet.Deploy.Release.HostScript;
+
+namespace CoralNet.Deploy.Release;
+
+/// <summary>
+/// The commands of a release of Site.Runtime container on a web host: the release's directory (its
+/// id, manifest, image name and, later, collected static files; no code) and the image pulled, then
+/// migrate and collectstatic as one-off containers of the image. A container runs as nobody, read-only,
+/// on the host's network, with the site's environment handed over by systemd from the root-only file.
+/// </summary>
+public sealed class ContainerReleaseCommands(ReleaseCommands commands)
+{
+    /// <summary>Where a one-off container writes the collected static files (the release's static/ mounted there).</summary>
+    public const string StaticMount = "/static";
+
+    private ReleasePaths Paths => commands.Paths;
+
+    /// <summary>One round trip: the release's directory with its own files, then its image pulled (nothing crosses when the host has it).</summary>
+    public RemoteCommand Pull(string id, string image, string manifest, string releaseEnvironment, string registry) => Batch($"pull {image}",
+    [
+        commands.MakeReleaseDirectory(id),
+        Command($"release files of {id}", $$"""
+            set -eu
+            umask 022
+            cd {{Shell.Quote(Paths.Release(id) + "/.release")}}
+            rm -f kept
+            {{WriteInline("manifest", manifest)}}
+            {{WriteInline("env", releaseEnvironment)}}
+            {{WriteInline("image", "IMAGE=" + image + "\n")}}
+            echo changed
+            """),
+        Streaming(Command($"pull {image}", $$"""
+            set -eu
+            image={{Shell.Quote(image)}}
+            if podman image exists "$image"; then echo ok; exit 0; fi
+            if ! errors=$(podman pull --quiet "$image" 2>&1 >/dev/null); then
+              printf 'could not pull %s from the registry %s (is it running, and reachable from this host?): %s\n' "$image" {{Shell.Quote(registry)}} "$errors" >&2
+              exit 1
+            fi
+            echo changed
+            """)),
+    ]);
+
+    /// <summary><c>manage.py migrate --noinput</c> in a one-off container of the release's image.</summary>
+    public RemoteCommand Migrate(string id, string image) => Streaming(Command($"migrate ({id}, in a container)", $$"""
+        set -eu
+        {{OneOff(id, image, "", "python3 manage.py migrate --noinput")}}
+        case "$out" in
+          *'No migrations to apply.'*) echo ok ;;
+          *) echo changed ;;
+        esac
+        """));
+
+    /// <summary>
+    /// <c>manage.py collectstatic --noinput</c> in a one-off container of the release's image, into the
+    /// release's static/ folder (nobody's for that run, root's after: nginx serves it, the site cannot change it).
+    /// When <paramref name="previousId"/>'s collected files were made under the same <paramref name="key"/>
+    /// (nothing collectstatic reads changed), they are hard-linked instead.
+    /// </summary>
+    public RemoteCommand CollectStatic(string id, string image, string? previousId, string key) => Streaming(Command($"collect static files ({id}, in a container)", $$"""
+        set -eu
+        static={{Shell.Quote(Paths.Release(id) + "/static")}}
+        key={{Shell.Quote(key)}}
+        previous={{(previousId is null ? "''" : Shell.Quote(Paths.Release(previousId)))}}
+        rm -rf "$static"
+        if [ -n "$previous" ] && [ -d "$previous/static" ] && [ "$(cat "$previous/.release/static-key" 2>/dev/null || true)" = "$key" ]; then
+          cp -al "$previous/static" "$static"
+          printf '%s\n' "$key" > "$static/../.release/static-key"
+          echo "nothing collectstatic reads changed since {{previousId}}: its collected files linked"
+          echo changed
+          exit 0
+        fi
+        install -d -o {{SiteTemplates.ContainerUser.Split(':')[0]}} -g {{SiteTemplates.ContainerUser.Split(':')[1]}} -m 0755 "$static"
+        {{OneOff(id, image, $"-v \"$static:{StaticMount}\" -e STATIC_ROOT={StaticMount}", "python3 manage.py collectstatic --noinput")}}
+        chown -R -P root:root "$static"
+        chmod -R go-w,ug-s "$static"
+        printf '%s\n' "$key" > "$static/../.release/static-key"
+        echo changed
+        """));
+
+    /// <summary>
+    /// sh running <paramref name="command"/> in a one-off container, through systemd-run so that systemd
+    /// (not a shell) reads the environment file and hands each variable over by name; its output goes to
+    /// standard error as it comes and is kept in $out (InstallCommands' streamed).
+    /// </summary>
+    private string OneOff(string id, string image, string extra, string command) =>
+        $"{InstallCommands.StreamedFunction}\nstreamed systemd-run --quiet --wait --pipe --collect --service-type=exec -p EnvironmentFile={Shell.Quote(Paths.EnvironmentFile)} -p EnvironmentFile={Shell.Quote(Paths.Release(id) + "/.release/env")} "
+        + $"podman run --rm --pull=never --init --network host --read-only --user {SiteTemplates.ContainerUser} --log-driver journald "
+        + $"{string.Join(' ', SiteTemplates.ContainerEnvironmentNames().Select(name => "-e " + name))} {extra} {Shell.Quote(image)} {command}";
+}

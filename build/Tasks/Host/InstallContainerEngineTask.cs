@@ -1,0 +1,9 @@
+using Cake.Frosting;
+using CoralNet.Deploy.Container;
+
+namespace CoralNet.Deploy.Tasks.Host;
+
+[TaskName(ContainerHostPlan.InstallContainerEngine)]
+[TaskDescription("Web hosts, Site.Runtime container: podman (runc, catatonit for --init), its configuration (pids_limit 0, the host's network) and the registry the hosts pull the site's image from")]
+[IsDependentOn(typeof(InstallPackagesTask))]
+public sealed class InstallContainerEngineTask(HostRunSession session) : HostTask(session, ContainerHostPlan.InstallContainerEngine);
