@@ -24,15 +24,21 @@ public static class DockerRunner
 
         var shown = "docker " + string.Join(' ', arguments);
         context.Log.Verbose(shown);
-        var process = context.ProcessRunner.Start(tool, new ProcessSettings
+        var processSettings = new ProcessSettings
         {
             Arguments = builder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             Silent = true,
             EnvironmentVariables = settings.EnvironmentVariables,
-            StandardInput = standardInput,
-        });
+        };
+        if (standardInput is not null)
+        {
+            // Only then: Cake's standard-input payload cannot be made from a null string.
+            processSettings.SetStandardInput(standardInput);
+        }
+
+        var process = context.ProcessRunner.Start(tool, processSettings);
         process.WaitForExit();
         var output = string.Join('\n', process.GetStandardOutput());
         if (process.GetExitCode() != 0)
