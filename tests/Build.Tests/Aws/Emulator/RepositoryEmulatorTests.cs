@@ -152,6 +152,31 @@ public sealed partial class RepositoryEmulatorTests : EmulatorTests
     }
 
     [Test]
+    public async Task CheckRegistry_of_an_AWS_environment_finds_the_repository_and_its_login_and_prints_no_password()
+    {
+        await ProvisionAsync(new ListLog(), Settings());
+        var token = Run.Boto("ecr", "get_authorization_token")["authorizationData"]![0]!["authorizationToken"]!.GetValue<string>();
+        var password = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token)).Split(':', 2)[1];
+
+        var output = Run.Succeed("--target=CheckRegistry", "--verbosity=diagnostic");
+
+        Assert.That(output, Does.Contain("ecr DescribeRepositories").And.Contain("ecr GetAuthorizationToken"));
+        Assert.That(output, Does.Not.Contain(password).And.Not.Contain(token));
+    }
+
+    [Test]
+    public void An_endpoint_that_does_not_answer_is_said_with_the_setting_that_names_it()
+    {
+        var settings = Settings();
+        settings.Aws.Endpoint = "http://127.0.0.1:1";
+        using var services = Connect(new ListLog(), settings);
+
+        var error = Assert.ThrowsAsync<AwsUnreachableException>(() => EcrRegistry.ResolveAsync(services.Registry, settings, value => new Secret(value), CancellationToken.None));
+
+        Assert.That(error!.Message, Does.StartWith("ECR, the registry of the site's images: no answer (").And.Contain("the endpoint http://127.0.0.1:1, from the setting Aws.Endpoint"));
+    }
+
+    [Test]
     public void Without_the_repository_the_registry_is_refused_saying_what_to_run()
     {
         var settings = Settings();
