@@ -24,8 +24,7 @@ public sealed class DockerRunnerTests
 
     private string StandardInput => File.ReadAllText(Path.Combine(_folder, "stdin"));
 
-    private IEnumerable<string> Logged => _log.ReceivedCalls().SelectMany(call => call.GetArguments())
-        .SelectMany(argument => argument is object?[] many ? many : [argument]).Select(argument => argument?.ToString() ?? "");
+    private IEnumerable<string> Logged => Texts(_log);
 
     [SetUp]
     public void SetUp()
@@ -33,13 +32,24 @@ public sealed class DockerRunnerTests
         _folder = Directory.CreateTempSubdirectory("docker-client-").FullName;
         File.WriteAllText(Client, $"#!/bin/sh\nprintf '%s\\n' \"$@\" > {_folder}/arguments\ncat > {_folder}/stdin\n");
         File.SetUnixFileMode(Client, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        _log = Substitute.For<ICakeLog>();
-        _log.Verbosity.Returns(Verbosity.Diagnostic);
-        var runner = new ProcessRunner(new FileSystem(), new CakeEnvironment(new CakePlatform(), new CakeRuntime()), _log, Substitute.For<IToolLocator>(), Substitute.For<ICakeConfiguration>());
-        _context = Substitute.For<ICakeContext>();
-        _context.Log.Returns(_log);
-        _context.ProcessRunner.Returns(runner);
+        (_context, _log) = ContextRunningProcesses();
     }
+
+    /// <summary>A Cake context whose process runner is Cake's own, and whose log records every call.</summary>
+    internal static (ICakeContext Context, ICakeLog Log) ContextRunningProcesses()
+    {
+        var log = Substitute.For<ICakeLog>();
+        log.Verbosity.Returns(Verbosity.Diagnostic);
+        var runner = new ProcessRunner(new FileSystem(), new CakeEnvironment(new CakePlatform(), new CakeRuntime()), log, Substitute.For<IToolLocator>(), Substitute.For<ICakeConfiguration>());
+        var context = Substitute.For<ICakeContext>();
+        context.Log.Returns(log);
+        context.ProcessRunner.Returns(runner);
+        return (context, log);
+    }
+
+    /// <summary>Every text the log was handed (formats and their arguments).</summary>
+    internal static IEnumerable<string> Texts(ICakeLog log) => log.ReceivedCalls().SelectMany(call => call.GetArguments())
+        .SelectMany(argument => argument is object?[] many ? many : [argument]).Select(argument => argument?.ToString() ?? "");
 
     [TearDown]
     public void TearDown() => Directory.Delete(_folder, recursive: true);
