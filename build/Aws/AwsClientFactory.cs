@@ -23,7 +23,7 @@ public interface IAwsConnector
 /// <summary>
 /// Makes the run's AWS clients: credentials from the SDK's default chain only (tests may hand in
 /// their own), the region from the settings (or the SDK's fallback: AWS_REGION, the profile), and,
-/// when Aws.Endpoint is set, every call (EC2, S3 path-style, RDS, IAM, ELBv2, SSM, STS) sent to that one endpoint.
+/// when Aws.Endpoint is set, every call (EC2, S3 path-style, RDS, IAM, ELBv2, ECR, SSM, STS) sent to that one endpoint.
 /// </summary>
 public sealed class AwsClientFactory(AWSCredentials? credentials = null) : IAwsConnector
 {
@@ -55,6 +55,7 @@ public sealed class AwsClientFactory(AWSCredentials? credentials = null) : IAwsC
         // IAM is global: one endpoint per partition, signed for its home region.
         var iamEndpoint = new Uri(endpoint ?? (region.PartitionName == "aws" ? "https://iam.amazonaws.com/" : $"https://iam.{region.SystemName}.{region.PartitionDnsSuffix}/"));
         var iamRegion = region.PartitionName == "aws" ? "us-east-1" : region.SystemName;
+        var ecrEndpoint = new Uri(endpoint ?? $"https://api.ecr.{region.SystemName}.{region.PartitionDnsSuffix}/");
 
         return new AwsServices(
             new AmazonEC2Client(resolved, Configure(aws, new AmazonEC2Config())),
@@ -64,7 +65,10 @@ public sealed class AwsClientFactory(AWSCredentials? credentials = null) : IAwsC
             new RdsClient(new QueryClient(http, rdsEndpoint, region.SystemName, "rds", RdsClient.ApiVersion, options)),
             new IamClient(new QueryClient(http, iamEndpoint, endpoint is null ? iamRegion : region.SystemName, "iam", IamClient.ApiVersion, options)),
             new ElbClient(new QueryClient(http, elbEndpoint, region.SystemName, "elasticloadbalancing", ElbClient.ApiVersion, options)),
-            http);
+            http)
+        {
+            Ecr = new EcrClient(new JsonClient(new SignedPost(http, ecrEndpoint, region.SystemName, "ecr", options), EcrClient.TargetPrefix)),
+        };
     }
 
     private static RegionEndpoint Region(AwsSettings aws) =>

@@ -39,6 +39,9 @@ public sealed class AwsNames(DeploySettings settings)
 
     public string TargetGroup => Prefix + "-web";
 
+    /// <summary>The ECR repository of the site's images.</summary>
+    public string Repository => Prefix;
+
     public const string BucketPolicyName = "site-bucket";
 
     public IReadOnlyDictionary<string, string> Tags(string name) => new Dictionary<string, string>

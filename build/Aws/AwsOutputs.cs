@@ -11,9 +11,10 @@ public sealed record WebHostOutput(string Name, string? Address, string? PublicD
 
 /// <summary>
 /// What the AWS provisioning made that later steps need: the web hosts' Elastic IPs and public DNS
-/// names, the database's endpoint, the bucket. Null where the resource does not exist (yet).
+/// names, the database's endpoint, the bucket, and with Site.Runtime=container the ECR repository's
+/// URI (REGISTRY/NAME, where images are pushed and pulled). Null where the resource does not exist (yet).
 /// </summary>
-public sealed record AwsOutputs(IReadOnlyList<WebHostOutput> WebHosts, string? DatabaseAddress, int? DatabasePort, string BucketName)
+public sealed record AwsOutputs(IReadOnlyList<WebHostOutput> WebHosts, string? DatabaseAddress, int? DatabasePort, string BucketName, string? RepositoryUri = null)
 {
     /// <summary>Finds the outputs by the resources' tags and names, with Describe calls only (for runs where Provision did not run).</summary>
     public static async Task<AwsOutputs> LookUpAsync(AwsServices aws, DeploySettings settings, CancellationToken cancellationToken)
@@ -28,16 +29,19 @@ public sealed record AwsOutputs(IReadOnlyList<WebHostOutput> WebHosts, string? D
         }
 
         var database = await aws.Rds.DescribeDbInstanceAsync(lookup.Names.Database, cancellationToken);
+        var repository = settings.Site.Runtime == SiteRuntime.Container ? await aws.Registry.DescribeRepositoryAsync(lookup.Names.Repository, cancellationToken) : null;
         return new AwsOutputs(
             webHosts,
             database?.EndpointAddress,
             database?.EndpointPort,
-            settings.Aws.BucketName);
+            settings.Aws.BucketName,
+            repository?.Uri);
     }
 
     public override string ToString() =>
         string.Join("; ", WebHosts) + "; " +
-        $"database {DatabaseAddress ?? "(not available yet)"}{(DatabasePort is null ? "" : $":{DatabasePort}")}; bucket {BucketName}";
+        $"database {DatabaseAddress ?? "(not available yet)"}{(DatabasePort is null ? "" : $":{DatabasePort}")}; bucket {BucketName}" +
+        (RepositoryUri is null ? "" : $"; images {RepositoryUri}");
 }
 
 /// <summary>Finds an environment's EC2 resources by their Project, Environment and Name tags.</summary>

@@ -113,6 +113,7 @@ public sealed class AwsProvisioner(
         new RolePolicyResource(_context),
         new InstanceProfileResource(_context),
         new BucketResource(_context),
+        .. settings.Site.Runtime == SiteRuntime.Container ? [new RepositoryResource(_context)] : Array.Empty<IAwsResource>(),
         new ParameterGroupResource(_context),
         // Before the instance, so that RDS makes the database while EC2 starts the instance.
         new DatabaseResource(_context, masterPassword, databaseChanges),

@@ -48,6 +48,7 @@ public static class DeployPolicy
         [
             .. secrets,
             .. settings.Aws.LoadBalancer ? LoadBalancerStatements(names, region, requestTags, ownTags) : [],
+            .. settings.Site.Runtime == SiteRuntime.Container ? RepositoryStatements(names, region) : [],
             // Describe calls and GetCallerIdentity support no resource-level scoping.
             new("ReadOnlyLookups",
                 ["sts:GetCallerIdentity", "ec2:DescribeSecurityGroups", "ec2:DescribeKeyPairs", "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeAddresses", "ec2:DescribeImages", "ec2:DescribeVolumes"],
@@ -128,6 +129,13 @@ public static class DeployPolicy
                 [$"arn:aws:rds:{region}:*:pg:{names.Database}-postgres*"]),
         ];
     }
+
+    /// <summary>ECR: the login is account-wide (GetAuthorizationToken takes no resource); everything else only on the site's repository.</summary>
+    private static PolicyStatement[] RepositoryStatements(AwsNames names, string region) =>
+    [
+        new("LogInToTheRegistry", [EcrActions.Login], ["*"]),
+        new("TheSiteRepository", [.. EcrActions.Provision, .. EcrActions.Push.Except(EcrActions.Provision)], [EcrActions.RepositoryArn(region, "*", names.Repository)]),
+    ];
 
     /// <summary>ELBv2: reads unscoped (Describe calls allow no resource), creation only with the environment's tags, changes only to its own.</summary>
     private static PolicyStatement[] LoadBalancerStatements(AwsNames names, string region, JsonObject requestTags, JsonObject ownTags)

@@ -48,10 +48,40 @@ public static class PolicyDocument
             }),
         }.ToJsonString();
 
-    /// <summary>What the site may do: read and write its own bucket, nothing else.</summary>
-    public static string SiteBucketPolicy(string bucket) => Write(
+    /// <summary>
+    /// What the web instances may do: read and write the site's bucket; with a repository (Site.Runtime=container)
+    /// also pull its images (ECR's login is account-wide, so GetAuthorizationToken takes "*"); nothing else.
+    /// </summary>
+    public static string WebRolePolicy(string bucket, string? repositoryArn) => Write(
     [
         new("ListTheSiteBucket", ["s3:ListBucket"], [$"arn:aws:s3:::{bucket}"]),
         new("ReadWriteTheSiteObjects", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], [$"arn:aws:s3:::{bucket}/*"]),
+        .. repositoryArn is null ? Array.Empty<PolicyStatement>() :
+        [
+            new("LogInToTheRegistry", [EcrActions.Login], ["*"]),
+            new("PullTheSiteImages", EcrActions.Pull, [repositoryArn]),
+        ],
     ]);
+}
+
+/// <summary>The ECR actions the suite and the web hosts call, named once for the policies and their tests.</summary>
+public static class EcrActions
+{
+    public const string Login = "ecr:GetAuthorizationToken";
+
+    /// <summary>What a pull of an image needs besides the login.</summary>
+    public static readonly IReadOnlyList<string> Pull = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"];
+
+    /// <summary>What a push of an image needs besides the login (the docker client's layer uploads and the manifest).</summary>
+    public static readonly IReadOnlyList<string> Push =
+        ["ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"];
+
+    /// <summary>What Plan and Provision call on the repository (RepositoryResource, AwsOutputs); CreateRepository with tags also authorizes TagResource.</summary>
+    public static readonly IReadOnlyList<string> Provision =
+    [
+        "ecr:DescribeRepositories", "ecr:CreateRepository", "ecr:ListTagsForResource", "ecr:TagResource", "ecr:PutImageTagMutability",
+        "ecr:PutImageScanningConfiguration", "ecr:GetLifecyclePolicy", "ecr:PutLifecyclePolicy",
+    ];
+
+    public static string RepositoryArn(string region, string account, string repository) => $"arn:aws:ecr:{region}:{account}:repository/{repository}";
 }

@@ -37,6 +37,9 @@ public sealed class ContainerLayout(string directory)
 
     public string Socket => Path.Combine(Directory, "podman.sock");
 
+    /// <summary>The docker client's configuration (DOCKER_CONFIG): registry logins stay in this root-only folder, not in root's home.</summary>
+    public string ClientConfiguration => Path.Combine(Directory, "docker-client");
+
     public string EngineLog => Path.Combine(Directory, "podman.log");
 
     public string EnginePidFile => Path.Combine(Directory, "podman.pid");

@@ -17,10 +17,10 @@ public sealed class LocalEngine(ContainerLayout layout, ContainerSettings settin
         $"podman's service on {layout.Socket}", ContainerCommands.EngineService(layout), layout.EnginePidFile, layout.Socket, layout.EngineLog,
         () => Answers(layout.Socket), runner);
 
-    /// <summary>What the docker client is run with: the engine's socket, and the legacy builder (podman serves no BuildKit).</summary>
+    /// <summary>What the docker client is run with: the engine's socket, the legacy builder (podman serves no BuildKit), and its configuration folder (registry logins) in the run's root-only state.</summary>
     public IReadOnlyDictionary<string, string> ClientEnvironment => settings.Engine == ContainerEngine.Podman
-        ? new Dictionary<string, string> { ["DOCKER_HOST"] = "unix://" + layout.Socket, ["DOCKER_BUILDKIT"] = "0" }
-        : new Dictionary<string, string> { ["DOCKER_BUILDKIT"] = "0" };
+        ? new Dictionary<string, string> { ["DOCKER_HOST"] = "unix://" + layout.Socket, ["DOCKER_BUILDKIT"] = "0", ["DOCKER_CONFIG"] = layout.ClientConfiguration }
+        : new Dictionary<string, string> { ["DOCKER_BUILDKIT"] = "0", ["DOCKER_CONFIG"] = layout.ClientConfiguration };
 
     /// <summary>Makes podman's service answer, unless it runs already for a live run.</summary>
     public void Start()

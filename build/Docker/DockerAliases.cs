@@ -24,6 +24,14 @@ public static class DockerAliases
     public static void DockerPush(this ICakeContext context, string imageReference) =>
         Run(context, ["push"], new DockerImagePushSettings(), imageReference);
 
+    /// <summary>Logs the client in to <paramref name="server"/>; the password is written to its standard input only.</summary>
+    [CakeMethodAlias]
+    public static void DockerLogin(this ICakeContext context, DockerRegistryLoginSettings settings, string server, string password)
+    {
+        settings.PasswordStdin = true;
+        DockerRunner.Run(context, settings, DockerArguments.Render(["login"], settings, server), password + "\n");
+    }
+
     /// <returns>One line per image, as the settings' Format writes it.</returns>
     [CakeMethodAlias]
     public static IEnumerable<string> DockerImageLs(this ICakeContext context, DockerImageLsSettings? settings) =>

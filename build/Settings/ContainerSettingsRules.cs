@@ -26,7 +26,7 @@ public static class ContainerSettingsRules
 
         if (settings.Provider == ProviderKind.Aws)
         {
-            yield return "Site.Runtime: 'container' on AWS needs the ECR registry, which is not built yet: use Site.Runtime=host there.";
+            yield return "Site.Runtime: 'container' on AWS is not built for the web hosts yet (ProvisionAws makes the ECR repository and PushImage pushes to it, but the instances do not log in to ECR to pull): use Site.Runtime=host there.";
         }
         else if (port is not null && SandboxBridge(settings) is { } bridge && RegistryHost(settings.Container.Registry) != bridge.ToString())
         {

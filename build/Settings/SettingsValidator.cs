@@ -20,6 +20,7 @@ public static class SettingsValidator
 
         foreach (var problem in InRange("Site.Workers", site.Workers, 1, 64)
                      .Concat(InRange("Site.KeepReleases", site.KeepReleases, 2, 100))
+                     .Concat(InRange("Container.KeepImages", settings.Container.KeepImages, 1, 1000))
                      .Concat(InRange("Site.GunicornTimeoutSeconds", site.GunicornTimeoutSeconds, 10, 31_536_000))
                      .Concat(InRange("Site.ClientMaxBodySizeMegabytes", site.ClientMaxBodySizeMegabytes, 1, 10_240))
                      .Concat(InRange("Site.GunicornPort", site.GunicornPort, 1024, 65534))

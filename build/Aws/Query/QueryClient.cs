@@ -89,14 +89,15 @@ public sealed record QueryClientOptions(
     int MaxAttempts = 5);
 
 /// <summary>
-/// AWS's Query protocol (RDS, IAM): a form-encoded POST of Action, Version and parameters, signed
-/// with SigV4, answered with XML. Error replies become <see cref="AwsQueryException"/>; throttling
-/// and server errors are retried with exponential backoff.
+/// AWS's Query protocol (RDS, IAM, ELBv2): a form-encoded POST of Action, Version and parameters,
+/// signed and retried by <see cref="SignedPost"/>, answered with XML. Error replies become
+/// <see cref="AwsQueryException"/>.
 /// </summary>
 public sealed class QueryClient(HttpClient http, Uri endpoint, string signingRegion, string service, string version, QueryClientOptions options)
 {
-    private static readonly HashSet<string> ThrottlingCodes =
-        ["Throttling", "ThrottlingException", "RequestLimitExceeded", "RequestThrottled", "TooManyRequestsException", "RequestThrottledException"];
+    private const string FormContentType = "application/x-www-form-urlencoded; charset=utf-8";
+
+    private readonly SignedPost _post = new(http, endpoint, signingRegion, service, options);
 
     public string Service => service;
 
@@ -104,67 +105,13 @@ public sealed class QueryClient(HttpClient http, Uri endpoint, string signingReg
     public async Task<XElement> CallAsync(string action, QueryParameters parameters, CancellationToken cancellationToken)
     {
         var body = Encoding.UTF8.GetBytes(parameters.FormBody(action, version));
-        for (var attempt = 1; ; attempt++)
-        {
-            options.Trace($"{service} {action} {parameters}");
-            using var request = await SignedRequestAsync(body, cancellationToken);
-            using var response = await http.SendAsync(request, cancellationToken);
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (response.IsSuccessStatusCode)
-            {
-                var document = XDocument.Parse(text);
-                return document.Root?.Child(action + "Result") ?? new XElement(action + "Result");
-            }
-
-            var error = ParseError(action, response.StatusCode, text);
-            var retryable = ThrottlingCodes.Contains(error.Code) || (int)response.StatusCode >= 500;
-            if (!retryable || attempt >= options.MaxAttempts)
-            {
-                throw error;
-            }
-
-            var backoff = TimeSpan.FromMilliseconds(Math.Min(20_000, 250 * Math.Pow(2, attempt - 1) * (1 + Random.Shared.NextDouble())));
-            options.Trace($"{service} {action}: {error.Code}, retrying in {backoff.TotalSeconds:0.0}s (attempt {attempt + 1} of {options.MaxAttempts})");
-            await options.Delay(backoff, cancellationToken);
-        }
-    }
-
-    private async Task<HttpRequestMessage> SignedRequestAsync(byte[] body, CancellationToken cancellationToken)
-    {
-        var credentials = await options.Credentials(cancellationToken);
-        var now = options.UtcNow();
-        var headers = new Dictionary<string, string>
-        {
-            ["content-type"] = "application/x-www-form-urlencoded; charset=utf-8",
-            ["host"] = endpoint.IsDefaultPort ? endpoint.Host : $"{endpoint.Host}:{endpoint.Port}",
-            ["x-amz-date"] = SigV4.AmzDate(now),
-        };
-        if (!string.IsNullOrEmpty(credentials.SessionToken))
-        {
-            headers["x-amz-security-token"] = credentials.SessionToken;
-        }
-
-        var authorization = SigV4.Authorization(credentials.AccessKey, credentials.SecretKey, signingRegion, service, now, "POST", endpoint, headers, body);
-        var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", headers["content-type"]);
-        request.Headers.TryAddWithoutValidation("X-Amz-Date", headers["x-amz-date"]);
-        request.Headers.TryAddWithoutValidation("Authorization", authorization);
-        if (headers.TryGetValue("x-amz-security-token", out var token))
-        {
-            request.Headers.TryAddWithoutValidation("X-Amz-Security-Token", token);
-        }
-
-        return request;
+        var text = await _post.SendAsync(action, body, FormContentType, new Dictionary<string, string>(), parameters.ToString(), (status, reply) => ParseError(action, status, reply), cancellationToken);
+        var document = XDocument.Parse(text);
+        return document.Root?.Child(action + "Result") ?? new XElement(action + "Result");
     }
 
     private AwsQueryException ParseError(string action, HttpStatusCode status, string text)
     {
-        if (ErrorBody.IsHtml(text))
-        {
-            return new AwsQueryException(service, action, status, status.ToString(),
-                $"{endpoint} answered with an HTML page, not AWS's error document: \"{ErrorBody.Summary(text)}\". Check Aws.Endpoint (--aws-endpoint) and Aws.Region", "");
-        }
-
         try
         {
             var root = XDocument.Parse(text).Root;

@@ -21,6 +21,15 @@ public sealed class AwsContext(DeploySettings settings, string repositoryRoot, A
 
     public AwsLookup Lookup => new(aws, Names);
 
+    /// <summary>The ECR repository's ARN when the environment has one (Site.Runtime=container), else null.</summary>
+    public string? RepositoryArn => settings.Site.Runtime == SiteRuntime.Container ? EcrActions.RepositoryArn(Region, "*", Names.Repository) : null;
+
+    /// <summary>The web role's inline policy, which is also its permissions boundary.</summary>
+    public string WebRolePolicy => PolicyDocument.WebRolePolicy(settings.Aws.BucketName, RepositoryArn);
+
+    /// <summary>What the web role may do, in a few words.</summary>
+    public string WebRoleScope => $"s3://{settings.Aws.BucketName}" + (RepositoryArn is null ? "" : $" and pulls from ECR {Names.Repository}");
+
     public string PathInRepository(string path) => Path.Combine(repositoryRoot, path);
 
     public string Region => aws.Ec2.Config.RegionEndpoint?.SystemName ?? settings.Aws.Region;

@@ -8,24 +8,35 @@ using CoralNet.Deploy.Tasks.Release;
 namespace CoralNet.Deploy.Tasks.Container;
 
 [TaskName("PushImage")]
-[TaskDescription("Pushes the image BuildImage built, both its names, to Container.Registry (on a loopback address the suite runs Debian's docker-registry itself, its data under /var/lib/coralnet-deploy)")]
+[TaskDescription("Pushes the image BuildImage built to the registry: both its names to Container.Registry (on a loopback address the suite runs Debian's docker-registry itself, its data under /var/lib/coralnet-deploy); on AWS its release id to the environment's ECR repository, after a docker login")]
 [IsDependentOn(typeof(CheckRegistryTask))]
 [IsDependentOn(typeof(BuildImageTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 [SkipReason("the deploy ships no image: Site.Runtime is host, or the hosts already serve the release")]
-public sealed class PushImageTask(ImageRunSession session, ReleaseRunSession releases) : FrostingTask<DeployContext>
+public sealed class PushImageTask(ImageRunSession session, RunRegistry registry, ReleaseRunSession releases) : AsyncFrostingTask<DeployContext>
 {
     public override bool ShouldRun(DeployContext context) => ImageRunSession.Wanted(context, releases.UpToDate);
 
-    public override void Run(DeployContext context)
+    public override async Task RunAsync(DeployContext context)
     {
         var image = session.Built ?? throw new InvalidOperationException("PushImage pushes what BuildImage built in the same run: run it without --exclusive.");
         var clock = Stopwatch.StartNew();
-        foreach (var tag in new[] { image.ReleaseTag, image.CommitTag }.OfType<string>())
+        var target = await registry.ResolveAsync(context);
+        await registry.LogInAsync(context);
+        IEnumerable<string> names = [image.ReleaseTag, .. image.CommitTag is null ? [] : new[] { image.CommitTag }];
+        if (!image.ReleaseTag.StartsWith(target.Repository + ":", StringComparison.Ordinal))
         {
-            context.DockerPush(tag);
+            // ECR's tags are immutable: only the release id, which never names another image, goes there.
+            var releaseImage = target.Image(image.ReleaseTag[(image.ReleaseTag.LastIndexOf(':') + 1)..]);
+            context.DockerTag(image.ReleaseTag, releaseImage);
+            names = [releaseImage];
         }
 
-        context.Log.Information("PushImage: pushed {0} to {1} in {2:0.0} s", image.ReleaseTag, context.Settings.Container.Registry, clock.Elapsed.TotalSeconds);
+        foreach (var name in names)
+        {
+            context.DockerPush(name);
+        }
+
+        context.Log.Information("PushImage: pushed {0} to {1} in {2:0.0} s", names.First(), target.Address, clock.Elapsed.TotalSeconds);
     }
 }

@@ -91,4 +91,45 @@ public sealed class DeployPolicyTests
         Assert.That(tagging["Condition"]!["StringEquals"]!["elasticloadbalancing:CreateAction"]!.AsArray().Select(a => a!.GetValue<string>()),
             Is.EquivalentTo(new[] { "CreateLoadBalancer", "CreateTargetGroup", "CreateListener" }));
     }
+
+    [Test]
+    public void Without_the_container_runtime_no_ECR_action_is_granted()
+    {
+        var actions = RenderedStatements().SelectMany(statement => statement!["Action"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.That(actions, Has.None.StartsWith("ecr:"));
+    }
+
+    [Test]
+    public void ECR_is_granted_on_the_site_s_repository_only_but_the_account_wide_login()
+    {
+        var settings = AwsProvisionerTests.Settings();
+        settings.Site.Runtime = CoralNet.Deploy.Settings.SiteRuntime.Container;
+        var statements = JsonNode.Parse(DeployPolicy.Render(settings, "us-west-2"))!["Statement"]!.AsArray().OfType<JsonNode>()
+            .Where(statement => statement["Action"]!.AsArray().Any(a => a!.GetValue<string>().StartsWith("ecr:", StringComparison.Ordinal)))
+            .ToDictionary(statement => statement["Action"]!.AsArray().Select(a => a!.GetValue<string>()).ToHashSet(), statement => statement["Resource"]!.AsArray().Select(r => r!.GetValue<string>()).ToList());
+
+        var login = statements.Single(statement => statement.Key.Contains("ecr:GetAuthorizationToken"));
+        Assert.That(login.Key, Is.EquivalentTo(new[] { "ecr:GetAuthorizationToken" }));
+        Assert.That(login.Value, Is.EqualTo(new[] { "*" }));
+        var repository = statements.Single(statement => !statement.Key.Contains("ecr:GetAuthorizationToken"));
+        Assert.That(repository.Value, Is.EqualTo(new[] { "arn:aws:ecr:us-west-2:*:repository/coralnet-production" }));
+        Assert.That(repository.Key, Is.EquivalentTo(EcrActions.Provision.Union(EcrActions.Push)));
+        Assert.That(repository.Key, Has.None.AnyOf("ecr:DeleteRepository", "ecr:BatchDeleteImage", "ecr:SetRepositoryPolicy", "ecr:DeleteLifecyclePolicy"));
+    }
+
+    [Test]
+    public void The_web_role_pulls_the_site_s_images_only_with_the_container_runtime()
+    {
+        var host = JsonNode.Parse(PolicyDocument.WebRolePolicy("coralnet-media", null))!.ToJsonString();
+        Assert.That(host, Does.Not.Contain("ecr:"));
+
+        var container = JsonNode.Parse(PolicyDocument.WebRolePolicy("coralnet-media", "arn:aws:ecr:us-west-2:*:repository/coralnet-production"))!["Statement"]!.AsArray().OfType<JsonNode>()
+            .ToDictionary(statement => statement["Sid"]!.GetValue<string>(), statement => (
+                Actions: statement["Action"]!.AsArray().Select(a => a!.GetValue<string>()).ToList(),
+                Resources: statement["Resource"]!.AsArray().Select(r => r!.GetValue<string>()).ToList()));
+        Assert.That(container["LogInToTheRegistry"], Is.EqualTo((new List<string> { "ecr:GetAuthorizationToken" }, new List<string> { "*" })));
+        Assert.That(container["PullTheSiteImages"].Actions, Is.EquivalentTo(new[] { "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability" }));
+        Assert.That(container["PullTheSiteImages"].Resources, Is.EqualTo(new[] { "arn:aws:ecr:us-west-2:*:repository/coralnet-production" }));
+    }
 }
+

@@ -63,4 +63,11 @@ public sealed class ContainerSettingsTests
     {
         Assert.That(Problems(new Dictionary<string, string> { ["Container_Engine"] = "lxc" }), Has.Some.Contains("Container.Engine"));
     }
+
+    [TestCase("0")]
+    [TestCase("1001")]
+    public void A_number_of_images_ECR_cannot_keep_is_refused(string keep)
+    {
+        Assert.That(Problems(new Dictionary<string, string> { ["Container_KeepImages"] = keep }), Has.Some.EqualTo($"Container.KeepImages: {keep} is outside 1..1000."));
+    }
 }

@@ -42,4 +42,14 @@ public sealed class DockerArgumentsTests
 
         Assert.That(DockerArguments.Render(["tag"], settings, "a:1", "b:1"), Is.EqualTo(new[] { "tag", "a:1", "b:1" }));
     }
+
+    [Test]
+    public void Login_names_the_user_and_reads_the_password_from_standard_input_never_from_an_argument()
+    {
+        var settings = new DockerRegistryLoginSettings { Username = "AWS", PasswordStdin = true };
+
+        Assert.That(DockerArguments.Render(["login"], settings, "123456789012.dkr.ecr.us-west-2.amazonaws.com"),
+            Is.EqualTo(new[] { "login", "--username", "AWS", "--password-stdin", "123456789012.dkr.ecr.us-west-2.amazonaws.com" }));
+        Assert.That(typeof(DockerRegistryLoginSettings).GetProperties().Select(property => property.Name), Has.None.EqualTo("Password"));
+    }
 }

@@ -7,23 +7,15 @@ using CoralNet.Deploy.Settings;
 namespace CoralNet.Deploy.Tests.Aws.Emulator;
 
 /// <summary>The load balancer of an environment with Aws.LoadBalancer, made, corrected and used for registrations against moto; checked through boto3.</summary>
-[NonParallelizable]
-public sealed partial class LoadBalancerEmulatorTests
+public sealed partial class LoadBalancerEmulatorTests : EmulatorTests
 {
-    private EmulatorRun? _run;
     private string _certificate = "";
 
-    private EmulatorRun Run => _run!;
-
     [SetUp]
-    public void SetUp()
+    public void RequestCertificate()
     {
-        _run = new EmulatorRun(MotoServer.Fresh());
         _certificate = Run.Boto("acm", "request_certificate", new { DomainName = "coralnet.emulator.test" })["CertificateArn"]!.GetValue<string>();
     }
-
-    [TearDown]
-    public void TearDown() => _run?.Dispose();
 
     private string[] WithLoadBalancer(string target) => [target, "--tls_mode=off", "--aws_loadbalancer=true", $"--aws_certificatearn={_certificate}", "--aws_deregistrationdelayseconds=20", "--aws_webinstances=2", "--verbosity=diagnostic"];
 

@@ -5,19 +5,8 @@ using Filter = Amazon.EC2.Model.Filter;
 namespace CoralNet.Deploy.Tests.Aws.Emulator;
 
 /// <summary>Plan, ProvisionAws and Provision of the emulator environment, run through the task graph against moto.</summary>
-[NonParallelizable]
-public sealed class ProvisionEmulatorTests
+public sealed class ProvisionEmulatorTests : EmulatorTests
 {
-    private EmulatorRun? _run;
-
-    private EmulatorRun Run => _run!;
-
-    [SetUp]
-    public void SetUp() => _run = new EmulatorRun(MotoServer.Fresh());
-
-    [TearDown]
-    public void TearDown() => _run?.Dispose();
-
     private static List<Filter> Named(string name) => [new Filter("tag:Name", [name]), new Filter("tag:Project", ["coralnet"])];
 
     [Test]
