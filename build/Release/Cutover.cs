@@ -48,6 +48,18 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
             [commands.Cutover.SaveNginxSite(), commands.Cutover.InstallNginxSite(config), commands.Cutover.MarkServingSlot(host.Standby)]));
     }
 
+    /// <summary>The whole cutover of one host, as a rolling deploy makes it: the standby started and checked, <c>current</c> moved, nginx pointed at it, the site asked through nginx.</summary>
+    public async Task CutOverAsync(HostRelease host, string id, IHealthProbe probe)
+    {
+        await StartStandbyAsync(host, id);
+        await SwitchAsync(host, id);
+        await PointNginxAsync(host);
+        if (await probe.WaitForAsync(host.Host, id, healthCheckTimeout, runner.Cancellation) is { } problem)
+        {
+            throw new ReleaseException($"{host.Host.Name}: release {id} failed its health check through nginx: {problem}");
+        }
+    }
+
     /// <summary>
     /// Puts the host back as it was before the cutover, in one round trip: nginx on the instance that
     /// served, <c>current</c> on the release it served (or no <c>current</c> on a first deploy), the standby

@@ -1,4 +1,5 @@
 using CoralNet.Deploy.HostState;
+using CoralNet.Deploy.LoadBalancing;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Templates;
@@ -229,6 +230,14 @@ public sealed class ReleaseDeployer(
         _confirmed = id;
     }
 
+    /// <summary>The cutover one batch of hosts at a time behind <paramref name="balancer"/>, in place of the cutover steps on every host at once (see <see cref="RollingCutover"/>).</summary>
+    public async Task RollAsync(ILoadBalancer balancer, RollOptions roll)
+    {
+        var id = Deployed();
+        await new RollingCutover(balancer, HostStates, host => Cutover.CutOverAsync(host, id, Probe), UndoAllAsync, log, cancellation).RunAsync(id, roll);
+        _confirmed = id;
+    }
+
     /// <summary>Ends a successful run on each host in one round trip: stops the instance the cutover retired and releases this run's lock.</summary>
     public async Task FinishAsync()
     {
@@ -319,11 +328,11 @@ public sealed class ReleaseDeployer(
         }
     }
 
-    /// <summary>Undoes the cutover on every host that took a step of it, deleting this run's new release there (a rollback's target is an old release and stays).</summary>
+    /// <summary>Undoes the cutover on every host that took a step of it and is not confirmed, deleting this run's new release there (a rollback's target is an old release and stays).</summary>
     private Task UndoAllAsync()
     {
         var discard = _package is not null && _confirmed is null ? Id : null;
-        return Task.WhenAll(HostStates.All().Select(host => Cutover.UndoAsync(host, discard)));
+        return Task.WhenAll(HostStates.All().Where(host => !host.IsConfirmed).Select(host => Cutover.UndoAsync(host, discard)));
     }
 
     /// <summary>The release this deploy serves: the packaged one, or the serving one with the same files.</summary>

@@ -22,5 +22,6 @@ public static class TaskServices
         .AddSingleton<RunAudit>()
         .AddSingleton<HostRunSession>()
         .AddSingleton<ReleaseRunSession>()
+        .AddSingleton<LoadBalancerSession>()
         .AddSingleton<ImageRunSession>();
 }
