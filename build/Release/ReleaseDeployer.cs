@@ -344,33 +344,11 @@ public sealed class ReleaseDeployer(
     /// <summary>Whether the host's nginx serves (or is to serve) https: it holds the certificate, or this run just moved it there.</summary>
     public bool ServesTls(SshTarget host) => HostStates.Known(host) is { } state && _nginx.ServesTls(host, state.Before);
 
-    /// <summary>
-    /// Moves a host that now holds the certificate to https (nginx -t first: a refused config leaves it
-    /// serving as before), reloads nginx for a renewed one, and checks the serving release answers over
-    /// https; a host that served http before goes back to it when that check fails.
-    /// </summary>
+    /// <summary>Moves a host that now holds the certificate to https (see <see cref="HttpsMove"/>).</summary>
     public async Task ServeTlsAsync(SshTarget host)
     {
         var state = await HostStates.GetAsync(host);
-        var serving = state.ServingSlot ?? throw new InvalidOperationException("No gunicorn instance serves on " + host.Name);
-        var release = Id ?? state.Before.Current ?? throw new InvalidOperationException("No release serves on " + host.Name);
-        var wasTls = _nginx.ServesTls(host, state.Before);
-        _nginx.MoveToTls(host);
-        try
-        {
-            await _runner.RunAsync(host, _commands.Cutover.InstallNginxSite(_nginx.For(host, state.Before, serving)));
-            if (await Probe.WaitForAsync(host, release, options.HealthCheckTimeout, cancellation) is { } problem)
-            {
-                throw new ReleaseException($"{host.Name}: the site does not answer over https: {problem}");
-            }
-        }
-        catch when (!wasTls)
-        {
-            // A host moving to https for the first time goes back to serving over http, as before.
-            _nginx.MoveBackToHttp(host);
-            await _runner.RunAsync(host, _commands.Cutover.InstallNginxSite(_nginx.For(host, state.Before, serving)), cancellable: false);
-            throw;
-        }
+        await new HttpsMove(_runner, _commands, _nginx, Probe, options.HealthCheckTimeout).RunAsync(state, Id ?? state.Before.Current ?? throw new InvalidOperationException("No release serves on " + host.Name));
     }
 
     private Task ForEachHost(Func<SshTarget, Task> step) => Task.WhenAll(hosts.Select(step));
