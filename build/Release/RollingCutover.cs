@@ -59,13 +59,20 @@ public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, F
         done.ForEach(host => host.Confirmed());
     }
 
-    /// <summary>Refuses a batch whose drain would leave the load balancer no host to send requests to.</summary>
+    /// <summary>
+    /// Refuses a batch whose drain would leave the load balancer no healthy host to send requests to.
+    /// When none is healthy at all (a first deploy: no host serves the site yet), there is nothing to keep.
+    /// </summary>
     private async Task RefuseToEmptyAsync(IReadOnlyList<SshTarget> batch)
     {
         var serving = await balancer.ServingAsync(cancellation);
-        if (!serving.Except(batch.Select(h => h.Name)).Any())
+        if (serving.Count == 0)
         {
-            throw new LoadBalancerException($"the load balancer reports no healthy host besides {Names(batch)} ({(serving.Count == 0 ? "none is healthy" : "only " + string.Join(", ", serving))}): draining it would leave the site without any; nothing of this batch was changed.");
+            log($"Roll: the load balancer reports no healthy host: the site does not answer there now, and {Names(batch)} goes on.");
+        }
+        else if (!serving.Except(batch.Select(h => h.Name)).Any())
+        {
+            throw new LoadBalancerException($"the load balancer reports no healthy host besides {Names(batch)} (only {string.Join(", ", serving)}): draining it would leave the site without any; nothing of this batch was changed.");
         }
     }
 

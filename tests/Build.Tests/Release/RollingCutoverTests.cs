@@ -78,6 +78,16 @@ public sealed class RollingCutoverTests
         Assert.That(run.Hosts.Values.Select(h => h.Served), Is.All.EqualTo(Old));
     }
 
+    [Test]
+    public async Task When_no_host_is_healthy_at_the_load_balancer_as_before_a_first_deploy_the_roll_goes_on()
+    {
+        var run = await RollAsync(new RollOptions(BatchSize.One, false), outOfService: ["web1", "web2", "web3"]);
+
+        Assert.That(run.Error, Is.Null);
+        Assert.That(run.Hosts.Values.Select(h => h.Served), Is.All.EqualTo(run.Id));
+        Assert.That(run.Balancer.InService, Is.EquivalentTo(Three.Select(h => h.Name)), "each batch is put in service");
+    }
+
     [TestCase("1", 1, false)]
     [TestCase("34%", 34, true)]
     [TestCase("100%", 100, true)]
