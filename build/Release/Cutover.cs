@@ -48,13 +48,16 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
             [commands.Cutover.SaveNginxSite(), commands.Cutover.InstallNginxSite(config), commands.Cutover.MarkServingSlot(host.Standby)]));
     }
 
-    /// <summary>The whole cutover of one host, as a rolling deploy makes it: the standby started and checked, <c>current</c> moved, nginx pointed at it, the site asked through nginx.</summary>
+    /// <summary>The whole cutover of one host, as a rolling deploy makes it: the standby started and checked, <c>current</c> moved, nginx pointed at it, the site asked through nginx (every worker warmed).</summary>
     public async Task CutOverAsync(HostRelease host, string id, IHealthProbe probe)
     {
         await StartStandbyAsync(host, id);
         await SwitchAsync(host, id);
         await PointNginxAsync(host);
-        if (await probe.WaitForAsync(host.Host, id, healthCheckTimeout, runner.Cancellation) is { } problem)
+        // Asked at once by as many requests as it has workers, twice over: each worker's first request
+        // loads the site's views, and that one should not be a request the load balancer sends it.
+        var answers = await Task.WhenAll(Enumerable.Range(0, site.Workers * 2).Select(_ => probe.WaitForAsync(host.Host, id, healthCheckTimeout, runner.Cancellation)));
+        if (answers.FirstOrDefault(answer => answer is not null) is { } problem)
         {
             throw new ReleaseException($"{host.Host.Name}: release {id} failed its health check through nginx: {problem}");
         }

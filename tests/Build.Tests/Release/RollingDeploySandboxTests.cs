@@ -113,7 +113,8 @@ public sealed class RollingDeploySandboxTests
         var before = await ServingThroughAsync(_balancer);
         Touch("# a change for the roll that loses a host");
         Task? powerOff = null;
-        var (code, output, loop, _) = await UnderLoadAsync(() => SuiteProcess.Run(SandboxHosts.RepositoryRoot, [.. Overrides, "--target=Deploy", "--site_source=" + _site], (line, _) =>
+        // A short connect timeout: the undo tries the lost host again for about 20 s, each try waiting for it.
+        var (code, output, loop, _) = await UnderLoadAsync(() => SuiteProcess.Run(SandboxHosts.RepositoryRoot, [.. Overrides, "--target=Deploy", "--timeouts_connectseconds=2", "--site_source=" + _site], (line, _) =>
         {
             if (powerOff is null && line.Contains("Roll: batch 2 of 3", StringComparison.Ordinal))
             {
@@ -125,6 +126,7 @@ public sealed class RollingDeploySandboxTests
 
         Assert.That(code, Is.Not.Zero, output);
         Assert.That(output, Does.Contain("The roll stopped at batch 3 of 3 (web3)"));
+        TestContext.Progress.WriteLine(string.Join(Environment.NewLine, output.Split('\n').Where(l => l.Contains("Error:", StringComparison.Ordinal) || l.Contains("roll", StringComparison.OrdinalIgnoreCase))));
         Assert.That(loop.Failures, Is.Empty, output);
         Assert.That(await ServingThroughAsync(_balancer), Is.EqualTo(before));
         Assert.That(await HealthyAsync(), Is.EquivalentTo(new[] { "web1", "web2" }));
@@ -160,7 +162,12 @@ public sealed class RollingDeploySandboxTests
                     failures.Add(exception.Message);
                 }
 
-                slowest = clock.Elapsed > slowest ? clock.Elapsed : slowest;
+                // The first requests warm this process's HTTP client (its first one is slow here, not at the site).
+                if (Volatile.Read(ref requests) >= 2)
+                {
+                    slowest = clock.Elapsed > slowest ? clock.Elapsed : slowest;
+                }
+
                 Interlocked.Increment(ref requests);
                 await Task.Delay(10, CancellationToken.None);
             }
