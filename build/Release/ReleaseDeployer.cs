@@ -11,7 +11,8 @@ namespace CoralNet.Deploy.Release;
 /// <param name="NginxTemplate">The nginx site template's text, when not the embedded one.</param>
 /// <param name="Tls">How the site gets its certificate (none: http only).</param>
 /// <param name="TrustedRoots">PEM files of the only roots the health check over https trusts (the sandbox's test CA); none: the system's.</param>
-public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null, IReadOnlyList<string>? TrustedRoots = null)
+/// <param name="UndoRetries">How long an undo waits between its tries (none: about 20 s in all).</param>
+public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null, IReadOnlyList<string>? TrustedRoots = null, IReadOnlyList<TimeSpan>? UndoRetries = null)
 {
     public TlsSettings TlsOrOff => Tls ?? new TlsSettings { Mode = TlsMode.Off };
 }
@@ -69,7 +70,7 @@ public sealed class ReleaseDeployer(
 
     private HostReleases HostStates => _hostReleases ??= new HostReleases(hosts, options.Site, _runner, _commands);
 
-    private Cutover Cutover => new(_runner, _commands, options.Site, options.HealthCheckTimeout, _nginx, log);
+    private Cutover Cutover => new(_runner, _commands, options.Site, options.HealthCheckTimeout, _nginx, log, options.UndoRetries);
 
     /// <summary>The site asked through each host's nginx, over https once the host serves it (the chain and name checked, as a browser would).</summary>
     private IHealthProbe Probe => _probe ??= new HttpHealthProbe(options.Site.Domain, options.TrustedRoots ?? [], ServesTls);

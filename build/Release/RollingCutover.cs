@@ -101,11 +101,14 @@ public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, F
         var reason = exception is RemoteCommandException remote ? $"{remote.Host}: {remote.Stderr.Trim()}" : exception.Message;
         var serving = hosts.ServingBefore;
         var before = serving is null ? "nothing served before" : $"release {serving} serves again";
+        var undone = batch.Where(h => h.Taken == CutoverSteps.None).Select(h => h.Host).ToList();
         var earlier = done.Count == 0 ? ""
             : options.KeepDoneBatches ? $" The batches before it keep release {id} (Roll.KeepDoneBatches): {Names(done.Select(h => h.Host))} serve {id}; the others serve {serving ?? "nothing"}."
             : $" The batches before it were rolled back too: on {Names(done.Select(h => h.Host))} {before}.";
+        var lost = batch.Concat(done).Where(h => !h.IsConfirmed && h.Taken != CutoverSteps.None).Select(h => h.Host).ToList();
         throw new ReleaseException($"The roll stopped at batch {index + 1} of {count} ({Names(targets)}): {reason}{Environment.NewLine}"
-            + $"{Names(targets)} rolled back: {before}.{earlier}");
+            + (undone.Count > 0 ? $"{Names(undone)} rolled back: {before}." : "") + earlier
+            + (lost.Count > 0 ? $" Not undone, as it could not be reached: {Names(lost)} (run Rollback there once it answers)." : ""));
     }
 
     private static string Names(IEnumerable<SshTarget> hosts) => string.Join(", ", hosts.Select(h => h.Name));

@@ -57,6 +57,19 @@ public sealed class RollingCutoverTests
     }
 
     [Test]
+    public async Task A_host_lost_in_its_batch_stops_the_roll_the_others_are_rolled_back_and_the_error_names_the_one_not_undone()
+    {
+        var run = await RollAsync(new RollOptions(BatchSize.One, false), lost: "web3");
+
+        Assert.That(run.Error!.Message, Does.Contain("The roll stopped at batch 3 of 3 (web3)")
+            .And.Contain("rolled back too: on web1, web2")
+            .And.Contain("Not undone, as it could not be reached: web3 (run Rollback there once it answers)")
+            .And.Not.Contain("web3 rolled back"));
+        Assert.That(new[] { run.Hosts["web1"].Served, run.Hosts["web2"].Served }, Is.All.EqualTo(Old));
+        Assert.That(run.Balancer.FewestServing, Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task With_KeepDoneBatches_the_batches_before_the_failing_one_keep_the_new_release_and_the_output_says_so()
     {
         var run = await RollAsync(new RollOptions(BatchSize.One, KeepDoneBatches: true), broken: "web2");
@@ -116,7 +129,8 @@ public sealed class RollingCutoverTests
 
     private sealed record Run(Dictionary<string, ModelHost> Hosts, string Id, List<string> Events, ModelBalancer Balancer, Exception? Error);
 
-    private static async Task<Run> RollAsync(RollOptions options, string? broken = null, string[]? outOfService = null)
+    /// <param name="lost">A host that stops answering once its cutover starts (every later command to it fails as a dropped connection).</param>
+    private static async Task<Run> RollAsync(RollOptions options, string? broken = null, string[]? outOfService = null, string? lost = null)
     {
         using var site = new TempDirectory();
         site.Write("project/app.py", "print('hello')\n");
@@ -124,8 +138,8 @@ public sealed class RollingCutoverTests
         var hosts = Three.ToDictionary(t => t.Name, t => ModelHost.Serving(t.Name, Old, Older));
         var events = new List<string>();
         var balancer = new ModelBalancer(hosts, events, outOfService ?? []);
-        var executor = new RecordingExecutor(new ModelExecutor(hosts), events);
-        var deployer = new ReleaseDeployer(executor, Three, new ReleaseOptions(Site, site.Path, cache.Path, TimeSpan.FromSeconds(1)), _ => { }, _ => { }, probe: new ModelProbe(hosts, broken));
+        var executor = new RecordingExecutor(new ModelExecutor(hosts), events, lost);
+        var deployer = new ReleaseDeployer(executor, Three, new ReleaseOptions(Site, site.Path, cache.Path, TimeSpan.FromSeconds(1), UndoRetries: [TimeSpan.Zero]), _ => { }, _ => { }, probe: new ModelProbe(hosts, broken));
         var id = deployer.Package(new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero));
         Exception? error = null;
         try
@@ -143,17 +157,32 @@ public sealed class RollingCutoverTests
         catch (Exception exception)
         {
             error = exception;
-            await deployer.AbandonAsync();
+            try
+            {
+                await deployer.AbandonAsync();
+            }
+            catch (Exception) when (lost is not null)
+            {
+                // The lost host's lock cannot be released: the run says so, as ReleaseRunSession does.
+            }
         }
 
         return new Run(hosts, id, events, balancer, error);
     }
 
     /// <summary>Names each cutover and undo command in the shared list of events, in the order they are sent.</summary>
-    private sealed class RecordingExecutor(ModelExecutor inner, List<string> events) : IRemoteExecutor
+    private sealed class RecordingExecutor(ModelExecutor inner, List<string> events, string? lost) : IRemoteExecutor
     {
+        private bool _gone;
+
         public Task<CommandResult> RunAsync(SshTarget host, RemoteCommand command, CancellationToken cancellation = default)
         {
+            _gone |= host.Name == lost && command.Summary.StartsWith("start ", StringComparison.Ordinal);
+            if (_gone && host.Name == lost)
+            {
+                return Task.FromException<CommandResult>(new Renci.SshNet.Common.SshConnectionException("injected: the host is gone"));
+            }
+
             var kind = command.Summary.StartsWith("undo", StringComparison.Ordinal) ? "undo"
                 : command.Summary.StartsWith("start ", StringComparison.Ordinal) || command.Summary.StartsWith("nginx site", StringComparison.Ordinal) || command.Summary.Contains("current", StringComparison.Ordinal) ? "cutover" : null;
             if (kind is not null)
