@@ -18,10 +18,10 @@ public sealed class RollTask(ReleaseRunSession session, LoadBalancerSession bala
 
     public override bool ShouldRun(DeployContext context) => LoadBalancerSession.Present(context.Settings);
 
-    protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer)
-    {
-        var text = context.Options.Get<string?>(BatchSizeOption) ?? "1";
-        var size = BatchSize.TryParse(text, out var problem) ?? throw new ReleaseException("--batch-size: " + problem);
-        return deployer.UpToDate ? Task.CompletedTask : deployer.RollAsync(balancer.Runtime(context), new RollOptions(size, context.Settings.Roll.KeepDoneBatches));
-    }
+    protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) =>
+        deployer.UpToDate ? Task.CompletedTask : deployer.RollAsync(balancer.Runtime(context), new RollOptions(Size(context), context.Settings.Roll.KeepDoneBatches));
+
+    /// <summary>--batch-size, read when the run's deploy is made (before anything changes on a host): a bad one stops the run there.</summary>
+    public static BatchSize Size(DeployContext context) =>
+        BatchSize.TryParse(context.Options.Get<string?>(BatchSizeOption) ?? "1", out var problem) ?? throw new ReleaseException("--batch-size: " + problem);
 }
