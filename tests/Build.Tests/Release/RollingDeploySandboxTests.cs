@@ -61,7 +61,7 @@ public sealed class RollingDeploySandboxTests
         Assert.That(code, Is.Zero, output);
         Assert.That(output, Does.Contain("Roll: batch 3 of 3 (web3)"));
         Assert.That(loop.Failures, Is.Empty, output);
-        Assert.That(loop.Slowest, Is.LessThan(TimeSpan.FromMilliseconds(250)), $"the slowest of {loop.Requests} requests through the load balancer");
+        Assert.That(loop.Slowest, Is.LessThan(TimeSpan.FromMilliseconds(250)), $"the slowest of {loop.Requests} requests through the load balancer, {loop.SlowestAt.TotalSeconds:0.0} s after the loop started{Environment.NewLine}{output}");
         Assert.That(fewestHealthy, Is.GreaterThanOrEqualTo(2), "HAProxy's healthy servers, sampled during the roll");
         var served = SampleSiteCopy.Served(output);
         Assert.That(await ServingThroughAsync(_balancer), Is.EqualTo(served));
@@ -132,7 +132,8 @@ public sealed class RollingDeploySandboxTests
         Assert.That(await HealthyAsync(), Is.EquivalentTo(new[] { "web1", "web2" }));
     }
 
-    private sealed record LoopResult(int Requests, List<string> Failures, TimeSpan Slowest);
+    /// <param name="SlowestAt">When the slowest request started, from the loop's start (to find it in the run's log).</param>
+    private sealed record LoopResult(int Requests, List<string> Failures, TimeSpan Slowest, TimeSpan SlowestAt);
 
     /// <summary>
     /// Runs <paramref name="run"/> while a loop asks the site through the load balancer and another samples
@@ -144,10 +145,13 @@ public sealed class RollingDeploySandboxTests
         var failures = new List<string>();
         var requests = 0;
         var slowest = TimeSpan.Zero;
+        var slowestAt = TimeSpan.Zero;
+        var running = Stopwatch.StartNew();
         var loop = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
+                var started = running.Elapsed;
                 var clock = Stopwatch.StartNew();
                 try
                 {
@@ -165,7 +169,7 @@ public sealed class RollingDeploySandboxTests
                 // The first requests warm this process's HTTP client (its first one is slow here, not at the site).
                 if (Volatile.Read(ref requests) >= 2)
                 {
-                    slowest = clock.Elapsed > slowest ? clock.Elapsed : slowest;
+                    (slowest, slowestAt) = clock.Elapsed > slowest ? (clock.Elapsed, started) : (slowest, slowestAt);
                 }
 
                 Interlocked.Increment(ref requests);
@@ -190,7 +194,7 @@ public sealed class RollingDeploySandboxTests
         await stop.CancelAsync();
         await Task.WhenAll(loop, sampler);
         Assert.That(requests, Is.GreaterThan(10), "the loop ran during the run");
-        return (result.ExitCode, result.Output, new LoopResult(requests, failures, slowest), fewest);
+        return (result.ExitCode, result.Output, new LoopResult(requests, failures, slowest, slowestAt), fewest);
     }
 
     /// <summary>The servers HAProxy sends requests to now, read through its runtime API on lb1.</summary>
