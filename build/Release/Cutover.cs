@@ -9,10 +9,10 @@ namespace CoralNet.Deploy.Release;
 /// timeout or a cancellation may hide a command that ran), so the undo reverses whatever may have
 /// happened; every undo command is idempotent.
 /// </summary>
-public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, SiteSettings site, TimeSpan healthCheckTimeout, NginxSites nginx, Action<string> log)
+/// <param name="undoRetries">How long an undo waits after each failed try before the next (a connection coming back); about 20 s in all unless a test says otherwise.</param>
+public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, SiteSettings site, TimeSpan healthCheckTimeout, NginxSites nginx, Action<string> log, IReadOnlyList<TimeSpan>? undoRetries = null)
 {
-    /// <summary>How often an undo is tried, and how long it waits after each failed try (a connection coming back).</summary>
-    private static readonly TimeSpan[] UndoRetries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(10)];
+    private readonly IReadOnlyList<TimeSpan> _undoRetries = undoRetries ?? [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(10)];
 
     /// <summary>
     /// In one round trip: the slot units (only when the host lacks them), gunicorn's sockets, the standby
@@ -47,6 +47,21 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
             [commands.Cutover.SaveNginxSite(), commands.Cutover.InstallNginxSite(config), commands.Cutover.MarkServingSlot(host.Standby)]));
     }
 
+    /// <summary>The whole cutover of one host, as a rolling deploy makes it: the standby started and checked, <c>current</c> moved, nginx pointed at it, the site asked through nginx (every worker warmed).</summary>
+    public async Task CutOverAsync(HostRelease host, string id, IHealthProbe probe)
+    {
+        await StartStandbyAsync(host, id);
+        await SwitchAsync(host, id);
+        await PointNginxAsync(host);
+        // Asked at once by as many requests as it has workers, twice over: each worker's first request
+        // loads the site's views, and that one should not be a request the load balancer sends it.
+        var answers = await Task.WhenAll(Enumerable.Range(0, site.Workers * 2).Select(_ => probe.WaitForAsync(host.Host, id, healthCheckTimeout, runner.Cancellation)));
+        if (answers.FirstOrDefault(answer => answer is not null) is { } problem)
+        {
+            throw new ReleaseException($"{host.Host.Name}: release {id} failed its health check through nginx: {problem}");
+        }
+    }
+
     /// <summary>
     /// Puts the host back as it was before the cutover, in one round trip: nginx on the instance that
     /// served, <c>current</c> on the release it served (or no <c>current</c> on a first deploy), the standby
@@ -77,10 +92,10 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
                 log($"{host.Host.Name}: cutover undone; {(host.Before.Current is null ? "nothing served before, nothing serves" : $"release {host.Before.Current} serves")}.");
                 return;
             }
-            catch (Exception exception) when (attempt < UndoRetries.Length)
+            catch (Exception exception) when (attempt < _undoRetries.Count)
             {
-                log($"{host.Host.Name}: the undo of the cutover failed ({exception.Message.Split('\n')[0]}); trying again in {UndoRetries[attempt].TotalSeconds:0} s.");
-                await Task.Delay(UndoRetries[attempt], CancellationToken.None);
+                log($"{host.Host.Name}: the undo of the cutover failed ({exception.Message.Split('\n')[0]}); trying again in {_undoRetries[attempt].TotalSeconds:0} s.");
+                await Task.Delay(_undoRetries[attempt], CancellationToken.None);
             }
             catch (Exception exception)
             {

@@ -19,7 +19,7 @@ public sealed class HttpHealthProbe(string domain, IReadOnlyList<string> trusted
 {
     public async Task<string?> WaitForAsync(SshTarget host, string id, TimeSpan within, CancellationToken cancellation)
     {
-        var url = $"{(servesTls(host) ? "https" : "http")}://{domain}/health/";
+        var url = $"{(servesTls(host) ? "https" : "http")}://{domain}{Templates.SiteTemplates.HealthPath}";
         using var http = SiteClient.For(host.Address, trustedRoots, TimeSpan.FromSeconds(5));
         var clock = Stopwatch.StartNew();
         while (true)

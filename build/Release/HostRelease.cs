@@ -45,6 +45,12 @@ public sealed class HostRelease(SshTarget host, ReleaseListing before, int stand
     /// <summary>The gunicorn instance nginx sends requests to now: the standby once the cutover is confirmed, else the one that served before (none on a host never deployed).</summary>
     public int? ServingSlot => _confirmed ? standby : Before.ServingSlot;
 
+    /// <summary>Whether the host's cutover is confirmed: it serves the new release, and no undo reverses it.</summary>
+    public bool IsConfirmed
+    {
+        get { lock (_gate) { return _confirmed; } }
+    }
+
     /// <summary>The instance that served before the cutover and stops when the run finishes; null before a confirmed cutover.</summary>
     public int? Retired { get; private set; }
 

@@ -5,21 +5,18 @@ namespace CoralNet.Deploy.Release;
 /// serving as before), reloads nginx for a renewed one, and checks the serving release answers over
 /// https; a host that served http before goes back to it when that check fails.
 /// </summary>
-public sealed class HttpsMove(ReleaseRunner runner, ReleaseCommands commands, NginxSites nginx, IHealthProbe probe, TimeSpan healthCheckTimeout, CancellationToken cancellation)
+public sealed class HttpsMove(ReleaseRunner runner, ReleaseCommands commands, NginxSites nginx, IHealthProbe probe, TimeSpan healthCheckTimeout)
 {
-    /// <param name="state">The host as this run knows it.</param>
-    /// <param name="id">The release this run deploys, if any (else the one that serves).</param>
-    public async Task RunAsync(HostRelease state, string? id)
+    public async Task RunAsync(HostRelease state, string release)
     {
         var host = state.Host;
         var serving = state.ServingSlot ?? throw new InvalidOperationException("No gunicorn instance serves on " + host.Name);
-        var release = id ?? state.Before.Current ?? throw new InvalidOperationException("No release serves on " + host.Name);
         var wasTls = nginx.ServesTls(host, state.Before);
         nginx.MoveToTls(host);
         try
         {
             await runner.RunAsync(host, commands.Cutover.InstallNginxSite(nginx.For(host, state.Before, serving)));
-            if (await probe.WaitForAsync(host, release, healthCheckTimeout, cancellation) is { } problem)
+            if (await probe.WaitForAsync(host, release, healthCheckTimeout, runner.Cancellation) is { } problem)
             {
                 throw new ReleaseException($"{host.Name}: the site does not answer over https: {problem}");
             }

@@ -1,4 +1,5 @@
 using CoralNet.Deploy.HostState;
+using CoralNet.Deploy.LoadBalancing;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Templates;
@@ -11,7 +12,8 @@ namespace CoralNet.Deploy.Release;
 /// <param name="Tls">How the site gets its certificate (none: http only).</param>
 /// <param name="TrustedRoots">PEM files of the only roots the health check over https trusts (the sandbox's test CA); none: the system's.</param>
 /// <param name="Registry">Where the hosts pull the site's image from (Site.Runtime container).</param>
-public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null, IReadOnlyList<string>? TrustedRoots = null, Container.HostRegistry? Registry = null)
+/// <param name="UndoRetries">How long an undo waits between its tries (none: about 20 s in all).</param>
+public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null, IReadOnlyList<string>? TrustedRoots = null, Container.HostRegistry? Registry = null, IReadOnlyList<TimeSpan>? UndoRetries = null)
 {
     public TlsSettings TlsOrOff => Tls ?? new TlsSettings { Mode = TlsMode.Off };
 }
@@ -72,7 +74,7 @@ public sealed class ReleaseDeployer(
 
     private HostReleases HostStates => _hostReleases ??= new HostReleases(hosts, options.Site, _runner, _commands);
 
-    private Cutover Cutover => new(_runner, _commands, options.Site, options.HealthCheckTimeout, _nginx, log);
+    private Cutover Cutover => new(_runner, _commands, options.Site, options.HealthCheckTimeout, _nginx, log, options.UndoRetries);
 
     /// <summary>The site asked through each host's nginx, over https once the host serves it (the chain and name checked, as a browser would).</summary>
     private IHealthProbe Probe => _probe ??= new HttpHealthProbe(options.Site.Domain, options.TrustedRoots ?? [], ServesTls);
@@ -241,6 +243,14 @@ public sealed class ReleaseDeployer(
         _confirmed = id;
     }
 
+    /// <summary>The cutover one batch of hosts at a time behind <paramref name="balancer"/>, in place of the cutover steps on every host at once (see <see cref="RollingCutover"/>).</summary>
+    public async Task RollAsync(ILoadBalancer balancer, RollOptions roll)
+    {
+        var id = Deployed();
+        await new RollingCutover(balancer, HostStates, host => Cutover.CutOverAsync(host, id, Probe), UndoAllAsync, log, cancellation).RunAsync(id, roll);
+        _confirmed = id;
+    }
+
     /// <summary>Ends a successful run on each host in one round trip: stops the instance the cutover retired and releases this run's lock.</summary>
     public async Task FinishAsync()
     {
@@ -335,11 +345,11 @@ public sealed class ReleaseDeployer(
         }
     }
 
-    /// <summary>Undoes the cutover on every host that took a step of it, deleting this run's new release there (a rollback's target is an old release and stays).</summary>
+    /// <summary>Undoes the cutover on every host that took a step of it and is not confirmed, deleting this run's new release there (a rollback's target is an old release and stays).</summary>
     private Task UndoAllAsync()
     {
         var discard = _package is not null && _confirmed is null ? Id : null;
-        return Task.WhenAll(HostStates.All().Select(host => Cutover.UndoAsync(host, discard)));
+        return Task.WhenAll(HostStates.All().Where(host => !host.IsConfirmed).Select(host => Cutover.UndoAsync(host, discard)));
     }
 
     /// <summary>The release this deploy serves: the packaged one, or the serving one with the same files.</summary>
@@ -352,8 +362,11 @@ public sealed class ReleaseDeployer(
     public bool ServesTls(SshTarget host) => HostStates.Known(host) is { } state && _nginx.ServesTls(host, state.Before);
 
     /// <summary>Moves a host that now holds the certificate to https (see <see cref="HttpsMove"/>).</summary>
-    public async Task ServeTlsAsync(SshTarget host) =>
-        await new HttpsMove(_runner, _commands, _nginx, Probe, options.HealthCheckTimeout, cancellation).RunAsync(await HostStates.GetAsync(host), Id);
+    public async Task ServeTlsAsync(SshTarget host)
+    {
+        var state = await HostStates.GetAsync(host);
+        await new HttpsMove(_runner, _commands, _nginx, Probe, options.HealthCheckTimeout).RunAsync(state, Id ?? state.Before.Current ?? throw new InvalidOperationException("No release serves on " + host.Name));
+    }
 
     private Task ForEachHost(Func<SshTarget, Task> step) => Task.WhenAll(hosts.Select(step));
 }

@@ -120,8 +120,8 @@ public sealed class HostLifecycle(LocalRunner runner, SandboxLayout layout, Sand
         File.SetUnixFileMode(authorized, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
-    /// <summary>Stops one host by its recorded PIDs and removes its mount, network namespace and cgroup folders.</summary>
-    private void Stop(string name)
+    /// <summary>Stops one host by its recorded PIDs and removes its mount, network namespace and cgroup folders (its layer stays: a later start boots it as it was).</summary>
+    public void Stop(string name)
     {
         var supervisor = MachineState.LivePid(layout.SupervisorPidFile(name), SupervisorMarker);
         var nspawn = MachineState.LivePid(layout.NspawnPidFile(name), "systemd-nspawn");

@@ -114,6 +114,13 @@ public sealed class LocalSandbox
         RefreshKnownHosts();
     }
 
+    /// <summary>Stops one host at once, as a machine losing power would; its layer stays, and the next Up boots it again.</summary>
+    public void PowerOff(string name)
+    {
+        using var guard = Lock();
+        _hosts.Stop(Addresses[name].Name);
+    }
+
     public IReadOnlyList<HostStatus> Status() =>
         Addresses.Hosts.Select(h => new HostStatus(h, IsRunning(h.Name))).ToList();
 
@@ -170,8 +177,8 @@ public sealed class LocalSandbox
         var database = Addresses.Hosts.Single(h => h.IsDatabase);
         SetUpDatabase(database, started.Contains(database));
         _acme.Ensure(undo);
-        // The site's names resolve to the first web host, for pebble's HTTP-01 checks.
-        _acme.Resolve(Templates.SiteTemplates.Names(_settings.Site), Addresses.Hosts.First(h => !h.IsDatabase).Address);
+        // The site's names resolve to where its traffic enters: the load balancer, else the first web host (for pebble's HTTP-01 checks).
+        _acme.Resolve(Templates.SiteTemplates.Names(_settings.Site), (Addresses.LoadBalancer ?? Addresses.Hosts.First(h => h.IsWeb)).Address);
         _log($"ACME test CA (pebble): {_acme.Directory}; its issuing root: {_acme.IssuingRoot}");
         return Addresses.Hosts;
     }

@@ -3,8 +3,11 @@ using System.Net;
 
 namespace CoralNet.Deploy.Sandbox;
 
-/// <summary>One sandbox host: its name and its address on the bridge.</summary>
-public sealed record SandboxHost(string Name, IPAddress Address, bool IsDatabase);
+/// <summary>One sandbox host: its name, its address on the bridge, and whether it stands in for the database or the load balancer (else: a web host).</summary>
+public sealed record SandboxHost(string Name, IPAddress Address, bool IsDatabase, bool IsLoadBalancer = false)
+{
+    public bool IsWeb => !IsDatabase && !IsLoadBalancer;
+}
 
 /// <summary>
 /// The sandbox's addresses on its private /24: the bridge takes .1, each host a further address
@@ -16,7 +19,8 @@ public sealed class SandboxAddresses
     private const int FirstHost = 2;
     private const int LastHost = 254;
 
-    public SandboxAddresses(string subnet, IEnumerable<string> webHosts, string databaseHost)
+    /// <param name="loadBalancer">The load balancer host's name; empty: none.</param>
+    public SandboxAddresses(string subnet, IEnumerable<string> webHosts, string databaseHost, string loadBalancer = "")
     {
         if (!IPNetwork.TryParse(subnet, out var network) || network.PrefixLength != 24
             || network.BaseAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
@@ -29,7 +33,8 @@ public sealed class SandboxAddresses
         var taken = new HashSet<int>();
         var hosts = new List<SandboxHost>();
         // Names claim slots in a fixed order (sorted), so a collision resolves the same way every time.
-        var names = webHosts.Select(n => (Name: n, IsDatabase: false)).Append((Name: databaseHost, IsDatabase: true));
+        var balancers = loadBalancer.Length > 0 ? [loadBalancer] : Array.Empty<string>();
+        var names = webHosts.Select(n => (Name: n, IsDatabase: false)).Append((Name: databaseHost, IsDatabase: true)).Concat(balancers.Select(n => (Name: n, IsDatabase: false)));
         foreach (var (name, isDatabase) in names.OrderBy(n => n.Name, StringComparer.Ordinal))
         {
             var slot = PreferredSlot(name);
@@ -38,22 +43,25 @@ public sealed class SandboxAddresses
                 slot = slot == LastHost ? FirstHost : slot + 1;
             }
 
-            hosts.Add(new SandboxHost(name, At(slot), isDatabase));
+            hosts.Add(new SandboxHost(name, At(slot), isDatabase, balancers.Contains(name)));
         }
 
-        var order = webHosts.Append(databaseHost).ToList();
+        var order = webHosts.Concat(balancers).Append(databaseHost).ToList();
         Hosts = hosts.OrderBy(h => order.IndexOf(h.Name)).ToList();
     }
 
     /// <summary>The addresses of the hosts a sandbox's settings name.</summary>
-    public static SandboxAddresses Of(SandboxSettings sandbox) => new(sandbox.Subnet, sandbox.WebHosts, sandbox.DatabaseHost);
+    public static SandboxAddresses Of(SandboxSettings sandbox) => new(sandbox.Subnet, sandbox.WebHosts, sandbox.DatabaseHost, sandbox.LoadBalancer);
 
     public IPNetwork Subnet { get; }
 
     public IPAddress Bridge { get; }
 
-    /// <summary>The hosts in the order the settings name them: web hosts, then the database host.</summary>
+    /// <summary>The hosts in the order the settings name them: web hosts, the load balancer, then the database host.</summary>
     public IReadOnlyList<SandboxHost> Hosts { get; }
+
+    /// <summary>The load balancer host; null when the settings name none.</summary>
+    public SandboxHost? LoadBalancer => Hosts.FirstOrDefault(h => h.IsLoadBalancer);
 
     public SandboxHost this[string name] =>
         Hosts.FirstOrDefault(h => h.Name == name) ?? throw new SandboxException($"'{name}' is not a sandbox host; the hosts are {string.Join(", ", Hosts.Select(h => h.Name))}.");

@@ -48,6 +48,7 @@ public sealed class DeploySettings
     public ContainerSettings Container { get; set; } = new();
     public List<PersonSettings> People { get; set; } = [];
     public TimeoutSettings Timeouts { get; set; } = new();
+    public RollSettings Roll { get; set; } = new();
 }
 
 public sealed class SiteSettings
@@ -137,6 +138,8 @@ public sealed class SandboxSettings
 {
     public List<string> WebHosts { get; set; } = ["web1"];
     public string DatabaseHost { get; set; } = "db1";
+    /// <summary>A host running HAProxy in front of the web hosts (e.g. lb1): the site's traffic enters there, and deploys roll through the web hosts; empty: none.</summary>
+    public string LoadBalancer { get; set; } = "";
     /// <summary>The private /24 of the sandbox bridge; the bridge takes .1, hosts follow.</summary>
     public string Subnet { get; set; } = "10.213.0.0/24";
     /// <summary>Where the sandbox keeps its base image, keys and host roots, relative to the repository root.</summary>
@@ -211,6 +214,17 @@ public sealed class TimeoutSettings
     public int AwsWaitSeconds { get; set; } = 1200;
     /// <summary>How long a host may take to come back after a reboot.</summary>
     public int RebootSeconds { get; set; } = 300;
+    /// <summary>How long a rolling deploy waits for a drained web host's requests to finish at the sandbox's load balancer.</summary>
+    public int DrainSeconds { get; set; } = 30;
+    /// <summary>How long a rolling deploy waits for the load balancer to report a re-enabled web host healthy.</summary>
+    public int LoadBalancerHealthySeconds { get; set; } = 60;
+}
+
+/// <summary>How a deploy rolls through several web hosts behind a load balancer.</summary>
+public sealed class RollSettings
+{
+    /// <summary>When a batch fails, the batches before it keep the new release (the site then serves two releases) instead of going back; off by default.</summary>
+    public bool KeepDoneBatches { get; set; }
 }
 
 /// <summary>The property is computed, not read from the settings file.</summary>

@@ -31,7 +31,9 @@ public static class SettingsValidator
                      .Concat(InRange("Timeouts.CommandSeconds", settings.Timeouts.CommandSeconds, 1, 86_400))
                      .Concat(InRange("Timeouts.HealthCheckSeconds", settings.Timeouts.HealthCheckSeconds, 1, 3600))
                      .Concat(InRange("Timeouts.AwsWaitSeconds", settings.Timeouts.AwsWaitSeconds, 1, 86_400))
-                     .Concat(InRange("Timeouts.RebootSeconds", settings.Timeouts.RebootSeconds, 10, 3600)))
+                     .Concat(InRange("Timeouts.RebootSeconds", settings.Timeouts.RebootSeconds, 10, 3600))
+                     .Concat(InRange("Timeouts.DrainSeconds", settings.Timeouts.DrainSeconds, 0, 3600))
+                     .Concat(InRange("Timeouts.LoadBalancerHealthySeconds", settings.Timeouts.LoadBalancerHealthySeconds, 1, 3600)))
         {
             yield return problem;
         }
@@ -53,7 +55,7 @@ public static class SettingsValidator
         }
 
         var providerProblems = settings.Provider == ProviderKind.Sandbox
-            ? ValidateSandbox(settings.Sandbox).Concat(ValidateSandboxKeys(settings)).Concat(ValidateSsmRegion(settings))
+            ? ValidateSandbox(settings.Sandbox).Concat(ValidateSandboxKeys(settings)).Concat(ValidateSsmRegion(settings)).Concat(LoadBalancerSettingsRules.Validate(settings))
             : AwsSettingsRules.Validate(settings, repositoryRoot);
         foreach (var problem in providerProblems)
         {
@@ -86,12 +88,13 @@ public static class SettingsValidator
             yield return "Sandbox.WebHosts: name at least one web host, for example [\"web1\"].";
         }
 
-        foreach (var name in sandbox.WebHosts.Append(sandbox.DatabaseHost).Where(n => !SettingsPatterns.MachineName().IsMatch(n)))
+        var names = sandbox.WebHosts.Append(sandbox.DatabaseHost).Concat(sandbox.LoadBalancer.Length > 0 ? [sandbox.LoadBalancer] : []).ToList();
+        foreach (var name in names.Where(n => !SettingsPatterns.MachineName().IsMatch(n)))
         {
             yield return $"Sandbox: '{name}' is not a usable host name (lower-case letters and digits, at most 11 characters).";
         }
 
-        foreach (var duplicate in sandbox.WebHosts.Append(sandbox.DatabaseHost).GroupBy(n => n).Where(g => g.Count() > 1))
+        foreach (var duplicate in names.GroupBy(n => n).Where(g => g.Count() > 1))
         {
             yield return $"Sandbox: host name '{duplicate.Key}' is used twice.";
         }

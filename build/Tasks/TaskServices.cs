@@ -22,6 +22,7 @@ public static class TaskServices
         .AddSingleton<RunAudit>()
         .AddSingleton<HostRunSession>()
         .AddSingleton<ReleaseRunSession>()
+        .AddSingleton<LoadBalancerSession>()
         .AddSingleton<ImageRunSession>()
         .AddSingleton<RunRegistry>();
 }

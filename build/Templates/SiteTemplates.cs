@@ -9,6 +9,9 @@ namespace CoralNet.Deploy.Templates;
 /// <summary>The values of the site's config files (nginx site, gunicorn units, environment file, maintenance page), taken from typed settings.</summary>
 public static class SiteTemplates
 {
+    /// <summary>The site's health URL: its release id while the database answers (the deploy's checks and the load balancers' ask it).</summary>
+    public const string HealthPath = "/health/";
+
     /// <summary>gunicorn's wait for in-flight requests when an instance stops, and systemd's beyond it.</summary>
     public const int GracefulTimeoutSeconds = 30;
     public const int StopTimeoutSeconds = GracefulTimeoutSeconds + 10;

@@ -6,7 +6,7 @@ namespace CoralNet.Deploy.Aws.Resources;
 public sealed class TargetGroupResource(AwsContext context) : IAwsResource
 {
     /// <summary>The URL the release steps check on each host's nginx; the load balancer checks the same.</summary>
-    public const string HealthCheckPath = "/health/";
+    public const string HealthCheckPath = Templates.SiteTemplates.HealthPath;
 
     private const string DeregistrationDelay = "deregistration_delay.timeout_seconds";
 

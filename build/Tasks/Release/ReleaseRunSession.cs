@@ -26,6 +26,11 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
         }
 
         var settings = context.Settings;
+        if (LoadBalancerSession.Present(settings))
+        {
+            _ = RollTask.Size(context);
+        }
+
         var hosts = connections.Open(context, "deploy the site");
         var options = new ReleaseOptions(
             settings.Site,

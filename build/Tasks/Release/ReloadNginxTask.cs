@@ -8,7 +8,10 @@ namespace CoralNet.Deploy.Tasks.Release;
 [TaskDescription("Release: the site's nginx config pointed at the new gunicorn instance, nginx -t, graceful reload; a refused config is put back and nginx keeps serving")]
 [IsDependentOn(typeof(SwitchReleaseTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
+[SkipReason("the Roll task cut over every web host, batch by batch, behind the load balancer")]
 public sealed class ReloadNginxTask(ReleaseRunSession session) : ReleaseTask(session)
 {
+    public override bool ShouldRun(DeployContext context) => !LoadBalancerSession.Present(context.Settings);
+
     protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) => deployer.ReloadNginxAsync();
 }

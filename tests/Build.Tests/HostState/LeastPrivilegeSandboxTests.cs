@@ -80,13 +80,10 @@ public sealed class LeastPrivilegeSandboxTests
         return body;
     }
 
-    private static string LastReleaseId(string output) =>
-        Regex.Matches(output, @"Release (\d{8}T\d{6}Z-[0-9a-f]{8}) serves at").Select(m => m.Groups[1].Value).Last();
-
     private void Deployed(int code, string output)
     {
         Assert.That(code, Is.Zero, output);
-        Assert.That(LastReleaseId(output), Is.Not.Empty);
+        Assert.That(Release.SampleSiteCopy.Served(output), Is.Not.Empty);
     }
 
     [Test, Order(1)]
@@ -182,7 +179,7 @@ public sealed class LeastPrivilegeSandboxTests
         var (code, output) = Suite("--target=Deploy");
 
         Deployed(code, output);
-        Assert.That(await ServingAsync(), Is.EqualTo(LastReleaseId(output)));
+        Assert.That(await ServingAsync(), Is.EqualTo(Release.SampleSiteCopy.Served(output)));
         Assert.That(await Root("test -e /run/planted-env-was-sourced && echo sourced || echo never"), Is.EqualTo("never"));
         Assert.That(await Root($"stat -c '%U:%G %a' {_settings.Site.Root} {site} {_paths.EnvironmentFile}"), Is.EqualTo("root:root 755\nroot:root 755\nroot:coralnet 640"));
         Assert.That(await Root($"find {site} -path {_paths.EnvironmentFile} -prune -o -path {_paths.State} -prune -o ! -type l \\( ! -user root -o ! -group root -o -perm /6022 \\) -print"), Is.Empty);
@@ -275,14 +272,14 @@ public sealed class LeastPrivilegeSandboxTests
             Write("first ");
             var (code, output) = Suite("--target=Deploy", "--ssh_user=deployer", "--site_source=" + site);
             Deployed(code, output);
-            Assert.That(await ServingAsync(), Is.EqualTo(LastReleaseId(output)));
+            Assert.That(await ServingAsync(), Is.EqualTo(Release.SampleSiteCopy.Served(output)));
 
             Write("changed ");
             (code, output) = Suite("--target=Deploy", "--ssh_user=deployer", "--site_source=" + site);
 
             Deployed(code, output);
             Assert.That(output, Does.Contain("3000 file(s) sent"));
-            Assert.That(await ServingAsync(), Is.EqualTo(LastReleaseId(output)));
+            Assert.That(await ServingAsync(), Is.EqualTo(Release.SampleSiteCopy.Served(output)));
             Assert.That(await Root($"cat {_paths.Current}/project/padding-folder-with-a-long-name-29/padding-file-with-a-rather-long-name-2999.txt"), Does.StartWith("changed "));
         }
         finally

@@ -30,14 +30,8 @@ public sealed class OperatorSandboxTests
     public void DeployOnce()
     {
         (_settings, _secrets) = SandboxHosts.LoadSettings(new Dictionary<string, string> { ["Sandbox_WebHosts"] = "web1,web2", ["Tls_Mode"] = "off" });
-        _site = Directory.CreateTempSubdirectory("operator-site-").FullName;
+        _site = Release.SampleSiteCopy.Make("operator-site-");
         _hookOutput = Directory.CreateTempSubdirectory("operator-hooks-").FullName;
-        foreach (var file in Directory.GetFiles(Path.Combine(SandboxHosts.RepositoryRoot, "samples/site"), "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(_site, Path.GetRelativePath(Path.Combine(SandboxHosts.RepositoryRoot, "samples/site"), file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
 
         foreach (var hook in new[] { "pre-deploy", "post-deploy", "post-rollback" })
         {

@@ -34,13 +34,7 @@ public sealed class DeployFaultSandboxTests
         // The site as a browser sees it: over https by its name, the chain checked against the sandbox's CA.
         _http = SiteClient.For(_web.Address.ToString(), [_sandbox.Acme.IssuingRoot], TimeSpan.FromSeconds(10));
         _siteRoot = $"{_settings.Site.Root.TrimEnd('/')}/{_settings.Site.Name}";
-        _site = Directory.CreateTempSubdirectory("fault-site-").FullName;
-        foreach (var file in Directory.GetFiles(Path.Combine(SandboxHosts.RepositoryRoot, "samples/site"), "*", SearchOption.AllDirectories))
-        {
-            var copy = Path.Combine(_site, Path.GetRelativePath(Path.Combine(SandboxHosts.RepositoryRoot, "samples/site"), file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy);
-        }
+        _site = SampleSiteCopy.Make("fault-site-");
     }
 
     [OneTimeTearDown]
@@ -76,7 +70,7 @@ public sealed class DeployFaultSandboxTests
 
         var (again, log) = Suite("--target=Deploy");
         Assert.That(again, Is.Zero, log);
-        Assert.That(await ServingAsync(), Is.EqualTo(Served(log)));
+        Assert.That(await ServingAsync(), Is.EqualTo(SampleSiteCopy.Served(log)));
     }
 
     [Test, Order(2)]
@@ -85,7 +79,7 @@ public sealed class DeployFaultSandboxTests
         Touch("# change for the same-content test");
         var (code, output) = Suite("--target=Deploy");
         Assert.That(code, Is.Zero, output);
-        var id = Served(output);
+        var id = SampleSiteCopy.Served(output);
         var started = Host(ServingUnitStart());
 
         foreach (var run in new[] { 2, 3 })
@@ -207,7 +201,7 @@ public sealed class DeployFaultSandboxTests
         var (next, log) = await WithRequestLoopAsync(() => Suite("--target=Deploy", "--take-over-lock"));
         Assert.That(next, Is.Zero, log);
         Assert.That(log, Does.Contain("took over the deploy lock of a dead run").And.Contain("no longer runs on this machine"));
-        Assert.That(await ServingAsync(), Is.EqualTo(Served(log)));
+        Assert.That(await ServingAsync(), Is.EqualTo(SampleSiteCopy.Served(log)));
     }
 
     [Test, Order(7)]
@@ -243,7 +237,7 @@ public sealed class DeployFaultSandboxTests
 
         var (next, log) = Suite("--target=Deploy");
         Assert.That(next, Is.Zero, log);
-        Assert.That(await ServingAsync(), Is.EqualTo(Served(log)));
+        Assert.That(await ServingAsync(), Is.EqualTo(SampleSiteCopy.Served(log)));
     }
 
     [Test, Order(9)]
@@ -303,9 +297,6 @@ public sealed class DeployFaultSandboxTests
 
     private List<string> Releases() =>
         [.. Regex.Matches(Suite("--target=Releases").Output, @"\d{8}T\d{6}Z-[0-9a-f]{8}").Select(m => m.Value).Distinct()];
-
-    private static string Served(string output) =>
-        Regex.Matches(output, @"Release (\d{8}T\d{6}Z-[0-9a-f]{8}) serves at").Select(m => m.Groups[1].Value).Last();
 
     private static string Packaged(string output) =>
         Regex.Matches(output, @"Release (\d{8}T\d{6}Z-[0-9a-f]{8}): \d+ files").Select(m => m.Groups[1].Value).Last();

@@ -65,9 +65,6 @@ public sealed class DeploySandboxTests
         return body;
     }
 
-    private static string LastReleaseId(string output) =>
-        System.Text.RegularExpressions.Regex.Matches(output, @"Release (\d{8}T\d{6}Z-[0-9a-f]{8}) serves at").Select(m => m.Groups[1].Value).Last();
-
     private static string LastPackaged(string output) =>
         System.Text.RegularExpressions.Regex.Matches(output, @"Release (\d{8}T\d{6}Z-[0-9a-f]{8}): \d+ files").Select(m => m.Groups[1].Value).Last();
 
@@ -80,7 +77,7 @@ public sealed class DeploySandboxTests
         var (code, output) = Suite("--target=Deploy", "--verbosity=diagnostic");
 
         Assert.That(code, Is.Zero, output);
-        var id = LastReleaseId(output);
+        var id = SampleSiteCopy.Served(output);
         var (status, page) = await GetAsync("/");
         Assert.That(status, Is.EqualTo(200), page);
         Assert.That(page, Does.Contain($"<code id=\"release\">{id}</code>").And.Contain("Database: answering"));
@@ -101,7 +98,7 @@ public sealed class DeploySandboxTests
         var ((code, output), requests, failures) = await RequestLoop.AroundAsync(GetAsync, () => Suite("--target=Deploy"));
 
         Assert.That(code, Is.Zero, output);
-        var id = LastReleaseId(output);
+        var id = SampleSiteCopy.Served(output);
         Assert.That(id, Is.Not.EqualTo(before));
         Assert.That(await ServingAsync(), Is.EqualTo(id));
         Assert.That(output, Does.Contain("1 file(s) sent"));

@@ -23,6 +23,22 @@ public sealed class SandboxAddressesTests
     }
 
     [Test]
+    public void The_load_balancer_is_a_host_of_its_own_after_the_web_hosts_and_no_web_host_keeps_its_address_by_it()
+    {
+        var without = new SandboxAddresses("10.213.0.0/24", ["web1", "web2"], "db1");
+        var with = new SandboxAddresses("10.213.0.0/24", ["web1", "web2"], "db1", "lb1");
+
+        Assert.That(with.Hosts.Select(h => h.Name), Is.EqualTo(new[] { "web1", "web2", "lb1", "db1" }));
+        Assert.That(with.LoadBalancer!.Name, Is.EqualTo("lb1"));
+        Assert.That(with.Hosts.Where(h => h.IsWeb).Select(h => h.Name), Is.EqualTo(new[] { "web1", "web2" }));
+        Assert.That(without.LoadBalancer, Is.Null);
+        foreach (var host in without.Hosts)
+        {
+            Assert.That(with[host.Name].Address, Is.EqualTo(host.Address), host.Name);
+        }
+    }
+
+    [Test]
     public void A_host_keeps_its_address_when_other_hosts_come_and_go()
     {
         var small = new SandboxAddresses("10.213.0.0/24", ["web1"], "db1");

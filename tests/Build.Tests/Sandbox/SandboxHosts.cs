@@ -24,7 +24,8 @@ public static class SandboxHosts
         var values = new Dictionary<string, string>(overrides ?? new Dictionary<string, string>());
         // Several web hosts are served over http unless a test says otherwise: Tls.Mode acme (the
         // sandbox's default) gets a certificate for one web host only and refuses more.
-        if (values.TryGetValue("Sandbox_WebHosts", out var hosts) && hosts.Contains(',') && !values.ContainsKey("Tls_Mode"))
+        // So is a site behind the sandbox's load balancer, which serves plain http only.
+        if ((values.TryGetValue("Sandbox_WebHosts", out var hosts) && hosts.Contains(',') || values.ContainsKey("Sandbox_LoadBalancer")) && !values.ContainsKey("Tls_Mode"))
         {
             values["Tls_Mode"] = "off";
         }

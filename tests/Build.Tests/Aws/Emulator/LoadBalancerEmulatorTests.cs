@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CoralNet.Deploy.Aws;
 using CoralNet.Deploy.Aws.Query;
+using CoralNet.Deploy.LoadBalancing;
+using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Tests.Aws.Emulator;
@@ -18,6 +20,10 @@ public sealed partial class LoadBalancerEmulatorTests : EmulatorTests
     }
 
     private string[] WithLoadBalancer(string target) => [target, "--tls_mode=off", "--aws_loadbalancer=true", $"--aws_certificatearn={_certificate}", "--aws_deregistrationdelayseconds=20", "--aws_webinstances=2", "--verbosity=diagnostic"];
+
+    /// <summary>The suite's ELBv2 client, on the emulator.</summary>
+    private ElbClient Elb(HttpClient http, ListLog log) => new(new QueryClient(http, new Uri(Run.Server.Url), "us-east-1", "elasticloadbalancing", ElbClient.ApiVersion,
+        new QueryClientOptions(_ => Task.FromResult(new AwsSigningCredentials("emulator-key", "emulator-secret", null)), () => DateTime.UtcNow, Task.Delay, log.Verbose)));
 
     private JsonNode TargetGroup() => Run.Boto("elbv2", "describe_target_groups", new { Names = new[] { "coralnet-emulator-web" } })["TargetGroups"]![0]!;
 
@@ -156,9 +162,7 @@ public sealed partial class LoadBalancerEmulatorTests : EmulatorTests
         var instance = WebInstanceId();
         var log = new ListLog();
         using var http = new HttpClient();
-        var options = new QueryClientOptions(
-            _ => Task.FromResult(new AwsSigningCredentials("emulator-key", "emulator-secret", null)), () => DateTime.UtcNow, Task.Delay, log.Verbose);
-        var elb = new ElbClient(new QueryClient(http, new Uri(Run.Server.Url), "us-east-1", "elasticloadbalancing", ElbClient.ApiVersion, options));
+        var elb = Elb(http, log);
         var registrations = new TargetRegistrations(elb, TargetGroup()["TargetGroupArn"]!.GetValue<string>(), new WaitOptions(TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(200), Task.Delay), log);
 
         await registrations.DeregisterAsync([instance], CancellationToken.None);
@@ -175,6 +179,29 @@ public sealed partial class LoadBalancerEmulatorTests : EmulatorTests
         var stopped = new TargetRegistrations(elb, TargetGroup()["TargetGroupArn"]!.GetValue<string>(), new WaitOptions(TimeSpan.FromMilliseconds(600), TimeSpan.FromMilliseconds(200), Task.Delay), log);
         var timeout = Assert.ThrowsAsync<TimeoutException>(() => stopped.WaitHealthyAsync([instance], CancellationToken.None));
         Assert.That(timeout!.Message, Does.StartWith($"targets {instance}: still '{instance} unused'"));
+    }
+
+    [Test]
+    public async Task As_a_rolling_deploys_load_balancer_the_target_group_drains_a_host_and_says_which_serve()
+    {
+        Run.Succeed(WithLoadBalancer("--target=ProvisionAws"));
+        var log = new ListLog();
+        using var http = new HttpClient();
+        var elb = Elb(http, log);
+        var group = TargetGroup()["TargetGroupArn"]!.GetValue<string>();
+        var balancer = new AlbLoadBalancer(elb, new TargetRegistrations(elb, group, new WaitOptions(TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(200), Task.Delay), log), group,
+            new Dictionary<string, string> { ["web1"] = WebInstanceId(), ["web2"] = WebInstanceId("coralnet-emulator-web-2") });
+        SshTarget[] web1 = [new("web1", "192.0.2.1")];
+
+        Assert.That(await balancer.ServingAsync(CancellationToken.None), Is.EqualTo(new[] { "web1", "web2" }));
+        await balancer.DrainAsync(web1, CancellationToken.None);
+        Assert.That(await balancer.ServingAsync(CancellationToken.None), Is.EqualTo(new[] { "web2" }));
+        Assert.That(RegisteredTargets(), Is.EqualTo(new[] { WebInstanceId("coralnet-emulator-web-2") }));
+
+        await balancer.EnableAsync(web1, CancellationToken.None);
+        await balancer.WaitHealthyAsync(web1, CancellationToken.None);
+        Assert.That(await balancer.ServingAsync(CancellationToken.None), Is.EqualTo(new[] { "web1", "web2" }));
+        Assert.That(() => balancer.EnableAsync([new("web9", "192.0.2.9")], CancellationToken.None), Throws.TypeOf<LoadBalancerException>().With.Message.EqualTo("web9 is not a web instance of the target group."));
     }
 
     [TestCase("--aws_certificatearn=", "Aws.CertificateArn: the load balancer's HTTPS listener needs an ACM certificate")]

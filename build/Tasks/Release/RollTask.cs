@@ -1,0 +1,27 @@
+using Cake.Frosting;
+using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Tasks.Host;
+
+namespace CoralNet.Deploy.Tasks.Release;
+
+[TaskName("Roll")]
+[TaskDescription("Release, behind a load balancer: per batch of web hosts, drain at the load balancer, the checked-standby cutover, the health check through each host's nginx, back in service once the load balancer reports it healthy; a failing batch stops the roll and rolls back")]
+[TaskArgument(BatchSizeOption, typeof(string), "how many web hosts to cut over at a time: a number or a share (34%); the load balancer always keeps one serving", Placeholder = "N", Default = "1")]
+[IsDependentOn(typeof(CollectStaticTask))]
+[IsDependentOn(typeof(ConfigureLoadBalancerTask))]
+[CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
+[SkipReason("the environment has no load balancer: the cutover runs on every web host at once")]
+public sealed class RollTask(ReleaseRunSession session, LoadBalancerSession balancer) : ReleaseTask(session)
+{
+    public const string BatchSizeOption = "batch-size";
+
+    public override bool ShouldRun(DeployContext context) => LoadBalancerSession.Present(context.Settings);
+
+    protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) =>
+        deployer.UpToDate ? Task.CompletedTask : deployer.RollAsync(balancer.Runtime(context), new RollOptions(Size(context), context.Settings.Roll.KeepDoneBatches));
+
+    /// <summary>--batch-size, read when the run's deploy is made (before anything changes on a host): a bad one stops the run there.</summary>
+    public static BatchSize Size(DeployContext context) =>
+        BatchSize.TryParse(context.Options.Get<string?>(BatchSizeOption) ?? "1", out var problem) ?? throw new ReleaseException("--batch-size: " + problem);
+}

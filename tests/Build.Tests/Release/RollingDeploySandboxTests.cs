@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using CoralNet.Deploy.LoadBalancing;
+using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Sandbox;
+using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Tests.Sandbox;
+using CoralNet.Deploy.Tests.Support;
+
+namespace CoralNet.Deploy.Tests.Release;
+
+/// <summary>
+/// Rolling deploys on three sandbox web hosts behind the sandbox's HAProxy (lb1), the suite run as its
+/// own process: a request loop through the load balancer, and its statistics sampled, during each.
+/// The tests share one booted set and one site, and go in order (the last one powers a host off).
+/// </summary>
+[Category("Integration")]
+[NonParallelizable]
+public sealed class RollingDeploySandboxTests
+{
+    private static readonly string[] WebHosts = ["web1", "web2", "web3"];
+    private static readonly string[] Overrides = ["--sandbox_webhosts=web1,web2,web3", "--sandbox_loadbalancer=lb1", "--tls_mode=off"];
+    private DeploySettings _settings = null!;
+    private LocalSandbox _sandbox = null!;
+    private SandboxHost _balancer = null!;
+    private string _site = null!;
+    private HttpClient _http = null!;
+
+    [OneTimeSetUp]
+    public void StartSandboxAndDeploy()
+    {
+        SecretStore secrets;
+        (_settings, secrets) = SandboxHosts.LoadSettings(new Dictionary<string, string> { ["Sandbox_WebHosts"] = string.Join(',', WebHosts), ["Sandbox_LoadBalancer"] = "lb1" });
+        _sandbox = SandboxHosts.For(_settings, secrets);
+        _sandbox.Up();
+        _balancer = _sandbox.Addresses["lb1"];
+        _http = SiteClient.For(_balancer.Address.ToString(), [], TimeSpan.FromSeconds(10));
+        _site = SampleSiteCopy.Make("rolling-site-");
+
+        // A host powered off by an earlier run's last test may hold a dead run's lock.
+        var (code, output) = Suite("--target=Deploy", "--take-over-lock");
+        Assert.That(code, Is.Zero, output);
+        var (again, second) = Suite("--target=ConfigureLoadBalancer", "--verbosity=verbose");
+        Assert.That(again, Is.Zero, second);
+        Assert.That(second, Does.Match(@"lb1\s+: ok=\d+\s+changed=0\s"), "a second configuration of the load balancer changes nothing");
+    }
+
+    [OneTimeTearDown]
+    public void RemoveSite()
+    {
+        _http.Dispose();
+        Directory.Delete(_site, recursive: true);
+    }
+
+    [Test, Order(1)]
+    public async Task A_rolling_one_file_deploy_fails_no_request_is_never_slow_and_keeps_two_hosts_healthy()
+    {
+        Touch("# a one-file change for the roll");
+
+        var (code, output, loop, fewestHealthy) = await UnderLoadAsync(() => Suite("--target=Deploy"));
+
+        Assert.That(code, Is.Zero, output);
+        Assert.That(output, Does.Contain("Roll: batch 3 of 3 (web3)"));
+        Assert.That(loop.Failures, Is.Empty, output);
+        Assert.That(loop.Slowest, Is.LessThan(TimeSpan.FromMilliseconds(250)), $"the slowest of {loop.Requests} requests through the load balancer, {loop.SlowestAt.TotalSeconds:0.0} s after the loop started{Environment.NewLine}{output}");
+        Assert.That(fewestHealthy, Is.GreaterThanOrEqualTo(2), "HAProxy's healthy servers, sampled during the roll");
+        var served = SampleSiteCopy.Served(output);
+        Assert.That(await ServingThroughAsync(_balancer), Is.EqualTo(served));
+        foreach (var web in WebHosts)
+        {
+            Assert.That(await ServingThroughAsync(_sandbox.Addresses[web]), Is.EqualTo(served), web);
+        }
+    }
+
+    [Test, Order(2)]
+    public async Task A_release_failing_its_health_check_on_the_first_host_stops_the_roll_there_and_rolls_it_back()
+    {
+        var before = await ServingThroughAsync(_balancer);
+        var views = Path.Combine(_site, "project/status/views.py");
+        var good = File.ReadAllText(views);
+        // Right on its own gunicorn instance, wrong behind nginx: it fails the health check through nginx.
+        File.WriteAllText(views, good.Replace("    answers = database_answers()", "    if 'HTTP_X_FORWARDED_FOR' in request.META and not request.GET:\n        return HttpResponse('behind a proxy', status=503)\n    answers = database_answers()", StringComparison.Ordinal));
+        try
+        {
+            var (code, output, loop, fewestHealthy) = await UnderLoadAsync(() => Suite("--target=Deploy", "--timeouts_healthcheckseconds=3"));
+
+            Assert.That(code, Is.Not.Zero, output);
+            Assert.That(output, Does.Contain("The roll stopped at batch 1 of 3 (web1)").And.Contain("failed its health check through nginx"));
+            Assert.That(output, Does.Not.Contain("Roll: batch 2 of 3"));
+            Assert.That(loop.Failures, Is.Empty, output);
+            Assert.That(fewestHealthy, Is.GreaterThanOrEqualTo(2));
+            foreach (var web in WebHosts)
+            {
+                Assert.That(await ServingThroughAsync(_sandbox.Addresses[web]), Is.EqualTo(before), web);
+            }
+
+            var clock = Stopwatch.StartNew();
+            while ((await HealthyAsync()).Count < WebHosts.Length && clock.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(200);
+            }
+
+            Assert.That(await HealthyAsync(), Is.EquivalentTo(WebHosts), "web1 is back in service, healthy again on the old release");
+        }
+        finally
+        {
+            File.WriteAllText(views, good);
+        }
+    }
+
+    [Test, Order(3)]
+    public async Task A_host_powered_off_mid_roll_stops_the_roll_with_a_clear_error_and_the_site_answers_through_the_others()
+    {
+        var before = await ServingThroughAsync(_balancer);
+        Touch("# a change for the roll that loses a host");
+        Task? powerOff = null;
+        // A short connect timeout: the undo tries the lost host again for about 20 s, each try waiting for it.
+        var (code, output, loop, _) = await UnderLoadAsync(() => SuiteProcess.Run(SandboxHosts.RepositoryRoot, [.. Overrides, "--target=Deploy", "--timeouts_connectseconds=2", "--site_source=" + _site], (line, _) =>
+        {
+            if (powerOff is null && line.Contains("Roll: batch 2 of 3", StringComparison.Ordinal))
+            {
+                powerOff = Task.Run(() => _sandbox.PowerOff("web3"));
+            }
+        }));
+        Assert.That(powerOff, Is.Not.Null, output);
+        await powerOff!;
+
+        Assert.That(code, Is.Not.Zero, output);
+        Assert.That(output, Does.Contain("The roll stopped at batch 3 of 3 (web3)"));
+        TestContext.Progress.WriteLine(string.Join(Environment.NewLine, output.Split('\n').Where(l => l.Contains("Error:", StringComparison.Ordinal) || l.Contains("roll", StringComparison.OrdinalIgnoreCase))));
+        Assert.That(loop.Failures, Is.Empty, output);
+        Assert.That(await ServingThroughAsync(_balancer), Is.EqualTo(before));
+        Assert.That(await HealthyAsync(), Is.EquivalentTo(new[] { "web1", "web2" }));
+    }
+
+    /// <param name="SlowestAt">When the slowest request started, from the loop's start (to find it in the run's log).</param>
+    private sealed record LoopResult(int Requests, List<string> Failures, TimeSpan Slowest, TimeSpan SlowestAt);
+
+    /// <summary>
+    /// Runs <paramref name="run"/> while a loop asks the site through the load balancer and another samples
+    /// HAProxy's healthy servers; returns the run, what the loop saw, and the fewest healthy servers sampled.
+    /// </summary>
+    private async Task<(int Code, string Output, LoopResult Loop, int FewestHealthy)> UnderLoadAsync(Func<(int ExitCode, string Output)> run)
+    {
+        using var stop = new CancellationTokenSource();
+        var failures = new List<string>();
+        var requests = 0;
+        var slowest = TimeSpan.Zero;
+        var slowestAt = TimeSpan.Zero;
+        var running = Stopwatch.StartNew();
+        var loop = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var started = running.Elapsed;
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    using var answer = await _http.GetAsync($"http://{_settings.Site.Domain}/?loop", CancellationToken.None);
+                    if ((int)answer.StatusCode != 200)
+                    {
+                        failures.Add($"{(int)answer.StatusCode}");
+                    }
+                }
+                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+                {
+                    failures.Add(exception.Message);
+                }
+
+                // The first requests warm this process's HTTP client (its first one is slow here, not at the site).
+                if (Volatile.Read(ref requests) >= 2)
+                {
+                    (slowest, slowestAt) = clock.Elapsed > slowest ? (clock.Elapsed, started) : (slowest, slowestAt);
+                }
+
+                Interlocked.Increment(ref requests);
+                await Task.Delay(10, CancellationToken.None);
+            }
+        });
+        var fewest = int.MaxValue;
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                fewest = Math.Min(fewest, (await HealthyAsync()).Count);
+                await Task.Delay(50, CancellationToken.None);
+            }
+        });
+        while (Volatile.Read(ref requests) < 2)
+        {
+            await Task.Delay(10);
+        }
+
+        var result = await Task.Run(run);
+        await stop.CancelAsync();
+        await Task.WhenAll(loop, sampler);
+        Assert.That(requests, Is.GreaterThan(10), "the loop ran during the run");
+        return (result.ExitCode, result.Output, new LoopResult(requests, failures, slowest, slowestAt), fewest);
+    }
+
+    /// <summary>The servers HAProxy sends requests to now, read through its runtime API on lb1.</summary>
+    private Task<List<string>> HealthyAsync()
+    {
+        var result = _sandbox.Ssh(_balancer, $"printf 'show stat\\n' | socat stdio UNIX-CONNECT:{SandboxLoadBalancer.RuntimeSocket}");
+        Assert.That(result.Succeeded, Is.True, result.Error);
+        return Task.FromResult(HaproxyStats.Parse(result.Output, SandboxLoadBalancer.Backend).Where(s => s.Serving).Select(s => s.Server).Order(StringComparer.Ordinal).ToList());
+    }
+
+    private async Task<string> ServingThroughAsync(SandboxHost host)
+    {
+        using var http = SiteClient.For(host.Address.ToString(), [], TimeSpan.FromSeconds(10));
+        using var answer = await http.GetAsync($"http://{_settings.Site.Domain}/health/");
+        var body = (await answer.Content.ReadAsStringAsync()).Trim();
+        Assert.That((int)answer.StatusCode, Is.EqualTo(200), $"{host.Name}: {body}");
+        return body;
+    }
+
+    private (int ExitCode, string Output) Suite(params string[] args) => SuiteProcess.Run(SandboxHosts.RepositoryRoot, [.. Overrides, .. args, "--site_source=" + _site]);
+
+    private void Touch(string line) => File.AppendAllText(Path.Combine(_site, "project/status/views.py"), line + "\n");
+}
