@@ -10,7 +10,8 @@ namespace CoralNet.Deploy.Release;
 /// removal); the other kinds are its parts.
 /// </summary>
 /// <param name="certificateChain">The site's certificate chain on a host, whose presence the listing reports (it switches nginx to https); none over http only.</param>
-public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain = null)
+/// <param name="certificateState">sh reading the certificate the host holds (<see cref="Tls.CertificateCommands.State"/>), whose result the listing reports; none: not read.</param>
+public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain = null, string? certificateState = null)
 {
     public ReleasePaths Paths => paths;
 
@@ -118,7 +119,8 @@ public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain
 
     /// <summary>
     /// Lists the complete releases and the incomplete ones, <c>current</c> (unless it names no release) and
-    /// the hash of its manifest, the slots, the serving slot and whether its instance runs, the state of the files the deploy installs, in the format <see cref="ReleaseListing.Parse"/> reads.
+    /// the hash of its manifest, the slots, the serving slot and whether its instance runs, the state of the files the deploy installs,
+    /// and the certificate (when asked: read under the deploy lock, it spares the certificate step a round trip), in the format <see cref="ReleaseListing.Parse"/> reads.
     /// </summary>
     public RemoteCommand ListReleases() => Command("list releases", $$"""
         set -eu
@@ -143,8 +145,17 @@ public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain
         for file in {{string.Join(' ', Files.InstalledFiles.Select(Shell.Quote))}}; do
           if [ -f "$file" ]; then printf 'file\t%s\t%s:%s\n' "$file" "$(sha256sum < "$file" | cut -c 1-64)" "$(stat -c %a:%U:%G "$file")"; fi
         done
+        {{CertificateState()}}
         echo ok
         """);
+
+    private string CertificateState() => certificateState is null ? "" : $$"""
+        (
+        {{certificateState}}
+        if [ -f "$chain" ]; then describe; fi
+        if [ -n "$reason" ]; then printf 'certificate-due\t%s\n' "$reason"; fi
+        )
+        """;
 
     /// <summary>Prints a release's manifest (for a suite that does not have it cached).</summary>
     public RemoteCommand ReadManifest(string id) => Command($"read manifest of {id}", $"""
