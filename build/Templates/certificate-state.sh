@@ -5,9 +5,18 @@ chain={{ Chain }}
 wanted={{ Names }}
 read_certificate() {
   info=$(openssl x509 -in "$chain" -noout -enddate -serial -ext subjectAltName -checkend {{ RenewBeforeSeconds }} 2>/dev/null || true)
-  not_after=$(printf '%s\n' "$info" | sed -n 's/^notAfter=//p')
-  serial=$(printf '%s\n' "$info" | sed -n 's/^serial=//p')
-  names=$(printf '%s\n' "$info" | grep '^ *DNS:' | tr ',' '\n' | sed -n 's/^ *DNS://p' | sort | tr '\n' ' ' | sed 's/ $//')
+  not_after= serial= dns=
+  # Read by the shell itself: every process costs time under the lock.
+  while IFS= read -r line; do
+    case $line in
+      notAfter=*) not_after=${line#notAfter=} ;;
+      serial=*) serial=${line#serial=} ;;
+      *DNS:*) dns="$dns,$line" ;;
+    esac
+  done <<INFO
+$info
+INFO
+  names=$(printf '%s\n' "$dns" | tr ',' '\n' | sed -n 's/^ *DNS://p' | sort | paste -sd ' ' -)
 }
 describe() {
   printf 'certificate\t%s\t%s\t%s\n' "$names" "$not_after" "$serial"
