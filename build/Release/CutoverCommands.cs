@@ -83,23 +83,20 @@ public sealed class CutoverCommands(ReleasePaths paths)
     public RemoteCommand CheckSlot(int port, string id, string domain, int timeoutSeconds) => Command($"check gunicorn on {port} serves {id}", $$"""
         set -eu
         if ! {{SystemPython}} - {{port}} {{Shell.Quote(ReleaseId.Require(id))}} {{Shell.Quote(domain)}} {{timeoutSeconds}} <<'PY'
-        # A plain HTTP/1.0 request over a socket: urllib would cost more to import than the check takes.
-        import socket, sys, time
-        port, wanted, domain, timeout = int(sys.argv[1]), sys.argv[2], sys.argv[3], float(sys.argv[4])
+        import sys, time, urllib.error, urllib.request
+        port, wanted, domain, timeout = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
         deadline = time.monotonic() + timeout
-        request = f"GET /health/ HTTP/1.0\r\nHost: {domain}\r\n\r\n".encode("ascii")
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/health/", headers={"Host": domain})
         while True:
             try:
-                with socket.create_connection(("127.0.0.1", port), timeout=max(1.0, deadline - time.monotonic())) as connection:
-                    connection.sendall(request)
-                    answer = b"".join(iter(lambda: connection.recv(65536), b""))
-                head, _, body = answer.partition(b"\r\n\r\n")
-                status = head.split(b" ", 2)[1].decode("ascii", "replace") if head.startswith(b"HTTP/") else "nothing"
-                text = body.decode("utf-8", "replace").strip()
-                if status == "200" and text == wanted:
-                    sys.exit(0)
-                last = f"answered {status} with '{text[:200]}'"
-            except (OSError, IndexError) as error:
+                with urllib.request.urlopen(request, timeout=max(1.0, deadline - time.monotonic())) as answer:
+                    body = answer.read().decode("utf-8", "replace").strip()
+                    if body == wanted:
+                        sys.exit(0)
+                    last = f"answered {answer.status} with '{body}'"
+            except urllib.error.HTTPError as error:
+                last = f"answered {error.code} with '{error.read().decode('utf-8', 'replace').strip()[:200]}'"
+            except OSError as error:
                 last = f"did not answer: {error}"
             if time.monotonic() >= deadline:
                 print(f"gunicorn on 127.0.0.1:{port} {last} instead of 200 with {wanted}, after {timeout:.0f} s", file=sys.stderr)
