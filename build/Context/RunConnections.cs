@@ -64,6 +64,7 @@ public sealed class RunConnections(ICakeLog log, SecretRedactor redactor) : IDis
         _pool = new SshConnectionPool(options, verifier);
         Executor = new SshExecutor(_pool, redactor.Redact, line => log.Information(line));
         _webHosts = hosts;
+        _pool.ConnectInBackground(hosts);
         return (_pool, _webHosts);
     }
 

@@ -8,17 +8,22 @@ namespace CoralNet.Deploy.Release;
 public sealed class CutoverCommands(ReleasePaths paths)
 {
     /// <summary>Enables and starts the listening sockets of the gunicorn instances.</summary>
-    public RemoteCommand EnableSockets(IEnumerable<int> ports) => Command("enable gunicorn sockets", $$"""
-        set -eu
-        status=ok
-        for unit in {{string.Join(' ', ports.Select(p => Shell.Quote(paths.GunicornUnit(p) + ".socket")))}}; do
-          if ! systemctl is-enabled --quiet "$unit" || ! systemctl is-active --quiet "$unit"; then
-            systemctl enable --now "$unit"
-            status=changed
-          fi
-        done
-        echo "$status"
-        """);
+    public RemoteCommand EnableSockets(IEnumerable<int> ports)
+    {
+        var units = ports.Select(p => paths.GunicornUnit(p) + ".socket").ToList();
+        var words = string.Join(' ', units.Select(Shell.Quote));
+        // One systemctl call per question for all the units (each prints one line per unit, in order).
+        return Command("enable gunicorn sockets", $$"""
+            set -eu
+            if [ "$(systemctl is-enabled {{words}} 2>/dev/null || true)" = {{Shell.Quote(string.Join('\n', units.Select(_ => "enabled")))}} ] \
+              && [ "$(systemctl is-active {{words}} 2>/dev/null || true)" = {{Shell.Quote(string.Join('\n', units.Select(_ => "active")))}} ]; then
+              echo ok
+              exit 0
+            fi
+            systemctl enable --now {{words}}
+            echo changed
+            """);
+    }
 
     /// <summary>Points the gunicorn instance on <paramref name="port"/> at a release (it runs it from its next start).</summary>
     public RemoteCommand PointSlot(int port, string id) =>
@@ -157,7 +162,7 @@ public sealed class CutoverCommands(ReleasePaths paths)
         available={{Shell.Quote(paths.NginxAvailable)}}
         enabled={{Shell.Quote(paths.NginxEnabled)}}
         debian_default=/etc/nginx/sites-enabled/default
-        {{WriteInline("\"$available.new\"", config)}}
+        cat > "$available.new"
         if [ -f "$available" ] && cmp -s "$available.new" "$available" && [ -L "$enabled" ] && [ ! -e "$debian_default" ]; then
           rm -f "$available.new"
           echo ok
@@ -176,9 +181,16 @@ public sealed class CutoverCommands(ReleasePaths paths)
           exit 1
         fi
         rm -f "$available.previous"
+        # The reload is asynchronous: wait (at most 2 s) until nginx's master runs workers of the new config,
+        # so that the health check's first connection meets it (one TLS handshake, not one per worker generation).
+        master=$(cat /run/nginx.pid 2>/dev/null || true)
+        workers() { for stat in /proc/[0-9]*/stat; do read -r pid comm state parent rest < "$stat" 2>/dev/null || continue; if [ "$parent" = "$master" ]; then printf '%s ' "$pid"; fi; done; }
+        before=$(workers)
         systemctl reload nginx
+        tries=0
+        while [ -n "$before" ] && [ "$(workers)" = "$before" ] && [ "$tries" -lt 200 ]; do sleep 0.01; tries=$((tries + 1)); done
         echo changed
-        """);
+        """) with { Input = new CommandInput.PlainText(config) };
 
     private RemoteCommand AtomicLink(string title, string link, string target, string id) => Command(title, $$"""
         set -eu

@@ -10,7 +10,8 @@ namespace CoralNet.Deploy.Release;
 /// removal); the other kinds are its parts.
 /// </summary>
 /// <param name="certificateChain">The site's certificate chain on a host, whose presence the listing reports (it switches nginx to https); none over http only.</param>
-public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain = null)
+/// <param name="certificateState">sh reading the certificate the host holds (<see cref="Tls.CertificateCommands.State"/>), whose result the listing reports; none: not read.</param>
+public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain = null, string? certificateState = null)
 {
     public ReleasePaths Paths => paths;
 
@@ -118,21 +119,25 @@ public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain
 
     /// <summary>
     /// Lists the complete releases and the incomplete ones, <c>current</c> (unless it names no release) and
-    /// the hash of its manifest, the slots, the serving slot and whether its instance runs, the state of the files the deploy installs, in the format <see cref="ReleaseListing.Parse"/> reads.
+    /// the hash of its manifest, the slots, the serving slot and whether its instance runs, the state of the files the deploy installs,
+    /// and the certificate (when asked: read under the deploy lock, it spares the certificate step a round trip), in the format <see cref="ReleaseListing.Parse"/> reads.
     /// </summary>
     public RemoteCommand ListReleases() => Command("list releases", $$"""
         set -eu
         if ! cd {{Shell.Quote(paths.Site)}} 2>/dev/null; then echo ok; exit 0; fi
+        # Few processes: each costs milliseconds, and this runs under the lock at every deploy.
         if [ -L current ] && [ -d current/ ]; then
-          printf 'current\t%s\n' "$(basename "$(readlink current)")"
-          if [ -f current/.release/manifest ]; then printf 'content\t%s\n' "$(sha256sum < current/.release/manifest | cut -c 1-64)"; fi
+          target=$(readlink current)
+          printf 'current\t%s\n' "${target##*/}"
+          if [ -f current/.release/manifest ]; then set -- $(sha256sum < current/.release/manifest); printf 'content\t%s\n' "$1"; fi
         fi
         if [ -f slots/serving ]; then
-          printf 'serving\t%s\n' "$(cat slots/serving)"
-          if systemctl is-active --quiet {{Shell.Quote(paths.SiteName + "-gunicorn@")}}"$(cat slots/serving).service" 2>/dev/null; then echo running; fi
+          read -r serving < slots/serving || true
+          printf 'serving\t%s\n' "$serving"
+          if systemctl is-active --quiet {{Shell.Quote(paths.SiteName + "-gunicorn@")}}"$serving.service" 2>/dev/null; then echo running; fi
         fi
         for slot in slots/*; do
-          if [ -L "$slot" ]; then printf 'slot\t%s\t%s\n' "${slot#slots/}" "$(basename "$(readlink "$slot")")"; fi
+          if [ -L "$slot" ]; then target=$(readlink "$slot"); printf 'slot\t%s\t%s\n' "${slot#slots/}" "${target##*/}"; fi
         done
         for dir in releases/*/; do
           if [ -d "$dir" ]; then
@@ -140,11 +145,28 @@ public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain
             if [ -e "$dir.release/complete" ]; then printf 'release\t%s\n' "${name%/}"; else printf 'incomplete\t%s\n' "${name%/}"; fi
           fi
         done
+        set --
         for file in {{string.Join(' ', Files.InstalledFiles.Select(Shell.Quote))}}; do
-          if [ -f "$file" ]; then printf 'file\t%s\t%s:%s\n' "$file" "$(sha256sum < "$file" | cut -c 1-64)" "$(stat -c %a:%U:%G "$file")"; fi
+          if [ -f "$file" ]; then set -- "$@" "$file"; fi
         done
+        if [ $# -gt 0 ]; then
+          # One sha256sum and one stat for all the files (each prints them in the order given), joined by awk.
+          { sha256sum -- "$@" | cut -c 1-64; stat -c %a:%U:%G -- "$@"; } | awk '
+            BEGIN { n = ARGC - 1; for (i = 1; i <= n; i++) { name[i] = ARGV[i]; delete ARGV[i] } }
+            NR <= n { hash[NR] = $0; next }
+            { printf "file\t%s\t%s:%s\n", name[NR - n], hash[NR - n], $0 }' "$@"
+        fi
+        {{CertificateState()}}
         echo ok
         """);
+
+    private string CertificateState() => certificateState is null ? "" : $$"""
+        (
+        {{certificateState}}
+        if [ -f "$chain" ]; then describe; fi
+        if [ -n "$reason" ]; then printf 'certificate-due\t%s\n' "$reason"; fi
+        )
+        """;
 
     /// <summary>Prints a release's manifest (for a suite that does not have it cached).</summary>
     public RemoteCommand ReadManifest(string id) => Command($"read manifest of {id}", $"""

@@ -41,7 +41,8 @@ public sealed class ReleaseDeployer(
     IHealthProbe? probe = null,
     CancellationToken cancellation = default)
 {
-    private readonly ReleaseCommands _commands = new(new ReleasePaths(options.Site.Root, options.Site.Name), NginxSites.CertificateChain(options));
+    private readonly ReleaseCommands _commands = new(new ReleasePaths(options.Site.Root, options.Site.Name), NginxSites.CertificateChain(options),
+        options.TlsOrOff.Mode == TlsMode.Acme ? new Tls.CertificateCommands(options.Site, options.TlsOrOff).State() : null);
     private readonly NginxSites _nginx = new(options);
     private readonly ReleaseRunner _runner = new(executor, detail, recorder, cancellation);
     private IHealthProbe? _probe = probe;
@@ -357,6 +358,13 @@ public sealed class ReleaseDeployer(
 
     private ReleasePackage Packaged() =>
         _package ?? throw new InvalidOperationException("The release is not packaged yet: PackageRelease runs first.");
+
+    /// <summary>
+    /// The certificate the host held when this run took the lock, when it needed no request then (for the site's
+    /// names, not expiring within 30 days): under the lock nothing else issues one. Null: the host is asked.
+    /// </summary>
+    public Tls.CertificateLine? CertificateUnderLock(SshTarget host) =>
+        HostStates.Known(host)?.Before is { Certificate: { } certificate, CertificateDue: null } ? certificate : null;
 
     /// <summary>Whether the host's nginx serves (or is to serve) https: it holds the certificate, or this run just moved it there.</summary>
     public bool ServesTls(SshTarget host) => HostStates.Known(host) is { } state && _nginx.ServesTls(host, state.Before);

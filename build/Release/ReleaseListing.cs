@@ -20,6 +20,8 @@ public sealed record ReleaseListing(
         int? serving = null;
         var slots = new Dictionary<int, string>();
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        Tls.CertificateLine? certificate = null;
+        string? due = null;
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var fields = line.Split('\t');
@@ -49,6 +51,12 @@ public sealed record ReleaseListing(
                 case ["file", var path, var state]:
                     files[path] = state;
                     break;
+                case ["certificate", _, _, _]:
+                    certificate = Tls.CertificateLine.Parse(line);
+                    break;
+                case ["certificate-due", var reason]:
+                    due = reason;
+                    break;
                 case [RemoteCommand.Ok] or [RemoteCommand.Changed]:
                     break;
                 default:
@@ -58,7 +66,7 @@ public sealed record ReleaseListing(
 
         releases.Sort(StringComparer.Ordinal);
         incomplete.Sort(StringComparer.Ordinal);
-        return new ReleaseListing(releases, current, slots, serving) { Files = files, Incomplete = incomplete, CurrentContent = content, ServingRuns = running };
+        return new ReleaseListing(releases, current, slots, serving) { Files = files, Incomplete = incomplete, CurrentContent = content, ServingRuns = running, Certificate = certificate, CertificateDue = due };
     }
 
     /// <summary>Releases not marked complete: left by a deploy that failed or was stopped before the end; removed by the next deploy, never listed, kept or rolled back to.</summary>
@@ -66,6 +74,12 @@ public sealed record ReleaseListing(
 
     /// <summary>The SHA-256 of the serving release's manifest: equal to a package's <see cref="ReleasePackage.ContentHash"/> when it carries the same files.</summary>
     public string? CurrentContent { get; init; }
+
+    /// <summary>The site's certificate on the host, when the listing read it.</summary>
+    public Tls.CertificateLine? Certificate { get; init; }
+
+    /// <summary>Why the certificate must be requested (missing, other names, expiring within 30 days), when the listing read it; null when it need not be.</summary>
+    public string? CertificateDue { get; init; }
 
     /// <summary>Whether the gunicorn instance of the serving slot runs.</summary>
     public bool ServingRuns { get; init; }

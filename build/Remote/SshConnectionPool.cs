@@ -20,6 +20,19 @@ public sealed class SshConnectionPool(SshOptions options, HostKeyVerifier verifi
     public Task<SshClient> GetAsync(SshTarget target, CancellationToken cancellation = default) =>
         _clients.GetOrAdd(target.Name, _ => new Lazy<Task<SshClient>>(() => ConnectAsync(target, cancellation))).Value;
 
+    /// <summary>
+    /// Starts opening each host's connection now, while the run does its local work (packaging the release):
+    /// the first command finds it made. The host key is checked as always; a failed attempt is dropped from
+    /// the pool, so the first command tries again and reports the failure.
+    /// </summary>
+    public void ConnectInBackground(IEnumerable<SshTarget> targets)
+    {
+        foreach (var target in targets)
+        {
+            _ = Task.Run(() => GetAsync(target)).ContinueWith(attempt => attempt.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
     /// <summary>The host's connection, opening a new one when the kept one dropped (a reboot, a network cut).</summary>
     public async Task<SshClient> GetConnectedAsync(SshTarget target, CancellationToken cancellation = default)
     {

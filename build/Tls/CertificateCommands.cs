@@ -23,9 +23,7 @@ public sealed class CertificateCommands(SiteSettings site, TlsSettings tls)
         var names = SiteTemplates.Names(site);
         var script = TemplateRenderer.Render("certbot-certificate.sh", new Dictionary<string, string>
         {
-            ["Chain"] = Shell.Quote(Paths.Chain),
-            ["Names"] = Shell.Quote(string.Join(' ', names.Order(StringComparer.Ordinal))),
-            ["RenewBeforeSeconds"] = ((int)RenewBefore.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+            ["State"] = State(),
             ["CaBundleExport"] = tls.AcmeCaBundle.Length > 0 ? $"export REQUESTS_CA_BUNDLE={Shell.Quote(Paths.AcmeCaBundle)}" : "",
             ["ChallengeRoot"] = Shell.Quote(Paths.ChallengeRoot),
             ["DeployHook"] = Shell.Quote(Paths.DeployHook),
@@ -36,6 +34,17 @@ public sealed class CertificateCommands(SiteSettings site, TlsSettings tls)
         });
         return new RemoteCommand(script, "certificate of " + string.Join(", ", names));
     }
+
+    /// <summary>
+    /// sh that reads the certificate the host holds (one openssl call) and sets <c>$reason</c> when it must
+    /// be requested: missing, for other names, or expiring within 30 days (empty: it need not be); <c>describe</c> then prints <see cref="CertificateLine"/>'s line.
+    /// </summary>
+    public string State() => TemplateRenderer.Render("certificate-state.sh", new Dictionary<string, string>
+    {
+        ["Chain"] = Shell.Quote(Paths.Chain),
+        ["Names"] = Shell.Quote(string.Join(' ', SiteTemplates.Names(site).Order(StringComparer.Ordinal))),
+        ["RenewBeforeSeconds"] = ((int)RenewBefore.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+    });
 }
 
 /// <summary>A certificate a host holds: its names, expiry and serial (a line of <see cref="CertificateCommands.Ensure"/>'s output).</summary>

@@ -84,6 +84,13 @@ public sealed class CertificateStep(IRemoteExecutor executor, ReleaseDeployer de
     private async Task<string?> RequestAsync(SshTarget host)
     {
         var command = _commands.Ensure();
+        if (deployer.CertificateUnderLock(host) is { } held)
+        {
+            Record(host, command, ItemStatus.Ok, TimeSpan.Zero, "read under the deploy lock");
+            await ServeAsync(host, held, issued: false);
+            return null;
+        }
+
         var clock = Stopwatch.StartNew();
         CommandResult result;
         try
@@ -98,18 +105,23 @@ public sealed class CertificateStep(IRemoteExecutor executor, ReleaseDeployer de
 
         var changed = RemoteCommand.ReportsChange(result.Stdout);
         Record(host, command, changed ? ItemStatus.Changed : ItemStatus.Ok, clock.Elapsed, changed ? "issued" : "");
-        if (CertificateLine.Parse(result.Stdout) is { } certificate)
+        await ServeAsync(host, CertificateLine.Parse(result.Stdout), changed);
+        return null;
+    }
+
+    /// <summary>Says which certificate the host holds, and moves its nginx to https when it just got one or does not serve https yet.</summary>
+    private async Task ServeAsync(SshTarget host, CertificateLine? certificate, bool issued)
+    {
+        if (certificate is not null)
         {
-            log($"{host.Name}: {(changed ? "issued " : "")}{certificate}");
+            log($"{host.Name}: {(issued ? "issued " : "")}{certificate}");
             recorder.Notice(host.Name, certificate.ToString());
         }
 
-        if (changed || !deployer.ServesTls(host))
+        if (issued || !deployer.ServesTls(host))
         {
             await deployer.ServeTlsAsync(host);
         }
-
-        return null;
     }
 
     private string Explain(SshTarget host, string certbotSaid)

@@ -146,7 +146,7 @@ public sealed class ModelHost(string name)
                 SavedNginxSlot = NginxSlot;
                 return true;
             case "nginx site":
-                NginxSlot = int.Parse(Regex.Match(Encoding.UTF8.GetString(Convert.FromBase64String(Regex.Match(command.Script, "printf '%s' ([A-Za-z0-9+/=]+)").Groups[1].Value)), @"127\.0\.0\.1:(\d+)").Groups[1].Value);
+                NginxSlot = int.Parse(Regex.Match(((CommandInput.PlainText)command.Input).Content, @"127\.0\.0\.1:(\d+)").Groups[1].Value);
                 return true;
         }
 
