@@ -80,6 +80,9 @@ public sealed class ReleaseDeployer(
     /// <summary>The site asked through each host's nginx, over https once the host serves it (the chain and name checked, as a browser would).</summary>
     private IHealthProbe Probe => _probe ??= new HttpHealthProbe(options.Site.Domain, options.TrustedRoots ?? [], ServesTls);
 
+    /// <summary>The cutover on every host at once; an undo deletes this run's new release (a rollback's target is an old release and stays).</summary>
+    private HostsCutover AllHosts => new(HostStates, Cutover, Probe, options.HealthCheckTimeout, _package is not null && _confirmed is null ? Id : null, cancellation);
+
     private ContainerReleaseInstaller Containers => new(HostStates, _runner, _commands, options);
 
     private bool RunsContainers => options.Site.Runtime == SiteRuntime.Container;
@@ -178,70 +181,24 @@ public sealed class ReleaseDeployer(
     /// <summary>collectstatic into the release (in a container of the image with Site.Runtime container), then its completion mark; nothing when the serving release has its files.</summary>
     public Task CollectStaticAsync() => _reused ? Task.CompletedTask : RunsContainers ? Containers.CollectStaticAsync(Packaged()) : Installer.CollectStaticAsync();
 
-    /// <summary>
-    /// Starts <paramref name="id"/> in each host's standby gunicorn instance and checks it answers with its
-    /// id there. When it does not, the cutover is undone while the serving release never stopped serving,
-    /// and the step fails with gunicorn's journal.
-    /// </summary>
-    public Task StartStandbyAsync(string? id = null)
-    {
-        id ??= Deployed();
-        return CutoverStepAsync(host => Cutover.StartStandbyAsync(host, id), (reason, serving) =>
-            $"Release {id} failed its health check on its own gunicorn instance and was rolled back before it served any request; {serving}.{Environment.NewLine}{reason}");
-    }
+    /// <summary>Starts the release in each host's standby gunicorn instance and checks it there (the serving one never stops meanwhile).</summary>
+    public Task StartStandbyAsync(string? id = null) => UpToDate ? Task.CompletedTask : AllHosts.StartStandbyAsync(id ?? Deployed());
 
-    /// <summary>Moves <c>current</c> to <paramref name="id"/> on every host (atomically: a new link, then <c>mv -T</c>).</summary>
-    public Task SwitchAsync(string? id = null)
-    {
-        id ??= Deployed();
-        return CutoverStepAsync(host => Cutover.SwitchAsync(host, id), (reason, serving) =>
-            $"Moving current to {id} failed and the cutover was undone; {serving}.{Environment.NewLine}{reason}");
-    }
+    /// <summary>Moves <c>current</c> to the release on every host (atomically: a new link, then <c>mv -T</c>).</summary>
+    public Task SwitchAsync(string? id = null) => UpToDate ? Task.CompletedTask : AllHosts.SwitchAsync(id ?? Deployed());
 
     /// <summary>Points nginx at the standby instance (rendered config, <c>nginx -t</c>, graceful reload); when nginx refuses the config, its previous one is back and the cutover is undone.</summary>
-    public Task ReloadNginxAsync() => CutoverStepAsync(Cutover.PointNginxAsync, (reason, serving) =>
-        $"{reason}{Environment.NewLine}The cutover was undone; {serving}.");
+    public Task ReloadNginxAsync() => UpToDate ? Task.CompletedTask : AllHosts.PointNginxAsync();
 
-    /// <summary>
-    /// Asks each host's nginx which release it serves until <paramref name="id"/> answers, within the
-    /// timeout. When one does not, every host goes back to the previous release and the step fails
-    /// saying so; when all do, the cutover is done and the old instance stops when the run finishes.
-    /// </summary>
+    /// <summary>Checks the site through each host's nginx; all serve the release (the cutover is confirmed), or all go back.</summary>
     public async Task HealthCheckAsync(string? id = null)
     {
-        if (UpToDate)
+        if (!UpToDate)
         {
-            return;
+            id ??= Deployed();
+            await AllHosts.HealthCheckAsync(id);
+            _confirmed = id;
         }
-
-        id ??= Deployed();
-        var failures = new List<string>();
-        await CutoverStepAsync(async host =>
-        {
-            if (await Probe.WaitForAsync(host.Host, id, options.HealthCheckTimeout, cancellation) is { } problem)
-            {
-                lock (failures)
-                {
-                    failures.Add($"{host.Host.Name}: {problem}");
-                }
-            }
-        }, (reason, serving) => $"The health check of release {id} did not finish and the cutover was undone; {serving}.{Environment.NewLine}{reason}");
-
-        if (failures.Count > 0)
-        {
-            await UndoAllAsync();
-            var previous = HostStates.ServingBefore;
-            throw new ReleaseException(
-                $"Release {id} failed its health check through nginx ({string.Join("; ", failures.Order(StringComparer.Ordinal))}); rolled back automatically: "
-                + (previous is null ? "there was no previous release to go back to." : $"release {previous} serves again."));
-        }
-
-        foreach (var host in HostStates.All())
-        {
-            host.Confirmed();
-        }
-
-        _confirmed = id;
     }
 
     /// <summary>The cutover one batch of hosts at a time behind <paramref name="balancer"/>, in place of the cutover steps on every host at once (see <see cref="RollingCutover"/>).</summary>
@@ -316,42 +273,8 @@ public sealed class ReleaseDeployer(
     public Task MaintenanceAsync(bool on) => ForEachHost(host => _runner.RunAsync(host, HostScript.Batch(on ? "maintenance on" : "maintenance off",
         [_commands.Files.InstallMaintenancePage(SiteTemplates.MaintenancePage(options.Site)), on ? _commands.Files.MaintenanceOn() : _commands.Files.MaintenanceOff()])));
 
-    /// <summary>
-    /// One step of the cutover on every host. When it fails on any host, however it fails, the cutover
-    /// is undone on every host that got that far; a cancellation then goes on as it was, any other
-    /// failure is reported by <paramref name="describe"/> (the reason, what serves).
-    /// </summary>
-    private async Task CutoverStepAsync(Func<HostRelease, Task> step, Func<string, string, string> describe)
-    {
-        if (UpToDate)
-        {
-            return;
-        }
-
-        try
-        {
-            await ForEachHost(async host => await step(await HostStates.GetAsync(host)));
-        }
-        catch (Exception exception)
-        {
-            await UndoAllAsync();
-            if (exception is OperationCanceledException)
-            {
-                throw;
-            }
-
-            var reason = exception is RemoteCommandException remote ? $"{remote.Host}: {remote.Stderr.Trim()}" : exception.Message;
-            var serving = HostStates.ServingBefore;
-            throw new ReleaseException(describe(reason, serving is null ? "nothing was serving before it" : $"release {serving} keeps serving"));
-        }
-    }
-
-    /// <summary>Undoes the cutover on every host that took a step of it and is not confirmed, deleting this run's new release there (a rollback's target is an old release and stays).</summary>
-    private Task UndoAllAsync()
-    {
-        var discard = _package is not null && _confirmed is null ? Id : null;
-        return Task.WhenAll(HostStates.All().Where(host => !host.IsConfirmed).Select(host => Cutover.UndoAsync(host, discard)));
-    }
+    /// <summary>Undoes the cutover on every host that took a step of it and is not confirmed.</summary>
+    private Task UndoAllAsync() => AllHosts.UndoAllAsync();
 
     /// <summary>The release this deploy serves: the packaged one, or the serving one with the same files.</summary>
     private string Deployed() => Id ?? Packaged().Id;
