@@ -235,8 +235,8 @@ public sealed class OperatorSandboxTests
 
     private Process StartProgram(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = SandboxHosts.RepositoryRoot };
-        foreach (var arg in new[] { ProgramProcess.Program }.Concat(args).Concat(Hosts).Append("--site_source=" + _site))
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = SandboxHosts.RepositoryRoot };
+        foreach (var arg in new[] { SuiteProcess.DefaultSignals, "dotnet", ProgramProcess.Program }.Concat(args).Concat(Hosts).Append("--site_source=" + _site))
         {
             start.ArgumentList.Add(arg);
         }

@@ -9,9 +9,16 @@ namespace CoralNet.Deploy.Tests.Support;
 /// </summary>
 public static class SuiteProcess
 {
+    /// <summary>
+    /// For env(1), before it runs the suite: SIGINT and SIGQUIT as a terminal's program gets them. A test
+    /// run started in the background of a shell (`cmd &amp;`) inherits them ignored, and .NET keeps an
+    /// inherited ignore, so a test's SIGINT would never reach the suite.
+    /// </summary>
+    public const string DefaultSignals = "--default-signal=INT,QUIT";
+
     public static (int ExitCode, string Output) Run(string repositoryRoot, IReadOnlyList<string> args, Action<string, Process>? onLine = null, TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo(Path.Combine(repositoryRoot, "build.sh"), args)
+        var start = new ProcessStartInfo("env", [DefaultSignals, Path.Combine(repositoryRoot, "build.sh"), .. args])
         {
             WorkingDirectory = repositoryRoot,
             RedirectStandardOutput = true,
