@@ -14,11 +14,17 @@ namespace CoralNet.Deploy.Tasks.Release;
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
 public sealed class CertificateTask(ReleaseRunSession session, RunConnections connections, RunRecorder recorder) : ReleaseTask(session)
 {
-    protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer)
+    protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
     {
+        if (!deployer.HoldsLock && context.Settings.Tls.Mode != TlsMode.Off)
+        {
+            // Run on its own (--exclusive): it changes nginx, so it takes the deploy lock itself (released as the run ends).
+            await deployer.LockAsync(DeployLockHolder.ThisRun(deployer.Id ?? "none"), waitSeconds: 0);
+        }
+
         var tls = context.Settings.Tls;
         var files = tls.Mode == TlsMode.Files;
-        return new CertificateStep(connections.Executor, deployer, context.Settings, recorder, line => context.Log.Information(line),
+        await new CertificateStep(connections.Executor, deployer, context.Settings, recorder, line => context.Log.Information(line),
             files ? Path.Combine(context.RepositoryRoot, tls.CertificateChain) : null, files ? context.Secrets.Get(tls.CertificateKey) : null).RunAsync();
     }
 }

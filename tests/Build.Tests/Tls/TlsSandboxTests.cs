@@ -184,9 +184,11 @@ public sealed class TlsSandboxTests
         var before = ServedSerial("coralnet.sandbox");
 
         // Only the certificate step: the sandbox's DNS (set by SandboxUp) knows nothing of the new name.
-        var (code, output) = SuiteRun.Run(SandboxHosts.RepositoryRoot, "--target=Certificate", "--exclusive", $"--site_extradomains={Extra},nowhere.coralnet.sandbox");
+        var (code, output) = SuiteRun.Run(SandboxHosts.RepositoryRoot, "--target=Certificate", "--exclusive", $"--site_extradomains={Extra},nowhere.coralnet.sandbox", "--verbosity=verbose");
 
         Assert.That(code, Is.Not.Zero);
+        Assert.That(output, Does.Contain("take deploy lock"), "run on its own, the step that changes nginx takes the deploy lock");
+        Assert.That(await Root("test -d /srv/www/coralnet/deploy.lock && echo held || echo free"), Is.EqualTo("free"), "and the failed run released it");
         Assert.That(output, Does.Contain($"web1: no certificate for coralnet.sandbox, {Extra}, nowhere.coralnet.sandbox from {_settings.Tls.AcmeDirectory}")
             .And.Contain("a name does not resolve to this host").And.Contain("run Deploy again").And.Contain("nowhere.coralnet.sandbox"));
         using var http = Client();
