@@ -58,6 +58,7 @@ public sealed class RollingDeploySandboxTests
 
         var (code, output, loop, fewestHealthy) = await UnderLoadAsync(() => Suite("--target=Deploy"));
 
+        TestContext.Progress.WriteLine($"The loop through lb1: {loop.Requests} requests, the slowest {loop.Slowest.TotalMilliseconds:0} ms, {loop.SlowestAt.TotalSeconds:0.0} s after it started.");
         Assert.That(code, Is.Zero, output);
         Assert.That(output, Does.Contain("Roll: batch 3 of 3 (web3)"));
         Assert.That(loop.Failures, Is.Empty, output);
@@ -94,12 +95,12 @@ public sealed class RollingDeploySandboxTests
             }
 
             var clock = Stopwatch.StartNew();
-            while ((await HealthyAsync()).Count < WebHosts.Length && clock.Elapsed < TimeSpan.FromSeconds(10))
+            while (Healthy().Count < WebHosts.Length && clock.Elapsed < TimeSpan.FromSeconds(10))
             {
                 await Task.Delay(200);
             }
 
-            Assert.That(await HealthyAsync(), Is.EquivalentTo(WebHosts), "web1 is back in service, healthy again on the old release");
+            Assert.That(Healthy(), Is.EquivalentTo(WebHosts), "web1 is back in service, healthy again on the old release");
         }
         finally
         {
@@ -129,7 +130,7 @@ public sealed class RollingDeploySandboxTests
         TestContext.Progress.WriteLine(string.Join(Environment.NewLine, output.Split('\n').Where(l => l.Contains("Error:", StringComparison.Ordinal) || l.Contains("roll", StringComparison.OrdinalIgnoreCase))));
         Assert.That(loop.Failures, Is.Empty, output);
         Assert.That(await ServingThroughAsync(_balancer), Is.EqualTo(before));
-        Assert.That(await HealthyAsync(), Is.EquivalentTo(new[] { "web1", "web2" }));
+        Assert.That(Healthy(), Is.EquivalentTo(new[] { "web1", "web2" }));
     }
 
     /// <param name="SlowestAt">When the slowest request started, from the loop's start (to find it in the run's log).</param>
@@ -147,7 +148,13 @@ public sealed class RollingDeploySandboxTests
         var slowest = TimeSpan.Zero;
         var slowestAt = TimeSpan.Zero;
         var running = Stopwatch.StartNew();
-        var loop = Task.Run(async () =>
+        // The loop, the sampler and the run each get a thread of their own: the sampler and the run block
+        // (ssh, the suite's process), and on this 2-core machine they held the thread pool's few threads, so
+        // an asynchronous loop's request waited up to seconds for a thread to go on (a 1.7 s request 0.3 s
+        // into the loop, before the roll had changed anything, while HAProxy answers the loop within 60 ms).
+        // Synchronous requests on a plain handler (no connect callback): nothing of the loop waits for the pool.
+        using var loopHttp = new HttpClient(new SocketsHttpHandler()) { Timeout = TimeSpan.FromSeconds(10) };
+        var loop = Dedicated(() =>
         {
             while (!stop.IsCancellationRequested)
             {
@@ -155,7 +162,8 @@ public sealed class RollingDeploySandboxTests
                 var clock = Stopwatch.StartNew();
                 try
                 {
-                    using var answer = await _http.GetAsync($"http://{_settings.Site.Domain}/?loop", CancellationToken.None);
+                    using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{_balancer.Address}/?loop") { Headers = { Host = _settings.Site.Domain } };
+                    using var answer = loopHttp.Send(request, HttpCompletionOption.ResponseContentRead, CancellationToken.None);
                     if ((int)answer.StatusCode != 200)
                     {
                         failures.Add($"{(int)answer.StatusCode}");
@@ -173,16 +181,16 @@ public sealed class RollingDeploySandboxTests
                 }
 
                 Interlocked.Increment(ref requests);
-                await Task.Delay(10, CancellationToken.None);
+                Thread.Sleep(10);
             }
         });
         var fewest = int.MaxValue;
-        var sampler = Task.Run(async () =>
+        var sampler = Dedicated(() =>
         {
             while (!stop.IsCancellationRequested)
             {
-                fewest = Math.Min(fewest, (await HealthyAsync()).Count);
-                await Task.Delay(50, CancellationToken.None);
+                fewest = Math.Min(fewest, Healthy().Count);
+                Thread.Sleep(50);
             }
         });
         while (Volatile.Read(ref requests) < 2)
@@ -190,19 +198,23 @@ public sealed class RollingDeploySandboxTests
             await Task.Delay(10);
         }
 
-        var result = await Task.Run(run);
+        var result = await Dedicated(run);
         await stop.CancelAsync();
         await Task.WhenAll(loop, sampler);
         Assert.That(requests, Is.GreaterThan(10), "the loop ran during the run");
         return (result.ExitCode, result.Output, new LoopResult(requests, failures, slowest, slowestAt), fewest);
     }
 
+    private static Task<T> Dedicated<T>(Func<T> work) => Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private static Task Dedicated(Action work) => Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
     /// <summary>The servers HAProxy sends requests to now, read through its runtime API on lb1.</summary>
-    private Task<List<string>> HealthyAsync()
+    private List<string> Healthy()
     {
         var result = _sandbox.Ssh(_balancer, $"printf 'show stat\\n' | socat stdio UNIX-CONNECT:{SandboxLoadBalancer.RuntimeSocket}");
         Assert.That(result.Succeeded, Is.True, result.Error);
-        return Task.FromResult(HaproxyStats.Parse(result.Output, SandboxLoadBalancer.Backend).Where(s => s.Serving).Select(s => s.Server).Order(StringComparer.Ordinal).ToList());
+        return HaproxyStats.Parse(result.Output, SandboxLoadBalancer.Backend).Where(s => s.Serving).Select(s => s.Server).Order(StringComparer.Ordinal).ToList();
     }
 
     private async Task<string> ServingThroughAsync(SandboxHost host)
