@@ -154,7 +154,7 @@ public sealed class RollingDeploySandboxTests
         // into the loop, before the roll had changed anything, while HAProxy answers the loop within 60 ms).
         // Synchronous requests on a plain handler (no connect callback): nothing of the loop waits for the pool.
         using var loopHttp = new HttpClient(new SocketsHttpHandler()) { Timeout = TimeSpan.FromSeconds(10) };
-        var loop = Dedicated(() =>
+        var loop = DedicatedThread.Run(() =>
         {
             while (!stop.IsCancellationRequested)
             {
@@ -185,7 +185,7 @@ public sealed class RollingDeploySandboxTests
             }
         });
         var fewest = int.MaxValue;
-        var sampler = Dedicated(() =>
+        var sampler = DedicatedThread.Run(() =>
         {
             while (!stop.IsCancellationRequested)
             {
@@ -198,16 +198,12 @@ public sealed class RollingDeploySandboxTests
             await Task.Delay(10);
         }
 
-        var result = await Dedicated(run);
+        var result = await DedicatedThread.Run(run);
         await stop.CancelAsync();
         await Task.WhenAll(loop, sampler);
         Assert.That(requests, Is.GreaterThan(10), "the loop ran during the run");
         return (result.ExitCode, result.Output, new LoopResult(requests, failures, slowest, slowestAt), fewest);
     }
-
-    private static Task<T> Dedicated<T>(Func<T> work) => Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-    private static Task Dedicated(Action work) => Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>The servers HAProxy sends requests to now, read through its runtime API on lb1.</summary>
     private List<string> Healthy()
