@@ -43,4 +43,4 @@ measure() { # label, extra arguments...
 }
 
 measure host
-measure container --site_runtime=container --container_registry=10.213.0.1:5100
+measure container --site_runtime=container

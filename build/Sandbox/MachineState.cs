@@ -38,7 +38,23 @@ public static class MachineState
         }
     }
 
-    public static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
+    /// <summary>
+    /// Whether the process runs. A zombie does not: it has exited and holds nothing (no socket, no file),
+    /// only its entry waits for its parent to reap it, which PID 1 of some machines does seconds later.
+    /// </summary>
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            // /proc/PID/stat: "PID (COMMAND) STATE ...", the command may hold spaces and parentheses.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)] is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Waits until none of the processes is alive, or the time is up.</summary>
     public static void WaitForExit(IEnumerable<int?> pids, TimeSpan timeout)
@@ -46,7 +62,8 @@ public static class MachineState
         var deadline = DateTime.UtcNow + timeout;
         while (pids.OfType<int>().Any(IsAlive) && DateTime.UtcNow < deadline)
         {
-            Thread.Sleep(50);
+            // Reading /proc is cheap; a program stopped by a signal is usually gone within milliseconds.
+            Thread.Sleep(10);
         }
     }
 

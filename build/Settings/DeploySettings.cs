@@ -128,8 +128,11 @@ public sealed class SshSettings
 public sealed class ContainerSettings
 {
     public ContainerEngine Engine { get; set; } = ContainerEngine.Podman;
-    /// <summary>The registry the site's image is pushed to, HOST:PORT, spoken to over plain HTTP; on 127.0.0.1 the suite runs it itself.</summary>
-    public string Registry { get; set; } = "127.0.0.1:5100";
+    /// <summary>
+    /// The registry the site's image is pushed to, HOST:PORT, spoken to over plain HTTP; on 127.0.0.1 or the
+    /// sandbox bridge the suite runs it itself. Empty: see <see cref="ContainerRegistryDefault"/>.
+    /// </summary>
+    public string Registry { get; set; } = "";
     /// <summary>On AWS, how many images the ECR repository's lifecycle policy keeps (the newest; older ones expire).</summary>
     public int KeepImages { get; set; } = 10;
 }

@@ -51,6 +51,7 @@ public static class SettingsLoader
 
         var settings = SettingsBinder.Bind<DeploySettings>(json, overrides, problems);
         settings.Environment = environment;
+        ContainerRegistryDefault.Apply(settings);
         // A value that could not be read is reported once, not again as invalid.
         var unreadable = problems.Select(PathOf).ToHashSet();
         problems.AddRange(SettingsValidator.Validate(settings, repositoryRoot).Where(problem => !unreadable.Contains(PathOf(problem))));

@@ -12,11 +12,16 @@ public sealed class ContainerSettingsTests
             _ => null, new SecretRedactor()))!.Problems;
     }
 
+    private static DeploySettings Load(IReadOnlyDictionary<string, string> overrides)
+    {
+        using var repository = new TemporaryRepository().WithShippedSandbox();
+        return SettingsLoader.Load(repository.Root, "sandbox", key => overrides.GetValueOrDefault(key), _ => null, new SecretRedactor()).Settings;
+    }
+
     [Test]
     public void The_defaults_are_the_host_runtime_podman_and_a_registry_on_loopback()
     {
-        using var repository = new TemporaryRepository().WithShippedSandbox();
-        var (settings, _) = SettingsLoader.Load(repository.Root, "sandbox", _ => null, _ => null, new SecretRedactor());
+        var settings = Load(new Dictionary<string, string>());
 
         Assert.That((settings.Site.Runtime, settings.Container.Engine, settings.Container.Registry),
             Is.EqualTo((SiteRuntime.Host, ContainerEngine.Podman, "127.0.0.1:5100")));
@@ -34,21 +39,31 @@ public sealed class ContainerSettingsTests
     }
 
     [Test]
-    public void The_container_runtime_in_the_sandbox_needs_the_registry_on_the_bridge_where_the_hosts_reach_it_and_says_the_address()
+    public void The_container_runtime_in_the_sandbox_defaults_the_registry_to_the_bridge_s_address_on_the_registry_port()
     {
-        Assert.That(Problems(new Dictionary<string, string> { ["Site_Runtime"] = "container" }),
-            Is.EqualTo(new[] { "Container.Registry: the sandbox's web hosts pull the site's image from it, and they reach this machine only on the sandbox bridge: "
-                + "with Site.Runtime=container set it to 10.213.0.1:5100 (--container_registry=10.213.0.1:5100); the suite runs the registry there itself." }));
+        Assert.That(Load(new Dictionary<string, string> { ["Site_Runtime"] = "container" }).Container.Registry, Is.EqualTo("10.213.0.1:5100"));
     }
 
     [Test]
-    public void The_container_runtime_with_the_registry_on_the_bridge_is_accepted()
+    public void The_default_registry_follows_the_sandbox_s_subnet()
     {
-        using var repository = new TemporaryRepository().WithShippedSandbox();
-        var overrides = new Dictionary<string, string> { ["Site_Runtime"] = "container", ["Container_Registry"] = "10.213.0.1:5100" };
-        var (settings, _) = SettingsLoader.Load(repository.Root, "sandbox", key => overrides.GetValueOrDefault(key), _ => null, new SecretRedactor());
+        Assert.That(Load(new Dictionary<string, string> { ["Site_Runtime"] = "container", ["Sandbox_Subnet"] = "10.77.3.0/24" }).Container.Registry,
+            Is.EqualTo("10.77.3.1:5100"));
+    }
 
-        Assert.That((settings.Site.Runtime, settings.Container.Registry), Is.EqualTo((SiteRuntime.Container, "10.213.0.1:5100")));
+    [Test]
+    public void An_explicit_registry_on_the_bridge_overrides_the_default()
+    {
+        Assert.That(Load(new Dictionary<string, string> { ["Site_Runtime"] = "container", ["Container_Registry"] = "10.213.0.1:5107" }).Container.Registry,
+            Is.EqualTo("10.213.0.1:5107"));
+    }
+
+    [Test]
+    public void An_explicit_registry_off_the_bridge_is_refused_with_the_container_runtime_in_the_sandbox_saying_the_address()
+    {
+        Assert.That(Problems(new Dictionary<string, string> { ["Site_Runtime"] = "container", ["Container_Registry"] = "127.0.0.1:5100" }),
+            Is.EqualTo(new[] { "Container.Registry: the sandbox's web hosts pull the site's image from it, and they reach this machine only on the sandbox bridge: "
+                + "with Site.Runtime=container set it to 10.213.0.1:5100 (--container_registry=10.213.0.1:5100); the suite runs the registry there itself." }));
     }
 
     [Test]

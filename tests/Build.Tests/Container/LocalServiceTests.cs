@@ -70,6 +70,17 @@ public sealed class LocalServiceTests
         Assert.That(failure.Message, Does.StartWith("the test's program exited at once").And.Contain("bad configuration"));
     }
 
+    [Test]
+    public void A_process_that_exited_counts_as_gone_before_its_parent_reaps_it()
+    {
+        // The child of sh exits at once; sh, replaced by sleep, never reaps it: a zombie until sleep ends.
+        using var parent = Process.Start(new ProcessStartInfo("sh", ["-c", "sleep 0 & echo $!; exec " + _marker]) { RedirectStandardOutput = true })!;
+        var child = int.Parse(parent.StandardOutput.ReadLine()!, System.Globalization.CultureInfo.InvariantCulture);
+        Thread.Sleep(300);
+
+        Assert.That((Directory.Exists($"/proc/{child}"), MachineState.IsAlive(child), MachineState.IsAlive(parent.Id)), Is.EqualTo((true, false, true)));
+    }
+
     private bool Answering() => MachineState.LivePid(PidFile, _marker) is not null;
 
     private LocalService Service(Func<bool> answers) => new(

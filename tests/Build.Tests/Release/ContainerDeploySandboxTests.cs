@@ -19,7 +19,7 @@ namespace CoralNet.Deploy.Tests.Release;
 [NonParallelizable]
 public sealed partial class ContainerDeploySandboxTests
 {
-    private static readonly Dictionary<string, string> Container = new() { ["Site_Runtime"] = "container", ["Container_Registry"] = "10.213.0.1:5100" };
+    private static readonly Dictionary<string, string> Container = new() { ["Site_Runtime"] = "container" };
     private LocalSandbox _sandbox = null!;
     private DeploySettings _settings = null!;
     private string _site = null!;
