@@ -28,9 +28,12 @@ public sealed class DeployLifetime(RunOutput output, RunAudit audit) : FrostingL
         audit.Begin(info.TargetTask.Name);
     }
 
-    /// <summary>Said on every run outside the sandbox while Tls.Mode is off, whatever the target: serving in clear is a choice to be reminded of.</summary>
+    /// <summary>
+    /// Said on every run outside the sandbox while Tls.Mode is off, whatever the target: serving in clear is a choice to be
+    /// reminded of. Not behind an AWS load balancer, where HTTPS ends at its listener and off is what the settings ask for.
+    /// </summary>
     public static string? PlainHttpWarning(DeploySettings settings) =>
-        settings.Tls.Mode == TlsMode.Off && settings.Provider != ProviderKind.Sandbox
+        settings.Tls.Mode == TlsMode.Off && settings.Provider != ProviderKind.Sandbox && !(settings.Provider == ProviderKind.Aws && settings.Aws.LoadBalancer)
             ? $"Tls.Mode is off: {settings.Site.Domain} is served over plain http, logins and session cookies in clear. Set Tls.Mode to acme (or files) to serve https."
             : null;
 

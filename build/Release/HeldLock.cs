@@ -11,50 +11,61 @@ public sealed class HeldLock(IRemoteExecutor executor, OperatorCommands commands
 {
     public async Task HoldAsync(IReadOnlyList<SshTarget> hosts, DeployLockHolder holder)
     {
-        var taken = new List<SshTarget>();
-        var refusals = new List<string>();
-        await Task.WhenAll(hosts.Select(async host =>
-        {
-            var refusal = await TryTakeAsync(host, holder);
-            lock (refusals)
-            {
-                if (refusal is null)
-                {
-                    taken.Add(host);
-                }
-                else
-                {
-                    refusals.Add(refusal);
-                }
-            }
-        }));
+        var outcomes = await Task.WhenAll(hosts.Select(host => TryTakeAsync(host, holder)));
+        var refusals = outcomes.Where(o => o.Problem is not null).ToList();
         if (refusals.Count == 0)
         {
             return;
         }
 
-        await Task.WhenAll(taken.Select(host => executor.RunAsync(host, commands.GiveBackLock(holder))));
-        var givenBack = taken.Count > 0
-            ? $"{Environment.NewLine}The lock taken meanwhile on {string.Join(", ", taken.Select(h => h.Name).Order(StringComparer.Ordinal))} was given back: deploys are held on every host or on none."
-            : "";
-        throw new ReleaseException(string.Join(Environment.NewLine, refusals.Order(StringComparer.Ordinal)) + givenBack);
+        // Every host that did not refuse may hold it: those that said so, and those whose answer was lost after the mkdir.
+        var giveBack = outcomes.Where(o => !o.Refused).Select(o => o.Host).ToList();
+        var notGivenBack = (await Task.WhenAll(giveBack.Select(GiveBackAsync))).OfType<string>().ToList();
+        var problems = refusals.Select(o => o.Problem!).Order(StringComparer.Ordinal).ToList();
+        if (giveBack.Count > notGivenBack.Count)
+        {
+            problems.Add($"The lock taken meanwhile was given back on {string.Join(", ", giveBack.Select(h => h.Name).Except(notGivenBack).Order(StringComparer.Ordinal))}: deploys are held on every host or on none.");
+        }
+
+        if (notGivenBack.Count > 0)
+        {
+            problems.Add($"Could not give the lock back on {string.Join(", ", notGivenBack.Order(StringComparer.Ordinal))}: run the Unlock target once it answers.");
+        }
+
+        throw new ReleaseException(string.Join(Environment.NewLine, problems));
+
+        async Task<string?> GiveBackAsync(SshTarget host)
+        {
+            try
+            {
+                await executor.RunAsync(host, commands.GiveBackLock(holder));
+                return null;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                return host.Name;
+            }
+        }
     }
 
-    /// <summary>Null when the lock is this run's on the host; else why not.</summary>
-    private async Task<string?> TryTakeAsync(SshTarget host, DeployLockHolder holder)
+    /// <param name="Refused">Another run holds the lock there: it is not this run's to give back.</param>
+    private sealed record Outcome(SshTarget Host, string? Problem, bool Refused);
+
+    private async Task<Outcome> TryTakeAsync(SshTarget host, DeployLockHolder holder)
     {
         try
         {
             await executor.RunAsync(host, commands.HoldLock(holder));
-            return null;
+            return new Outcome(host, null, false);
         }
         catch (RemoteCommandException exception) when (exception.ExitCode == DeployLockCommands.Refused)
         {
-            return $"{host.Name}: {exception.Stderr.Split('\n')[0].Trim()}";
+            return new Outcome(host, $"{host.Name}: {exception.Stderr.Split('\n')[0].Trim()}", true);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception)
         {
-            return $"{host.Name}: {exception.Message}";
+            // A lost answer (or a stop by signal) may come after the lock was taken there: it is given back like the others.
+            return new Outcome(host, $"{host.Name}: {exception.Message}", false);
         }
     }
 }

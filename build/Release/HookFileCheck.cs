@@ -20,26 +20,32 @@ public static class HookFileCheck
             return null;
         }
 
-        var mode = File.GetUnixFileMode(file);
+        // The file and folders that really run: a link could point outside, into another account's folders.
+        var runner = new LocalRunner(_ => { });
+        var real = runner.Run(new LocalCommand("realpath", "-e", "--", file)).TrimEnd('\n');
+        var mode = File.GetUnixFileMode(real);
         if ((mode & WritableByOthers) != 0 || (mode & UnixFileMode.UserExecute) == 0)
         {
             return $"The hook {file} must be executable by its owner and writable by nobody else (chmod 755 it).";
         }
 
-        var runner = new LocalRunner(_ => { });
         var self = uint.Parse(runner.Run(new LocalCommand("id", "-u")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        for (var path = Path.GetFullPath(file); path is not null; path = Path.GetDirectoryName(path))
+        // The link's folders too: where it is could be swapped as well as where it points.
+        foreach (var start in new[] { real, Path.GetFullPath(file) }.Distinct())
         {
-            var owner = Owner(runner, path);
-            if (owner != 0 && owner != self)
+            for (var path = start; path is not null; path = Path.GetDirectoryName(path))
             {
-                return $"The hook {file} is under {path}, owned by the account {owner}: it could change what the suite runs. Make {path} owned by you or root.";
-            }
+                var owner = Owner(runner, path);
+                if (owner != 0 && owner != self)
+                {
+                    return $"The hook {file} is under {path}, owned by the account {owner}: it could change what the suite runs. Make {path} owned by you or root.";
+                }
 
-            var folderMode = File.GetUnixFileMode(path);
-            if (path != file && (folderMode & WritableByOthers) != 0 && (folderMode & UnixFileMode.StickyBit) == 0)
-            {
-                return $"The hook {file} is under {path}, which its group or others can write: they could swap the hook. Run chmod go-w {path}.";
+                var folderMode = File.GetUnixFileMode(path);
+                if (path != start && (folderMode & WritableByOthers) != 0 && (folderMode & UnixFileMode.StickyBit) == 0)
+                {
+                    return $"The hook {file} is under {path}, which its group or others can write: they could swap the hook. Run chmod go-w {path}.";
+                }
             }
         }
 

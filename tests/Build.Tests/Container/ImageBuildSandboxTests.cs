@@ -151,11 +151,18 @@ public sealed partial class ImageBuildSandboxTests
     {
         var layout = ContainerLayout.ForCheckout(SandboxHosts.RepositoryRoot);
         int? leftover = null;
-        SuiteProcess.Run(SandboxHosts.RepositoryRoot, ["--target=BuildImage", "--site_source=" + _site.Path, "--container_registry=" + _registry], (line, run) =>
+        // Killed as soon as the engine answers, mid-build: at "BuildImage: built" the run was already ending and,
+        // since a stopped engine is no longer waited for as a zombie, had often stopped it before the kill came.
+        SuiteProcess.Run(SandboxHosts.RepositoryRoot, ["--target=BuildImage", "--site_source=" + _site.Path, "--container_registry=" + _registry, "--verbosity=verbose"], (line, run) =>
         {
-            if (leftover is null && line.Contains("BuildImage: built", StringComparison.Ordinal))
+            if (leftover is null && line.Contains("podman system service", StringComparison.Ordinal))
             {
-                leftover = MachineState.LivePid(layout.EnginePidFile, layout.Socket);
+                var clock = Stopwatch.StartNew();
+                while ((leftover = MachineState.LivePid(layout.EnginePidFile, layout.Socket)) is null && clock.Elapsed < TimeSpan.FromSeconds(10))
+                {
+                    Thread.Sleep(10);
+                }
+
                 run.Kill(entireProcessTree: true);
             }
         });

@@ -28,11 +28,12 @@ public sealed class OperatorCommandLineTests
     /// <summary>Tls.Mode off outside the sandbox is said on every run, here a target that touches no host.</summary>
     [TestCase("off", true)]
     [TestCase("acme", false)]
-    public void Tls_mode_off_outside_the_sandbox_is_warned_of_on_every_run(string mode, bool warned)
+    [TestCase("off --aws_loadbalancer=true --aws_webinstances=2 --aws_certificatearn=arn:aws:acm:us-west-2:123456789012:certificate/abc", false)]
+    public void Tls_mode_off_outside_the_sandbox_is_warned_of_on_every_run_unless_https_ends_at_a_load_balancer(string mode, bool warned)
     {
         using var repository = PlanSuiteRunTests.CompleteStaging();
         var (code, output) = SuiteRun.RunWith(services => services.AddSingleton<IAwsConnector>(new RecordingConnector(new FakeAws())), repository.Root,
-            "--target=ShowSettings", "--environment=staging", $"--tls_mode={mode}", "--tls_email=ops@example.org");
+            ["--target=ShowSettings", "--environment=staging", "--tls_email=ops@example.org", .. $"--tls_mode={mode}".Split(' ')]);
 
         Assert.That(code, Is.Zero, output);
         Assert.That(output.Contains("Tls.Mode is off: coralnet.example.org is served over plain http", StringComparison.Ordinal), Is.EqualTo(warned), output);

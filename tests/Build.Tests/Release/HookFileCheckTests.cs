@@ -44,6 +44,28 @@ public sealed class HookFileCheckTests
         AssertRefused(() => new LocalRunner(_ => { }).Run(new LocalCommand("chown", "65534", Path.Combine(_site, "deploy/hooks"))), "owned by the account 65534");
     }
 
+    [Test]
+    public void A_hook_linked_to_a_file_under_another_account_s_folder_is_refused()
+    {
+        Assume.That(Environment.UserName, Is.EqualTo("root"), "chown needs root; the suite's tests run as root");
+        var elsewhere = Directory.CreateTempSubdirectory("hook-elsewhere-").FullName;
+        try
+        {
+            var target = Path.Combine(elsewhere, "run-me");
+            File.WriteAllText(target, "#!/bin/sh\ntrue\n");
+            File.SetUnixFileMode(target, (UnixFileMode)0b111_101_101);
+            new LocalRunner(_ => { }).Run(new LocalCommand("chown", "65534", elsewhere));
+            File.Delete(_hook);
+            File.CreateSymbolicLink(_hook, target);
+
+            Assert.That(HookFileCheck.Problem(_hook), Does.Contain($"under {elsewhere}, owned by the account 65534"));
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
+
     private void AssertRefused(Action change, string message)
     {
         change();

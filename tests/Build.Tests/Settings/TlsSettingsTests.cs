@@ -30,6 +30,11 @@ public sealed class TlsSettingsTests
     }
 
     [Test]
+    public void A_sandbox_load_balancer_in_front_of_one_web_host_is_refused() =>
+        Assert.That(Problems(new() { ["Sandbox_LoadBalancer"] = "lb1", ["Tls_Mode"] = "off" }),
+            Has.One.StartsWith("Sandbox.LoadBalancer: a deploy behind it rolls through the web hosts").And.Contains("--sandbox_webhosts=web1,web2,web3"));
+
+    [Test]
     public void Acme_for_several_web_hosts_is_refused_and_files_or_off_accepted()
     {
         Assert.That(Problems(new() { ["Sandbox_WebHosts"] = "web1,web2", ["Tls_Mode"] = "acme" }),
