@@ -5,6 +5,7 @@ using CoralNet.Deploy.Release;
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("CleanupReleases")]
+[UnderDeployLock]
 [TaskDescription("Release: deletes releases beyond the newest Site.KeepReleases; the serving one and the one before it are never deleted")]
 [IsDependentOn(typeof(CertificateTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]

@@ -5,6 +5,7 @@ using CoralNet.Deploy.Release;
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("CollectStatic")]
+[UnderDeployLock]
 [TaskDescription("Release: manage.py collectstatic into the release, before the cutover")]
 [IsDependentOn(typeof(MigrateTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]

@@ -5,6 +5,7 @@ using CoralNet.Deploy.Release;
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("HealthCheck")]
+[UnderDeployLock]
 [TaskDescription("Release: asks nginx with the site's Host header until the new release id answers 200 (Timeouts.HealthCheckSeconds), on failure rolls back automatically; the old gunicorn stops when the run finishes")]
 [IsDependentOn(typeof(ReloadNginxTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]

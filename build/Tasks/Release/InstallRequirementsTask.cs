@@ -6,6 +6,7 @@ using CoralNet.Deploy.Settings;
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("InstallRequirements")]
+[UnderDeployLock]
 [TaskDescription("Release: the venv (--system-site-packages) keyed by the hash of requirements.txt and the Python version, under shared/, reused while they are unchanged")]
 [IsDependentOn(typeof(UploadCodeTask))]
 [IsDependentOn(typeof(PullImageTask))]

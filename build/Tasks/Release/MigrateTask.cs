@@ -7,6 +7,7 @@ using CoralNet.Deploy.Tasks.Database;
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("Migrate")]
+[UnderDeployLock]
 [TaskDescription("Release: manage.py migrate --noinput, once, before the cutover (Site.RunMigrations=false skips it, for migrations run by hand)")]
 [IsDependentOn(typeof(SettingsTask))]
 [IsDependentOn(typeof(SetupDatabaseTask))]

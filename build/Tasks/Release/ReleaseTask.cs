@@ -1,3 +1,4 @@
+using System.Reflection;
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Release;
@@ -15,6 +16,7 @@ public abstract class ReleaseTask(ReleaseRunSession session) : AsyncFrostingTask
     {
         try
         {
+            RefuseWithoutLock();
             await RunAsync(context, session.Deployer(context));
         }
         catch
@@ -25,6 +27,17 @@ public abstract class ReleaseTask(ReleaseRunSession session) : AsyncFrostingTask
     }
 
     protected abstract Task RunAsync(DeployContext context, ReleaseDeployer deployer);
+
+    private void RefuseWithoutLock()
+    {
+        if (GetType().IsDefined(typeof(UnderDeployLockAttribute), inherit: false) && !session.HoldsLock)
+        {
+            var name = GetType().GetCustomAttribute<TaskNameAttribute>()?.Name ?? GetType().Name;
+            throw new ReleaseException(
+                $"{name} changes the web hosts as one step of a deploy, under the deploy lock and after the steps before it, and this run holds no lock (was it run alone, with --exclusive?). "
+                + $"Run it without --exclusive (--target={name} runs the steps it needs first), or --target=Deploy.");
+        }
+    }
 
     public override void Finally(DeployContext context)
     {

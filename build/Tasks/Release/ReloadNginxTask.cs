@@ -5,6 +5,7 @@ using CoralNet.Deploy.Release;
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("ReloadNginx")]
+[UnderDeployLock]
 [TaskDescription("Release: the site's nginx config pointed at the new gunicorn instance, nginx -t, graceful reload; a refused config is put back and nginx keeps serving")]
 [IsDependentOn(typeof(SwitchReleaseTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]

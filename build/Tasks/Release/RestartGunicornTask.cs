@@ -5,6 +5,7 @@ using CoralNet.Deploy.Release;
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("RestartGunicorn")]
+[UnderDeployLock]
 [TaskDescription("Release: starts the new release in the standby gunicorn instance (socket-activated, the port nginx does not use) and checks it answers with its id; if not, rolls it back while the old one keeps serving")]
 [IsDependentOn(typeof(CollectStaticTask))]
 [IsDependentOn(typeof(RollTask))]

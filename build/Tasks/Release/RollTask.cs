@@ -6,6 +6,7 @@ using CoralNet.Deploy.Tasks.Host;
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("Roll")]
+[UnderDeployLock]
 [TaskDescription("Release, behind a load balancer: per batch of web hosts, drain at the load balancer, the checked-standby cutover, the health check through each host's nginx, back in service once the load balancer reports it healthy; a failing batch stops the roll and rolls back")]
 [TaskArgument(BatchSizeOption, typeof(string), "how many web hosts to cut over at a time: a number or a share (34%); the load balancer always keeps one serving", Placeholder = "N", Default = "1")]
 [IsDependentOn(typeof(CollectStaticTask))]

@@ -5,6 +5,7 @@ using CoralNet.Deploy.Release;
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("SwitchRelease")]
+[UnderDeployLock]
 [TaskDescription("Release: moves the current symlink to the new release atomically (new link, then mv -T)")]
 [IsDependentOn(typeof(RestartGunicornTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]

@@ -7,6 +7,7 @@ using CoralNet.Deploy.Tasks.Host;
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("UploadCode")]
+[UnderDeployLock]
 [TaskDescription("Release: into Site.Root/NAME/releases/ID, only new and changed files cross the wire (one tar stream), the rest is hard-linked from the serving release; the manifest is verified on the host")]
 [IsDependentOn(typeof(DeployLockTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]

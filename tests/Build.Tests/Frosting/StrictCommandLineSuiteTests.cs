@@ -139,6 +139,21 @@ public sealed class StrictCommandLineSuiteTests
         Assert.That(Directory.Exists(Path.Combine(repository.Root, "artifacts")), Is.False, "nothing was packaged or recorded");
     }
 
+    [TestCase("ReloadNginx")]
+    [TestCase("RestartGunicorn")]
+    [TestCase("CleanupReleases")]
+    public void A_release_step_run_alone_is_refused(string step)
+    {
+        // Alone, ReloadNginx would point nginx at a standby this run never started, outside the deploy lock.
+        using var repository = new TemporaryRepository().WithShippedSandbox();
+
+        var (exitCode, output) = Run(repository, $"--target={step}", "--exclusive");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Failure), output);
+        Assert.That(output, Does.Contain($"{step} changes the web hosts as one step of a deploy, under the deploy lock and after the steps before it, and this run holds no lock"));
+        Assert.That(output, Does.Contain($"Run it without --exclusive (--target={step} runs the steps it needs first), or --target=Deploy."));
+    }
+
     [Test]
     public void Every_task_declares_how_it_keeps_check_from_changing_anything_or_is_refused()
     {
