@@ -80,8 +80,12 @@ public sealed partial class RepositoryEmulatorTests : EmulatorTests
         Assert.That((int)rule["selection"]!["countNumber"]!, Is.EqualTo(7));
         Assert.That(rule["selection"]!["countType"]!.GetValue<string>(), Is.EqualTo("imageCountMoreThan"));
         Assert.That(rule["action"]!["type"]!.GetValue<string>(), Is.EqualTo("expire"));
-        var rolePolicy = Run.Boto("iam", "get_role_policy", new { RoleName = "coralnet-emulator-web", PolicyName = AwsNames.BucketPolicyName })["PolicyDocument"]!.ToJsonString();
-        Assert.That(rolePolicy, Does.Contain("arn:aws:ecr:us-east-1:*:repository/coralnet-emulator").And.Contain("ecr:BatchGetImage").And.Contain("ecr:GetAuthorizationToken"));
+        // The instance role: the login (account-wide) and exactly a pull's actions, on the site's repository only.
+        var roleStatements = Run.Boto("iam", "get_role_policy", new { RoleName = "coralnet-emulator-web", PolicyName = AwsNames.BucketPolicyName })["PolicyDocument"]!["Statement"]!.AsArray();
+        var ecrGrants = roleStatements.SelectMany(statement => statement!["Action"]!.AsArray().Select(action => (Action: action!.GetValue<string>(), Resources: statement["Resource"]!.AsArray().Select(r => r!.GetValue<string>()).ToArray())))
+            .Where(grant => grant.Action.StartsWith("ecr:", StringComparison.Ordinal)).ToList();
+        Assert.That(ecrGrants.Select(grant => grant.Action), Is.EquivalentTo(new[] { "ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability" }));
+        Assert.That(ecrGrants.Where(grant => grant.Action != "ecr:GetAuthorizationToken").SelectMany(grant => grant.Resources).Distinct(), Is.EqualTo(new[] { "arn:aws:ecr:us-east-1:*:repository/coralnet-emulator" }));
 
         var second = new ListLog();
         var (again, _) = await ProvisionAsync(second, Settings(keepImages: 7));
