@@ -169,6 +169,17 @@ public sealed partial class RepositoryEmulatorTests : EmulatorTests
     }
 
     [Test]
+    public void Plan_of_the_container_runtime_shows_the_repository_and_the_role_s_pull_and_makes_nothing()
+    {
+        var plan = Run.Succeed("--target=Plan", "--site_runtime=container", "--container_keepimages=5");
+
+        Assert.That(plan, Does.Contain("create     ECR repository coralnet-emulator: tags immutable, scanned on push, keeping the newest 5 images"));
+        Assert.That(plan, Does.Contain("IAM role policy coralnet-emulator-web/site-bucket: s3://coralnet-emulator-media and pulls from ECR coralnet-emulator only"));
+        Assert.That(Run.Boto("ecr", "describe_repositories")["repositories"]!.AsArray(), Is.Empty, "Plan made nothing");
+        Assert.That(Run.Succeed("--target=Plan"), Does.Not.Contain("ECR"), "the host runtime has no repository");
+    }
+
+    [Test]
     public void An_endpoint_that_does_not_answer_is_said_with_the_setting_that_names_it()
     {
         var settings = Settings();
