@@ -24,6 +24,11 @@ public static class ContainerSettingsRules
             yield return "Site.Runtime: 'container' runs the site with podman on the web hosts; Container.Engine=docker is not built for them: set Container.Engine=podman (--container_engine=podman).";
         }
 
+        if (settings.Provider == ProviderKind.Aws && settings.Container.KeepImages < settings.Site.KeepReleases)
+        {
+            yield return $"Container.KeepImages: {settings.Container.KeepImages} is fewer than Site.KeepReleases ({settings.Site.KeepReleases}): the ECR repository's lifecycle policy would expire images of releases the hosts keep for Rollback; set it to at least {settings.Site.KeepReleases} (--container_keepimages={settings.Site.KeepReleases}).";
+        }
+
         // On AWS the images go to the environment's ECR repository (Container.Registry is not used there).
         if (settings.Provider != ProviderKind.Aws && port is not null && SandboxBridge(settings) is { } bridge && RegistryHost(settings.Container.Registry) != bridge.ToString())
         {
