@@ -57,7 +57,8 @@ public static class ConfigureHostPlan
     /// <param name="allowReboot">Whether a pending reboot is made (under the deploy lock) or only reported.</param>
     /// <param name="sudoersTemplate">The drop-in's template text; the embedded <see cref="SudoersTemplate"/> by default.</param>
     /// <param name="acmeCaBundle">The text of Tls.AcmeCaBundle's file, when set (<see cref="TlsHostPlan"/>).</param>
-    public static IReadOnlyList<PlannedTask> Build(DeploySettings settings, bool allowReboot = false, string? sudoersTemplate = null, string? acmeCaBundle = null)
+    /// <param name="repositoryUri">On AWS with Site.Runtime container, the ECR repository's URI the hosts pull from.</param>
+    public static IReadOnlyList<PlannedTask> Build(DeploySettings settings, bool allowReboot = false, string? sudoersTemplate = null, string? acmeCaBundle = null, string? repositoryUri = null)
     {
         var template = sudoersTemplate ?? TemplateRenderer.Load(SudoersTemplate);
         var people = settings.People;
@@ -92,7 +93,7 @@ public static class ConfigureHostPlan
                 new FileResource(UnattendedUpgradesConfig, TemplateRenderer.Render(UnattendedUpgradesTemplate, new Dictionary<string, string>()), "root", "root", ConfigFileMode),
             ]),
             TlsHostPlan.Build(settings, acmeCaBundle),
-            Container.ContainerHostPlan.Build(settings),
+            Container.ContainerHostPlan.Build(settings, repositoryUri),
         ];
     }
 

@@ -1,3 +1,4 @@
+using CoralNet.Deploy.Container;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Templates;
 using static CoralNet.Deploy.Release.HostScript;
@@ -17,8 +18,11 @@ public sealed class ContainerReleaseCommands(ReleaseCommands commands)
 
     private ReleasePaths Paths => commands.Paths;
 
-    /// <summary>One round trip: the release's directory with its own files, then its image pulled (nothing crosses when the host has it).</summary>
-    public RemoteCommand Pull(string id, string image, string manifest, string releaseEnvironment, string registry) => Batch($"pull {image}",
+    /// <summary>
+    /// One round trip: the release's directory with its own files, then its image pulled (nothing crosses when
+    /// the host has it); from a registry that needs a login, through the auth file that names its credential helper.
+    /// </summary>
+    public RemoteCommand Pull(string id, string image, string manifest, string releaseEnvironment, HostRegistry registry) => Batch($"pull {image}",
     [
         commands.MakeReleaseDirectory(id),
         Command($"release files of {id}", $$"""
@@ -35,13 +39,20 @@ public sealed class ContainerReleaseCommands(ReleaseCommands commands)
             set -eu
             image={{Shell.Quote(image)}}
             if podman image exists "$image"; then echo ok; exit 0; fi
-            if ! errors=$(podman pull --quiet "$image" 2>&1 >/dev/null); then
-              printf 'could not pull %s from the registry %s (is it running, and reachable from this host?): %s\n' "$image" {{Shell.Quote(registry)}} "$errors" >&2
+            if ! errors=$(podman pull --quiet{{PullLogin(registry)}} "$image" 2>&1 >/dev/null); then
+              printf 'could not pull %s from the registry %s (%s): %s\n' "$image" {{Shell.Quote(registry.Address)}} {{Shell.Quote(PullHint(registry))}} "$errors" >&2
               exit 1
             fi
             echo changed
             """)),
     ]);
+
+    private string PullLogin(HostRegistry registry) =>
+        registry.CredentialHelper is null ? "" : " --authfile " + Shell.Quote(ContainerHostPlan.RegistryAuth(Paths.SiteName));
+
+    private static string PullHint(HostRegistry registry) => registry.CredentialHelper is null
+        ? "is it running, and reachable from this host?"
+        : $"does the instance role allow the pull, and did ConfigureHost install docker-credential-{registry.CredentialHelper}?";
 
     /// <summary><c>manage.py migrate --noinput</c> in a one-off container of the release's image.</summary>
     public RemoteCommand Migrate(string id, string image) => Streaming(Command($"migrate ({id}, in a container)", $$"""

@@ -16,7 +16,7 @@ public sealed class ContainerReleaseInstaller(HostReleases hosts, ReleaseRunner 
 
     /// <summary>The release's directory on every host, and its image pulled there.</summary>
     public Task PullAsync(ReleasePackage package) => ForEachHost(host => runner.RunAsync(host, _containers.Pull(
-        package.Id, Image(package.Id), package.Snapshot.Manifest.ToText(), ReleaseTar.ReleaseEnvironment(package.Snapshot, package.Id), Registry.Address)));
+        package.Id, Image(package.Id), package.Snapshot.Manifest.ToText(), ReleaseTar.ReleaseEnvironment(package.Snapshot, package.Id), Registry)));
 
     /// <summary><c>manage.py migrate</c> in a container of the release's image, once (the hosts share the database).</summary>
     public Task MigrateAsync(SshTarget host, string id) => runner.RunAsync(host, _containers.Migrate(id, Image(id)));
@@ -32,7 +32,7 @@ public sealed class ContainerReleaseInstaller(HostReleases hosts, ReleaseRunner 
 
     private static readonly System.Text.RegularExpressions.Regex StaticInputs = new(@"(^|/)static/|(^|/)settings[^/]*\.py$|^requirements\.txt$|^Dockerfile$");
 
-    private string Image(string id) => Registry.Image(options.Site, id);
+    private string Image(string id) => Registry.Image(id);
 
     private Task ForEachHost(Func<SshTarget, Task> step) => Task.WhenAll(hosts.Targets.Select(step));
 }

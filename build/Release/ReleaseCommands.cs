@@ -205,7 +205,9 @@ public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain
           done
           if command -v podman > /dev/null; then
             named=$(sed -n 's/^IMAGE=//p' */.release/image 2>/dev/null || true)
-            for image in $(podman images --format {{Shell.Quote("{{.Repository}}:{{.Tag}}")}} | grep -F {{Shell.Quote("/" + paths.SiteName + ":")}} || true); do
+            # The site's images: named after the site (the sandbox's registry) or in a repository a release names (ECR's).
+            repositories=$(printf '%s\n' "$named" | sed -n 's/:[^:/]*$/:/p' | sort -u)
+            for image in $(podman images --format {{Shell.Quote("{{.Repository}}:{{.Tag}}")}} | grep -F -e {{Shell.Quote("/" + paths.SiteName + ":")}} ${repositories:+-e "$repositories"} || true); do
               if ! printf '%s\n' "$named" | grep -qxF "$image" && podman rmi "$image" > /dev/null 2>&1; then status=changed; fi
             done
           fi

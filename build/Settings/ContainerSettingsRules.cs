@@ -24,11 +24,13 @@ public static class ContainerSettingsRules
             yield return "Site.Runtime: 'container' runs the site with podman on the web hosts; Container.Engine=docker is not built for them: set Container.Engine=podman (--container_engine=podman).";
         }
 
-        if (settings.Provider == ProviderKind.Aws)
+        if (settings.Provider == ProviderKind.Aws && settings.Container.KeepImages < settings.Site.KeepReleases)
         {
-            yield return "Site.Runtime: 'container' on AWS is not built for the web hosts yet (ProvisionAws makes the ECR repository and PushImage pushes to it, but the instances do not log in to ECR to pull): use Site.Runtime=host there.";
+            yield return $"Container.KeepImages: {settings.Container.KeepImages} is fewer than Site.KeepReleases ({settings.Site.KeepReleases}): the ECR repository's lifecycle policy would expire images of releases the hosts keep for Rollback; set it to at least {settings.Site.KeepReleases} (--container_keepimages={settings.Site.KeepReleases}).";
         }
-        else if (port is not null && SandboxBridge(settings) is { } bridge && RegistryHost(settings.Container.Registry) != bridge.ToString())
+
+        // On AWS the images go to the environment's ECR repository (Container.Registry is not used there).
+        if (settings.Provider != ProviderKind.Aws && port is not null && SandboxBridge(settings) is { } bridge && RegistryHost(settings.Container.Registry) != bridge.ToString())
         {
             yield return $"Container.Registry: the sandbox's web hosts pull the site's image from it, and they reach this machine only on the sandbox bridge: with Site.Runtime=container set it to {bridge}:{port} (--container_registry={bridge}:{port}); the suite runs the registry there itself.";
         }

@@ -32,6 +32,17 @@ public static class ContainerTemplates
             ["Insecure"] = registry.Insecure ? "true" : "false",
         });
 
+    /// <summary>
+    /// The engine's auth file on a web host whose registry needs a login: no credential in it, only the
+    /// credential helper the engine runs for the registry's address (podman: containers-auth.json's credHelpers).
+    /// </summary>
+    public static string HostRegistryAuth(HostRegistry registry, string helper) =>
+        TemplateRenderer.Render("host-registry-auth.json", new Dictionary<string, string>
+        {
+            ["Registry"] = registry.Address,
+            ["Helper"] = helper,
+        });
+
     public static string RegistryConfiguration(ContainerLayout layout, ContainerSettings container) =>
         TemplateRenderer.Render("registry.yml", new Dictionary<string, string>
         {

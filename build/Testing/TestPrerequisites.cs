@@ -4,15 +4,15 @@ namespace CoralNet.Deploy.Testing;
 
 /// <summary>
 /// What the tests use on this machine itself: Debian packages (a loopback sshd, visudo, a local
-/// PostgreSQL, the sample site's Django stack, and podman with runc and docker-registry for the
-/// site's image; the docker client is expected on PATH) and PowerShell (for build.ps1), installed when
+/// PostgreSQL, the sample site's Django stack, podman with runc and docker-registry for the
+/// site's image, and the AWS hosts' ECR credential helper, run against the emulator; the docker client is expected on PATH) and PowerShell (for build.ps1), installed when
 /// missing, so that the test command works on a fresh machine. The sandbox installs its own tools
 /// when a test boots it.
 /// </summary>
 public static class TestPrerequisites
 {
     public static readonly IReadOnlyList<string> Packages =
-        ["openssh-server", "sudo", "postgresql", "python3-django", "python3-psycopg2", "gunicorn", "python3-venv", "podman", "runc", "docker-registry"];
+        ["openssh-server", "sudo", "postgresql", "python3-django", "python3-psycopg2", "gunicorn", "python3-venv", "podman", "runc", "docker-registry", "amazon-ecr-credential-helper"];
 
     public static void Ensure(LocalRunner runner, PowerShellTool powerShell, Action<string> log)
     {

@@ -39,7 +39,7 @@ public sealed class HostRunSession(ICakeLog log, RunConnections connections, Run
         return new HostConfiguration(
             connections.Executor,
             hosts,
-            ConfigureHostPlan.Build(settings, allowReboot, acmeCaBundle: TlsHostPlan.AcmeCaBundle(settings, root)),
+            ConfigureHostPlan.Build(settings, allowReboot, acmeCaBundle: TlsHostPlan.AcmeCaBundle(settings, root), repositoryUri: context.AwsOutputs?.RepositoryUri),
             recorder,
             line => log.Verbose(line),
             TimeSpan.FromSeconds(settings.Timeouts.RebootSeconds));

@@ -9,7 +9,7 @@ namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("PullImage")]
 [UnderDeployLock]
-[TaskDescription("Release, Site.Runtime container: on every web host the release's directory (its id, manifest, image name; no code) and the site's image pulled from the registry, only the layers the host lacks crossing")]
+[TaskDescription("Release, Site.Runtime container: on every web host the release's directory (its id, manifest, image name; no code) and the site's image pulled from the registry (on AWS the ECR repository, through the credential helper), only the layers the host lacks crossing")]
 [IsDependentOn(typeof(DeployLockTask))]
 [IsDependentOn(typeof(ConfigureHostTask))]
 [IsDependentOn(typeof(PushImageTask))]

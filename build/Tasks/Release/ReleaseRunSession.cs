@@ -39,7 +39,7 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
             TimeSpan.FromSeconds(settings.Timeouts.HealthCheckSeconds),
             Tls: settings.Tls,
             TrustedRoots: TrustedRoots(context),
-            Registry: HostRegistry.For(settings));
+            Registry: settings.Site.Runtime == SiteRuntime.Container ? HostRegistry.For(settings, context.AwsOutputs?.RepositoryUri) : null);
         return _deployer = new ReleaseDeployer(connections.Executor, hosts, options, line => log.Information(line), line => log.Verbose(line), recorder, cancellation: signals.Stopping);
     }
 

@@ -39,6 +39,32 @@ public sealed class ContainerSettingsTests
     }
 
     [Test]
+    public void The_container_runtime_on_AWS_is_accepted_with_podman_its_images_going_to_the_ECR_repository()
+    {
+        var aws = new DeploySettings { Provider = ProviderKind.Aws, Site = { Runtime = SiteRuntime.Container }, Container = { Registry = "127.0.0.1:5100" } };
+
+        Assert.That(ContainerSettingsRules.Validate(aws), Is.Empty);
+        aws.Container.Engine = ContainerEngine.Docker;
+        Assert.That(ContainerSettingsRules.Validate(aws), Has.All.StartWith("Site.Runtime: 'container' runs the site with podman"));
+    }
+
+    [Test]
+    public void On_AWS_an_ECR_lifecycle_policy_keeping_fewer_images_than_the_kept_releases_is_refused()
+    {
+        var aws = new DeploySettings { Provider = ProviderKind.Aws, Site = { Runtime = SiteRuntime.Container, KeepReleases = 5 }, Container = { Registry = "127.0.0.1:5100", KeepImages = 4 } };
+
+        Assert.That(ContainerSettingsRules.Validate(aws), Is.EqualTo(new[]
+        {
+            "Container.KeepImages: 4 is fewer than Site.KeepReleases (5): the ECR repository's lifecycle policy would expire images of releases the hosts keep for Rollback; set it to at least 5 (--container_keepimages=5).",
+        }));
+        aws.Container.KeepImages = 5;
+        Assert.That(ContainerSettingsRules.Validate(aws), Is.Empty);
+        aws.Site.Runtime = SiteRuntime.Host;
+        aws.Container.KeepImages = 1;
+        Assert.That(ContainerSettingsRules.Validate(aws), Is.Empty, "no repository with the host runtime");
+    }
+
+    [Test]
     public void The_container_runtime_in_the_sandbox_defaults_the_registry_to_the_bridge_s_address_on_the_registry_port()
     {
         Assert.That(Load(new Dictionary<string, string> { ["Site_Runtime"] = "container" }).Container.Registry, Is.EqualTo("10.213.0.1:5100"));

@@ -13,6 +13,10 @@ public sealed class ContainerReleaseTests
     private const string Image = "10.213.0.1:5100/coralnet:" + Id;
     private static readonly SiteSettings Site = new() { Name = "coralnet", Root = "/srv/www", Runtime = SiteRuntime.Container };
     private static readonly ReleaseCommands Commands = new(new ReleasePaths("/srv/www", "coralnet"));
+    private const string EcrRegistry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+    private const string RepositoryUri = EcrRegistry + "/coralnet-production";
+    private static readonly DeploySettings Sandbox = new() { Site = Site, Container = new ContainerSettings { Registry = "10.213.0.1:5100" } };
+    private static readonly DeploySettings Aws = new() { Provider = ProviderKind.Aws, Environment = "production", Site = Site };
 
     [Test]
     public void The_container_unit_runs_the_slots_image_as_nobody_read_only_with_init_journald_and_the_environment_by_name_only()
@@ -50,10 +54,25 @@ public sealed class ContainerReleaseTests
     [Test]
     public void A_pull_writes_the_release_files_then_pulls_only_an_image_the_host_lacks_and_names_the_registry_when_it_fails()
     {
-        var pull = new ContainerReleaseCommands(Commands).Pull(Id, Image, "project/manage.py\t100644\t1\tabc\n", "RELEASE_ID=" + Id + "\n", "10.213.0.1:5100");
+        var pull = new ContainerReleaseCommands(Commands).Pull(Id, Image, "project/manage.py\t100644\t1\tabc\n", "RELEASE_ID=" + Id + "\n", HostRegistry.For(Sandbox, null));
 
         Assert.That(pull.Steps.Select(s => s.Summary), Is.EqualTo(new[] { "make release " + Id, "release files of " + Id, "pull " + Image }));
         Assert.That(pull.Steps[2].Script, Does.Contain("if podman image exists \"$image\"; then echo ok; exit 0; fi").And.Contain("could not pull %s from the registry %s"));
+        Assert.That(pull.Steps[2].Script, Does.Contain("podman pull --quiet \"$image\"").And.Contain("'10.213.0.1:5100' 'is it running, and reachable from this host?'"));
+    }
+
+    [Test]
+    public void On_AWS_the_pull_names_the_auth_file_whose_credential_helper_logs_in_with_the_instance_role()
+    {
+        var registry = HostRegistry.For(Aws, RepositoryUri);
+        var image = registry.Image(Id);
+        var pull = new ContainerReleaseCommands(Commands).Pull(Id, image, "", "RELEASE_ID=" + Id + "\n", registry);
+
+        Assert.That(image, Is.EqualTo(RepositoryUri + ":" + Id));
+        Assert.That(pull.Steps[1].Script, Does.Contain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("IMAGE=" + RepositoryUri + ":" + Id + "\n"))),
+            "the slot's unit and the one-off containers run the repository's image");
+        Assert.That(pull.Steps[2].Script, Does.Contain("podman pull --quiet --authfile '/etc/containers/coralnet-auth.json' \"$image\""));
+        Assert.That(pull.Steps[2].Script, Does.Contain("'" + EcrRegistry + "' 'does the instance role allow the pull, and did ConfigureHost install docker-credential-ecr-login?'"));
     }
 
     [Test]
@@ -76,25 +95,53 @@ public sealed class ContainerReleaseTests
     [Test]
     public void ConfigureHost_installs_podman_runc_and_catatonit_and_the_registry_only_for_the_container_runtime()
     {
-        var settings = new DeploySettings { Site = Site, Container = new ContainerSettings { Registry = "10.213.0.1:5100" } };
-        var plan = ContainerHostPlan.Build(settings);
+        var plan = ContainerHostPlan.Build(Sandbox);
 
         Assert.That(plan.Items.Select(i => i.Id), Is.EqualTo(new[]
         {
             "packages podman runc catatonit", "file /etc/containers/containers.conf", "file /etc/containers/registries.conf.d/50-coralnet.conf",
         }));
-        Assert.That(ContainerTemplates.HostRegistries(HostRegistry.For(settings)), Does.Contain("location = \"10.213.0.1:5100\"\ninsecure = true"));
+        Assert.That(ContainerTemplates.HostRegistries(HostRegistry.For(Sandbox, null)), Does.Contain("location = \"10.213.0.1:5100\"\ninsecure = true"));
         Assert.That(ContainerHostPlan.Build(new DeploySettings()).Items, Is.Empty);
+        Assert.That(ContainerHostPlan.Build(new DeploySettings { Provider = ProviderKind.Aws }).Items, Is.Empty, "the host runtime on AWS needs no repository");
     }
 
     [Test]
-    public void The_hosts_pull_the_release_s_image_from_Container_Registry_over_plain_http_only_in_the_sandbox()
+    public void On_AWS_ConfigureHost_installs_the_ECR_credential_helper_without_its_recommends_and_a_root_only_auth_file_naming_it_for_the_account_s_registry()
     {
-        var sandbox = new DeploySettings { Site = Site, Container = new ContainerSettings { Registry = "10.213.0.1:5100" } };
-        var aws = new DeploySettings { Provider = ProviderKind.Aws, Site = Site, Container = new ContainerSettings { Registry = "registry.example.org:443" } };
+        var plan = ContainerHostPlan.Build(Aws, RepositoryUri);
 
-        Assert.That(HostRegistry.For(sandbox), Is.EqualTo(new HostRegistry("10.213.0.1:5100", Insecure: true)));
-        Assert.That(HostRegistry.For(sandbox).Image(Site, Id), Is.EqualTo(Image));
-        Assert.That(HostRegistry.For(aws).Insecure, Is.False);
+        Assert.That(plan.Items.Select(i => i.Id), Is.EqualTo(new[]
+        {
+            "packages podman runc catatonit", "file /etc/containers/containers.conf", "file /etc/containers/registries.conf.d/50-coralnet.conf",
+            "packages amazon-ecr-credential-helper", "file /etc/containers/coralnet-auth.json",
+        }));
+        var install = plan.Items[3].Plan([])!.Command!.Script;
+        Assert.That(install, Does.Contain(" install --no-install-recommends 'amazon-ecr-credential-helper'"), "its Recommends would bring docker.io's daemon");
+        Assert.That(plan.Items[0].Plan([])!.Command!.Script, Does.Not.Contain("--no-install-recommends"));
+
+        var auth = ContainerTemplates.HostRegistryAuth(HostRegistry.For(Aws, RepositoryUri), HostRegistry.EcrCredentialHelper);
+        var helpers = System.Text.Json.Nodes.JsonNode.Parse(auth)!["credHelpers"]!.AsObject();
+        Assert.That(helpers.Select(pair => (pair.Key, pair.Value!.GetValue<string>())), Is.EqualTo(new[] { (EcrRegistry, "ecr-login") }));
+        Assert.That(auth, Does.Not.Contain("\"auths\""), "no credential is written on the host");
+        var file = (FileResource)plan.Items[4];
+        Assert.That((file.Owner, file.Group, FileState.Octal(file.Mode)), Is.EqualTo(("root", "root", "0600")));
+        Assert.That(ContainerTemplates.HostRegistries(HostRegistry.For(Aws, RepositoryUri)), Does.Contain($"location = \"{EcrRegistry}\"\ninsecure = false"));
+    }
+
+    [Test]
+    public void The_hosts_pull_the_release_s_image_from_Container_Registry_over_plain_http_only_in_the_sandbox_and_from_the_ECR_repository_on_AWS()
+    {
+        Assert.That(HostRegistry.For(Sandbox, null), Is.EqualTo(new HostRegistry("10.213.0.1:5100", "10.213.0.1:5100/coralnet", Insecure: true)));
+        Assert.That(HostRegistry.For(Sandbox, null).Image(Id), Is.EqualTo(Image));
+        Assert.That(HostRegistry.For(Aws, RepositoryUri), Is.EqualTo(new HostRegistry(EcrRegistry, RepositoryUri, Insecure: false, "ecr-login")));
+    }
+
+    [Test]
+    public void On_AWS_without_the_repository_the_hosts_registry_is_refused_saying_what_to_run()
+    {
+        Assert.That(() => HostRegistry.For(Aws, null), Throws.TypeOf<ContainerException>().With.Message.EqualTo(
+            "The web hosts pull the site's image from the environment's ECR repository, which does not exist: it is made by Provision when Site.Runtime is container; run ./build.sh --target=Provision --environment=production."));
+        Assert.That(() => ContainerHostPlan.Build(Aws, "no-slash"), Throws.TypeOf<ContainerException>().With.Message.Contain("('no-slash' is not REGISTRY/NAME)"));
     }
 }

@@ -177,6 +177,27 @@ public sealed class ReleaseCommandsTests
     }
 
     [Test]
+    public void Removing_releases_removes_the_site_s_images_no_release_names_in_the_sandbox_s_registry_and_in_the_ECR_repository()
+    {
+        using var host = new TempDirectory();
+        var commands = new ReleaseCommands(LocalPaths(host.Path));
+        const string gone = "20261120T000000Z-aaaaaaaa", kept = "20261121T000000Z-bbbbbbbb";
+        const string ecr = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/coralnet-production:";
+        Directory.CreateDirectory(commands.Paths.Release(gone));
+        Directory.CreateDirectory(commands.Paths.Release(kept) + "/.release");
+        File.WriteAllText(commands.Paths.Release(kept) + "/.release/image", $"IMAGE={ecr}{kept}\n");
+        // podman as the script sees it: these images listed, each rmi recorded.
+        host.Write("bin/podman", $"#!/bin/sh\ncase \"$1\" in\n  images) printf '%s\\n' '{ecr}{gone}' '{ecr}{kept}' '10.213.0.1:5100/coralnet:{gone}' 'localhost/coralnet-base:1' ;;\n  rmi) echo \"$2\" >> {host.Path}/removed ;;\nesac\n");
+        File.SetUnixFileMode(Path.Combine(host.Path, "bin/podman"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        var remove = commands.RemoveReleases([gone]);
+
+        var (code, output, errors) = TempDirectory.RunSh($"PATH={Shell.Quote(host.Path + "/bin")}:$PATH\n" + remove.Script);
+
+        Assert.That(code, Is.Zero, output + errors);
+        Assert.That(File.ReadAllLines(Path.Combine(host.Path, "removed")), Is.EquivalentTo(new[] { ecr + gone, "10.213.0.1:5100/coralnet:" + gone }));
+    }
+
+    [Test]
     public void An_upload_that_would_not_fit_is_refused_with_both_numbers_before_anything_is_written()
     {
         using var host = new TempDirectory();

@@ -80,8 +80,12 @@ public sealed partial class RepositoryEmulatorTests : EmulatorTests
         Assert.That((int)rule["selection"]!["countNumber"]!, Is.EqualTo(7));
         Assert.That(rule["selection"]!["countType"]!.GetValue<string>(), Is.EqualTo("imageCountMoreThan"));
         Assert.That(rule["action"]!["type"]!.GetValue<string>(), Is.EqualTo("expire"));
-        var rolePolicy = Run.Boto("iam", "get_role_policy", new { RoleName = "coralnet-emulator-web", PolicyName = AwsNames.BucketPolicyName })["PolicyDocument"]!.ToJsonString();
-        Assert.That(rolePolicy, Does.Contain("arn:aws:ecr:us-east-1:*:repository/coralnet-emulator").And.Contain("ecr:BatchGetImage").And.Contain("ecr:GetAuthorizationToken"));
+        // The instance role: the login (account-wide) and exactly a pull's actions, on the site's repository only.
+        var roleStatements = Run.Boto("iam", "get_role_policy", new { RoleName = "coralnet-emulator-web", PolicyName = AwsNames.BucketPolicyName })["PolicyDocument"]!["Statement"]!.AsArray();
+        var ecrGrants = roleStatements.SelectMany(statement => statement!["Action"]!.AsArray().Select(action => (Action: action!.GetValue<string>(), Resources: statement["Resource"]!.AsArray().Select(r => r!.GetValue<string>()).ToArray())))
+            .Where(grant => grant.Action.StartsWith("ecr:", StringComparison.Ordinal)).ToList();
+        Assert.That(ecrGrants.Select(grant => grant.Action), Is.EquivalentTo(new[] { "ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability" }));
+        Assert.That(ecrGrants.Where(grant => grant.Action != "ecr:GetAuthorizationToken").SelectMany(grant => grant.Resources).Distinct(), Is.EqualTo(new[] { "arn:aws:ecr:us-east-1:*:repository/coralnet-emulator" }));
 
         var second = new ListLog();
         var (again, _) = await ProvisionAsync(second, Settings(keepImages: 7));
@@ -162,6 +166,17 @@ public sealed partial class RepositoryEmulatorTests : EmulatorTests
 
         Assert.That(output, Does.Contain("ecr DescribeRepositories").And.Contain("ecr GetAuthorizationToken"));
         Assert.That(output, Does.Not.Contain(password).And.Not.Contain(token));
+    }
+
+    [Test]
+    public void Plan_of_the_container_runtime_shows_the_repository_and_the_role_s_pull_and_makes_nothing()
+    {
+        var plan = Run.Succeed("--target=Plan", "--site_runtime=container", "--container_keepimages=5");
+
+        Assert.That(plan, Does.Contain("create     ECR repository coralnet-emulator: tags immutable, scanned on push, keeping the newest 5 images"));
+        Assert.That(plan, Does.Contain("IAM role policy coralnet-emulator-web/site-bucket: s3://coralnet-emulator-media and pulls from ECR coralnet-emulator only"));
+        Assert.That(Run.Boto("ecr", "describe_repositories")["repositories"]!.AsArray(), Is.Empty, "Plan made nothing");
+        Assert.That(Run.Succeed("--target=Plan"), Does.Not.Contain("ECR"), "the host runtime has no repository");
     }
 
     [Test]
