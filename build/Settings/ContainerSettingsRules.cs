@@ -19,11 +19,6 @@ public static class ContainerSettingsRules
             yield break;
         }
 
-        if (settings.Container.Engine != ContainerEngine.Podman)
-        {
-            yield return "Site.Runtime: 'container' runs the site with podman on the web hosts; Container.Engine=docker is not built for them: set Container.Engine=podman (--container_engine=podman).";
-        }
-
         if (settings.Provider == ProviderKind.Aws)
         {
             yield return "Site.Runtime: 'container' on AWS is not built for the web hosts yet (ProvisionAws makes the ECR repository and PushImage pushes to it, but the instances do not log in to ECR to pull): use Site.Runtime=host there.";

@@ -39,7 +39,8 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
             TimeSpan.FromSeconds(settings.Timeouts.HealthCheckSeconds),
             Tls: settings.Tls,
             TrustedRoots: TrustedRoots(context),
-            Registry: HostRegistry.For(settings));
+            Registry: HostRegistry.For(settings),
+            Engine: HostEngine.Of(settings.Container.HostEngine));
         return _deployer = new ReleaseDeployer(connections.Executor, hosts, options, line => log.Information(line), line => log.Verbose(line), recorder, cancellation: signals.Stopping);
     }
 
