@@ -11,7 +11,7 @@ namespace CoralNet.Deploy.Container;
 /// Everything else is the same command line for both: <c>ENGINE image inspect</c>, <c>pull</c>,
 /// <c>run</c> with <see cref="RunOptions"/>, <c>images</c>, <c>rmi</c>.
 /// </summary>
-/// <param name="Name">The command (and the package's name for the unit's lines template: container-unit-NAME.conf).</param>
+/// <param name="Name">The engine's command, and the suffix of its slot unit lines' template (container-unit-NAME.conf).</param>
 /// <param name="Packages">What InstallContainerEngine installs.</param>
 public sealed record HostEngine(ContainerEngine Kind, string Name, IReadOnlyList<string> Packages)
 {
@@ -30,8 +30,6 @@ public sealed record HostEngine(ContainerEngine Kind, string Name, IReadOnlyList
 
     /// <summary>dockerd's configuration (the whole of it: the package ships none).</summary>
     public const string DockerConfiguration = "/etc/docker/daemon.json";
-
-    public string Program => "/usr/bin/" + Name;
 
     /// <summary>The [Unit] lines of the slot unit tying it to the engine's daemon (docker's; podman has none).</summary>
     public string UnitDependencies => Kind == ContainerEngine.Docker

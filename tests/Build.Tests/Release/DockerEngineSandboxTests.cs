@@ -1,8 +1,12 @@
+using CoralNet.Deploy.Tests.Sandbox;
+using CoralNet.Deploy.Tests.Support;
+
 namespace CoralNet.Deploy.Tests.Release;
 
 /// <summary>
 /// Site.Runtime container with Debian's docker.io on the web hosts (Container.HostEngine=docker): the
-/// tests every engine passes, and what docker's side of the seam adds (dockerd's configuration).
+/// tests every engine passes, what docker's side of the seam adds (dockerd's configuration), and the
+/// refusal of a run that would change the hosts' engine in place.
 /// </summary>
 public sealed class DockerEngineSandboxTests : ContainerDeploySandboxBase
 {
@@ -23,5 +27,25 @@ public sealed class DockerEngineSandboxTests : ContainerDeploySandboxBase
 
         Assert.That(code, Is.Zero, output);
         Assert.That(output, Does.Match(@"web1\s*: ok=\d+\s+changed=0\s+failed=0"));
+    }
+
+    [Test, Order(4)]
+    public async Task A_deploy_with_podman_onto_the_docker_host_is_refused_before_anything_changes()
+    {
+        var before = await ServingAsync();
+        var releases = OnWeb($"ls {Settings.Site.Root}/{Settings.Site.Name}/releases");
+        Touch("project/status/views.py", "# change for the engine switch test");
+
+        var (code, output) = SuiteRun.Run(SandboxHosts.RepositoryRoot,
+            ["--target=Deploy", "--site_source=" + Site, "--site_runtime=container", "--container_hostengine=podman"]);
+
+        Assert.That(code, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("web1 runs the site with containers run by docker, and this run's settings say containers run by podman")
+            .And.Contain("--container_hostengine=docker").And.Contain("Nothing was changed."));
+        Assert.That(output, Does.Not.Contain("InstallContainerEngine:").And.Not.Contain("RestartGunicorn"));
+        Assert.That(await ServingAsync(), Is.EqualTo(before));
+        Assert.That(OnWeb($"ls {Settings.Site.Root}/{Settings.Site.Name}/releases"), Is.EqualTo(releases), "no release was made");
+        Assert.That(OnWeb("command -v podman || echo none"), Is.EqualTo("none"), "podman was not installed");
+        Assert.That(OnWeb($"test ! -e {Settings.Site.Root}/{Settings.Site.Name}/deploy.lock && echo unlocked"), Is.EqualTo("unlocked"));
     }
 }
