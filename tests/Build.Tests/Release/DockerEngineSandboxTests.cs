@@ -14,7 +14,10 @@ public sealed class DockerEngineSandboxTests : ContainerDeploySandboxBase
 
     protected override string ImageNameFormat => ".Config.Image";
 
-    protected override string ProcessUsers(string container) => $"docker top {container} -o user";
+    /// <summary>docker top runs the host's ps, which a sandbox host lacks: the users of the processes in the container's cgroup, from /proc.</summary>
+    protected override string ProcessUsers(string container) =>
+        $"{{ pid=$(docker inspect --format '{{{{.State.Pid}}}}' {container}); cgroup=$(cut -d: -f3 /proc/$pid/cgroup); echo USER; "
+        + "for process in $(cat /sys/fs/cgroup$cgroup/cgroup.procs); do stat -c %U /proc/$process; done; }";
 
     [Test, Order(3)]
     public void Dockerd_pulls_from_the_sandbox_registry_over_http_makes_no_bridge_and_a_second_configure_changes_nothing()
