@@ -14,10 +14,10 @@ public sealed class DockerEngineSandboxTests : ContainerDeploySandboxBase
 
     protected override string ImageNameFormat => ".Config.Image";
 
-    /// <summary>docker top runs the host's ps, which a sandbox host lacks: the users of the processes in the container's cgroup, from /proc.</summary>
+    /// <summary>docker top runs the host's ps, which a sandbox host lacks: the users of the container's init, its child (gunicorn's master) and their children (the workers), from /proc.</summary>
     protected override string ProcessUsers(string container) =>
-        $"{{ pid=$(docker inspect --format '{{{{.State.Pid}}}}' {container}); cgroup=$(cut -d: -f3 /proc/$pid/cgroup); echo USER; "
-        + "for process in $(cat /sys/fs/cgroup$cgroup/cgroup.procs); do stat -c %U /proc/$process; done; }";
+        $"{{ init=$(docker inspect --format '{{{{.State.Pid}}}}' {container}); echo USER; masters=$(cat /proc/$init/task/*/children); "
+        + "for process in $init $masters $(for master in $masters; do cat /proc/$master/task/*/children; done); do stat -c %U /proc/$process; done; }";
 
     [Test, Order(3)]
     public void Dockerd_pulls_from_the_sandbox_registry_over_http_makes_no_bridge_and_a_second_configure_changes_nothing()
