@@ -9,9 +9,10 @@ namespace CoralNet.Deploy.Release;
 /// The commands of a release of Site.Runtime container on a web host: the release's directory (its
 /// id, manifest, image name and, later, collected static files; no code) and the image pulled, then
 /// migrate and collectstatic as one-off containers of the image. A container runs as nobody, read-only,
-/// on the host's network, with the site's environment handed over by systemd from the root-only file.
+/// on the host's network, with the site's environment handed over by systemd from the root-only file;
+/// <paramref name="engine"/> (podman or docker) runs it, with the same command line.
 /// </summary>
-public sealed class ContainerReleaseCommands(ReleaseCommands commands)
+public sealed class ContainerReleaseCommands(ReleaseCommands commands, HostEngine engine)
 {
     /// <summary>Where a one-off container writes the collected static files (the release's static/ mounted there).</summary>
     public const string StaticMount = "/static";
@@ -38,8 +39,8 @@ public sealed class ContainerReleaseCommands(ReleaseCommands commands)
         Streaming(Command($"pull {image}", $$"""
             set -eu
             image={{Shell.Quote(image)}}
-            if podman image exists "$image"; then echo ok; exit 0; fi
-            if ! errors=$(podman pull --quiet{{PullLogin(registry)}} "$image" 2>&1 >/dev/null); then
+            if {{engine.Name}} image inspect "$image" > /dev/null 2>&1; then echo ok; exit 0; fi
+            if ! errors=$({{engine.Name}} pull --quiet{{PullLogin(registry)}} "$image" 2>&1 >/dev/null); then
               printf 'could not pull %s from the registry %s (%s): %s\n' "$image" {{Shell.Quote(registry.Address)}} {{Shell.Quote(PullHint(registry))}} "$errors" >&2
               exit 1
             fi
@@ -98,6 +99,5 @@ public sealed class ContainerReleaseCommands(ReleaseCommands commands)
     /// </summary>
     private string OneOff(string id, string image, string extra, string command) =>
         $"{InstallCommands.StreamedFunction}\nstreamed systemd-run --quiet --wait --pipe --collect --service-type=exec -p EnvironmentFile={Shell.Quote(Paths.EnvironmentFile)} -p EnvironmentFile={Shell.Quote(Paths.Release(id) + "/.release/env")} "
-        + $"podman run --rm --pull=never --init --network host --read-only --user {SiteTemplates.ContainerUser} --log-driver journald "
-        + $"{string.Join(' ', SiteTemplates.ContainerEnvironmentNames().Select(name => "-e " + name))} {extra} {Shell.Quote(image)} {command}";
+        + $"{engine.Name} run --rm {HostEngine.RunOptions(SiteTemplates.ContainerEnvironmentNames())} {extra} {Shell.Quote(image)} {command}";
 }

@@ -10,20 +10,20 @@ namespace CoralNet.Deploy.Release;
 /// </summary>
 public sealed class ContainerReleaseInstaller(HostReleases hosts, ReleaseRunner runner, ReleaseCommands commands, ReleaseOptions options)
 {
-    private readonly ContainerReleaseCommands _containers = new(commands);
+    private ContainerReleaseCommands Containers => commands.Containers;
 
     private HostRegistry Registry => options.Registry ?? throw new InvalidOperationException("Site.Runtime container needs the registry the hosts pull from.");
 
     /// <summary>The release's directory on every host, and its image pulled there.</summary>
-    public Task PullAsync(ReleasePackage package) => ForEachHost(host => runner.RunAsync(host, _containers.Pull(
+    public Task PullAsync(ReleasePackage package) => ForEachHost(host => runner.RunAsync(host, Containers.Pull(
         package.Id, Image(package.Id), package.Snapshot.Manifest.ToText(), ReleaseTar.ReleaseEnvironment(package.Snapshot, package.Id), Registry)));
 
     /// <summary><c>manage.py migrate</c> in a container of the release's image, once (the hosts share the database).</summary>
-    public Task MigrateAsync(SshTarget host, string id) => runner.RunAsync(host, _containers.Migrate(id, Image(id)));
+    public Task MigrateAsync(SshTarget host, string id) => runner.RunAsync(host, Containers.Migrate(id, Image(id)));
 
     /// <summary>collectstatic in a container of the release's image on every host (or the serving release's files linked, when nothing it reads changed), then the release's completion mark.</summary>
     public Task CollectStaticAsync(ReleasePackage package) => ForEachHost(async host => await runner.RunAsync(host, HostScript.Batch($"collect static files and complete {package.Id}",
-        [_containers.CollectStatic(package.Id, Image(package.Id), (await hosts.GetAsync(host)).Before.Current, StaticKey(package)), commands.MarkComplete(package.Id)])));
+        [Containers.CollectStatic(package.Id, Image(package.Id), (await hosts.GetAsync(host)).Before.Current, StaticKey(package)), commands.MarkComplete(package.Id)])));
 
     /// <summary>What collectstatic's output depends on: the site's static files, settings, requirements and Dockerfile, and the packages of the base image.</summary>
     private string StaticKey(ReleasePackage package) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(

@@ -11,9 +11,16 @@ namespace CoralNet.Deploy.Release;
 /// </summary>
 /// <param name="certificateChain">The site's certificate chain on a host, whose presence the listing reports (it switches nginx to https); none over http only.</param>
 /// <param name="certificateState">sh reading the certificate the host holds (<see cref="Tls.CertificateCommands.State"/>), whose result the listing reports; none: not read.</param>
-public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain = null, string? certificateState = null)
+/// <param name="engine">The engine running the site's containers (Site.Runtime container); podman when none is named.</param>
+public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain = null, string? certificateState = null, Container.HostEngine? engine = null)
 {
     public ReleasePaths Paths => paths;
+
+    /// <summary>The engine running the site's containers on the hosts (Site.Runtime container).</summary>
+    public Container.HostEngine Engine { get; } = engine ?? Container.HostEngine.Podman;
+
+    /// <summary>The commands of a release of Site.Runtime container (image pull, one-off containers).</summary>
+    public ContainerReleaseCommands Containers => new(this, Engine);
 
     public InstallCommands Install { get; } = new(paths);
 
@@ -119,7 +126,7 @@ public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain
 
     /// <summary>
     /// Lists the complete releases and the incomplete ones, <c>current</c> (unless it names no release) and
-    /// the hash of its manifest, the slots, the serving slot and whether its instance runs, the state of the files the deploy installs,
+    /// the hash of its manifest, the slots, the serving slot and whether its instance runs, how the slots' unit runs them, the state of the files the deploy installs,
     /// and the certificate (when asked: read under the deploy lock, it spares the certificate step a round trip), in the format <see cref="ReleaseListing.Parse"/> reads.
     /// </summary>
     public RemoteCommand ListReleases() => Command("list releases", $$"""
@@ -139,6 +146,7 @@ public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain
         for slot in slots/*; do
           if [ -L "$slot" ]; then target=$(readlink "$slot"); printf 'slot\t%s\t%s\n' "${slot#slots/}" "${target##*/}"; fi
         done
+        {{SlotInstances.ListingScript(paths.GunicornUnitFile("service"))}}
         for dir in releases/*/; do
           if [ -d "$dir" ]; then
             name=${dir#releases/}
@@ -188,7 +196,7 @@ public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain
     /// <summary>
     /// Deletes the given releases (old ones chosen by <see cref="ReleaseRetention"/>, incomplete ones, a failed
     /// one), then every venv no release left links to (a deploy under the lock is the only one making venvs),
-    /// and every image of the site (Site.Runtime container) no release left names.
+    /// and every image of the site (Site.Runtime container) no release left names, in each engine the host has.
     /// </summary>
     public RemoteCommand RemoveReleases(IReadOnlyList<string> ids) => Command($"remove releases {string.Join(", ", ids)}", ids.Count == 0
         ? "echo ok"
@@ -203,14 +211,15 @@ public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain
           for venv in {{Shell.Quote(paths.Venvs)}}/*; do
             if [ -d "$venv" ] && ! printf '%s\n' "$used" | grep -qxF "$venv"; then rm -rf "$venv"; status=changed; fi
           done
-          if command -v podman > /dev/null; then
-            named=$(sed -n 's/^IMAGE=//p' */.release/image 2>/dev/null || true)
-            # The site's images: named after the site (the sandbox's registry) or in a repository a release names (ECR's).
-            repositories=$(printf '%s\n' "$named" | sed -n 's/:[^:/]*$/:/p' | sort -u)
-            for image in $(podman images --format {{Shell.Quote("{{.Repository}}:{{.Tag}}")}} | grep -F -e {{Shell.Quote("/" + paths.SiteName + ":")}} ${repositories:+-e "$repositories"} || true); do
-              if ! printf '%s\n' "$named" | grep -qxF "$image" && podman rmi "$image" > /dev/null 2>&1; then status=changed; fi
+          named=$(sed -n 's/^IMAGE=//p' */.release/image 2>/dev/null || true)
+          # The site's images: named after the site (the sandbox's registry) or in a repository a release names (ECR's).
+          repositories=$(printf '%s\n' "$named" | sed -n 's/:[^:/]*$/:/p' | sort -u)
+          for engine in {{string.Join(' ', Container.HostEngine.All.Select(engine => engine.Name))}}; do
+            if ! command -v "$engine" > /dev/null; then continue; fi
+            for image in $("$engine" images --format {{Shell.Quote("{{.Repository}}:{{.Tag}}")}} 2>/dev/null | grep -F -e {{Shell.Quote("/" + paths.SiteName + ":")}} ${repositories:+-e "$repositories"} || true); do
+              if ! printf '%s\n' "$named" | grep -qxF "$image" && "$engine" rmi "$image" > /dev/null 2>&1; then status=changed; fi
             done
-          fi
+          done
           echo "$status"
           """);
 }

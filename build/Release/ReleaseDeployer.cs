@@ -12,8 +12,9 @@ namespace CoralNet.Deploy.Release;
 /// <param name="Tls">How the site gets its certificate (none: http only).</param>
 /// <param name="TrustedRoots">PEM files of the only roots the health check over https trusts (the sandbox's test CA); none: the system's.</param>
 /// <param name="Registry">Where the hosts pull the site's image from (Site.Runtime container).</param>
+/// <param name="Engine">The engine that runs the site's containers on the hosts (Site.Runtime container; none: podman).</param>
 /// <param name="UndoRetries">How long an undo waits between its tries (none: about 20 s in all).</param>
-public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null, IReadOnlyList<string>? TrustedRoots = null, Container.HostRegistry? Registry = null, IReadOnlyList<TimeSpan>? UndoRetries = null)
+public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null, IReadOnlyList<string>? TrustedRoots = null, Container.HostRegistry? Registry = null, IReadOnlyList<TimeSpan>? UndoRetries = null, Container.HostEngine? Engine = null)
 {
     public TlsSettings TlsOrOff => Tls ?? new TlsSettings { Mode = TlsMode.Off };
 }
@@ -42,7 +43,7 @@ public sealed class ReleaseDeployer(
     CancellationToken cancellation = default)
 {
     private readonly ReleaseCommands _commands = new(new ReleasePaths(options.Site.Root, options.Site.Name), NginxSites.CertificateChain(options),
-        options.TlsOrOff.Mode == TlsMode.Acme ? new Tls.CertificateCommands(options.Site, options.TlsOrOff).State() : null);
+        options.TlsOrOff.Mode == TlsMode.Acme ? new Tls.CertificateCommands(options.Site, options.TlsOrOff).State() : null, options.Engine);
     private readonly NginxSites _nginx = new(options);
     private readonly ReleaseRunner _runner = new(executor, detail, recorder, cancellation);
     private IHealthProbe? _probe = probe;
@@ -103,13 +104,22 @@ public sealed class ReleaseDeployer(
     /// the same round trip; then repairs what a run killed mid-cutover left (<c>current</c> not naming the
     /// release nginx serves) and removes the incomplete releases that failed or stopped runs left.
     /// </summary>
-    public async Task LockAsync(DeployLockHolder holder, int waitSeconds, bool takeOver = false)
+    /// <param name="startsInstances">Whether the run starts the site's instances (a deploy, a rollback): it is refused, before anything changes, on a host whose instances run otherwise than the settings say (see <see cref="SlotInstances"/>).</param>
+    public async Task LockAsync(DeployLockHolder holder, int waitSeconds, bool takeOver = false, bool startsInstances = true)
     {
         _lock ??= new DeployLock(_runner, _commands.Locks, log, detail);
         var listings = await _lock.TakeAsync(hosts, holder, waitSeconds, takeOver, _commands.ListReleases());
         foreach (var (host, result) in listings)
         {
             HostStates.Remember(host, ReleaseListing.Parse(result.Stdout));
+        }
+
+        var refusals = startsInstances
+            ? hosts.Select(host => SlotInstances.Refusal(host.Name, HostStates.Known(host)!.Before, SlotInstances.Wanted(options.Site, _commands.Engine))).OfType<string>().ToList()
+            : [];
+        if (refusals.Count > 0)
+        {
+            throw new ReleaseException(string.Join("\n", refusals));
         }
 
         var repair = new LeftoverRepair(_runner, _commands);

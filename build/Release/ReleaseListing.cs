@@ -22,6 +22,7 @@ public sealed record ReleaseListing(
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
         Tls.CertificateLine? certificate = null;
         string? due = null;
+        string? instances = null;
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var fields = line.Split('\t');
@@ -57,6 +58,9 @@ public sealed record ReleaseListing(
                 case ["certificate-due", var reason]:
                     due = reason;
                     break;
+                case ["instances", var kind]:
+                    instances = kind;
+                    break;
                 case [RemoteCommand.Ok] or [RemoteCommand.Changed]:
                     break;
                 default:
@@ -66,7 +70,7 @@ public sealed record ReleaseListing(
 
         releases.Sort(StringComparer.Ordinal);
         incomplete.Sort(StringComparer.Ordinal);
-        return new ReleaseListing(releases, current, slots, serving) { Files = files, Incomplete = incomplete, CurrentContent = content, ServingRuns = running, Certificate = certificate, CertificateDue = due };
+        return new ReleaseListing(releases, current, slots, serving) { Files = files, Incomplete = incomplete, CurrentContent = content, ServingRuns = running, Certificate = certificate, CertificateDue = due, Instances = instances };
     }
 
     /// <summary>Releases not marked complete: left by a deploy that failed or was stopped before the end; removed by the next deploy, never listed, kept or rolled back to.</summary>
@@ -80,6 +84,9 @@ public sealed record ReleaseListing(
 
     /// <summary>Why the certificate must be requested (missing, other names, expiring within 30 days), when the listing read it; null when it need not be.</summary>
     public string? CertificateDue { get; init; }
+
+    /// <summary>How the slots' unit installed on the host runs the site (see <see cref="SlotInstances"/>); null when it has none.</summary>
+    public string? Instances { get; init; }
 
     /// <summary>Whether the gunicorn instance of the serving slot runs.</summary>
     public bool ServingRuns { get; init; }

@@ -6,14 +6,14 @@ namespace CoralNet.Deploy.Release;
 
 /// <summary>
 /// The systemd units of the two instances a cutover starts and stops, by Site.Runtime: gunicorn in a
-/// release's venv behind a socket systemd holds (host), or a container of the release's image, under
-/// the same unit name, with no socket (container).
+/// release's venv behind a socket systemd holds (host), or a container of the release's image run by
+/// the hosts' engine, under the same unit name, with no socket (container).
 /// </summary>
 public sealed class SlotUnits(SiteSettings site, ReleaseCommands commands)
 {
     /// <summary>The unit files the host does not have as wanted yet.</summary>
     public IReadOnlyList<RemoteCommand> Missing(ReleaseListing host) => site.Runtime == SiteRuntime.Container
-        ? commands.Files.ContainerUnit(host, SiteTemplates.ContainerService(site, commands.Paths))
+        ? commands.Files.ContainerUnit(host, SiteTemplates.ContainerService(site, commands.Paths, commands.Engine))
         : commands.Files.GunicornUnits(host, SiteTemplates.GunicornSocket(site), SiteTemplates.GunicornService(site, commands.Paths));
 
     /// <summary>What a standby start needs first: the missing units, and gunicorn's listening sockets.</summary>

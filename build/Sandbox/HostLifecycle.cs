@@ -44,7 +44,11 @@ public sealed class HostLifecycle(LocalRunner runner, SandboxLayout layout, Sand
         File.Delete(layout.ConsoleLog(host.Name));
         if (runsContainers)
         {
-            Directory.CreateDirectory(layout.HostContainerStorage(host.Name));
+            foreach (var storage in layout.HostEngineStorage(host.Name))
+            {
+                Directory.CreateDirectory(storage.Folder);
+            }
+
             File.WriteAllText(layout.HostRunsContainersMark(host.Name), "");
         }
         else

@@ -139,9 +139,11 @@ public sealed class LocalSandbox
         BaseImage.EnsureDatabaseLayer(_runner, Layout, PackageProxy.Url, DatabaseHostSetup.Package, _log);
         EnsureClientKey();
 
-        // The web hosts run the site's containers when Site.Runtime says so; one running for the other runtime is booted again.
+        // The web hosts run the site's containers when Site.Runtime says so; one running without the flags for them is
+        // booted again. One running with them stays up for the host runtime (they cost it nothing): a run refused for
+        // changing the host's runtime in place (SlotInstances) leaves its containers serving.
         var containers = _settings.Site.Runtime == SiteRuntime.Container;
-        var started = Addresses.Hosts.Where(h => !IsRunning(h.Name) || (!h.IsDatabase && _hosts.RunsContainers(h.Name) != containers)).ToList();
+        var started = Addresses.Hosts.Where(h => !IsRunning(h.Name) || (!h.IsDatabase && containers && !_hosts.RunsContainers(h.Name))).ToList();
         foreach (var host in Addresses.Hosts.Except(started))
         {
             _log($"{host.Name} {host.Address} (running)");

@@ -7,19 +7,19 @@ public static class SandboxCommands
 {
     /// <summary>
     /// What systemd-nspawn must be given on a machine whose PID 1 is not systemd (see the sandbox issue).
-    /// A host that runs containers (<paramref name="containerStorage"/>: a folder of its own for
-    /// /var/lib/containers, as overlay storage fails on the host's overlay root) also gets the unified
-    /// cgroup hierarchy, a writable /proc/sys/net (its own namespace's) and the keyring and bpf calls podman's runc makes.
+    /// A host that runs containers (<paramref name="engineStorage"/>: folders of its own for
+    /// /var/lib/containers and /var/lib/docker, as overlay storage fails on the host's overlay root) also gets the unified
+    /// cgroup hierarchy, a writable /proc/sys/net (its own namespace's) and the keyring and bpf calls runc makes.
     /// </summary>
-    public static LocalCommand Nspawn(string root, string name, string? containerStorage = null) => new(
+    public static LocalCommand Nspawn(string root, string name, IReadOnlyList<EngineStorage>? engineStorage = null) => new(
         "systemd-nspawn",
         ["--boot", "--register=no", "--keep-unit", "--console=read-only",
          "-D", root, "-M", name,
          "--network-namespace-path=" + SandboxLayout.NetnsPath(name),
          "--resolv-conf=off", "--link-journal=no", "--capability=CAP_NET_ADMIN",
-         .. containerStorage is null ? Array.Empty<string>() : ["--system-call-filter=@keyring bpf", $"--bind={containerStorage}:/var/lib/containers"]])
+         .. engineStorage is null ? Array.Empty<string>() : ["--system-call-filter=@keyring bpf", .. engineStorage.Select(storage => $"--bind={storage.Folder}:{storage.Mount}")]])
     {
-        Environment = containerStorage is null
+        Environment = engineStorage is null
             ? new Dictionary<string, string>()
             : new Dictionary<string, string> { ["SYSTEMD_NSPAWN_UNIFIED_HIERARCHY"] = "1", ["SYSTEMD_NSPAWN_API_VFS_WRITABLE"] = "network" },
     };
@@ -32,7 +32,7 @@ public static class SandboxCommands
                 "bash",
                 [supervisorScript, name, layout.SupervisorPidFile(name), layout.NspawnPidFile(name),
                  .. SandboxLayout.CgroupHierarchies.Select(h => SandboxLayout.CgroupPath(h, name)), "--",
-                 .. Nspawn(layout.HostRoot(name), name, runsContainers ? layout.HostContainerStorage(name) : null).AsWords()]));
+                 .. Nspawn(layout.HostRoot(name), name, runsContainers ? layout.HostEngineStorage(name) : null).AsWords()]));
 
     /// <summary>
     /// Starts a command in a session of its own, detached from this process, its output appended to a log

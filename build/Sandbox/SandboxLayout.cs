@@ -73,8 +73,15 @@ public sealed class SandboxLayout(string stateDirectory, string privateKey, stri
 
     public string HostWork(string name) => Path.Combine(HostDirectory(name), "work");
 
-    /// <summary>A host's own /var/lib/containers (bind-mounted there when it runs containers); gone with the host.</summary>
-    public string HostContainerStorage(string name) => Path.Combine(HostDirectory(name), "containers");
+    /// <summary>
+    /// A host's own storage for each container engine, bind-mounted where the engine keeps it when the
+    /// host runs containers (podman's /var/lib/containers, docker's /var/lib/docker); gone with the host.
+    /// </summary>
+    public IReadOnlyList<EngineStorage> HostEngineStorage(string name) =>
+    [
+        new(Path.Combine(HostDirectory(name), "containers"), "/var/lib/containers"),
+        new(Path.Combine(HostDirectory(name), "docker"), "/var/lib/docker"),
+    ];
 
     /// <summary>Present while the host runs booted to run containers (see <see cref="SandboxCommands.Nspawn"/>).</summary>
     public string HostRunsContainersMark(string name) => Path.Combine(HostDirectory(name), "runs-containers");
@@ -95,3 +102,6 @@ public sealed class SandboxLayout(string stateDirectory, string privateKey, stri
 
     public static string CgroupPath(string hierarchy, string name) => Path.Combine(hierarchy, CgroupFolder, name);
 }
+
+/// <summary>A folder of this machine bind-mounted on <paramref name="Mount"/> inside a sandbox host.</summary>
+public sealed record EngineStorage(string Folder, string Mount);

@@ -19,9 +19,10 @@ public static class ContainerSettingsRules
             yield break;
         }
 
-        if (settings.Container.Engine != ContainerEngine.Podman)
+        // The ECR login on AWS hosts is podman's auth file (docker reads its own config.json: not written yet).
+        if (settings.Provider == ProviderKind.Aws && settings.Container.HostEngine != ContainerEngine.Podman)
         {
-            yield return "Site.Runtime: 'container' runs the site with podman on the web hosts; Container.Engine=docker is not built for them: set Container.Engine=podman (--container_engine=podman).";
+            yield return "Container.HostEngine: on AWS the web hosts log in to ECR through podman's auth file; docker's is not written yet: set Container.HostEngine=podman (--container_hostengine=podman).";
         }
 
         if (settings.Provider == ProviderKind.Aws && settings.Container.KeepImages < settings.Site.KeepReleases)

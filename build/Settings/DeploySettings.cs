@@ -17,13 +17,13 @@ public enum SiteRuntime
     Container,
 }
 
-/// <summary>The engine that builds (and later runs) the site's image.</summary>
+/// <summary>A container engine: the one that builds the site's image on this machine (Container.Engine), or the one that runs it on the web hosts (Container.HostEngine).</summary>
 public enum ContainerEngine
 {
-    /// <summary>Podman, serving the Docker API on a socket of the checkout's own, with the checkout's own configuration and storage.</summary>
+    /// <summary>Podman: on this machine serving the Docker API on a socket of the checkout's own, with the checkout's own configuration and storage; on a web host Debian's podman.</summary>
     Podman,
 
-    /// <summary>A Docker engine that already runs, where DOCKER_HOST (or docker's default socket) points.</summary>
+    /// <summary>Docker: on this machine an engine that already runs, where DOCKER_HOST (or docker's default socket) points; on a web host Debian's docker.io.</summary>
     Docker,
 }
 
@@ -127,7 +127,10 @@ public sealed class SshSettings
 
 public sealed class ContainerSettings
 {
+    /// <summary>The engine that builds the site's image on this machine.</summary>
     public ContainerEngine Engine { get; set; } = ContainerEngine.Podman;
+    /// <summary>The engine that runs the site's containers on the web hosts (Site.Runtime container), installed there by InstallContainerEngine.</summary>
+    public ContainerEngine HostEngine { get; set; } = ContainerEngine.Podman;
     /// <summary>
     /// The registry the site's image is pushed to, HOST:PORT, spoken to over plain HTTP; on 127.0.0.1 or the
     /// sandbox bridge the suite runs it itself. Empty: see <see cref="ContainerRegistryDefault"/>.

@@ -4,7 +4,7 @@ using CoralNet.Deploy.Settings;
 
 namespace CoralNet.Deploy.Templates;
 
-/// <summary>The image builder's files (podman's configuration, the registry's, the base image's install script, the default Dockerfile), taken from typed settings.</summary>
+/// <summary>The image builder's files (podman's configuration, the registry's, the base image's install script, the default Dockerfile) and the web hosts' engine configuration, taken from typed settings.</summary>
 public static class ContainerTemplates
 {
     public static string EngineConfiguration(ContainerLayout layout) =>
@@ -41,6 +41,13 @@ public static class ContainerTemplates
         {
             ["Registry"] = registry.Address,
             ["Helper"] = helper,
+        });
+
+    /// <summary>dockerd's daemon.json on a web host: the registry it may speak plain HTTP to (only the sandbox's own), no bridge, no firewall rule, no forwarding.</summary>
+    public static string DockerDaemon(HostRegistry registry) =>
+        TemplateRenderer.Render("docker-daemon.json", new Dictionary<string, string>
+        {
+            ["InsecureRegistries"] = System.Text.Json.JsonSerializer.Serialize(registry.Insecure ? new[] { registry.Address } : []),
         });
 
     public static string RegistryConfiguration(ContainerLayout layout, ContainerSettings container) =>

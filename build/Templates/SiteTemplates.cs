@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CoralNet.Deploy.Container;
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Tls;
@@ -92,16 +93,16 @@ public static class SiteTemplates
             ["StopTimeoutSeconds"] = Number(StopTimeoutSeconds),
         });
 
-    /// <summary>The container unit of Site.Runtime container: the gunicorn unit's name, the site's image of the slot's release.</summary>
-    public static string ContainerService(SiteSettings site, ReleasePaths paths) =>
+    /// <summary>The container unit of Site.Runtime container: the gunicorn unit's name, the site's image of the slot's release, run by <paramref name="engine"/>.</summary>
+    public static string ContainerService(SiteSettings site, ReleasePaths paths, HostEngine engine) =>
         TemplateRenderer.Render("site-container.service", new Dictionary<string, string>
         {
             ["SiteName"] = site.Name,
+            ["Engine"] = engine.Name,
+            ["EngineDependencies"] = engine.UnitDependencies,
             ["EnvironmentFile"] = paths.EnvironmentFile,
             ["SlotsDirectory"] = paths.Slots,
-            ["ContainerUser"] = ContainerUser,
-            ["EnvironmentNames"] = string.Join(' ', ContainerEnvironmentNames().Select(name => "-e " + name)),
-            ["GracefulTimeoutSeconds"] = Number(GracefulTimeoutSeconds),
+            ["EngineLines"] = engine.UnitLines(site.Name + "-%i", HostEngine.RunOptions(ContainerEnvironmentNames()), GracefulTimeoutSeconds).TrimEnd('\n'),
             ["StopTimeoutSeconds"] = Number(StopTimeoutSeconds),
         });
 
@@ -109,7 +110,7 @@ public static class SiteTemplates
     public const string ContainerUser = "65534:65534";
 
     /// <summary>
-    /// The variables a container of the site gets from systemd's environment (podman's -e NAME): every one
+    /// The variables a container of the site gets from systemd's environment (the engine's -e NAME): every one
     /// the environment file sets, the release's own, and gunicorn's address.
     /// </summary>
     public static IReadOnlyList<string> ContainerEnvironmentNames() =>

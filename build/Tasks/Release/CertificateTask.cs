@@ -19,7 +19,7 @@ public sealed class CertificateTask(ReleaseRunSession session, RunConnections co
         if (!deployer.HoldsLock && context.Settings.Tls.Mode != TlsMode.Off)
         {
             // Run on its own (--exclusive): it changes nginx, so it takes the deploy lock itself (released as the run ends).
-            await deployer.LockAsync(DeployLockHolder.ThisRun(deployer.Id ?? "none"), waitSeconds: 0);
+            await deployer.LockAsync(DeployLockHolder.ThisRun(deployer.Id ?? "none"), waitSeconds: 0, startsInstances: false);
         }
 
         var tls = context.Settings.Tls;

@@ -39,7 +39,8 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
             TimeSpan.FromSeconds(settings.Timeouts.HealthCheckSeconds),
             Tls: settings.Tls,
             TrustedRoots: TrustedRoots(context),
-            Registry: settings.Site.Runtime == SiteRuntime.Container ? HostRegistry.For(settings, context.AwsOutputs?.RepositoryUri) : null);
+            Registry: settings.Site.Runtime == SiteRuntime.Container ? HostRegistry.For(settings, context.AwsOutputs?.RepositoryUri) : null,
+            Engine: HostEngine.Of(settings.Container.HostEngine));
         return _deployer = new ReleaseDeployer(connections.Executor, hosts, options, line => log.Information(line), line => log.Verbose(line), recorder, cancellation: signals.Stopping);
     }
 

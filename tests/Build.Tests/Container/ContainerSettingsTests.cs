@@ -93,10 +93,11 @@ public sealed class ContainerSettingsTests
     }
 
     [Test]
-    public void The_container_runtime_refuses_docker_on_the_hosts_saying_what_to_set()
+    public void The_container_runtime_takes_docker_on_the_hosts_and_an_unknown_host_engine_is_refused()
     {
-        Assert.That(Problems(new Dictionary<string, string> { ["Site_Runtime"] = "container", ["Container_Registry"] = "10.213.0.1:5100", ["Container_Engine"] = "docker" }),
-            Has.Some.Contains("Container.Engine=docker is not built for them: set Container.Engine=podman"));
+        Assert.That(Load(new Dictionary<string, string> { ["Site_Runtime"] = "container", ["Container_Registry"] = "10.213.0.1:5100", ["Container_HostEngine"] = "docker" }).Container.HostEngine,
+            Is.EqualTo(ContainerEngine.Docker));
+        Assert.That(Problems(new Dictionary<string, string> { ["Container_HostEngine"] = "lxc" }), Has.Some.Contains("Container.HostEngine"));
     }
 
     [Test]

@@ -21,14 +21,29 @@ public sealed class ContainerReleaseTests
     [Test]
     public void The_container_unit_runs_the_slots_image_as_nobody_read_only_with_init_journald_and_the_environment_by_name_only()
     {
-        var unit = SiteTemplates.ContainerService(Site, Commands.Paths);
-        var run = unit.Split('\n').Single(line => line.StartsWith("ExecStart=", StringComparison.Ordinal));
+        foreach (var engine in HostEngine.All)
+        {
+            var unit = SiteTemplates.ContainerService(Site, Commands.Paths, engine);
+            var run = unit.Split('\n').Single(line => line.StartsWith("ExecStart=", StringComparison.Ordinal));
 
-        Assert.That(run, Does.StartWith("ExecStart=/usr/bin/podman run "));
-        Assert.That(run.Split(' '), Is.SupersetOf(new[] { "--init", "--read-only", "--user", "65534:65534", "--network", "host", "--log-driver", "journald", "--name", "coralnet-%i", "--pull=never", "${IMAGE}" }));
-        Assert.That(run, Does.Contain("-e SECRET_KEY -e ALLOWED_HOSTS").And.Contain("-e DATABASE_PASSWORD ").And.Contain("-e RELEASE_ID").And.Not.Contain("="+"\"").And.Not.Contain("--env-file"));
-        Assert.That(unit, Does.Contain("EnvironmentFile=/srv/www/coralnet/shared/env\nEnvironmentFile=/srv/www/coralnet/slots/%i/.release/env\nEnvironmentFile=/srv/www/coralnet/slots/%i/.release/image\n"));
-        Assert.That(unit, Does.Contain("Environment=GUNICORN_CMD_ARGS=--bind=127.0.0.1:%i"));
+            Assert.That(run, Does.StartWith($"ExecStart=/usr/bin/{engine.Name} run "));
+            Assert.That(run.Split(' '), Is.SupersetOf(new[] { "--init", "--read-only", "--tmpfs", "/tmp", "--user", "65534:65534", "--network", "host", "--log-driver", "journald", "--name", "coralnet-%i", "--pull=never", "--rm", "${IMAGE}" }));
+            Assert.That(run, Does.Contain("-e SECRET_KEY -e ALLOWED_HOSTS").And.Contain("-e DATABASE_PASSWORD ").And.Contain("-e RELEASE_ID").And.Not.Contain("="+"\"").And.Not.Contain("--env-file"));
+            Assert.That(unit, Does.Contain("EnvironmentFile=/srv/www/coralnet/shared/env\nEnvironmentFile=/srv/www/coralnet/slots/%i/.release/env\nEnvironmentFile=/srv/www/coralnet/slots/%i/.release/image\n"));
+            Assert.That(unit, Does.Contain("Environment=GUNICORN_CMD_ARGS=--bind=127.0.0.1:%i"));
+            Assert.That(unit, Does.Contain($"ExecStop=/usr/bin/{engine.Name} stop "), "the stop goes through the engine: the container runs outside the unit's cgroup");
+        }
+    }
+
+    [Test]
+    public void The_docker_unit_stays_attached_needs_dockerd_and_removes_a_leftover_container_first_while_podman_s_is_notified_by_conmon()
+    {
+        var docker = SiteTemplates.ContainerService(Site, Commands.Paths, HostEngine.Docker);
+        var podman = SiteTemplates.ContainerService(Site, Commands.Paths, HostEngine.Podman);
+
+        Assert.That(docker, Does.Contain("After=docker.service\nRequires=docker.service\n").And.Contain("Type=exec\n").And.Contain("ExecStartPre=-/usr/bin/docker rm -f coralnet-%i\n")
+            .And.Contain("ExecStop=/usr/bin/docker stop -t 30 coralnet-%i\n").And.Not.Contain("podman"));
+        Assert.That(podman, Does.Contain("Type=notify\n").And.Contain("--sdnotify=conmon").And.Not.Contain("docker.service"));
     }
 
     [Test]
@@ -54,11 +69,13 @@ public sealed class ContainerReleaseTests
     [Test]
     public void A_pull_writes_the_release_files_then_pulls_only_an_image_the_host_lacks_and_names_the_registry_when_it_fails()
     {
-        var pull = new ContainerReleaseCommands(Commands).Pull(Id, Image, "project/manage.py\t100644\t1\tabc\n", "RELEASE_ID=" + Id + "\n", HostRegistry.For(Sandbox, null));
+        var pull = new ContainerReleaseCommands(Commands, HostEngine.Podman).Pull(Id, Image, "project/manage.py\t100644\t1\tabc\n", "RELEASE_ID=" + Id + "\n", HostRegistry.For(Sandbox, null));
 
         Assert.That(pull.Steps.Select(s => s.Summary), Is.EqualTo(new[] { "make release " + Id, "release files of " + Id, "pull " + Image }));
-        Assert.That(pull.Steps[2].Script, Does.Contain("if podman image exists \"$image\"; then echo ok; exit 0; fi").And.Contain("could not pull %s from the registry %s"));
+        Assert.That(pull.Steps[2].Script, Does.Contain("if podman image inspect \"$image\" > /dev/null 2>&1; then echo ok; exit 0; fi").And.Contain("could not pull %s from the registry %s"));
         Assert.That(pull.Steps[2].Script, Does.Contain("podman pull --quiet \"$image\"").And.Contain("'10.213.0.1:5100' 'is it running, and reachable from this host?'"));
+        Assert.That(new ContainerReleaseCommands(Commands, HostEngine.Docker).Pull(Id, Image, "", "", HostRegistry.For(Sandbox, null)).Steps[2].Script,
+            Does.Contain("if docker image inspect \"$image\" > /dev/null 2>&1; then echo ok; exit 0; fi").And.Contain("errors=$(docker pull --quiet \"$image\""));
     }
 
     [Test]
@@ -66,7 +83,7 @@ public sealed class ContainerReleaseTests
     {
         var registry = HostRegistry.For(Aws, RepositoryUri);
         var image = registry.Image(Id);
-        var pull = new ContainerReleaseCommands(Commands).Pull(Id, image, "", "RELEASE_ID=" + Id + "\n", registry);
+        var pull = new ContainerReleaseCommands(Commands, HostEngine.Podman).Pull(Id, image, "", "RELEASE_ID=" + Id + "\n", registry);
 
         Assert.That(image, Is.EqualTo(RepositoryUri + ":" + Id));
         Assert.That(pull.Steps[1].Script, Does.Contain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("IMAGE=" + RepositoryUri + ":" + Id + "\n"))),
@@ -78,12 +95,13 @@ public sealed class ContainerReleaseTests
     [Test]
     public void Migrate_and_collectstatic_run_in_one_off_containers_whose_environment_systemd_reads()
     {
-        var containers = new ContainerReleaseCommands(Commands);
+        var containers = new ContainerReleaseCommands(Commands, HostEngine.Podman);
         var collect = containers.CollectStatic(Id, Image, "20261202T040000Z-00000000", "KEY").Script;
 
-        foreach (var script in new[] { containers.Migrate(Id, Image).Script, collect })
+        foreach (var (engine, script) in new[] { ("podman", containers.Migrate(Id, Image).Script), ("podman", collect), ("docker", new ContainerReleaseCommands(Commands, HostEngine.Docker).Migrate(Id, Image).Script) })
         {
-            Assert.That(script, Does.Contain("streamed systemd-run --quiet --wait --pipe --collect --service-type=exec -p EnvironmentFile='/srv/www/coralnet/shared/env' -p EnvironmentFile='/srv/www/coralnet/releases/" + Id + "/.release/env' podman run --rm --pull=never --init --network host --read-only --user 65534:65534"));
+            Assert.That(script, Does.Contain("streamed systemd-run --quiet --wait --pipe --collect --service-type=exec -p EnvironmentFile='/srv/www/coralnet/shared/env' -p EnvironmentFile='/srv/www/coralnet/releases/" + Id + "/.release/env' "
+                + engine + " run --rm --pull=never --init --network host --read-only --tmpfs /tmp --user 65534:65534 --log-driver journald -e "));
             Assert.That(script, Does.Not.Contain(". /srv/www/coralnet/shared/env"));
         }
 
@@ -107,6 +125,27 @@ public sealed class ContainerReleaseTests
     }
 
     [Test]
+    public void ConfigureHost_with_docker_writes_daemon_json_before_installing_docker_io_so_that_dockerd_never_makes_a_bridge()
+    {
+        var settings = new DeploySettings { Site = Site, Container = new ContainerSettings { Registry = "10.213.0.1:5100", HostEngine = ContainerEngine.Docker } };
+
+        Assert.That(ContainerHostPlan.Build(settings).Items.Select(i => i.Id), Is.EqualTo(new[] { "file /etc/docker/daemon.json", "packages docker.io" }));
+        var daemon = System.Text.Json.JsonDocument.Parse(ContainerTemplates.DockerDaemon(HostRegistry.For(settings, null))).RootElement;
+        Assert.That(daemon.GetProperty("insecure-registries").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "10.213.0.1:5100" }));
+        Assert.That(daemon.GetProperty("bridge").GetString(), Is.EqualTo("none"));
+        Assert.That(daemon.GetProperty("iptables").GetBoolean() || daemon.GetProperty("ip-forward").GetBoolean(), Is.False);
+        var tls = System.Text.Json.JsonDocument.Parse(ContainerTemplates.DockerDaemon(new HostRegistry("registry.example.org:443", "registry.example.org:443/coralnet", Insecure: false))).RootElement;
+        Assert.That(tls.GetProperty("insecure-registries").GetArrayLength(), Is.Zero);
+    }
+
+    [Test]
+    public void Cleanup_removes_the_site_s_unnamed_images_in_each_engine_the_host_has()
+    {
+        var script = Commands.RemoveReleases([Id]).Script;
+
+        Assert.That(script, Does.Contain("for engine in podman docker; do").And.Contain("\"$engine\" rmi \"$image\""));
+    }
+
     public void On_AWS_ConfigureHost_installs_the_ECR_credential_helper_without_its_recommends_and_a_root_only_auth_file_naming_it_for_the_account_s_registry()
     {
         var plan = ContainerHostPlan.Build(Aws, RepositoryUri);

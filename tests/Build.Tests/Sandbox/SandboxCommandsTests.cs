@@ -18,15 +18,18 @@ public sealed class SandboxCommandsTests
     }
 
     [Test]
-    public void A_host_that_runs_containers_gets_the_unified_hierarchy_a_writable_proc_sys_net_keyring_and_bpf_calls_and_its_own_storage()
+    public void A_host_that_runs_containers_gets_the_unified_hierarchy_a_writable_proc_sys_net_keyring_and_bpf_calls_and_its_own_storage_for_each_engine()
     {
-        var command = SandboxCommands.Nspawn("/state/hosts/web1/root", "web1", "/state/hosts/web1/containers");
+        var command = SandboxCommands.Nspawn("/state/hosts/web1/root", "web1", Layout.HostEngineStorage("web1"));
 
-        Assert.That(command.Arguments.TakeLast(2), Is.EqualTo(new[] { "--system-call-filter=@keyring bpf", "--bind=/state/hosts/web1/containers:/var/lib/containers" }));
+        Assert.That(command.Arguments.TakeLast(3), Is.EqualTo(new[]
+        {
+            "--system-call-filter=@keyring bpf", "--bind=/state/hosts/web1/containers:/var/lib/containers", "--bind=/state/hosts/web1/docker:/var/lib/docker",
+        }));
         Assert.That(command.Environment, Is.EqualTo(new Dictionary<string, string> { ["SYSTEMD_NSPAWN_UNIFIED_HIERARCHY"] = "1", ["SYSTEMD_NSPAWN_API_VFS_WRITABLE"] = "network" }));
         var words = SandboxCommands.Supervise("/repo/tools/sandbox-supervisor.sh", Layout, "web1", runsContainers: true).Arguments.ToList();
         Assert.That(words.SkipWhile(w => w != "--").Skip(1).Take(4), Is.EqualTo(new[] { "env", "SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1", "SYSTEMD_NSPAWN_API_VFS_WRITABLE=network", "systemd-nspawn" }));
-        Assert.That(words, Does.Contain("--bind=/state/hosts/web1/containers:/var/lib/containers"));
+        Assert.That(words, Does.Contain("--bind=/state/hosts/web1/containers:/var/lib/containers").And.Contain("--bind=/state/hosts/web1/docker:/var/lib/docker"));
     }
 
     [Test]

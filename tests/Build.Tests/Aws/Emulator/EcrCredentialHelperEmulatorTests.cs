@@ -190,7 +190,7 @@ public sealed class EcrCredentialHelperEmulatorTests : EmulatorTests
         directory.Write("registry.yml", $"version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: {d}/registry-data\nhttp:\n  addr: 127.0.0.2:443\n  tls:\n    certificate: {d}/registry.pem\n    key: {d}/registry.key\nauth:\n  htpasswd:\n    realm: ecr\n    path: {d}/htpasswd\n");
         directory.Write("layer/release", Id + "\n");
         Assert.That(TempDirectory.RunSh($"tar -C {d}/layer -cf {d}/layer.tar release").Code, Is.Zero);
-        var pull = new ContainerReleaseCommands(new ReleaseCommands(new ReleasePaths("/srv/www", "coralnet"))).Pull(Id, image, "", "", registry);
+        var pull = new ContainerReleaseCommands(new ReleaseCommands(new ReleasePaths("/srv/www", "coralnet")), HostEngine.Podman).Pull(Id, image, "", "", registry);
         directory.Write("pull.sh", pull.Steps[2].Script);
 
         var (exitCode, output, errors) = RunInNamespace(PullInNamespace, d, image, new Dictionary<string, string>
