@@ -56,8 +56,8 @@ public class SetupDatabaseSandboxTests
         return await use(connector);
     }
 
-    private Task<IReadOnlyList<DatabaseItem>> SetupAsync(DatabaseSetupRequest request) =>
-        WithConnector(connector => DatabaseSetup.RunAsync(connector, request));
+    private async Task<IReadOnlyList<DatabaseItem>> SetupAsync(DatabaseSetupRequest request) =>
+        (await WithConnector(connector => DatabaseSetup.RunAsync(connector, request))).Items;
 
     private static int Changed(IReadOnlyList<DatabaseItem> items) => items.Count(i => i.Status == ItemStatus.Changed);
 
