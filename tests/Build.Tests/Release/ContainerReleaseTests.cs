@@ -70,7 +70,7 @@ public sealed class ContainerReleaseTests
         }
 
         Assert.That(collect, Does.Contain("-v \"$static:/static\" -e STATIC_ROOT=/static '" + Image + "' python3 manage.py collectstatic --noinput"));
-        Assert.That(migrate, Does.Contain("'" + Image + "' sh -c 'python3 manage.py migrate --noinput && python3 -c '"), "the same container prints the applied migrations");
+        Assert.That(migrate, Does.Contain("'" + Image + "' sh -c 'python3 manage.py migrate --noinput && { python3 -c '"), "the same container prints the applied migrations");
         Assert.That(migrate, Does.Contain("stamp='/srv/www/coralnet/shared/migrated-container-coralnet'"), "root's stamp, beside the environment file");
         Assert.That(collect, Does.Contain("chown -R -P root:root \"$static\""));
         Assert.That(collect, Does.Contain("[ \"$(cat \"$previous/.release/static-key\" 2>/dev/null || true)\" = \"$key\" ]; then\n  cp -al \"$previous/static\" \"$static\""), "unchanged inputs: the serving release's files linked");
