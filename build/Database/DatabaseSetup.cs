@@ -9,6 +9,9 @@ public sealed record DatabaseItem(string Item, ItemStatus Status, string Detail)
     public override string ToString() => $"{(Status == ItemStatus.Changed ? "changed" : "ok")}: {Item}{(Detail.Length > 0 ? " (" + Detail + ")" : "")}";
 }
 
+/// <summary>What the setup did, and the MD5 of the migrations Django has applied to the database (null when the setup did not read it, or none are).</summary>
+public sealed record DatabaseSetupResult(IReadOnlyList<DatabaseItem> Items, string? AppliedMigrations);
+
 /// <summary>The site's role and database, with the credentials the setup uses.</summary>
 public sealed record DatabaseSetupRequest(string Database, string User, Secret Password, string MasterUser, Secret MasterPassword)
 {
@@ -26,10 +29,14 @@ public sealed record DatabaseSetupRequest(string Database, string User, Secret P
 /// role with it: when the server accepts it, it is left alone (ok); when it refuses it, it is set
 /// (changed) and the login is tried again. That login is also the proof that the site will get in.
 /// </para>
+/// <para>
+/// The usual run's login also reads which migrations Django has applied (as the site does, as its role),
+/// for Migrate to decide without a round trip; a run that changed anything leaves it unknown.
+/// </para>
 /// </summary>
 public static class DatabaseSetup
 {
-    public static async Task<IReadOnlyList<DatabaseItem>> RunAsync(DatabaseConnector connector, DatabaseSetupRequest request, CancellationToken cancellation = default)
+    public static async Task<DatabaseSetupResult> RunAsync(DatabaseConnector connector, DatabaseSetupRequest request, CancellationToken cancellation = default)
     {
         if (await AlreadySetUpAsync(connector, request, cancellation) is { } settled)
         {
@@ -131,7 +138,7 @@ public static class DatabaseSetup
             items.Add(new($"password of role {user}", ItemStatus.Ok, "the server accepts it"));
         }
 
-        return items;
+        return new(items, null);
     }
 
     /// <summary>
@@ -139,22 +146,23 @@ public static class DatabaseSetup
     /// database with its password and owns the database and its public schema, which is everything the
     /// setup makes. Null when any of it does not hold; the session is closed before the master's opens.
     /// </summary>
-    private static async Task<IReadOnlyList<DatabaseItem>?> AlreadySetUpAsync(DatabaseConnector connector, DatabaseSetupRequest request, CancellationToken cancellation)
+    private static async Task<DatabaseSetupResult?> AlreadySetUpAsync(DatabaseConnector connector, DatabaseSetupRequest request, CancellationToken cancellation)
     {
         var (database, user) = (request.Database, request.User);
         await using var site = await connector.TryOpenIfExistsAsync(user, request.Password, database, cancellation);
-        if (site is null || await site.ScalarAsync(DatabaseSql.OwnsDatabaseAndPublicSchema(), cancellation) is not true)
+        if (site is null || await site.RowAsync(DatabaseSql.SiteState(), cancellation) is not [true, var migrated])
         {
             return null;
         }
 
-        return
+        var applied = migrated is true ? await site.ScalarAsync(DatabaseSql.AppliedMigrations(), cancellation) as string : null;
+        return new(
         [
             new($"role {user}", ItemStatus.Ok, "logs in"),
             new($"database {database}", ItemStatus.Ok, ""),
             new($"owner of database {database}", ItemStatus.Ok, user),
             new($"owner of schema {database}.public", ItemStatus.Ok, user),
             new($"password of role {user}", ItemStatus.Ok, "the server accepts it"),
-        ];
+        ], applied);
     }
 }

@@ -36,12 +36,21 @@ public static class DatabaseSql
         FROM (SELECT) AS one LEFT JOIN pg_roles AS r ON r.rolname = $1::name
         """, role, database);
 
-    /// <summary>Whether the connected user owns the connected database and its public schema (no row when there is no public schema).</summary>
-    public static SqlStatement OwnsDatabaseAndPublicSchema() => new("""
-        SELECT pg_get_userbyid(d.datdba) = current_user AND pg_get_userbyid(n.nspowner) = current_user
-        FROM pg_database AS d, pg_namespace AS n
-        WHERE d.datname = current_database() AND n.nspname = 'public'
+    /// <summary>
+    /// One row: whether the connected user owns the connected database and its public schema (false when
+    /// there is no public schema), and whether Django's table of applied migrations exists for it.
+    /// </summary>
+    public static SqlStatement SiteState() => new("""
+        SELECT COALESCE((SELECT pg_get_userbyid(d.datdba) = current_user AND pg_get_userbyid(n.nspowner) = current_user
+                         FROM pg_database AS d, pg_namespace AS n
+                         WHERE d.datname = current_database() AND n.nspname = 'public'), false),
+               to_regclass('django_migrations') IS NOT NULL
         """);
+
+    /// <summary>The MD5 of the migrations Django has applied (null when none): the same text the host's migrate stamp is made with, so that both compare.</summary>
+    public const string AppliedMigrationsText = "SELECT md5(string_agg(app || ' ' || name, ',' ORDER BY app, name)) FROM django_migrations";
+
+    public static SqlStatement AppliedMigrations() => new(AppliedMigrationsText);
 
     public static SqlStatement CreateRole(string role, string verifier) => Password($"CREATE ROLE {PgSql.Identifier(role)} LOGIN PASSWORD ", verifier);
 

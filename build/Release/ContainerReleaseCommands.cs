@@ -21,9 +21,10 @@ public sealed class ContainerReleaseCommands(ReleaseCommands commands, HostEngin
 
     /// <summary>
     /// One round trip: the release's directory with its own files, then its image pulled (nothing crosses when
-    /// the host has it); from a registry that needs a login, through the auth file that names its credential helper.
+    /// the host has it; from a registry that needs a login, through the auth file that names its credential
+    /// helper), then <paramref name="then"/>.
     /// </summary>
-    public RemoteCommand Pull(string id, string image, string manifest, string releaseEnvironment, HostRegistry registry) => Batch($"pull {image}",
+    public RemoteCommand Pull(string id, string image, string manifest, string releaseEnvironment, HostRegistry registry, params RemoteCommand[] then) => Batch($"pull {image}",
     [
         commands.MakeReleaseDirectory(id),
         Command($"release files of {id}", $$"""
@@ -46,6 +47,7 @@ public sealed class ContainerReleaseCommands(ReleaseCommands commands, HostEngin
             fi
             echo changed
             """)),
+        .. then,
     ]);
 
     private string PullLogin(HostRegistry registry) =>
@@ -55,15 +57,37 @@ public sealed class ContainerReleaseCommands(ReleaseCommands commands, HostEngin
         ? "is it running, and reachable from this host?"
         : $"does the instance role allow the pull, and did ConfigureHost install docker-credential-{registry.CredentialHelper}?";
 
-    /// <summary><c>manage.py migrate --noinput</c> in a one-off container of the release's image.</summary>
-    public RemoteCommand Migrate(string id, string image) => Streaming(Command($"migrate ({id}, in a container)", $$"""
+    /// <summary>
+    /// <c>manage.py migrate --noinput</c> in a one-off container of the release's image; the same container then
+    /// prints the migrations the database has applied (no stamp when it cannot), which root writes with <paramref name="key"/> (what the
+    /// suite hashed, and the database's address) as the stamp of <paramref name="database"/> (see <see cref="MigrationStamp"/>).
+    /// </summary>
+    public RemoteCommand Migrate(string id, string image, string database, string key) => Streaming(Command($"migrate ({id}, in a container)", $$"""
         set -eu
-        {{OneOff(id, image, "", "python3 manage.py migrate --noinput")}}
+        stamp={{Shell.Quote(MigrateStampFile(database))}}
+        rm -f "$stamp"
+        {{OneOff(id, image, "", "sh -c " + Shell.Quote("python3 manage.py migrate --noinput && { python3 -c " + Shell.Quote(InstallCommands.AppliedMigrationsPython) + " || true; }"))}}
+        now=$(printf '%s\n' "$out" | tail -n 1)
+        case "$now" in
+          *[!0-9a-f]*) ;;
+          ????????????????????????????????) printf '%s\n' {{Shell.Quote(key)}}" $now" > "$stamp.new"; mv -f "$stamp.new" "$stamp" ;;
+        esac
         case "$out" in
           *'No migrations to apply.'*) echo ok ;;
           *) echo changed ;;
         esac
         """));
+
+    /// <summary>Prints the migrate stamp of <paramref name="database"/> for the suite (see <see cref="MigrationStamp"/>); sent with the pull, in the same round trip.</summary>
+    public RemoteCommand MigrateState(string database) => Command("read the migrate stamp", $$"""
+        set -eu
+        stamp=$(cat {{Shell.Quote(MigrateStampFile(database))}} 2>/dev/null || true)
+        printf '{{MigrationStamp.StateLine}}\t\t%s\n' "$stamp"
+        echo ok
+        """);
+
+    /// <summary>Root's own (shared/ is root's): no process of the site writes it.</summary>
+    private string MigrateStampFile(string database) => Paths.Shared + "/migrated-container-" + database;
 
     /// <summary>
     /// <c>manage.py collectstatic --noinput</c> in a one-off container of the release's image, into the

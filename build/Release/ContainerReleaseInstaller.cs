@@ -14,12 +14,17 @@ public sealed class ContainerReleaseInstaller(HostReleases hosts, ReleaseRunner 
 
     private HostRegistry Registry => options.Registry ?? throw new InvalidOperationException("Site.Runtime container needs the registry the hosts pull from.");
 
-    /// <summary>The release's directory on every host, and its image pulled there.</summary>
-    public Task PullAsync(ReleasePackage package) => ForEachHost(host => runner.RunAsync(host, Containers.Pull(
-        package.Id, Image(package.Id), package.Snapshot.Manifest.ToText(), ReleaseTar.ReleaseEnvironment(package.Snapshot, package.Id), Registry)));
+    /// <summary>The release's directory on every host, and its image pulled there; the first host also prints the migrate stamp of <paramref name="database"/>, returned (see <see cref="MigrationStamp"/>).</summary>
+    public async Task<(string Venv, string Stamp)?> PullAsync(ReleasePackage package, string database)
+    {
+        var results = await Task.WhenAll(hosts.Targets.Select((host, i) => runner.RunAsync(host, Containers.Pull(
+            package.Id, Image(package.Id), package.Snapshot.Manifest.ToText(), ReleaseTar.ReleaseEnvironment(package.Snapshot, package.Id), Registry,
+            i == 0 ? [Containers.MigrateState(database)] : []))));
+        return MigrationStamp.Parse(results[0].Stdout);
+    }
 
-    /// <summary><c>manage.py migrate</c> in a container of the release's image, once (the hosts share the database).</summary>
-    public Task MigrateAsync(SshTarget host, string id) => runner.RunAsync(host, Containers.Migrate(id, Image(id)));
+    /// <summary><c>manage.py migrate</c> in a container of the release's image, once (the hosts share the database); it leaves the stamp of <paramref name="key"/>.</summary>
+    public Task MigrateAsync(SshTarget host, string id, string database, string key) => runner.RunAsync(host, Containers.Migrate(id, Image(id), database, key));
 
     /// <summary>collectstatic in a container of the release's image on every host (or the serving release's files linked, when nothing it reads changed), then the release's completion mark.</summary>
     public Task CollectStaticAsync(ReleasePackage package) => ForEachHost(async host => await runner.RunAsync(host, HostScript.Batch($"collect static files and complete {package.Id}",

@@ -65,29 +65,35 @@ public sealed class InstallCommands(ReleasePaths paths)
     private static string TakeOwnership(string path) => $"chown -R -P root:root {path} && chmod -R go-w,ug-s {path}";
 
     /// <summary>
-    /// <c>manage.py migrate --noinput</c>, skipped when nothing it reads can have changed since the last
-    /// migrate that succeeded on this database: a stamp in shared/state per database name holds the hash of
-    /// every file under a migrations/ folder, of the settings (which apps are installed) and of the venv (Django's own migrations), the database's
-    /// address, and the migrations the database had applied after that migrate (asked with psycopg2,
-    /// without starting Django). A fresh or changed database answers differently, so it is migrated.
-    /// All of it runs as the site's user: the environment file is read by its shell, not root's.
+    /// Python printing the MD5 of the migrations Django has applied (<c>none</c> for none), asked with
+    /// psycopg2 from the site's environment, without starting Django: the same query as SetupDatabase's.
     /// </summary>
-    public RemoteCommand Migrate(string id) => Streaming(Command($"migrate ({id})", $$"""
+    internal const string AppliedMigrationsPython = $$"""
+        import os, psycopg2
+        e = os.environ
+        with psycopg2.connect(dbname=e["DATABASE_NAME"], user=e["DATABASE_USER"], password=e.get("DATABASE_PASSWORD", ""), host=e.get("DATABASE_HOST", "127.0.0.1"), port=e.get("DATABASE_PORT", "5432"), connect_timeout=10) as connection:
+            cursor = connection.cursor()
+            cursor.execute("{{Database.DatabaseSql.AppliedMigrationsText}}")
+            print(cursor.fetchone()[0] or "none")
+        """;
+
+    /// <summary>
+    /// <c>manage.py migrate --noinput</c>. The suite sends it only when it cannot tell that nothing migrate
+    /// reads changed (see <see cref="MigrationStamp"/>); here it is skipped too when the stamp in shared/state
+    /// for the database name holds <paramref name="key"/> (what the suite hashed), the venv, the database's address
+    /// and the migrations the database has applied now (a fresh or changed database answers differently, so
+    /// it is migrated). A migrate that ran writes that stamp. All of it runs as the site's user: the
+    /// environment file is read by its shell, not root's.
+    /// </summary>
+    public RemoteCommand Migrate(string id, string key) => Streaming(Command($"migrate ({id})", $$"""
         set -eu
         cd {{Shell.Quote(paths.Release(id) + "/project")}}
         {{AsSiteUserWithEnvironment($$"""
             stamp={{Shell.Quote(paths.State)}}/migrated-"$DATABASE_NAME"
             applied() {
-              ../venv/bin/python - <<'PY' 2>/dev/null || echo none
-            import os, psycopg2
-            e = os.environ
-            with psycopg2.connect(dbname=e["DATABASE_NAME"], user=e["DATABASE_USER"], password=e.get("DATABASE_PASSWORD", ""), host=e.get("DATABASE_HOST", "127.0.0.1"), port=e.get("DATABASE_PORT", "5432"), connect_timeout=10) as connection:
-                cursor = connection.cursor()
-                cursor.execute("SELECT md5(string_agg(app || ' ' || name, ',' ORDER BY app, name)) FROM django_migrations")
-                print(cursor.fetchone()[0] or "none")
-            PY
+              ../venv/bin/python -c {{Shell.Quote(AppliedMigrationsPython)}} 2>/dev/null || echo none
             }
-            key="$(Hash '(^|/)migrations/|(^|/)settings[^/]*\.py$') $DATABASE_HOST:${DATABASE_PORT:-5432}"
+            key="{{MigrationStamp.RequireKey(key)}} $(readlink ../venv) $DATABASE_HOST:${DATABASE_PORT:-5432}"
             if [ "$(cat "$stamp" 2>/dev/null || true)" = "$key $(applied)" ]; then
               echo "no migration changed since the last migrate of $DATABASE_NAME: skipped"
               echo ok
@@ -103,6 +109,19 @@ public sealed class InstallCommands(ReleasePaths paths)
             esac
             """)}}
         """));
+
+    /// <summary>
+    /// Prints, on one line, what the suite needs to decide migrate without sending it: the venv the release
+    /// links and the migrate stamp of <paramref name="database"/>, read as the site's user (it wrote it).
+    /// Sent with InstallRequirements, in the same round trip.
+    /// </summary>
+    public RemoteCommand MigrateState(string id, string database) => Command("read the migrate stamp", $$"""
+        set -eu
+        venv=$(readlink {{Shell.Quote(paths.Release(id) + "/venv")}} || true)
+        stamp=$({{AsSiteUser("cat -- \"$1\" 2>/dev/null || true", Shell.Quote(paths.State + "/migrated-" + database))}})
+        printf '{{MigrationStamp.StateLine}}\t%s\t%s\n' "$venv" "$stamp"
+        echo ok
+        """);
 
     /// <summary>
     /// <c>manage.py collectstatic --noinput</c> into the release; when no static source (a file under a

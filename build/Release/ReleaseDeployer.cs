@@ -55,6 +55,9 @@ public sealed class ReleaseDeployer(
     /// <summary>Whether the serving release has the package's files on every host: it is deployed again instead of a new release.</summary>
     private bool _reused;
 
+    /// <summary>The venv and migrate stamp the first host printed with InstallRequirements or PullImage; null when not read.</summary>
+    private (string Venv, string Stamp)? _migrateState;
+
     public IReadOnlyList<SshTarget> Hosts => hosts;
 
     /// <summary>The release this run deploys (or rolls back to).</summary>
@@ -168,11 +171,23 @@ public sealed class ReleaseDeployer(
     /// <summary>Sends the release (only new and changed files cross the wire); nothing when the serving release has its files.</summary>
     public Task UploadAsync() => _reused ? Task.CompletedTask : Installer.UploadAsync();
 
-    /// <summary>Site.Runtime container: the release's directory and its image on every host; nothing when the serving release has its files.</summary>
-    public Task PullImageAsync() => _reused ? Task.CompletedTask : Containers.PullAsync(Packaged());
+    /// <summary>Site.Runtime container: the release's directory and its image on every host (and the migrate stamp of <paramref name="database"/> read); nothing when the serving release has its files.</summary>
+    public async Task PullImageAsync(string database)
+    {
+        if (!_reused)
+        {
+            _migrateState = await Containers.PullAsync(Packaged(), database);
+        }
+    }
 
-    /// <summary>Links the release to the venv of its requirements; nothing when the serving release has its files.</summary>
-    public Task InstallRequirementsAsync() => _reused ? Task.CompletedTask : Installer.InstallRequirementsAsync();
+    /// <summary>Links the release to the venv of its requirements (and reads the migrate stamp of <paramref name="database"/>); nothing when the serving release has its files.</summary>
+    public async Task InstallRequirementsAsync(string database)
+    {
+        if (!_reused)
+        {
+            _migrateState = await Installer.InstallRequirementsAsync(database);
+        }
+    }
 
     /// <summary>Writes the environment file (secrets: never logged) and the maintenance page, in one round trip; nothing is sent when the host has both already.</summary>
     public Task WriteSettingsAsync(SiteEnvironment environment) => ForEachHost(async host =>
@@ -184,9 +199,30 @@ public sealed class ReleaseDeployer(
         }
     });
 
-    /// <summary><c>manage.py migrate</c>, once (the hosts share the database), before the cutover; in a container of the image with Site.Runtime container.</summary>
-    public Task MigrateAsync() => UpToDate ? Task.CompletedTask
-        : RunsContainers ? Containers.MigrateAsync(hosts[0], Deployed()) : _runner.RunAsync(hosts[0], _commands.Install.Migrate(Deployed()));
+    /// <summary>
+    /// <c>manage.py migrate</c>, once (the hosts share the database), before the cutover; in a container of the
+    /// image with Site.Runtime container. Not sent when the stamp read on the first host and the migrations the
+    /// database has applied (<paramref name="applied"/>, as SetupDatabase read them) say it would change nothing (see <see cref="MigrationStamp"/>).
+    /// </summary>
+    public async Task MigrateAsync(SiteEnvironment environment, string? applied)
+    {
+        if (UpToDate)
+        {
+            return;
+        }
+
+        var key = MigrationStamp.Key(Packaged().Snapshot.Manifest, options.Site.ExtraPackages);
+        var address = $"{environment.DatabaseHost}:{environment.DatabasePort}";
+        if (MigrationStamp.Unchanged(_migrateState, key, RunsContainers, address, applied))
+        {
+            log($"No migration changed since the last migrate of {environment.DatabaseName}: migrate skipped, nothing sent.");
+            return;
+        }
+
+        await (RunsContainers
+            ? Containers.MigrateAsync(hosts[0], Deployed(), environment.DatabaseName, $"{key} {address}")
+            : _runner.RunAsync(hosts[0], _commands.Install.Migrate(Deployed(), key)));
+    }
 
     /// <summary>collectstatic into the release (in a container of the image with Site.Runtime container), then its completion mark; nothing when the serving release has its files.</summary>
     public Task CollectStaticAsync() => _reused ? Task.CompletedTask : RunsContainers ? Containers.CollectStaticAsync(Packaged()) : Installer.CollectStaticAsync();

@@ -21,9 +21,17 @@ public sealed class ReleaseInstaller(ReleasePackage package, HostReleases hosts,
         manifests.Save(host, package.Id, package.Snapshot.Manifest);
     });
 
-    /// <summary>Links the release to the venv of its requirements, made only when the requirements (or Python) changed.</summary>
-    public Task InstallRequirementsAsync() =>
-        ForEachHost(host => runner.RunAsync(host, commands.Install.InstallRequirements(package.Id, package.Snapshot.Manifest.Find("requirements.txt")?.Sha256)));
+    /// <summary>
+    /// Links the release to the venv of its requirements, made only when the requirements (or Python) changed; the
+    /// first host also prints the venv and the migrate stamp of <paramref name="database"/> in the same round trip, returned (see <see cref="MigrationStamp"/>).
+    /// </summary>
+    public async Task<(string Venv, string Stamp)?> InstallRequirementsAsync(string database)
+    {
+        var install = commands.Install.InstallRequirements(package.Id, package.Snapshot.Manifest.Find("requirements.txt")?.Sha256);
+        var results = await Task.WhenAll(hosts.Targets.Select((host, i) => runner.RunAsync(host,
+            i == 0 ? HostScript.Batch(install.Summary, [install, commands.Install.MigrateState(package.Id, database)]) : install)));
+        return MigrationStamp.Parse(results[0].Stdout);
+    }
 
     /// <summary>
     /// <c>manage.py collectstatic</c> into the release, on every host (when no static source and no venv

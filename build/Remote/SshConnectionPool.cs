@@ -89,6 +89,8 @@ public sealed class SshConnectionPool(SshOptions options, HostKeyVerifier verifi
             }
         }
 
+        SshAlgorithms.Restrict(connection);
+
         // Compressed once logged in (OpenSSH's delayed zlib, which its sshd allows by default): the
         // deploy's scripts, listings and the database tunnel are mostly text. Nothing is compressed
         // before authentication; a server that refuses it gets no compression.

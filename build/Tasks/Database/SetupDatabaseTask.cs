@@ -34,7 +34,9 @@ public sealed class SetupDatabaseTask(RunConnections connections, RunRecorder re
                 via.ToString(),
                 TimeSpan.FromSeconds(settings.Timeouts.ConnectSeconds),
                 TimeSpan.FromSeconds(settings.Timeouts.CommandSeconds));
-            foreach (var item in await DatabaseSetup.RunAsync(connector, request))
+            var result = await DatabaseSetup.RunAsync(connector, request);
+            release.AppliedMigrations = result.AppliedMigrations;
+            foreach (var item in result.Items)
             {
                 context.Log.Verbose("  {0}", item);
                 recorder.Record(new ItemRecord("SetupDatabase", "database", item.Item, item.Status, TimeSpan.Zero, item.Detail));

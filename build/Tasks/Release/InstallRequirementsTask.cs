@@ -16,5 +16,5 @@ public sealed class InstallRequirementsTask(ReleaseRunSession session) : Release
 {
     public override bool ShouldRun(DeployContext context) => context.Settings.Site.Runtime == SiteRuntime.Host;
 
-    protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) => deployer.InstallRequirementsAsync();
+    protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) => deployer.InstallRequirementsAsync(context.Settings.Database.Name);
 }

@@ -25,5 +25,6 @@ public sealed class MigrateTask(ReleaseRunSession session) : ReleaseTask(session
         return context.Settings.Site.RunMigrations;
     }
 
-    protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) => deployer.MigrateAsync();
+    protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer) =>
+        await deployer.MigrateAsync(await SiteEnvironmentOfTheRun.ForAsync(context), Session.AppliedMigrations);
 }

@@ -19,5 +19,5 @@ public sealed class PullImageTask(ReleaseRunSession session) : ReleaseTask(sessi
 {
     public override bool ShouldRun(DeployContext context) => context.Settings.Site.Runtime == SiteRuntime.Container;
 
-    protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) => deployer.PullImageAsync();
+    protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) => deployer.PullImageAsync(context.Settings.Database.Name);
 }

@@ -65,6 +65,9 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
     /// <summary>The release PackageRelease made in this run, if it ran (BuildImage builds its image from it).</summary>
     public ReleasePackage? Packaged => _deployer?.PackagedRelease;
 
+    /// <summary>The MD5 of the migrations Django has applied, as SetupDatabase read it in this run (null: not read, or none); Migrate decides with it.</summary>
+    public string? AppliedMigrations { get; set; }
+
     /// <summary>Whether this run holds the deploy lock on the web hosts.</summary>
     public bool HoldsLock => _deployer is { HoldsLock: true };
 

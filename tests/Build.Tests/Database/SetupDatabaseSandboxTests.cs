@@ -56,8 +56,8 @@ public class SetupDatabaseSandboxTests
         return await use(connector);
     }
 
-    private Task<IReadOnlyList<DatabaseItem>> SetupAsync(DatabaseSetupRequest request) =>
-        WithConnector(connector => DatabaseSetup.RunAsync(connector, request));
+    private async Task<IReadOnlyList<DatabaseItem>> SetupAsync(DatabaseSetupRequest request) =>
+        (await WithConnector(connector => DatabaseSetup.RunAsync(connector, request))).Items;
 
     private static int Changed(IReadOnlyList<DatabaseItem> items) => items.Count(i => i.Status == ItemStatus.Changed);
 
@@ -132,6 +132,29 @@ public class SetupDatabaseSandboxTests
 
         Assert.That(Changed(items), Is.Zero, () => string.Join("; ", items));
         Assert.That(items.Select(i => i.Item), Is.SupersetOf(new[] { "role django", "owner of database coralnet", "owner of schema coralnet.public", "password of role django" }));
+    }
+
+    /// <summary>Migrate decides with these: the same MD5 as the host's psycopg2 query, null without Django's table.</summary>
+    [Test, Order(4)]
+    public async Task The_sites_login_reads_the_migrations_django_applied()
+    {
+        var rdsLike = new DatabaseSetupRequest("rds_site", "rds_django", new Secret("rds-django-password-1"), "rds_master", new Secret("rds-master-password-1"));
+        async Task<string?> AppliedAsync() => (await WithConnector(connector => DatabaseSetup.RunAsync(connector, rdsLike))).AppliedMigrations;
+        async Task SiteSqlAsync(string sql) => await WithConnector(async connector =>
+        {
+            await using var site = await connector.OpenAsync(rdsLike.User, rdsLike.Password, rdsLike.Database);
+            await site.ExecuteAsync(new SqlStatement(sql));
+            return 0;
+        });
+
+        Assert.That(await AppliedAsync(), Is.Null, "no django_migrations table");
+        await SiteSqlAsync("CREATE TABLE django_migrations (id serial PRIMARY KEY, app varchar(255) NOT NULL, name varchar(255) NOT NULL, applied timestamptz NOT NULL DEFAULT now())");
+        Assert.That(await AppliedAsync(), Is.Null, "none applied");
+        await SiteSqlAsync("INSERT INTO django_migrations (app, name) VALUES ('status', '0002_more'), ('auth', '0001_initial'), ('status', '0001_initial')");
+
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData("auth 0001_initial,status 0001_initial,status 0002_more"u8.ToArray()));
+        Assert.That(await AppliedAsync(), Is.EqualTo(expected));
+        await SiteSqlAsync("DROP TABLE django_migrations");
     }
 
     [Test, Order(5)]

@@ -167,7 +167,7 @@ public sealed class DeploySandboxTests
         var deployer = new ReleaseDeployer(ssh.Executor, ssh.Hosts, options, TestContext.Progress.WriteLine, _ => { });
         deployer.Package(DateTimeOffset.UtcNow);
         await deployer.UploadAsync();
-        await deployer.InstallRequirementsAsync();
+        await deployer.InstallRequirementsAsync(_settings.Database.Name);
         await deployer.StartStandbyAsync();
         await deployer.SwitchAsync();
 

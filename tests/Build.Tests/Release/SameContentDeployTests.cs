@@ -40,7 +40,7 @@ public sealed class SameContentDeployTests
         Assert.That(deployer.Id, Is.EqualTo(Old), "the serving release, not a new one");
         var sent = executor.StepsPerCall.Count;
         await deployer.UploadAsync();
-        await deployer.InstallRequirementsAsync();
+        await deployer.InstallRequirementsAsync("coralnet");
         await deployer.CollectStaticAsync();
         Assert.That(executor.StepsPerCall, Has.Count.EqualTo(sent), "nothing uploaded or installed");
 

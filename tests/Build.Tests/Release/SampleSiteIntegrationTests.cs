@@ -47,13 +47,14 @@ public sealed class SampleSiteIntegrationTests
             var madeAt = DateTimeOffset.UtcNow;
             var id = ReleaseId.Create(madeAt, snapshot.Manifest);
             var diff = snapshot.Manifest.CompareWith(null);
+            var key = MigrationStamp.Key(snapshot.Manifest, []);
             var site = new SiteSettings { Name = "coralnet", Domain = Host };
             var environment = new SiteEnvironment("coralnet", "django", new Secret("django-password-1"), "127.0.0.1", databasePort,
                 new Secret("a-secret-key-for-the-integration-test"), [Host], "coralnet-test-bucket");
             var steps = new[] { commands.Upload(id, null, diff, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, id, diff, madeAt)) }
                 .Append(commands.Install.InstallRequirements(id, snapshot.Manifest.Find("requirements.txt")!.Sha256))
                 .Append(commands.Files.WriteEnvironmentFile(new CommandInput.SecretText(SiteTemplates.EnvironmentFile(site, environment))))
-                .Append(commands.Install.Migrate(id))
+                .Append(commands.Install.Migrate(id, key))
                 .Append(commands.Install.CollectStatic(id, previousId: null))
                 .Append(commands.Cutover.SwitchCurrent(id));
             foreach (var step in steps)
@@ -61,7 +62,18 @@ public sealed class SampleSiteIntegrationTests
                 Run(step);
             }
 
-            Assert.That(Run(commands.Install.Migrate(id)), Is.EqualTo(RemoteCommand.Ok), "a second migrate changes nothing");
+            Assert.That(Run(commands.Install.Migrate(id, key)), Is.EqualTo(RemoteCommand.Ok), "a second migrate changes nothing");
+
+            // What the suite reads to leave migrate unsent: the stamp holds this key, the release's venv, the
+            // address and the migrations that the database (asked as SetupDatabase asks it) has applied.
+            var applied = Sh($"PGPASSWORD=django-password-1 {PostgresBin}/psql -h 127.0.0.1 -p {databasePort} -U django -d coralnet -tA -c {Shell.Quote(CoralNet.Deploy.Database.DatabaseSql.AppliedMigrationsText)}");
+            var state = MigrationStamp.Parse(Output(commands.Install.MigrateState(id, "coralnet")));
+            Assert.That(state?.Venv, Does.Contain("/shared/venvs/py3."));
+            Assert.That(MigrationStamp.Unchanged(state, key, inContainer: false, $"127.0.0.1:{databasePort}", applied), Is.True, $"stamp {state}, applied {applied}");
+            Assert.That(MigrationStamp.Unchanged(state, key, inContainer: false, $"127.0.0.1:{databasePort}", "0123456789abcdef0123456789abcdef"), Is.False, "other applied migrations");
+            Assert.That(MigrationStamp.Unchanged(state, key, inContainer: false, $"127.0.0.1:{databasePort}", null), Is.False, "applied migrations not read");
+            Assert.That(MigrationStamp.Unchanged(state, MigrationStamp.Key(snapshot.Manifest, ["python3-pil"]), inContainer: false, $"127.0.0.1:{databasePort}", applied), Is.False, "another key");
+            Assert.That(MigrationStamp.Parse(Output(commands.Install.MigrateState(id, "another_database"))), Is.EqualTo(((string, string)?)(state!.Value.Venv, "")), "no stamp for a database never migrated");
             Assert.That(Run(commands.Install.CollectStatic(id, previousId: null)), Is.EqualTo(RemoteCommand.Ok), "a second collectstatic changes nothing");
 
             // The next release, with no migration, static source or requirement changed: migrate is
@@ -70,14 +82,14 @@ public sealed class SampleSiteIntegrationTests
             var same = snapshot.Manifest.CompareWith(snapshot.Manifest);
             Run(commands.Upload(next, id, same, snapshot.Manifest.ContentHash(), s => ReleaseTar.Write(s, snapshot, next, same, madeAt.AddHours(1))));
             Run(commands.Install.InstallRequirements(next, snapshot.Manifest.Find("requirements.txt")!.Sha256));
-            Assert.That(Run(commands.Install.Migrate(next)), Is.EqualTo(RemoteCommand.Ok), "no migration changed: skipped");
+            Assert.That(Run(commands.Install.Migrate(next, key)), Is.EqualTo(RemoteCommand.Ok), "no migration changed: skipped");
             Assert.That(Run(commands.Install.CollectStatic(next, id)), Is.EqualTo(RemoteCommand.Changed));
             Assert.That(Inode(Path.Combine(commands.Paths.Release(next), "static/status/site.css")), Is.EqualTo(Inode(Path.Combine(commands.Paths.Release(id), "static/status/site.css"))), "collected files linked from the previous release");
             Assert.That(Run(commands.Install.CollectStatic(next, id)), Is.EqualTo(RemoteCommand.Ok));
             Sh($"PGPASSWORD=master-password-1 {PostgresBin}/psql -h 127.0.0.1 -p {databasePort} -U postgres -v ON_ERROR_STOP=1 -c 'DROP DATABASE coralnet' -c 'CREATE DATABASE coralnet OWNER django'");
-            Assert.That(Run(commands.Install.Migrate(next)), Is.EqualTo(RemoteCommand.Changed), "a fresh database is migrated");
+            Assert.That(Run(commands.Install.Migrate(next, key)), Is.EqualTo(RemoteCommand.Changed), "a fresh database is migrated");
             Assert.That(Sh($"PGPASSWORD=master-password-1 {PostgresBin}/psql -h 127.0.0.1 -p {databasePort} -U postgres -d coralnet -tA -c 'SELECT count(*) > 0 FROM django_migrations'"), Is.EqualTo("t"));
-            Assert.That(Run(commands.Install.Migrate(next)), Is.EqualTo(RemoteCommand.Ok));
+            Assert.That(Run(commands.Install.Migrate(next, key)), Is.EqualTo(RemoteCommand.Ok));
             Assert.That(Run(commands.Install.InstallRequirements(id, snapshot.Manifest.Find("requirements.txt")!.Sha256)), Is.EqualTo(RemoteCommand.Ok), "the venv is reused");
             Assert.That(Run(commands.Files.WriteEnvironmentFile(new CommandInput.SecretText(SiteTemplates.EnvironmentFile(site, environment)))), Is.EqualTo(RemoteCommand.Ok));
 
@@ -141,11 +153,13 @@ public sealed class SampleSiteIntegrationTests
         }
     }
 
-    private static string Run(RemoteCommand command)
+    private static string Run(RemoteCommand command) => RemoteCommand.ReportsChange(Output(command)) ? RemoteCommand.Changed : RemoteCommand.Ok;
+
+    private static string Output(RemoteCommand command)
     {
         var (code, output, errors) = TempDirectory.RunSh(command.Script, command.Input.WriteTo);
         Assert.That(code, Is.Zero, $"{command.Summary}: {output}{errors}");
-        return RemoteCommand.ReportsChange(output) ? RemoteCommand.Changed : RemoteCommand.Ok;
+        return output;
     }
 
     private static string Sh(string script)
