@@ -7,13 +7,19 @@ public sealed class HaproxyCommands(string socket, string backend)
 {
     public const string Packages = "haproxy socat";
 
-    /// <summary>Sets each server's state (ready, drain, maint); the API answers nothing when it took the change, else why not.</summary>
+    /// <summary>
+    /// Sets each server's state (ready, drain, maint), then reads the statistics in the same session of the
+    /// API (one round trip: what a drain or a return waits on next, read after the change). The API answers
+    /// nothing to a change it took, else why not: anything before the statistics' header is a refusal.
+    /// </summary>
     public RemoteCommand SetState(IReadOnlyList<string> servers, string state)
     {
-        var requests = string.Join("; ", servers.Select(s => $"set server {backend}/{s} state {state}"));
+        var requests = string.Join("; ", servers.Select(s => $"set server {backend}/{s} state {state}").Append("show stat"));
         return new RemoteCommand(
             $"answer=$(printf '%s\\n' {Shell.Quote(requests)} | socat -t 5 stdio UNIX-CONNECT:{Shell.Quote(socket)})\n"
-            + "if [ -n \"$(printf '%s' \"$answer\" | tr -d '[:space:]')\" ]; then printf 'HAProxy refused: %s\\n' \"$answer\" >&2; exit 1; fi\n"
+            + "refusal=$(printf '%s\\n' \"$answer\" | sed '/^# /,$d')\n"
+            + "if [ -n \"$(printf '%s' \"$refusal\" | tr -d '[:space:]')\" ]; then printf 'HAProxy refused: %s\\n' \"$refusal\" >&2; exit 1; fi\n"
+            + "printf '%s\\n' \"$answer\"\n"
             + $"echo {RemoteCommand.Changed}",
             $"{state} {string.Join(", ", servers)} at the load balancer");
     }

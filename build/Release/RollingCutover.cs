@@ -8,15 +8,16 @@ public sealed record RollOptions(BatchSize BatchSize, bool KeepDoneBatches);
 
 /// <summary>
 /// The cutover behind a load balancer, one batch of web hosts at a time: the batch is drained at the
-/// load balancer (its requests in flight end), cut over with the checked standby and asked through
-/// its nginx, put back and waited for until the load balancer reports it healthy. A batch is drained
+/// load balancer (its requests in flight end) while its standby instances start and are checked (that
+/// does not touch serving), then cut over to them and asked through its nginx, put back and waited for until the load balancer reports it healthy. A batch is drained
 /// only while another host serves. A failing batch stops the roll: its hosts are undone, and so are the
 /// batches before it (unless <see cref="RollOptions.KeepDoneBatches"/>), and the batch is put back in
 /// service on what it served before.
 /// </summary>
-/// <param name="cutOver">One host's whole cutover (see <see cref="Cutover.CutOverAsync"/>).</param>
+/// <param name="startStandby">One host's standby started and checked (see <see cref="Cutover.StartStandbyAsync"/>): run while the host drains.</param>
+/// <param name="cutOver">The rest of one host's cutover, once it is drained (see <see cref="Cutover.ServeStandbyAsync"/>).</param>
 /// <param name="undo">Undoes every host whose cutover is not confirmed.</param>
-public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, Func<HostRelease, Task> cutOver, Func<Task> undo, Action<string> log, CancellationToken cancellation)
+public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, Func<HostRelease, Task> startStandby, Func<HostRelease, Task> cutOver, Func<Task> undo, Action<string> log, CancellationToken cancellation)
 {
     public async Task RunAsync(string id, RollOptions options)
     {
@@ -33,7 +34,7 @@ public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, F
             {
                 await RefuseToEmptyAsync(targets);
                 drained = true;
-                await balancer.DrainAsync(targets, cancellation);
+                await Task.WhenAll(batch.Select(startStandby).Prepend(balancer.DrainAsync(targets, cancellation)));
                 await Task.WhenAll(batch.Select(cutOver));
                 await balancer.EnableAsync(targets, cancellation);
                 drained = false;
