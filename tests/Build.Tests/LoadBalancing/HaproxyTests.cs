@@ -59,6 +59,22 @@ public sealed class HaproxyTests
     }
 
     [Test]
+    public void A_reading_is_asked_again_while_the_api_does_not_answer_as_while_haproxy_reloads()
+    {
+        using var folder = new TempDirectory();
+        var tries = Path.Combine(folder.Path, "tries");
+        // A stand-in socat refused twice (the socket bound anew), then answering.
+        folder.Write("bin/socat", $"#!/bin/sh\ncat > /dev/null\necho x >> {tries}\n[ $(wc -l < {tries}) -ge 3 ] || exit 1\nprintf '# pxname,svname,scur,status\\nweb,web1,0,UP\\n'\n");
+        File.SetUnixFileMode(Path.Combine(folder.Path, "bin/socat"), (UnixFileMode)Convert.ToInt32("755", 8));
+
+        var read = TempDirectory.RunSh($"export PATH={folder.Path}/bin:$PATH\n{new HaproxyCommands("/run/test.sock", "web").ShowStat().Script}");
+
+        Assert.That(read.Code, Is.Zero, read.Errors);
+        Assert.That(File.ReadAllLines(tries), Has.Length.EqualTo(3));
+        Assert.That(HaproxyStats.Parse(read.Output, "web"), Is.EqualTo(new[] { new ServerStat("web", "web1", 0, "UP") }));
+    }
+
+    [Test]
     public void Statistics_name_each_server_of_the_backend_with_its_sessions_and_status()
     {
         const string csv = """
