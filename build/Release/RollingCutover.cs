@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CoralNet.Deploy.LoadBalancing;
 using CoralNet.Deploy.Remote;
 
@@ -30,15 +31,21 @@ public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, F
             var targets = batch.Select(h => h.Host).ToList();
             log($"Roll: batch {index + 1} of {batches.Count} ({Names(targets)}) to release {id}.");
             var drained = false;
+            var clock = Stopwatch.StartNew();
+            var phases = new List<TimeSpan>();
             try
             {
                 await RefuseToEmptyAsync(targets);
+                phases.Add(clock.Elapsed);
                 drained = true;
                 await Task.WhenAll(batch.Select(startStandby).Prepend(balancer.DrainAsync(targets, cancellation)));
+                phases.Add(clock.Elapsed);
                 await Task.WhenAll(batch.Select(cutOver));
+                phases.Add(clock.Elapsed);
                 await balancer.EnableAsync(targets, cancellation);
                 drained = false;
                 await balancer.WaitHealthyAsync(targets, cancellation);
+                phases.Add(clock.Elapsed);
             }
             catch (Exception exception)
             {
@@ -55,6 +62,8 @@ public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, F
             }
 
             done.AddRange(batch);
+            log($"Roll: batch {index + 1} done in {clock.Elapsed.TotalSeconds:0.00} s (another host serving: {phases[0].TotalSeconds:0.00} s; drained, standby started: {(phases[1] - phases[0]).TotalSeconds:0.00} s; "
+                + $"cut over, asked through nginx: {(phases[2] - phases[1]).TotalSeconds:0.00} s; back in service, healthy: {(phases[3] - phases[2]).TotalSeconds:0.00} s).");
         }
 
         done.ForEach(host => host.Confirmed());
