@@ -2,7 +2,7 @@
 # Benchmark: a one-file deploy rolled through three sandbox web hosts behind the sandbox's HAProxy
 # (lb1, batch size 1), next to the same one-file deploy to one web host (no load balancer: one cutover).
 # Prints each deploy's wall time (./build.sh --target=Deploy, the better of two runs), the Roll task's
-# time and its per-batch mean, and the drain times HAProxy needed.
+# time and its per-batch mean, the drain times HAProxy needed, and each batch's time by phase.
 # Target (issue 16): per batch no more than one host's cutover time plus the drain delay.
 # Root and bc; the sandbox is shared, so run it under its lock, e.g.:
 #   flock -o /run/coralnet-sandbox.lock tools/benchmark-rolling.sh
@@ -56,3 +56,4 @@ drains=$(sed 's/\x1b\[[0-9;]*m//g' "$out/rolling-three.log" | grep -o 'drained i
 printf 'one-file deploy, one web host:              %.2f s (its cutover, four tasks: %.2f s)\n' "$wall_one" "$cutover_one"
 printf 'one-file deploy, three web hosts rolled:    %.2f s (Roll: %.2f s, %.2f s per batch of 1)\n' "$wall_three" "$roll" "$(echo "$roll / 3" | bc -l)"
 printf 'drain times at HAProxy (s):                 %s\n' "$drains"
+sed 's/\x1b\[[0-9;]*m//g' "$out/rolling-three.log" | grep -o 'batch [0-9]* done in .*' || true

@@ -47,10 +47,9 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
             [commands.Cutover.SaveNginxSite(), commands.Cutover.InstallNginxSite(config), commands.Cutover.MarkServingSlot(host.Standby)]));
     }
 
-    /// <summary>The whole cutover of one host, as a rolling deploy makes it: the standby started and checked, <c>current</c> moved, nginx pointed at it, the site asked through nginx (every worker warmed).</summary>
-    public async Task CutOverAsync(HostRelease host, string id, IHealthProbe probe)
+    /// <summary>The rest of one host's cutover after <see cref="StartStandbyAsync"/>, as a rolling deploy makes it: <c>current</c> moved, nginx pointed at the standby, the site asked through nginx (every worker warmed).</summary>
+    public async Task ServeStandbyAsync(HostRelease host, string id, IHealthProbe probe)
     {
-        await StartStandbyAsync(host, id);
         await SwitchAsync(host, id);
         await PointNginxAsync(host);
         // Asked at once by as many requests as it has workers, twice over: each worker's first request

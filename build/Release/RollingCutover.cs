@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CoralNet.Deploy.LoadBalancing;
 using CoralNet.Deploy.Remote;
 
@@ -8,15 +9,16 @@ public sealed record RollOptions(BatchSize BatchSize, bool KeepDoneBatches);
 
 /// <summary>
 /// The cutover behind a load balancer, one batch of web hosts at a time: the batch is drained at the
-/// load balancer (its requests in flight end), cut over with the checked standby and asked through
-/// its nginx, put back and waited for until the load balancer reports it healthy. A batch is drained
+/// load balancer (its requests in flight end) while its standby instances start and are checked (that
+/// does not touch serving), then cut over to them and asked through its nginx, put back and waited for until the load balancer reports it healthy. A batch is drained
 /// only while another host serves. A failing batch stops the roll: its hosts are undone, and so are the
 /// batches before it (unless <see cref="RollOptions.KeepDoneBatches"/>), and the batch is put back in
 /// service on what it served before.
 /// </summary>
-/// <param name="cutOver">One host's whole cutover (see <see cref="Cutover.CutOverAsync"/>).</param>
+/// <param name="startStandby">One host's standby started and checked (see <see cref="Cutover.StartStandbyAsync"/>): run while the host drains.</param>
+/// <param name="cutOver">The rest of one host's cutover, once it is drained (see <see cref="Cutover.ServeStandbyAsync"/>).</param>
 /// <param name="undo">Undoes every host whose cutover is not confirmed.</param>
-public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, Func<HostRelease, Task> cutOver, Func<Task> undo, Action<string> log, CancellationToken cancellation)
+public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, Func<HostRelease, Task> startStandby, Func<HostRelease, Task> cutOver, Func<Task> undo, Action<string> log, CancellationToken cancellation)
 {
     public async Task RunAsync(string id, RollOptions options)
     {
@@ -29,15 +31,21 @@ public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, F
             var targets = batch.Select(h => h.Host).ToList();
             log($"Roll: batch {index + 1} of {batches.Count} ({Names(targets)}) to release {id}.");
             var drained = false;
+            var clock = Stopwatch.StartNew();
+            var phases = new List<TimeSpan>();
             try
             {
                 await RefuseToEmptyAsync(targets);
+                phases.Add(clock.Elapsed);
                 drained = true;
-                await balancer.DrainAsync(targets, cancellation);
+                await Task.WhenAll(batch.Select(startStandby).Prepend(balancer.DrainAsync(targets, cancellation)));
+                phases.Add(clock.Elapsed);
                 await Task.WhenAll(batch.Select(cutOver));
+                phases.Add(clock.Elapsed);
                 await balancer.EnableAsync(targets, cancellation);
                 drained = false;
                 await balancer.WaitHealthyAsync(targets, cancellation);
+                phases.Add(clock.Elapsed);
             }
             catch (Exception exception)
             {
@@ -54,6 +62,8 @@ public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, F
             }
 
             done.AddRange(batch);
+            log($"Roll: batch {index + 1} done in {clock.Elapsed.TotalSeconds:0.00} s (another host serving: {phases[0].TotalSeconds:0.00} s; drained, standby started: {(phases[1] - phases[0]).TotalSeconds:0.00} s; "
+                + $"cut over, asked through nginx: {(phases[2] - phases[1]).TotalSeconds:0.00} s; back in service, healthy: {(phases[3] - phases[2]).TotalSeconds:0.00} s).");
         }
 
         done.ForEach(host => host.Confirmed());

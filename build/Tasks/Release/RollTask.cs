@@ -20,7 +20,10 @@ public sealed class RollTask(ReleaseRunSession session, LoadBalancerSession bala
     public override bool ShouldRun(DeployContext context) => LoadBalancerSession.Present(context.Settings);
 
     protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) =>
-        deployer.UpToDate ? Task.CompletedTask : deployer.RollAsync(balancer.Runtime(context), new RollOptions(Size(context), context.Settings.Roll.KeepDoneBatches));
+        deployer.UpToDate ? Task.CompletedTask : deployer.RollAsync(balancer.Runtime(context), Options(context));
+
+    /// <summary>How a deploy or a rollback rolls: --batch-size and Roll.KeepDoneBatches.</summary>
+    public static RollOptions Options(DeployContext context) => new(Size(context), context.Settings.Roll.KeepDoneBatches);
 
     /// <summary>--batch-size, read when the run's deploy is made (before anything changes on a host): a bad one stops the run there.</summary>
     public static BatchSize Size(DeployContext context) =>

@@ -99,13 +99,14 @@ public sealed class StrictCommandLineSuiteTests
         Assert.That(output, Does.Contain("--release applies to Rollback and the targets that run it, not to Deploy."));
     }
 
-    [Test]
-    public void An_option_two_tasks_read_applies_to_both()
+    [TestCase("--lock-wait=5")]
+    [TestCase("--batch-size=2")]
+    public void An_option_two_tasks_read_applies_to_both(string option)
     {
         using var repository = new TemporaryRepository().WithShippedSandbox();
 
-        var rollback = Run(repository, "--target=Rollback", "--lock-wait=5", "--dryrun");
-        var deploy = Run(repository, "--target=Deploy", "--lock-wait=5", "--dryrun");
+        var rollback = Run(repository, "--target=Rollback", option, "--dryrun");
+        var deploy = Run(repository, "--target=Deploy", option, "--dryrun");
 
         Assert.That(rollback.ExitCode, Is.Zero, rollback.Output);
         Assert.That(deploy.ExitCode, Is.Zero, deploy.Output);

@@ -38,7 +38,7 @@ public sealed class HaproxyTests
     }
 
     [Test]
-    public void Setting_a_state_sends_one_request_per_server_and_fails_with_haproxys_answer_when_it_refuses()
+    public void Setting_a_state_sends_one_request_per_server_reads_the_statistics_after_them_and_fails_with_haproxys_answer_when_it_refuses()
     {
         var command = new HaproxyCommands("/run/test.sock", "web").SetState(["web1", "web2"], "drain");
         using var folder = new TempDirectory();
@@ -47,14 +47,31 @@ public sealed class HaproxyTests
         folder.Write("bin/socat", $"#!/bin/sh\ncat >> {requests}\nprintf '%s' \"$ANSWER\"\n");
         File.SetUnixFileMode(Path.Combine(folder.Path, "bin/socat"), (UnixFileMode)Convert.ToInt32("755", 8));
 
-        var taken = TempDirectory.RunSh($"export PATH={folder.Path}/bin:$PATH ANSWER='\n'\n{command.Script}");
+        var taken = TempDirectory.RunSh($"export PATH={folder.Path}/bin:$PATH ANSWER='\n\n# pxname,svname,scur,status\nweb,web1,1,DRAIN\nweb,web2,0,DRAIN\n'\n{command.Script}");
         Assert.That(taken.Code, Is.Zero, taken.Errors);
-        Assert.That(taken.Output.Trim(), Is.EqualTo("changed"));
-        Assert.That(File.ReadAllText(requests), Is.EqualTo("set server web/web1 state drain; set server web/web2 state drain\n"));
+        Assert.That(taken.Output.Trim(), Does.EndWith("changed"));
+        Assert.That(HaproxyStats.Parse(taken.Output, "web"), Is.EqualTo(new[] { new ServerStat("web", "web1", 1, "DRAIN"), new ServerStat("web", "web2", 0, "DRAIN") }));
+        Assert.That(File.ReadAllText(requests), Is.EqualTo("set server web/web1 state drain; set server web/web2 state drain; show stat\n"));
 
-        var refused = TempDirectory.RunSh($"export PATH={folder.Path}/bin:$PATH ANSWER='No such server.'\n{command.Script}");
+        var refused = TempDirectory.RunSh($"export PATH={folder.Path}/bin:$PATH ANSWER='No such server.\n\n# pxname,svname,scur,status\nweb,web1,0,UP\n'\n{command.Script}");
         Assert.That(refused.Code, Is.Not.Zero);
         Assert.That(refused.Errors, Does.Contain("HAProxy refused: No such server."));
+    }
+
+    [Test]
+    public void A_reading_is_asked_again_while_the_api_does_not_answer_as_while_haproxy_reloads()
+    {
+        using var folder = new TempDirectory();
+        var tries = Path.Combine(folder.Path, "tries");
+        // A stand-in socat refused twice (the socket bound anew), then answering.
+        folder.Write("bin/socat", $"#!/bin/sh\ncat > /dev/null\necho x >> {tries}\n[ $(wc -l < {tries}) -ge 3 ] || exit 1\nprintf '# pxname,svname,scur,status\\nweb,web1,0,UP\\n'\n");
+        File.SetUnixFileMode(Path.Combine(folder.Path, "bin/socat"), (UnixFileMode)Convert.ToInt32("755", 8));
+
+        var read = TempDirectory.RunSh($"export PATH={folder.Path}/bin:$PATH\n{new HaproxyCommands("/run/test.sock", "web").ShowStat().Script}");
+
+        Assert.That(read.Code, Is.Zero, read.Errors);
+        Assert.That(File.ReadAllLines(tries), Has.Length.EqualTo(3));
+        Assert.That(HaproxyStats.Parse(read.Output, "web"), Is.EqualTo(new[] { new ServerStat("web", "web1", 0, "UP") }));
     }
 
     [Test]

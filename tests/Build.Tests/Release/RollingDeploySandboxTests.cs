@@ -109,6 +109,29 @@ public sealed class RollingDeploySandboxTests
     }
 
     [Test, Order(3)]
+    public async Task A_rollback_rolls_too_fails_no_request_keeps_two_hosts_healthy_and_brings_every_host_back_to_the_previous_release()
+    {
+        var before = await ServingThroughAsync(_balancer);
+        Touch("# a change to roll back");
+        var (deployed, deployOutput) = Suite("--target=Deploy");
+        Assert.That(deployed, Is.Zero, deployOutput);
+        Assert.That(await ServingThroughAsync(_balancer), Is.Not.EqualTo(before));
+
+        var (code, output, loop, fewestHealthy) = await UnderLoadAsync(() => Suite("--target=Rollback"));
+
+        TestContext.Progress.WriteLine($"The loop through lb1 during the rollback: {loop.Requests} requests, the slowest {loop.Slowest.TotalMilliseconds:0} ms.");
+        Assert.That(code, Is.Zero, output);
+        Assert.That(output, Does.Contain($"Roll: batch 1 of 3 (web1) to release {before}").And.Contain($"Roll: batch 3 of 3 (web3) to release {before}"));
+        Assert.That(loop.Failures, Is.Empty, output);
+        Assert.That(fewestHealthy, Is.GreaterThanOrEqualTo(2), "HAProxy's healthy servers, sampled during the rollback");
+        Assert.That(await ServingThroughAsync(_balancer), Is.EqualTo(before));
+        foreach (var web in WebHosts)
+        {
+            Assert.That(await ServingThroughAsync(_sandbox.Addresses[web]), Is.EqualTo(before), web);
+        }
+    }
+
+    [Test, Order(4)]
     public async Task A_host_powered_off_mid_roll_stops_the_roll_with_a_clear_error_and_the_site_answers_through_the_others()
     {
         var before = await ServingThroughAsync(_balancer);
