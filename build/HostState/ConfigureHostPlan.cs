@@ -84,7 +84,7 @@ public static class ConfigureHostPlan
                 new DirectoryResource(paths.State, paths.SiteUser, paths.SiteGroup, PrivateDirectoryMode),
                 new DirectoryResource(PeopleFolder, "root", PeopleGroup, PeopleFolderMode),
             ]),
-            new(InstallPackages, [new PackagesResource(StandardPackages.Concat(TlsHostPlan.Packages(settings.Tls)).Concat(settings.Site.ExtraPackages).Distinct().ToList()), new SystemdUnitResource("nginx.service")]),
+            new(InstallPackages, [new PackagesResource(StandardPackages.Concat(TlsHostPlan.Packages(settings)).Concat(settings.Site.ExtraPackages).Distinct().ToList()), new SystemdUnitResource("nginx.service")]),
             new(RemoveDefaultSite, [new AbsentResource("/etc/nginx/sites-enabled/default", "systemctl reload nginx")]),
             new(SecureHost,
             [

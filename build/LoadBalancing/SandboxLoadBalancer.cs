@@ -8,9 +8,9 @@ namespace CoralNet.Deploy.LoadBalancing;
 /// <summary>
 /// The sandbox's load balancer host: Debian's HAProxy (and socat, to speak to its runtime API),
 /// configured from the haproxy.cfg template with the web hosts as servers; a changed configuration is
-/// checked with <c>haproxy -c</c> before it is installed and HAProxy reloads.
+/// checked with <c>haproxy -c</c> before it is installed and HAProxy reloads. HTTPS ends here (see <see cref="Tls.LoadBalancerTls"/>).
 /// </summary>
-public sealed class SandboxLoadBalancer(SshTarget host, SiteSettings site, IReadOnlyList<SshTarget> webHosts)
+public sealed class SandboxLoadBalancer(SshTarget host, SiteSettings site, TlsSettings tls, IReadOnlyList<SshTarget> webHosts)
 {
     /// <summary>The runtime API's socket: root's only.</summary>
     public const string RuntimeSocket = "/run/haproxy-admin.sock";
@@ -24,13 +24,21 @@ public sealed class SandboxLoadBalancer(SshTarget host, SiteSettings site, IRead
 
     public HaproxyCommands Commands { get; } = new(RuntimeSocket, Backend);
 
-    /// <summary>The load balancer host's wanted state, as one task of host items (ok or changed, like ConfigureHost's).</summary>
-    public PlannedTask Plan(string taskName) => new(taskName,
+    /// <summary>
+    /// The load balancer host's wanted state, as one task of host items (ok or changed, like ConfigureHost's): HAProxy
+    /// over https when <paramref name="servesTls"/> (it holds the certificate file), then <paramref name="tlsItems"/> (certbot's share).
+    /// </summary>
+    public PlannedTask Plan(string taskName, bool servesTls, IReadOnlyList<IHostResource> tlsItems) => new(taskName,
     [
-        new PackagesResource(HaproxyCommands.Packages.Split(' ')),
-        new FileResource(ConfigFile, LoadBalancerTemplates.Haproxy(site, webHosts, RuntimeSocket, Backend), "root", "root", Convert.ToInt32("644", 8),
-            validate: "haproxy -c -q -f", onChange: "systemctl reload-or-restart haproxy"),
+        new PackagesResource([.. HaproxyCommands.Packages.Split(' '), .. tls.Mode == TlsMode.Acme ? ["certbot"] : Array.Empty<string>()]),
+        Configuration(servesTls),
+        .. tlsItems,
     ]);
+
+    /// <summary>haproxy.cfg, checked with haproxy -c before it is installed; HAProxy reloads only then.</summary>
+    public FileResource Configuration(bool servesTls) =>
+        new(ConfigFile, LoadBalancerTemplates.Haproxy(site, tls, servesTls, webHosts, RuntimeSocket, Backend), "root", "root", Convert.ToInt32("644", 8),
+            validate: "haproxy -c -q -f", onChange: "systemctl reload-or-restart haproxy");
 
     public HaproxyLoadBalancer Runtime(IRemoteExecutor executor, TimeoutSettings timeouts, Action<string> log) =>
         new(executor, host, Commands, Backend, TimeSpan.FromSeconds(timeouts.DrainSeconds), TimeSpan.FromSeconds(timeouts.LoadBalancerHealthySeconds), log);

@@ -3,16 +3,11 @@ namespace CoralNet.Deploy.Settings;
 /// <summary>The sandbox's load balancer (Sandbox.LoadBalancer).</summary>
 public static class LoadBalancerSettingsRules
 {
+    /// <summary>Whether the environment's web hosts serve behind the sandbox's load balancer, where HTTPS then ends.</summary>
+    public static bool InSandbox(DeploySettings settings) => settings.Provider == ProviderKind.Sandbox && settings.Sandbox.LoadBalancer.Length > 0;
+
     public static IEnumerable<string> Validate(DeploySettings settings)
     {
-        // HAProxy forwards plain http to the web hosts' nginx; TLS ending at HAProxy (with the sandbox's
-        // ACME certificate) is not built, and nginx's own certificate would not be what clients see.
-        if (settings.Sandbox.LoadBalancer.Length > 0 && settings.Tls.Mode != TlsMode.Off)
-        {
-            yield return $"Tls.Mode: the sandbox's load balancer ({settings.Sandbox.LoadBalancer}) serves the site over plain http only (TLS at HAProxy is not built yet); "
-                + "set Tls.Mode off (--tls_mode=off), or leave Sandbox.LoadBalancer empty.";
-        }
-
         // A roll drains one batch while the others serve: with one web host, every deploy after the first would be refused.
         if (settings.Sandbox.LoadBalancer.Length > 0 && settings.Sandbox.WebHosts.Count < 2)
         {

@@ -37,9 +37,10 @@ public static class TlsSettingsRules
 
                 // certbot answers the CA's HTTP-01 challenge on the host it runs on, while the site's name
                 // leads the CA to one host only: each further host's issuance would fail (and N hosts would
-                // spend N of Let's Encrypt's 5 duplicate certificates a week).
+                // spend N of Let's Encrypt's 5 duplicate certificates a week). Behind the sandbox's load
+                // balancer certbot runs there, the one host the names lead to.
                 var webHosts = settings.Provider == ProviderKind.Sandbox ? settings.Sandbox.WebHosts.Count : settings.Aws.WebInstances;
-                if (webHosts > 1 || settings.Provider == ProviderKind.Aws && settings.Aws.LoadBalancer)
+                if (!LoadBalancerSettingsRules.InSandbox(settings) && (webHosts > 1 || settings.Provider == ProviderKind.Aws && settings.Aws.LoadBalancer))
                 {
                     yield return $"Tls.Mode: acme gets a certificate for one web host only, and this environment has {(webHosts > 1 ? $"{webHosts} web hosts" : "a load balancer, where HTTPS ends")}. "
                         + "Use Tls.Mode files (one certificate and key for every host), or off behind a load balancer that serves HTTPS; or one web host.";

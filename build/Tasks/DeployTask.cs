@@ -19,6 +19,6 @@ public sealed class DeployTask(ReleaseRunSession session, RunOutput output) : Re
     protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
     {
         await deployer.FinishAsync();
-        output.Publish("Deploy", new DeployResult(deployer.Id!, deployer.SiteUrl, context.Settings.Site.Domain, deployer.Hosts, Session.CurlCaFile(context)));
+        output.Publish("Deploy", new DeployResult(deployer.Id!, deployer.SiteUrl, context.Settings.Site.Domain, Session.Entries(context, deployer), Session.CurlCaFile(context)));
     }
 }

@@ -26,9 +26,11 @@ public static class SiteTemplates
     /// The site's nginx config, sending requests to the gunicorn instance on <paramref name="gunicornPort"/>;
     /// over https when <paramref name="servesTls"/> (the host holds the certificate: port 80 then answers
     /// ACME challenges and 301), over http otherwise (ACME challenges answered there too in acme mode);
-    /// from <paramref name="template"/> when given (the embedded one otherwise).
+    /// from <paramref name="template"/> when given (the embedded one otherwise). Behind a load balancer where HTTPS
+    /// ends (<paramref name="httpsLoadBalancer"/>, its address), the X-Forwarded-Proto sent to the site is the load
+    /// balancer's, believed from that address only; anyone else's request gets nginx's own scheme.
     /// </summary>
-    public static string NginxSite(SiteSettings site, TlsSettings tls, ReleasePaths paths, int gunicornPort, bool servesTls, string? template = null)
+    public static string NginxSite(SiteSettings site, TlsSettings tls, ReleasePaths paths, int gunicornPort, bool servesTls, string? template = null, string? httpsLoadBalancer = null)
     {
         var tlsPaths = new TlsPaths(paths, tls.Mode);
         var siteVariable = site.Name.Replace('-', '_');
@@ -40,6 +42,12 @@ public static class SiteTemplates
         {
             ["SiteName"] = site.Name,
             ["SiteVariable"] = siteVariable,
+            ["ForwardedProtoMap"] = httpsLoadBalancer is null ? "" : TemplateRenderer.Render("nginx-forwarded-proto.conf", new Dictionary<string, string>
+            {
+                ["SiteVariable"] = siteVariable,
+                ["LoadBalancer"] = httpsLoadBalancer,
+            }),
+            ["ForwardedProto"] = httpsLoadBalancer is null ? "$scheme" : $"${siteVariable}_forwarded_proto",
             ["Domains"] = domains,
             ["SiteListen"] = servesTls ? "    listen 443 ssl http2;" : "    listen 80;",
             ["HttpsOnlyServers"] = servesTls

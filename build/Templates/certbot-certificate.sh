@@ -8,8 +8,8 @@ if [ -z "$reason" ]; then
   exit 0
 fi
 {{ CaBundleExport }}
-# --deploy-hook: certonly runs no hook of renewal-hooks/ itself; the hook reloads nginx (after nginx -t) for the new certificate.
-if ! errors=$(certbot certonly --non-interactive --agree-tos --force-renewal --webroot -w {{ ChallengeRoot }} --cert-name {{ CertificateName }} --deploy-hook {{ DeployHook }} \
+# --deploy-hook: certonly runs no hook of renewal-hooks/ itself; the hook hands the new certificate to the server (nginx or HAProxy) after checking its configuration.
+if ! errors=$(certbot certonly --non-interactive --agree-tos --force-renewal {{ Authenticator }} --cert-name {{ CertificateName }} --deploy-hook {{ DeployHook }} \
     --server {{ Server }} {{ EmailArgs }} {{ DomainArgs }} 2>&1); then
   printf 'certbot could not get a certificate (%s):\n%s\n' "$reason" "$(printf '%s\n' "$errors" | grep -v '^Saving debug log' | tail -n 12)" >&2
   exit 3

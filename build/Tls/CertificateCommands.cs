@@ -17,16 +17,25 @@ public sealed class CertificateCommands(SiteSettings site, TlsSettings tls)
 
     public TlsPaths Paths { get; } = new(new ReleasePaths(site.Root, site.Name), tls.Mode);
 
-    /// <summary>Requests the certificate only when missing, expiring within 30 days, or for other names; prints <see cref="CertificateLine"/>'s line.</summary>
-    public RemoteCommand Ensure()
+    /// <summary>Requests the certificate only when missing, expiring within 30 days, or for other names (HTTP-01 by nginx's webroot); prints <see cref="CertificateLine"/>'s line.</summary>
+    public RemoteCommand Ensure() => Ensure("--webroot -w " + Shell.Quote(Paths.ChallengeRoot), Paths.DeployHook);
+
+    /// <summary>
+    /// As <see cref="Ensure()"/>, behind a proxy that sends /.well-known/acme-challenge/ to certbot's own
+    /// server on the host's loopback <paramref name="port"/> (kept for renewals); <paramref name="deployHook"/> runs after an issuance.
+    /// </summary>
+    public RemoteCommand EnsureStandalone(int port, string deployHook) =>
+        Ensure($"--standalone --http-01-address 127.0.0.1 --http-01-port {port.ToString(CultureInfo.InvariantCulture)}", deployHook);
+
+    private RemoteCommand Ensure(string authenticator, string deployHook)
     {
         var names = SiteTemplates.Names(site);
         var script = TemplateRenderer.Render("certbot-certificate.sh", new Dictionary<string, string>
         {
             ["State"] = State(),
             ["CaBundleExport"] = tls.AcmeCaBundle.Length > 0 ? $"export REQUESTS_CA_BUNDLE={Shell.Quote(Paths.AcmeCaBundle)}" : "",
-            ["ChallengeRoot"] = Shell.Quote(Paths.ChallengeRoot),
-            ["DeployHook"] = Shell.Quote(Paths.DeployHook),
+            ["Authenticator"] = authenticator,
+            ["DeployHook"] = Shell.Quote(deployHook),
             ["CertificateName"] = Shell.Quote(Paths.CertificateName),
             ["Server"] = Shell.Quote(tls.AcmeDirectory),
             ["EmailArgs"] = tls.Email.Length > 0 ? "--email " + Shell.Quote(tls.Email) : "--register-unsafely-without-email",

@@ -100,7 +100,7 @@ public sealed class CertificateStep(IRemoteExecutor executor, ReleaseDeployer de
         catch (RemoteCommandException exception) when (exception.ExitCode == CertificateCommands.CertbotFailed)
         {
             Record(host, command, ItemStatus.Failed, clock.Elapsed, "certbot failed");
-            return Explain(host, exception.Stderr.Trim());
+            return Explain(settings, host, exception.Stderr.Trim());
         }
 
         var changed = RemoteCommand.ReportsChange(result.Stdout);
@@ -124,7 +124,8 @@ public sealed class CertificateStep(IRemoteExecutor executor, ReleaseDeployer de
         }
     }
 
-    private string Explain(SshTarget host, string certbotSaid)
+    /// <summary>Why certbot on <paramref name="host"/> (where the site's names lead the CA) got no certificate, likely, and what to do.</summary>
+    public static string Explain(DeploySettings settings, SshTarget host, string certbotSaid)
     {
         var names = string.Join(", ", SiteTemplates.Names(settings.Site));
         var staging = settings.Tls.AcmeDirectory == TlsSettings.LetsEncrypt ? $" Rehearse against Let's Encrypt's staging directory: --tls_acmedirectory={StagingDirectory}." : "";

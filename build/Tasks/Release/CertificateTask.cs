@@ -9,10 +9,10 @@ using CoralNet.Deploy.Tls;
 namespace CoralNet.Deploy.Tasks.Release;
 
 [TaskName("Certificate")]
-[TaskDescription("Release: the site's certificate (Tls.Mode acme: certbot, only when missing, expiring within 30 days or for other names; files: the chain and key given), then nginx over https, checked over https; a failure keeps the site on http and names the likely causes")]
+[TaskDescription("Release: the site's certificate where HTTPS ends, the web hosts or the load balancer (Tls.Mode acme: certbot, only when missing, expiring within 30 days or for other names; files: the chain and key given), then nginx or HAProxy over https, checked over https; a failure keeps the site on http and names the likely causes")]
 [IsDependentOn(typeof(HealthCheckTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
-public sealed class CertificateTask(ReleaseRunSession session, RunConnections connections, RunRecorder recorder) : ReleaseTask(session)
+public sealed class CertificateTask(ReleaseRunSession session, LoadBalancerSession balancer, RunConnections connections, RunRecorder recorder) : ReleaseTask(session)
 {
     protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
     {
@@ -20,6 +20,12 @@ public sealed class CertificateTask(ReleaseRunSession session, RunConnections co
         {
             // Run on its own (--exclusive): it changes nginx, so it takes the deploy lock itself (released as the run ends).
             await deployer.LockAsync(DeployLockHolder.ThisRun(deployer.Id ?? "none"), waitSeconds: 0, startsInstances: false);
+        }
+
+        if (LoadBalancerSession.Present(context.Settings))
+        {
+            await balancer.CertificateAsync(context, deployer, ReleaseRunSession.TrustedRoots(context), "Certificate");
+            return;
         }
 
         var tls = context.Settings.Tls;

@@ -4,6 +4,7 @@ using CoralNet.Deploy.Container;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Sandbox;
 using CoralNet.Deploy.Settings;
 
@@ -37,15 +38,17 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
             Path.GetFullPath(settings.Site.Source, context.RepositoryRoot),
             Path.Combine(context.ArtifactsDirectory, "manifests", settings.Environment),
             TimeSpan.FromSeconds(settings.Timeouts.HealthCheckSeconds),
-            Tls: settings.Tls,
+            // Behind the load balancer HTTPS ends there: the web hosts serve plain http and believe its X-Forwarded-Proto.
+            Tls: LoadBalancerSession.Present(settings) ? null : settings.Tls,
             TrustedRoots: TrustedRoots(context),
             Registry: settings.Site.Runtime == SiteRuntime.Container ? HostRegistry.For(settings, context.AwsOutputs?.RepositoryUri) : null,
-            Engine: HostEngine.Of(settings.Container.HostEngine));
+            Engine: HostEngine.Of(settings.Container.HostEngine),
+            HttpsLoadBalancer: LoadBalancerSession.Present(settings) && settings.Tls.Mode != TlsMode.Off ? LoadBalancerSession.Host(settings).Address : null);
         return _deployer = new ReleaseDeployer(connections.Executor, hosts, options, line => log.Information(line), line => log.Verbose(line), recorder, cancellation: signals.Stopping);
     }
 
     /// <summary>In the sandbox, the health check over https trusts only the sandbox's test CA (and, in files mode, the chain given); elsewhere the system's roots.</summary>
-    private static IReadOnlyList<string> TrustedRoots(DeployContext context)
+    public static IReadOnlyList<string> TrustedRoots(DeployContext context)
     {
         var settings = context.Settings;
         if (settings.Provider != ProviderKind.Sandbox)
@@ -61,6 +64,10 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
     /// <summary>The CA file curl needs to verify the site (the sandbox's test CA), relative to the checkout; none when the system's roots do or the site is on http.</summary>
     public string? CurlCaFile(DeployContext context) =>
         TrustedRoots(context) is [var file] && context.Settings.Tls.Mode != TlsMode.Off ? Path.GetRelativePath(context.RepositoryRoot, file) : null;
+
+    /// <summary>Where the site's traffic enters, as the deploy's result names it: the load balancer when there is one, else each web host.</summary>
+    public IReadOnlyList<SshTarget> Entries(DeployContext context, ReleaseDeployer deployer) =>
+        LoadBalancerSession.Present(context.Settings) ? [LoadBalancerSession.Host(context.Settings)] : deployer.Hosts;
 
     /// <summary>The release PackageRelease made in this run, if it ran (BuildImage builds its image from it).</summary>
     public ReleasePackage? Packaged => _deployer?.PackagedRelease;

@@ -35,6 +35,6 @@ public sealed class RollbackTask(ReleaseRunSession session, RunOutput output, Ru
         }
 
         await deployer.FinishAsync();
-        output.Publish("Rollback", new DeployResult(target, deployer.SiteUrl, context.Settings.Site.Domain, deployer.Hosts, Session.CurlCaFile(context)));
+        output.Publish("Rollback", new DeployResult(target, deployer.SiteUrl, context.Settings.Site.Domain, Session.Entries(context, deployer), Session.CurlCaFile(context)));
     }
 }

@@ -1,4 +1,8 @@
 using System.Diagnostics;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
+using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.LoadBalancing;
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Sandbox;
@@ -11,19 +15,22 @@ namespace CoralNet.Deploy.Tests.Release;
 /// <summary>
 /// Rolling deploys on three sandbox web hosts behind the sandbox's HAProxy (lb1), the suite run as its
 /// own process: a request loop through the load balancer, and its statistics sampled, during each.
-/// The tests share one booted set and one site, and go in order (the last one powers a host off).
+/// HTTPS ends at lb1 (its certificate from the sandbox's pebble, by certbot there): the loop asks over
+/// https, the chain verified against pebble's root. The tests share one booted set and one site, and go
+/// in order (the last one powers a host off).
 /// </summary>
 [Category("Integration")]
 [NonParallelizable]
 public sealed class RollingDeploySandboxTests
 {
     private static readonly string[] WebHosts = ["web1", "web2", "web3"];
-    private static readonly string[] Overrides = ["--sandbox_webhosts=web1,web2,web3", "--sandbox_loadbalancer=lb1", "--tls_mode=off"];
+    private static readonly string[] Overrides = ["--sandbox_webhosts=web1,web2,web3", "--sandbox_loadbalancer=lb1"];
     private DeploySettings _settings = null!;
     private LocalSandbox _sandbox = null!;
     private SandboxHost _balancer = null!;
     private string _site = null!;
     private HttpClient _http = null!;
+    private string _firstOutput = "";
 
     [OneTimeSetUp]
     public void StartSandboxAndDeploy()
@@ -33,12 +40,17 @@ public sealed class RollingDeploySandboxTests
         _sandbox = SandboxHosts.For(_settings, secrets);
         _sandbox.Up();
         _balancer = _sandbox.Addresses["lb1"];
-        _http = SiteClient.For(_balancer.Address.ToString(), [], TimeSpan.FromSeconds(10));
+        _http = SiteClient.For(_balancer.Address.ToString(), [_sandbox.Acme.IssuingRoot], TimeSpan.FromSeconds(10));
         _site = SampleSiteCopy.Make("rolling-site-");
+        // The scheme Django sees (its SECURE_PROXY_SSL_HEADER reads nginx's X-Forwarded-Proto).
+        File.AppendAllText(Path.Combine(_site, "project/status/views.py"), "\n\ndef scheme(request):\n    return HttpResponse(request.scheme, content_type=\"text/plain\")\n");
+        var urls = Path.Combine(_site, "project/config/urls.py");
+        File.WriteAllText(urls, File.ReadAllText(urls).Replace("]\n", "    path(\"scheme/\", views.scheme),\n]\n", StringComparison.Ordinal));
 
         // A host powered off by an earlier run's last test may hold a dead run's lock.
         var (code, output) = Suite("--target=Deploy", "--take-over-lock");
         Assert.That(code, Is.Zero, output);
+        _firstOutput = output;
         var (again, second) = Suite("--target=ConfigureLoadBalancer", "--verbosity=verbose");
         Assert.That(again, Is.Zero, second);
         Assert.That(second, Does.Match(@"lb1\s+: ok=\d+\s+changed=0\s"), "a second configuration of the load balancer changes nothing");
@@ -106,6 +118,83 @@ public sealed class RollingDeploySandboxTests
         {
             File.WriteAllText(views, good);
         }
+    }
+
+    [Test, Order(2)]
+    public async Task Https_ends_at_lb1_with_pebbles_certificate_http_answers_301_and_the_challenge_path_reaches_certbots_port()
+    {
+        Assert.That(_firstOutput, Does.Contain($"serves at https://coralnet.sandbox/ (lb1: curl --cacert '.sandbox/pebble/root.pem' --resolve coralnet.sandbox:443:{_balancer.Address} https://coralnet.sandbox/)"));
+        using var secure = await _http.GetAsync($"https://{_settings.Site.Domain}/health/");
+        Assert.That((int)secure.StatusCode, Is.EqualTo(200));
+        Assert.That(secure.Headers.GetValues("Strict-Transport-Security"), Is.EqualTo(new[] { $"max-age={_settings.Tls.HstsMaxAgeSeconds}" }));
+        using var h2 = new HttpRequestMessage(HttpMethod.Get, $"https://{_settings.Site.Domain}/health/") { Version = new Version(2, 0), VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var overH2 = await _http.SendAsync(h2);
+        Assert.That(overH2.Version, Is.EqualTo(new Version(2, 0)), "HTTP/2 by ALPN");
+
+        using var redirect = await _http.GetAsync($"http://{_settings.Site.Domain}/some/page?q=1");
+        Assert.That((int)redirect.StatusCode, Is.EqualTo(301));
+        Assert.That(redirect.Headers.Location?.ToString(), Is.EqualTo($"https://{_settings.Site.Domain}/some/page?q=1"));
+
+        // certbot's own server listens on lb1's loopback only while it runs: a stand-in answers there now.
+        var token = Guid.NewGuid().ToString("N");
+        var served = LbRoot($"mkdir -p /tmp/acme-probe/.well-known/acme-challenge && echo {token} > /tmp/acme-probe/.well-known/acme-challenge/probe && "
+            + "{ timeout 30 python3 -m http.server 8402 --bind 127.0.0.1 --directory /tmp/acme-probe </dev/null >/dev/null 2>&1 & echo $! > /tmp/acme-probe.pid; } && sleep 1 && echo started");
+        Assert.That(served, Is.EqualTo("started"));
+        try
+        {
+            using var challenge = await _http.GetAsync($"http://{_settings.Site.Domain}/.well-known/acme-challenge/probe");
+            Assert.That((int)challenge.StatusCode, Is.EqualTo(200));
+            Assert.That((await challenge.Content.ReadAsStringAsync()).Trim(), Is.EqualTo(token));
+        }
+        finally
+        {
+            // certbot needs the port for itself (the renewal test).
+            LbRoot("pid=$(cat /tmp/acme-probe.pid); kill $pid; while kill -0 $pid 2>/dev/null; do sleep 0.1; done; rm -rf /tmp/acme-probe /tmp/acme-probe.pid");
+        }
+
+        // Django is told https by lb1 only: a client's own X-Forwarded-Proto straight to a web host is not believed.
+        using var scheme = await _http.GetAsync($"https://{_settings.Site.Domain}/scheme/");
+        Assert.That(await scheme.Content.ReadAsStringAsync(), Is.EqualTo("https"));
+        using var direct = SiteClient.For(_sandbox.Addresses["web1"].Address.ToString(), [], TimeSpan.FromSeconds(10));
+        using var forged = new HttpRequestMessage(HttpMethod.Get, $"http://{_settings.Site.Domain}/scheme/") { Headers = { { "X-Forwarded-Proto", "https" } } };
+        using var forgedAnswer = await direct.SendAsync(forged);
+        Assert.That(await forgedAnswer.Content.ReadAsStringAsync(), Is.EqualTo("http"));
+        Assert.That(LbRoot("stat -c %a:%U /etc/haproxy/certs /etc/haproxy/certs/coralnet.pem"), Is.EqualTo("700:root\n600:root"));
+    }
+
+    [Test, Order(2)]
+    public void A_deploy_with_the_certificate_in_place_issues_nothing_and_the_same_certificate_serves()
+    {
+        var before = ServedSerial();
+
+        var (code, output) = Suite("--target=Deploy");
+
+        Assert.That(code, Is.Zero, output);
+        Assert.That(output, Does.Not.Contain("issued certificate"));
+        Assert.That(Regex.Match(output, @"lb1: certificate for coralnet\.sandbox, valid until .* \(serial ([0-9A-F]+)\)").Groups[1].Value.TrimStart('0'), Is.EqualTo(before.TrimStart('0')), output);
+        Assert.That(ServedSerial(), Is.EqualTo(before));
+    }
+
+    [Test, Order(2)]
+    public void Certbot_on_lb1_renews_against_pebble_through_haproxy_and_its_hook_reloads_haproxy_after_haproxy_c()
+    {
+        // certbot as its timer runs it: with certbot.service's environment (the ACME directory's CA); its dry run asks the server it is told (certbot 2.1).
+        const string asTheTimer = "env $(systemctl show certbot.service -p Environment --value)";
+        var dryRun = LbRoot($"{asTheTimer} certbot renew --dry-run --server {Shell.Quote(_settings.Tls.AcmeDirectory)} --no-random-sleep-on-renew 2>&1 || {{ tail -40 /var/log/letsencrypt/letsencrypt.log; exit 1; }}");
+        Assert.That(dryRun, Does.Contain("Congratulations, all simulated renewals succeeded"));
+
+        var before = ServedSerial();
+        LbRoot($"{asTheTimer} certbot renew --force-renewal --no-random-sleep-on-renew --quiet");
+
+        Assert.That(LbRoot("journalctl -t coralnet-deploy --no-pager -o cat"), Does.Contain("haproxy -c passed, HAProxy reloaded"));
+        var clock = Stopwatch.StartNew();
+        while (ServedSerial() == before && clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            Thread.Sleep(100);
+        }
+
+        Assert.That(ServedSerial(), Is.Not.EqualTo(before), "HAProxy serves the renewed certificate");
+        Assert.That(LbRoot("systemctl is-enabled certbot.timer; systemctl is-active certbot.timer"), Is.EqualTo("enabled\nactive"));
     }
 
     [Test, Order(3)]
@@ -176,7 +265,8 @@ public sealed class RollingDeploySandboxTests
         // an asynchronous loop's request waited up to seconds for a thread to go on (a 1.7 s request 0.3 s
         // into the loop, before the roll had changed anything, while HAProxy answers the loop within 60 ms).
         // Synchronous requests on a plain handler (no connect callback): nothing of the loop waits for the pool.
-        using var loopHttp = new HttpClient(new SocketsHttpHandler()) { Timeout = TimeSpan.FromSeconds(10) };
+        // Over https to lb1's address, the site's name as Host (and so as SNI and the name checked), the chain verified against pebble's root only.
+        using var loopHttp = new HttpClient(new SocketsHttpHandler { SslOptions = { CertificateChainPolicy = PebbleRootOnly() } }) { Timeout = TimeSpan.FromSeconds(10) };
         var loop = DedicatedThread.Run(() =>
         {
             while (!stop.IsCancellationRequested)
@@ -185,7 +275,7 @@ public sealed class RollingDeploySandboxTests
                 var clock = Stopwatch.StartNew();
                 try
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{_balancer.Address}/?loop") { Headers = { Host = _settings.Site.Domain } };
+                    using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{_balancer.Address}/?loop") { Headers = { Host = _settings.Site.Domain } };
                     using var answer = loopHttp.Send(request, HttpCompletionOption.ResponseContentRead, CancellationToken.None);
                     if ((int)answer.StatusCode != 200)
                     {
@@ -228,6 +318,23 @@ public sealed class RollingDeploySandboxTests
         return (result.ExitCode, result.Output, new LoopResult(requests, failures, slowest, slowestAt), fewest);
     }
 
+    /// <summary>The serial of the certificate lb1 serves for the site's name, read in a real handshake.</summary>
+    private string ServedSerial()
+    {
+        using var tcp = new System.Net.Sockets.TcpClient(_balancer.Address.ToString(), 443);
+        using var tls = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
+        tls.AuthenticateAsClient(_settings.Site.Domain);
+        return tls.RemoteCertificate!.GetSerialNumberString();
+    }
+
+    /// <summary>A command as root on lb1; its output, trimmed (it must succeed).</summary>
+    private string LbRoot(string script)
+    {
+        var result = _sandbox.Ssh(_balancer, "sh -c " + Shell.Quote(script));
+        Assert.That(result.ExitCode, Is.Zero, result.Output + result.Error);
+        return result.Output.Trim();
+    }
+
     /// <summary>The servers HAProxy sends requests to now, read through its runtime API on lb1.</summary>
     private List<string> Healthy()
     {
@@ -236,13 +343,21 @@ public sealed class RollingDeploySandboxTests
         return HaproxyStats.Parse(result.Output, SandboxLoadBalancer.Backend).Where(s => s.Serving).Select(s => s.Server).Order(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>The release the site answers through a host: over https through lb1, over http straight to a web host's nginx.</summary>
     private async Task<string> ServingThroughAsync(SandboxHost host)
     {
-        using var http = SiteClient.For(host.Address.ToString(), [], TimeSpan.FromSeconds(10));
-        using var answer = await http.GetAsync($"http://{_settings.Site.Domain}/health/");
+        using var http = SiteClient.For(host.Address.ToString(), [_sandbox.Acme.IssuingRoot], TimeSpan.FromSeconds(10));
+        using var answer = await http.GetAsync($"{(host == _balancer ? "https" : "http")}://{_settings.Site.Domain}/health/");
         var body = (await answer.Content.ReadAsStringAsync()).Trim();
         Assert.That((int)answer.StatusCode, Is.EqualTo(200), $"{host.Name}: {body}");
         return body;
+    }
+
+    private X509ChainPolicy PebbleRootOnly()
+    {
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.Add(X509Certificate2.CreateFromPem(File.ReadAllText(_sandbox.Acme.IssuingRoot)));
+        return policy;
     }
 
     private (int ExitCode, string Output) Suite(params string[] args) => SuiteProcess.Run(SandboxHosts.RepositoryRoot, [.. Overrides, .. args, "--site_source=" + _site]);

@@ -14,6 +14,19 @@ public sealed class SiteTemplatesTests
     private static SiteSettings Site() => new() { Name = "coralnet", Domain = "coralnet.example.org", Workers = 4, ClientMaxBodySizeMegabytes = 30 };
 
     [Test]
+    public void BehindALoadBalancerWhereHttpsEndsNginxServesHttpAndBelievesItsForwardedProtoFromItsAddressOnly()
+    {
+        var config = SiteTemplates.NginxSite(Site(), Off, Paths, 8002, servesTls: false, httpsLoadBalancer: "10.213.0.9");
+        var lines = config.Split('\n').Select(l => l.Trim()).ToList();
+
+        Assert.That(lines, Does.Contain("geo $coralnet_from_load_balancer { default 0; 10.213.0.9 1; }"));
+        Assert.That(lines, Does.Contain("map $coralnet_from_load_balancer $coralnet_forwarded_proto { 1 $http_x_forwarded_proto; default $scheme; }"));
+        Assert.That(lines, Does.Contain("proxy_set_header X-Forwarded-Proto $coralnet_forwarded_proto;"));
+        Assert.That(lines, Does.Not.Contain("listen 443 ssl http2;"));
+        Assert.That(SiteTemplates.NginxSite(Site(), Off, Paths, 8002, servesTls: false), Does.Not.Contain("forwarded_proto"));
+    }
+
+    [Test]
     public void NginxSiteProxiesToTheServingInstanceWithTheRightHeadersAndTimeouts()
     {
         var config = SiteTemplates.NginxSite(Site(), Off, Paths, 8002, servesTls: false);

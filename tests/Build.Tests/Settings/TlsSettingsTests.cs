@@ -47,17 +47,18 @@ public sealed class TlsSettingsTests
     }
 
     [Test]
-    public void The_sandbox_load_balancer_serves_plain_http_only_so_tls_is_refused_with_it_and_its_name_checked()
+    public void Https_ends_at_the_sandbox_load_balancer_so_acme_and_files_are_accepted_with_several_web_hosts_and_its_name_is_checked()
     {
-        Assert.That(Problems(new() { ["Sandbox_LoadBalancer"] = "lb1", ["Tls_Mode"] = "files", ["Tls_CertificateChain"] = "environments/sandbox.json" }),
-            Has.One.StartsWith("Tls.Mode: the sandbox's load balancer (lb1) serves the site over plain http only").And.Contains("--tls_mode=off"));
         Assert.That(Problems(new() { ["Sandbox_LoadBalancer"] = "db1", ["Tls_Mode"] = "off" }), Has.One.EqualTo("Sandbox: host name 'db1' is used twice."));
         Assert.That(Problems(new() { ["Sandbox_LoadBalancer"] = "LB_1", ["Tls_Mode"] = "off" }), Has.One.StartsWith("Sandbox: 'LB_1' is not a usable host name"));
 
         using var repository = new TemporaryRepository().WithShippedSandbox();
-        var overrides = new Dictionary<string, string> { ["Sandbox_WebHosts"] = "web1,web2,web3", ["Sandbox_LoadBalancer"] = "lb1", ["Tls_Mode"] = "off" };
-        var (settings, _) = SettingsLoader.Load(repository.Root, "sandbox", key => overrides.GetValueOrDefault(key), _ => null, new SecretRedactor());
-        Assert.That(settings.Sandbox.LoadBalancer, Is.EqualTo("lb1"));
+        foreach (var mode in new[] { "acme", "files", "off" })
+        {
+            var overrides = new Dictionary<string, string> { ["Sandbox_WebHosts"] = "web1,web2,web3", ["Sandbox_LoadBalancer"] = "lb1", ["Tls_Mode"] = mode, ["Tls_CertificateChain"] = "environments/sandbox.json", ["Tls_CertificateKey"] = "env:CORALNET_TEST_KEY" };
+            var (settings, _) = SettingsLoader.Load(repository.Root, "sandbox", key => overrides.GetValueOrDefault(key), _ => "a-long-secret-value", new SecretRedactor());
+            Assert.That(settings.Sandbox.LoadBalancer, Is.EqualTo("lb1"), mode);
+        }
     }
 
     [Test]
