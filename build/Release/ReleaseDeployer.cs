@@ -13,7 +13,7 @@ namespace CoralNet.Deploy.Release;
 /// <param name="TrustedRoots">PEM files of the only roots the health check over https trusts (the sandbox's test CA); none: the system's.</param>
 /// <param name="Registry">Where the hosts pull the site's image from (Site.Runtime container).</param>
 /// <param name="UndoRetries">How long an undo waits between its tries (none: about 20 s in all).</param>
-public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null, IReadOnlyList<string>? TrustedRoots = null, Container.HostRegistry? Registry = null, IReadOnlyList<TimeSpan>? UndoRetries = null)
+public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null, IReadOnlyList<string>? TrustedRoots = null, Container.HostRegistry? Registry = null, IReadOnlyList<TimeSpan>? UndoRetries = null, NginxFront? Front = null)
 {
     public TlsSettings TlsOrOff => Tls ?? new TlsSettings { Mode = TlsMode.Off };
 }
@@ -66,7 +66,7 @@ public sealed class ReleaseDeployer(
     public ReleasePackage? PackagedRelease => _package;
 
     /// <summary>Where the site answers: https://Site.Domain/ (http:// with Tls.Mode off).</summary>
-    public string SiteUrl => $"{(options.TlsOrOff.Mode == TlsMode.Off ? "http" : "https")}://{options.Site.Domain}/";
+    public string SiteUrl => $"{(options.TlsOrOff.Mode == TlsMode.Off && options.Front?.HttpsAtLoadBalancer != true ? "http" : "https")}://{options.Site.Domain}/";
 
     public bool HoldsLock => _lock is { Held: true };
 

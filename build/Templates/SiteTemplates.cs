@@ -27,11 +27,13 @@ public static class SiteTemplates
     /// ACME challenges and 301), over http otherwise (ACME challenges answered there too in acme mode);
     /// from <paramref name="template"/> when given (the embedded one otherwise).
     /// </summary>
-    public static string NginxSite(SiteSettings site, TlsSettings tls, ReleasePaths paths, int gunicornPort, bool servesTls, string? template = null)
+    public static string NginxSite(SiteSettings site, TlsSettings tls, ReleasePaths paths, int gunicornPort, bool servesTls, string? template = null, NginxFront? front = null)
     {
+        front ??= NginxFront.Direct;
         var tlsPaths = new TlsPaths(paths, tls.Mode);
         var siteVariable = site.Name.Replace('-', '_');
         var domains = string.Join(' ', Names(site));
+        var hsts = tls.HstsMaxAgeSeconds > 0 ? $"    add_header Strict-Transport-Security \"max-age={Number(tls.HstsMaxAgeSeconds)}\" always;" : "";
         var challenge = tls.Mode == TlsMode.Acme
             ? TemplateRenderer.Render("nginx-acme-challenge.conf", new Dictionary<string, string> { ["ChallengeRoot"] = tlsPaths.ChallengeRoot })
             : "";
@@ -50,9 +52,18 @@ public static class SiteTemplates
                     ["CertificateChain"] = tlsPaths.Chain,
                     ["CertificateKey"] = tlsPaths.Key,
                     ["SiteVariable"] = siteVariable,
-                    ["Hsts"] = tls.HstsMaxAgeSeconds > 0 ? $"    add_header Strict-Transport-Security \"max-age={Number(tls.HstsMaxAgeSeconds)}\" always;" : "",
+                    ["Hsts"] = hsts,
                 })
-                : "",
+                : front.HttpsAtLoadBalancer && hsts.Length > 0 ? "    # HTTPS ends at the load balancer, which passes this header on to browsers.\n" + hsts : "",
+            ["ForwardedProto"] = front.HttpsAtLoadBalancer ? "$http_x_forwarded_proto" : "$scheme",
+            ["DefaultServerAnswers"] = front.HealthForAnyHost
+                ? TemplateRenderer.Render("nginx-default-health.conf", new Dictionary<string, string>
+                {
+                    ["HealthPath"] = HealthPath,
+                    ["GunicornPort"] = Number(gunicornPort),
+                    ["Domain"] = site.Domain,
+                }).TrimEnd('\n')
+                : "    return 444;",
             ["AcmeChallenge"] = servesTls ? "" : challenge,
             ["ClientMaxBodySizeMegabytes"] = Number(site.ClientMaxBodySizeMegabytes),
             ["CurrentRelease"] = paths.Current,

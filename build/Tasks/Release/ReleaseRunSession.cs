@@ -6,6 +6,7 @@ using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Sandbox;
 using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Templates;
 
 namespace CoralNet.Deploy.Tasks.Release;
 
@@ -39,7 +40,8 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
             TimeSpan.FromSeconds(settings.Timeouts.HealthCheckSeconds),
             Tls: settings.Tls,
             TrustedRoots: TrustedRoots(context),
-            Registry: HostRegistry.For(settings));
+            Registry: HostRegistry.For(settings),
+            Front: NginxFront.For(settings));
         return _deployer = new ReleaseDeployer(connections.Executor, hosts, options, line => log.Information(line), line => log.Verbose(line), recorder, cancellation: signals.Stopping);
     }
 

@@ -11,15 +11,20 @@ namespace CoralNet.Deploy.Tasks.Release;
 [IsDependentOn(typeof(CollectStaticTask))]
 [IsDependentOn(typeof(ConfigureLoadBalancerTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
-[SkipReason("the environment has no load balancer: the cutover runs on every web host at once")]
+[SkipReason("the environment has no load balancer with several web hosts behind it: the cutover runs on every web host at once")]
 public sealed class RollTask(ReleaseRunSession session, LoadBalancerSession balancer) : ReleaseTask(session)
 {
     public const string BatchSizeOption = "batch-size";
 
     public override bool ShouldRun(DeployContext context) => LoadBalancerSession.Present(context.Settings);
 
-    protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) =>
-        deployer.UpToDate ? Task.CompletedTask : deployer.RollAsync(balancer.Runtime(context), new RollOptions(Size(context), context.Settings.Roll.KeepDoneBatches));
+    protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
+    {
+        if (!deployer.UpToDate)
+        {
+            await deployer.RollAsync(await balancer.RuntimeAsync(context), new RollOptions(Size(context), context.Settings.Roll.KeepDoneBatches));
+        }
+    }
 
     /// <summary>--batch-size, read when the run's deploy is made (before anything changes on a host): a bad one stops the run there.</summary>
     public static BatchSize Size(DeployContext context) =>
