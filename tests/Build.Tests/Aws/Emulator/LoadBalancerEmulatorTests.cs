@@ -59,7 +59,8 @@ public sealed partial class LoadBalancerEmulatorTests : EmulatorTests
     public void An_empty_account_gets_the_load_balancer_its_groups_target_group_listeners_and_registration_then_nothing_to_do()
     {
         var plan = Run.Succeed(WithLoadBalancer("--target=Plan"));
-        Assert.That(plan, Does.Contain("create     security group coralnet-emulator-lb")
+        Assert.That(plan, Does.Contain("create     security group coralnet-emulator-lb: ingress tcp 80 from 0.0.0.0/0, tcp 80 from ::/0, tcp 443 from 0.0.0.0/0, tcp 443 from ::/0")
+            .And.Contain("create     security group coralnet-emulator-web: ingress tcp 22 from 203.0.113.7/32, tcp 80 from (the load balancer's group, once made)")
             .And.Contain("create     load balancer coralnet-emulator-web: application, internet-facing")
             .And.Contain("create     target group coralnet-emulator-web: HTTP 80 in vpc-")
             .And.Contain("create     listener 443 HTTPS of coralnet-emulator-web: HTTPS with " + _certificate)
@@ -133,6 +134,9 @@ public sealed partial class LoadBalancerEmulatorTests : EmulatorTests
         var balancerGroup = Group("coralnet-emulator-lb")["GroupId"]!.GetValue<string>();
         var otherGroup = Run.Boto("ec2", "create_security_group", new { GroupName = "hand-made", Description = "made by hand" })["GroupId"]!.GetValue<string>();
         Run.Boto("elbv2", "set_security_groups", new { LoadBalancerArn = LoadBalancer()["LoadBalancerArn"]!.GetValue<string>(), SecurityGroups = new[] { balancerGroup, otherGroup } });
+        Run.Boto("elbv2", "delete_listener", new { ListenerArn = Listener(443)["ListenerArn"]!.GetValue<string>() });
+        var webGroup = Group("coralnet-emulator-web")["GroupId"]!.GetValue<string>();
+        Run.Boto("ec2", "authorize_security_group_ingress", new { GroupId = webGroup, IpProtocol = "tcp", FromPort = 443, ToPort = 443, CidrIp = "0.0.0.0/0" });
 
         var plan = Run.Succeed(WithLoadBalancer("--target=Plan"));
         Assert.That(plan, Does.Contain($"update     listener 80 HTTP of coralnet-emulator-web: HTTP, forward to {targetGroupArn}, not HTTP, redirect to HTTPS:443 (HTTP_301)")
@@ -141,11 +145,15 @@ public sealed partial class LoadBalancerEmulatorTests : EmulatorTests
             .And.Contain($"{instance} not registered")
             .And.Contain($"{stray} registered but not a web instance of this environment")
             .And.Contain($"security groups {balancerGroup}, {otherGroup}, not coralnet-emulator-lb only")
-            .And.Contain("Plan: 0 to create, 4 to update."));
+            .And.Contain($"create     listener 443 HTTPS of coralnet-emulator-web: HTTPS with {_certificate}, forward to {targetGroupArn}")
+            .And.Contain("update     security group coralnet-emulator-web: ingress tcp 443 from 0.0.0.0/0 not wanted")
+            .And.Contain("Plan: 1 to create, 5 to update."));
 
         var corrected = Run.Succeed(WithLoadBalancer("--target=ProvisionAws"));
         Assert.That(Run.Succeed(WithLoadBalancer("--target=Plan")), Does.Contain("Plan: nothing to do"));
         Assert.That(Listener(80)["DefaultActions"]![0]!["Type"]!.GetValue<string>(), Is.EqualTo("redirect"));
+        Assert.That(Listener(443)["Certificates"]![0]!["CertificateArn"]!.GetValue<string>(), Is.EqualTo(_certificate));
+        Assert.That(Ingress(Group("coralnet-emulator-web")), Is.EquivalentTo(new[] { "22 from 203.0.113.7/32", $"80 from {balancerGroup}" }));
         Assert.That(TargetGroup()["HealthCheckPath"]!.GetValue<string>(), Is.EqualTo("/health/"));
         Assert.That((int)TargetGroup()["HealthyThresholdCount"]!, Is.EqualTo(2));
         Assert.That(RegisteredTargets(), Is.EquivalentTo(WebInstanceIds()));
