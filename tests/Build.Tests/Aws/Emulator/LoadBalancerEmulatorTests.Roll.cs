@@ -122,6 +122,16 @@ public sealed partial class LoadBalancerEmulatorTests
         Assert.That(RegisteredTargets(), Is.EquivalentTo(WebInstanceIds()), "the failed instance is back in the target group, on the old release");
     }
 
+    [Test]
+    public void Deploy_rolls_through_several_instances_behind_the_load_balancer_and_cuts_one_over_in_place()
+    {
+        var several = Run.Succeed([.. WithLoadBalancer("--target=Deploy"), "--dryrun"]);
+        Assert.That(several, Does.Match(@"\d+\. Roll\n").And.Not.Match(@"\d+\. RestartGunicorn").And.Not.Match(@"\d+\. ConfigureLoadBalancer"), "Provision makes the ALB: no host of its own to configure");
+
+        var one = Run.Succeed("--target=Deploy", "--dryrun", "--tls_mode=off", "--aws_loadbalancer=true", $"--aws_certificatearn={_certificate}");
+        Assert.That(one, Does.Not.Match(@"\d+\. Roll\n").And.Match(@"\d+\. RestartGunicorn").And.Match(@"\d+\. SwitchRelease"), "one instance: a roll would have to drain the only one");
+    }
+
     /// <summary>Passes commands to the model hosts; as each host's cutover starts, records what the target group holds then.</summary>
     private sealed class TargetGroupWatch(ModelExecutor inner, Func<Task<string>> targetGroup, List<string> events) : IRemoteExecutor
     {

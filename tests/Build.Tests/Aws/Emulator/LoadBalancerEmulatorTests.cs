@@ -107,6 +107,7 @@ public sealed partial class LoadBalancerEmulatorTests : EmulatorTests
         var addresses = Run.Boto("ec2", "describe_addresses", new { Filters = new[] { new { Name = "tag:Project", Values = new[] { "coralnet" } } } })["Addresses"]!.AsArray();
         Assert.That(addresses.Select(address => address!["InstanceId"]!.GetValue<string>()), Is.EquivalentTo(WebInstanceIds()));
         Assert.That(provision, Does.Match(@"web host 127\.[0-9.]+ \(coralnet-emulator-web[,)]").And.Match(@"web host 127\.[0-9.]+ \(coralnet-emulator-web-2[,)]"));
+        Assert.That(provision, Does.Contain($"; load balancer {loadBalancer["DNSName"]} (the site's DNS names point here)"));
 
         var second = Run.Succeed(WithLoadBalancer("--target=Plan"));
         Assert.That(second, Does.Contain("Plan: nothing to do"));
