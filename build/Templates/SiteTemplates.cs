@@ -25,7 +25,8 @@ public static class SiteTemplates
     /// The site's nginx config, sending requests to the gunicorn instance on <paramref name="gunicornPort"/>;
     /// over https when <paramref name="servesTls"/> (the host holds the certificate: port 80 then answers
     /// ACME challenges and 301), over http otherwise (ACME challenges answered there too in acme mode);
-    /// from <paramref name="template"/> when given (the embedded one otherwise).
+    /// from <paramref name="template"/> when given (the embedded one otherwise); shaped for what stands in
+    /// <paramref name="front"/> of nginx (directly reached by default).
     /// </summary>
     public static string NginxSite(SiteSettings site, TlsSettings tls, ReleasePaths paths, int gunicornPort, bool servesTls, string? template = null, NginxFront? front = null)
     {
