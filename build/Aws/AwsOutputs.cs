@@ -12,10 +12,13 @@ public sealed record WebHostOutput(string Name, string? Address, string? PublicD
 /// <summary>
 /// What the AWS provisioning made that later steps need: the web hosts' Elastic IPs and public DNS
 /// names, the database's endpoint, the bucket, and with Site.Runtime=container the ECR repository's
-/// URI (REGISTRY/NAME, where images are pushed and pulled). Null where the resource does not exist (yet).
+/// URI (REGISTRY/NAME, where images are pushed and pulled), and with Aws.LoadBalancer the load balancer's DNS name
+/// (where the site's DNS points). Null where the resource does not exist (yet).
 /// </summary>
 public sealed record AwsOutputs(IReadOnlyList<WebHostOutput> WebHosts, string? DatabaseAddress, int? DatabasePort, string BucketName, string? RepositoryUri = null)
 {
+    public string? LoadBalancerDns { get; init; }
+
     /// <summary>Finds the outputs by the resources' tags and names, with Describe calls only (for runs where Provision did not run).</summary>
     public static async Task<AwsOutputs> LookUpAsync(AwsServices aws, DeploySettings settings, CancellationToken cancellationToken)
     {
@@ -35,13 +38,17 @@ public sealed record AwsOutputs(IReadOnlyList<WebHostOutput> WebHosts, string? D
             database?.EndpointAddress,
             database?.EndpointPort,
             settings.Aws.BucketName,
-            repository?.Uri);
+            repository?.Uri)
+        {
+            LoadBalancerDns = settings.Aws.LoadBalancer ? (await aws.LoadBalancing.FindLoadBalancerAsync(lookup.Names.LoadBalancer, cancellationToken))?.DnsName : null,
+        };
     }
 
     public override string ToString() =>
         string.Join("; ", WebHosts) + "; " +
         $"database {DatabaseAddress ?? "(not available yet)"}{(DatabasePort is null ? "" : $":{DatabasePort}")}; bucket {BucketName}" +
-        (RepositoryUri is null ? "" : $"; images {RepositoryUri}");
+        (RepositoryUri is null ? "" : $"; images {RepositoryUri}") +
+        (LoadBalancerDns is null ? "" : $"; load balancer {LoadBalancerDns} (the site's DNS names point here)");
 }
 
 /// <summary>Finds an environment's EC2 resources by their Project, Environment and Name tags.</summary>

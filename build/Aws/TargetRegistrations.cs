@@ -8,7 +8,9 @@ namespace CoralNet.Deploy.Aws;
 /// requests finish within the deregistration delay), and put them back (<see cref="RegisterAsync"/>,
 /// then <see cref="WaitHealthyAsync"/> until the load balancer's health checks pass).
 /// </summary>
-public sealed class TargetRegistrations(ElbClient elb, string targetGroupArn, WaitOptions wait, IAwsLog log)
+/// <param name="drained">How long and how often <see cref="WaitDrainedAsync"/> asks.</param>
+/// <param name="healthy">How long and how often <see cref="WaitHealthyAsync"/> asks.</param>
+public sealed class TargetRegistrations(ElbClient elb, string targetGroupArn, WaitOptions drained, WaitOptions healthy, IAwsLog log)
 {
     public Task DeregisterAsync(IReadOnlyList<string> instanceIds, CancellationToken cancellationToken) =>
         elb.DeregisterTargetsAsync(targetGroupArn, instanceIds, cancellationToken);
@@ -18,13 +20,13 @@ public sealed class TargetRegistrations(ElbClient elb, string targetGroupArn, Wa
 
     /// <summary>Until every one of <paramref name="instanceIds"/> is healthy.</summary>
     public Task WaitHealthyAsync(IReadOnlyList<string> instanceIds, CancellationToken cancellationToken) =>
-        WaitForAsync(instanceIds, "healthy", cancellationToken);
+        WaitForAsync(instanceIds, "healthy", healthy, cancellationToken);
 
     /// <summary>Until none of <paramref name="instanceIds"/> is registered or draining any more (AWS says "unused").</summary>
     public Task WaitDrainedAsync(IReadOnlyList<string> instanceIds, CancellationToken cancellationToken) =>
-        WaitForAsync(instanceIds, "unused", cancellationToken);
+        WaitForAsync(instanceIds, "unused", drained, cancellationToken);
 
-    private Task<bool> WaitForAsync(IReadOnlyList<string> instanceIds, string wanted, CancellationToken cancellationToken) =>
+    private Task<bool> WaitForAsync(IReadOnlyList<string> instanceIds, string wanted, WaitOptions wait, CancellationToken cancellationToken) =>
         Waiter.UntilAsync($"targets {string.Join(", ", instanceIds)}", async ct =>
         {
             var health = await elb.TargetHealthAsync(targetGroupArn, ct, instanceIds);

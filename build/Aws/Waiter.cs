@@ -3,7 +3,15 @@ using CoralNet.Deploy.Output;
 namespace CoralNet.Deploy.Aws;
 
 /// <summary>How long-running waits pace themselves; tests shorten the interval to nothing or bring their own clock.</summary>
-public sealed record WaitOptions(TimeSpan Timeout, TimeSpan Interval, Func<TimeSpan, CancellationToken, Task> Delay, TimeProvider? Time = null)
+/// <param name="TimeoutSetting">The setting a timed-out wait names as its bound.</param>
+/// <param name="Advice">What a timed-out wait tells the operator to do.</param>
+public sealed record WaitOptions(
+    TimeSpan Timeout,
+    TimeSpan Interval,
+    Func<TimeSpan, CancellationToken, Task> Delay,
+    TimeProvider? Time = null,
+    string TimeoutSetting = "Timeouts.AwsWaitSeconds",
+    string Advice = "Look at it in the AWS console, then run again: what is already made is found and kept.")
 {
     public TimeProvider Clock => Time ?? TimeProvider.System;
 
@@ -42,8 +50,7 @@ public static class Waiter
             if (clock.GetElapsedTime(started) >= options.Timeout)
             {
                 throw new TimeoutException(
-                    $"{what}: still '{state}' after {elapsed} (Timeouts.AwsWaitSeconds is {options.Timeout.TotalSeconds:0}). " +
-                    "Look at it in the AWS console, then run again: what is already made is found and kept.");
+                    $"{what}: still '{state}' after {elapsed} ({options.TimeoutSetting} is {options.Timeout.TotalSeconds:0}). " + options.Advice);
             }
 
             heartbeat.Observe($"state '{state}'");

@@ -33,7 +33,7 @@ public sealed class DeployLifetime(RunOutput output, RunAudit audit) : FrostingL
     /// reminded of. Not behind an AWS load balancer, where HTTPS ends at its listener and off is what the settings ask for.
     /// </summary>
     public static string? PlainHttpWarning(DeploySettings settings) =>
-        settings.Tls.Mode == TlsMode.Off && settings.Provider != ProviderKind.Sandbox && !(settings.Provider == ProviderKind.Aws && settings.Aws.LoadBalancer)
+        settings.Provider != ProviderKind.Sandbox && !SiteFront.Https(settings)
             ? $"Tls.Mode is off: {settings.Site.Domain} is served over plain http, logins and session cookies in clear. Set Tls.Mode to acme (or files) to serve https."
             : null;
 

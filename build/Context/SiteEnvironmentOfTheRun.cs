@@ -19,6 +19,6 @@ internal static class SiteEnvironmentOfTheRun
             context.Secrets.Get(settings.Site.SecretKey),
             SiteTemplates.Names(settings.Site),
             settings.Aws.BucketName,
-            settings.Tls.Mode != TlsMode.Off);
+            SiteFront.Https(settings));
     }
 }

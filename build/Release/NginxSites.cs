@@ -46,5 +46,5 @@ public sealed class NginxSites(ReleaseOptions options)
 
     /// <summary>The config sending requests to the gunicorn instance on <paramref name="slot"/>.</summary>
     public string For(SshTarget host, ReleaseListing before, int slot) =>
-        SiteTemplates.NginxSite(options.Site, options.TlsOrOff, _paths, slot, ServesTls(host, before), options.NginxTemplate, options.HttpsLoadBalancer);
+        SiteTemplates.NginxSite(options.Site, options.TlsOrOff, _paths, slot, ServesTls(host, before), options.NginxTemplate, options.Front);
 }

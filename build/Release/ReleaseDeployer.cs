@@ -14,8 +14,7 @@ namespace CoralNet.Deploy.Release;
 /// <param name="Registry">Where the hosts pull the site's image from (Site.Runtime container).</param>
 /// <param name="Engine">The engine that runs the site's containers on the hosts (Site.Runtime container; none: podman).</param>
 /// <param name="UndoRetries">How long an undo waits between its tries (none: about 20 s in all).</param>
-/// <param name="HttpsLoadBalancer">The address of the load balancer where HTTPS ends, when it does: the hosts then serve plain http (<paramref name="Tls"/> none) and believe its X-Forwarded-Proto only.</param>
-public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null, IReadOnlyList<string>? TrustedRoots = null, Container.HostRegistry? Registry = null, IReadOnlyList<TimeSpan>? UndoRetries = null, Container.HostEngine? Engine = null, string? HttpsLoadBalancer = null)
+public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null, IReadOnlyList<string>? TrustedRoots = null, Container.HostRegistry? Registry = null, IReadOnlyList<TimeSpan>? UndoRetries = null, Container.HostEngine? Engine = null, NginxFront? Front = null)
 {
     public TlsSettings TlsOrOff => Tls ?? new TlsSettings { Mode = TlsMode.Off };
 }
@@ -71,7 +70,7 @@ public sealed class ReleaseDeployer(
     public ReleasePackage? PackagedRelease => _package;
 
     /// <summary>Where the site answers: https://Site.Domain/ (http:// with Tls.Mode off).</summary>
-    public string SiteUrl => $"{(options.TlsOrOff.Mode == TlsMode.Off && options.HttpsLoadBalancer is null ? "http" : "https")}://{options.Site.Domain}/";
+    public string SiteUrl => $"{(options.TlsOrOff.Mode == TlsMode.Off && options.Front?.HttpsAtLoadBalancer != true ? "http" : "https")}://{options.Site.Domain}/";
 
     public bool HoldsLock => _lock is { Held: true };
 

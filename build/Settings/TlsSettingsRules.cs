@@ -22,6 +22,13 @@ public static class TlsSettingsRules
             yield return problem;
         }
 
+        if (SiteFront.AwsLoadBalancer(settings) && tls.Mode != TlsMode.Off)
+        {
+            yield return $"Tls.Mode: {tls.Mode.ToString().ToLowerInvariant()}, but HTTPS ends at the load balancer (its 443 listener, with Aws.CertificateArn), which asks the instances' nginx over plain http on port 80; "
+                + "set Tls.Mode to off (--tls_mode=off): the site is still served over https.";
+            yield break;
+        }
+
         switch (tls.Mode)
         {
             case TlsMode.Acme:
@@ -40,9 +47,9 @@ public static class TlsSettingsRules
                 // spend N of Let's Encrypt's 5 duplicate certificates a week). Behind the sandbox's load
                 // balancer certbot runs there, the one host the names lead to.
                 var webHosts = settings.Provider == ProviderKind.Sandbox ? settings.Sandbox.WebHosts.Count : settings.Aws.WebInstances;
-                if (!LoadBalancerSettingsRules.InSandbox(settings) && (webHosts > 1 || settings.Provider == ProviderKind.Aws && settings.Aws.LoadBalancer))
+                if (!LoadBalancerSettingsRules.InSandbox(settings) && webHosts > 1)
                 {
-                    yield return $"Tls.Mode: acme gets a certificate for one web host only, and this environment has {(webHosts > 1 ? $"{webHosts} web hosts" : "a load balancer, where HTTPS ends")}. "
+                    yield return $"Tls.Mode: acme gets a certificate for one web host only, and this environment has {webHosts} web hosts. "
                         + "Use Tls.Mode files (one certificate and key for every host), or off behind a load balancer that serves HTTPS; or one web host.";
                 }
 

@@ -26,15 +26,16 @@ public static class SiteTemplates
     /// The site's nginx config, sending requests to the gunicorn instance on <paramref name="gunicornPort"/>;
     /// over https when <paramref name="servesTls"/> (the host holds the certificate: port 80 then answers
     /// ACME challenges and 301), over http otherwise (ACME challenges answered there too in acme mode);
-    /// from <paramref name="template"/> when given (the embedded one otherwise). Behind a load balancer where HTTPS
-    /// ends (<paramref name="httpsLoadBalancer"/>, its address), the X-Forwarded-Proto sent to the site is the load
-    /// balancer's, believed from that address only; anyone else's request gets nginx's own scheme.
+    /// from <paramref name="template"/> when given (the embedded one otherwise); shaped for what stands in
+    /// <paramref name="front"/> of nginx (directly reached by default).
     /// </summary>
-    public static string NginxSite(SiteSettings site, TlsSettings tls, ReleasePaths paths, int gunicornPort, bool servesTls, string? template = null, string? httpsLoadBalancer = null)
+    public static string NginxSite(SiteSettings site, TlsSettings tls, ReleasePaths paths, int gunicornPort, bool servesTls, string? template = null, NginxFront? front = null)
     {
+        front ??= NginxFront.Direct;
         var tlsPaths = new TlsPaths(paths, tls.Mode);
         var siteVariable = site.Name.Replace('-', '_');
         var domains = string.Join(' ', Names(site));
+        var hsts = tls.HstsMaxAgeSeconds > 0 ? $"    add_header Strict-Transport-Security \"max-age={Number(tls.HstsMaxAgeSeconds)}\" always;" : "";
         var challenge = tls.Mode == TlsMode.Acme
             ? TemplateRenderer.Render("nginx-acme-challenge.conf", new Dictionary<string, string> { ["ChallengeRoot"] = tlsPaths.ChallengeRoot })
             : "";
@@ -42,12 +43,10 @@ public static class SiteTemplates
         {
             ["SiteName"] = site.Name,
             ["SiteVariable"] = siteVariable,
-            ["ForwardedProtoMap"] = httpsLoadBalancer is null ? "" : TemplateRenderer.Render("nginx-forwarded-proto.conf", new Dictionary<string, string>
-            {
-                ["SiteVariable"] = siteVariable,
-                ["LoadBalancer"] = httpsLoadBalancer,
-            }),
-            ["ForwardedProto"] = httpsLoadBalancer is null ? "$scheme" : $"${siteVariable}_forwarded_proto",
+            ["ForwardedProtoMap"] = front is { HttpsAtLoadBalancer: true, TrustedProxy: { } proxy }
+                ? TemplateRenderer.Render("nginx-forwarded-proto.conf", new Dictionary<string, string> { ["SiteVariable"] = siteVariable, ["LoadBalancer"] = proxy })
+                : "",
+            ["ForwardedProto"] = !front.HttpsAtLoadBalancer ? "$scheme" : front.TrustedProxy is null ? "$http_x_forwarded_proto" : $"${siteVariable}_forwarded_proto",
             ["Domains"] = domains,
             ["SiteListen"] = servesTls ? "    listen 443 ssl http2;" : "    listen 80;",
             ["HttpsOnlyServers"] = servesTls
@@ -59,9 +58,17 @@ public static class SiteTemplates
                     ["CertificateChain"] = tlsPaths.Chain,
                     ["CertificateKey"] = tlsPaths.Key,
                     ["SiteVariable"] = siteVariable,
-                    ["Hsts"] = tls.HstsMaxAgeSeconds > 0 ? $"    add_header Strict-Transport-Security \"max-age={Number(tls.HstsMaxAgeSeconds)}\" always;" : "",
+                    ["Hsts"] = hsts,
                 })
-                : "",
+                : front.SendsHsts && hsts.Length > 0 ? "    # HTTPS ends at the load balancer, which passes this header on to browsers.\n" + hsts : "",
+            ["DefaultServerAnswers"] = front.HealthForAnyHost
+                ? TemplateRenderer.Render("nginx-default-health.conf", new Dictionary<string, string>
+                {
+                    ["HealthPath"] = HealthPath,
+                    ["GunicornPort"] = Number(gunicornPort),
+                    ["Domain"] = site.Domain,
+                }).TrimEnd('\n')
+                : "    return 444;",
             ["AcmeChallenge"] = servesTls ? "" : challenge,
             ["ClientMaxBodySizeMegabytes"] = Number(site.ClientMaxBodySizeMegabytes),
             ["CurrentRelease"] = paths.Current,

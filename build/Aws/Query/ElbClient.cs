@@ -5,7 +5,14 @@ namespace CoralNet.Deploy.Aws.Query;
 
 public sealed record LoadBalancer(string Arn, string Name, string DnsName, string State, IReadOnlyList<string> SecurityGroups, IReadOnlyList<string> Subnets);
 
-public sealed record TargetGroup(string Arn, string Name, string Protocol, int Port, string VpcId, string HealthCheckPath);
+public sealed record TargetGroup(string Arn, string Name, string Protocol, int Port, string VpcId, HealthCheck HealthCheck);
+
+/// <summary>How a target group checks its targets over HTTP: the path, how often, how many answers decide, and the status codes that pass.</summary>
+public sealed record HealthCheck(string Path, int IntervalSeconds, int TimeoutSeconds, int HealthyThreshold, int UnhealthyThreshold, string Matcher)
+{
+    public override string ToString() =>
+        $"{Path} every {IntervalSeconds} s (timeout {TimeoutSeconds} s), healthy after {HealthyThreshold}, unhealthy after {UnhealthyThreshold}, passing on HTTP {Matcher}";
+}
 
 /// <summary>A listener's default action: forward to a target group, or a redirect (protocol, port, status code).</summary>
 public sealed record ListenerAction(string Type, string? TargetGroupArn = null, string? RedirectProtocol = null, string? RedirectPort = null, string? RedirectStatusCode = null)
@@ -44,17 +51,16 @@ public sealed class ElbClient(QueryClient client)
     public Task<TargetGroup?> FindTargetGroupAsync(string name, CancellationToken cancellationToken) =>
         FindByNameAsync("DescribeTargetGroups", "TargetGroups", "TargetGroupNotFound", name, ReadTargetGroup, cancellationToken);
 
-    /// <summary>An HTTP target group of instances on port 80, health-checked over HTTP on <paramref name="healthCheckPath"/>.</summary>
-    public async Task<TargetGroup> CreateTargetGroupAsync(string name, string vpcId, string healthCheckPath, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    /// <summary>An HTTP target group of instances on port 80, health-checked over HTTP as <paramref name="healthCheck"/> says.</summary>
+    public async Task<TargetGroup> CreateTargetGroupAsync(string name, string vpcId, HealthCheck healthCheck, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
-        var parameters = new QueryParameters().Add("Name", name).Add("Protocol", "HTTP").Add("Port", 80).Add("VpcId", vpcId).Add("TargetType", "instance")
-            .Add("HealthCheckProtocol", "HTTP").Add("HealthCheckPath", healthCheckPath).AddTags(tags, "member");
-        var result = await client.CallAsync("CreateTargetGroup", parameters, cancellationToken);
+        var parameters = new QueryParameters().Add("Name", name).Add("Protocol", "HTTP").Add("Port", 80).Add("VpcId", vpcId).Add("TargetType", "instance");
+        var result = await client.CallAsync("CreateTargetGroup", HealthCheckParameters(parameters, healthCheck).AddTags(tags, "member"), cancellationToken);
         return ReadTargetGroup(result.Path("TargetGroups", "member")!);
     }
 
-    public Task SetHealthCheckPathAsync(string targetGroupArn, string healthCheckPath, CancellationToken cancellationToken) =>
-        client.CallAsync("ModifyTargetGroup", new QueryParameters().Add("TargetGroupArn", targetGroupArn).Add("HealthCheckProtocol", "HTTP").Add("HealthCheckPath", healthCheckPath), cancellationToken);
+    public Task SetHealthCheckAsync(string targetGroupArn, HealthCheck healthCheck, CancellationToken cancellationToken) =>
+        client.CallAsync("ModifyTargetGroup", HealthCheckParameters(new QueryParameters().Add("TargetGroupArn", targetGroupArn), healthCheck), cancellationToken);
 
     public async Task<IReadOnlyDictionary<string, string>> TargetGroupAttributesAsync(string targetGroupArn, CancellationToken cancellationToken)
     {
@@ -129,6 +135,11 @@ public sealed class ElbClient(QueryClient client)
         return parameters;
     }
 
+    private static QueryParameters HealthCheckParameters(QueryParameters parameters, HealthCheck check) =>
+        parameters.Add("HealthCheckProtocol", "HTTP").Add("HealthCheckPath", check.Path).Add("HealthCheckIntervalSeconds", check.IntervalSeconds)
+            .Add("HealthCheckTimeoutSeconds", check.TimeoutSeconds).Add("HealthyThresholdCount", check.HealthyThreshold)
+            .Add("UnhealthyThresholdCount", check.UnhealthyThreshold).Add("Matcher.HttpCode", check.Matcher);
+
     private static QueryParameters ListenerParameters(QueryParameters parameters, string? certificateArn, ListenerAction action)
     {
         if (certificateArn is not null)
@@ -156,7 +167,15 @@ public sealed class ElbClient(QueryClient client)
         member.Text("Protocol") ?? "",
         int.Parse(member.Text("Port") ?? "0", CultureInfo.InvariantCulture),
         member.Text("VpcId") ?? "",
-        member.Text("HealthCheckPath") ?? "");
+        new HealthCheck(
+            member.Text("HealthCheckPath") ?? "",
+            Number(member, "HealthCheckIntervalSeconds"),
+            Number(member, "HealthCheckTimeoutSeconds"),
+            Number(member, "HealthyThresholdCount"),
+            Number(member, "UnhealthyThresholdCount"),
+            member.Path("Matcher", "HttpCode")?.Value ?? ""));
+
+    private static int Number(XElement member, string name) => int.TryParse(member.Text(name), CultureInfo.InvariantCulture, out var value) ? value : 0;
 
     private static Listener ReadListener(XElement member) => new(
         member.Text("ListenerArn") ?? "",

@@ -22,7 +22,7 @@ public sealed class CertificateTask(ReleaseRunSession session, LoadBalancerSessi
             await deployer.LockAsync(DeployLockHolder.ThisRun(deployer.Id ?? "none"), waitSeconds: 0, startsInstances: false);
         }
 
-        if (LoadBalancerSession.Present(context.Settings))
+        if (LoadBalancerSettingsRules.InSandbox(context.Settings))
         {
             await balancer.CertificateAsync(context, deployer, ReleaseRunSession.TrustedRoots(context), "Certificate");
             return;

@@ -1,4 +1,5 @@
 using Cake.Core.Diagnostics;
+using CoralNet.Deploy.Aws;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.LoadBalancing;
@@ -10,13 +11,21 @@ using CoralNet.Deploy.Tls;
 
 namespace CoralNet.Deploy.Tasks.Release;
 
-/// <summary>The run's load balancer, when its environment has one (the sandbox's HAProxy host), over the run's SSH session.</summary>
-public sealed class LoadBalancerSession(ICakeLog log, RunConnections connections, RunRecorder recorder)
+/// <summary>
+/// The run's load balancer, when its deploy rolls through the web hosts: the sandbox's HAProxy host, over
+/// the run's SSH session, or the AWS load balancer's target group, over the run's AWS clients.
+/// </summary>
+public sealed class LoadBalancerSession(ICakeLog log, RunConnections connections, RunRecorder recorder) : IDisposable
 {
     public const string TaskName = "ConfigureLoadBalancer";
 
-    /// <summary>Whether the environment's web hosts serve behind a load balancer the deploy rolls through.</summary>
-    public static bool Present(DeploySettings settings) => LoadBalancerSettingsRules.InSandbox(settings);
+    private AwsServices? _aws;
+
+    /// <summary>Whether the environment's deploy rolls through its web hosts at a load balancer.</summary>
+    public static bool Present(DeploySettings settings) => SiteFront.Rolls(settings);
+
+    /// <summary>Whether the suite configures the load balancer host itself (the sandbox's HAProxy; Provision makes the AWS one).</summary>
+    public static bool ConfiguresHost(DeploySettings settings) => settings.Provider == ProviderKind.Sandbox && settings.Sandbox.LoadBalancer.Length > 0;
 
     /// <summary>
     /// HAProxy installed and configured on the load balancer host (ok or changed, nothing changed under --check): over
@@ -47,8 +56,19 @@ public sealed class LoadBalancerSession(ICakeLog log, RunConnections connections
     }
 
     /// <summary>The load balancer's runtime side: drain, re-enable, health.</summary>
-    public ILoadBalancer Runtime(DeployContext context) =>
-        Balancer(context.Settings).Runtime(connections.Executor, context.Settings.Timeouts, line => log.Information(line));
+    public async Task<ILoadBalancer> RuntimeAsync(DeployContext context)
+    {
+        if (context.Settings.Provider != ProviderKind.Aws)
+        {
+            return Balancer(context.Settings).Runtime(connections.Executor, context.Settings.Timeouts, line => log.Information(line));
+        }
+
+        var awsLog = new CakeAwsLog(log);
+        _aws ??= context.Aws.Connect(context.Settings.Aws, awsLog);
+        return await AlbLoadBalancer.FindAsync(_aws, context.Settings, awsLog, AlbLoadBalancer.Poll, CancellationToken.None);
+    }
+
+    public void Dispose() => _aws?.Dispose();
 
     /// <summary>The load balancer host, as the deploy's result names it (where the site's traffic enters).</summary>
     public static SshTarget Host(DeploySettings settings) => Balancer(settings).Host;

@@ -7,6 +7,7 @@ using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Sandbox;
 using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Templates;
 
 namespace CoralNet.Deploy.Tasks.Release;
 
@@ -39,11 +40,11 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
             Path.Combine(context.ArtifactsDirectory, "manifests", settings.Environment),
             TimeSpan.FromSeconds(settings.Timeouts.HealthCheckSeconds),
             // Behind the load balancer HTTPS ends there: the web hosts serve plain http and believe its X-Forwarded-Proto.
-            Tls: LoadBalancerSession.Present(settings) ? null : settings.Tls,
+            Tls: LoadBalancerSettingsRules.InSandbox(settings) ? null : settings.Tls,
             TrustedRoots: TrustedRoots(context),
             Registry: settings.Site.Runtime == SiteRuntime.Container ? HostRegistry.For(settings, context.AwsOutputs?.RepositoryUri) : null,
             Engine: HostEngine.Of(settings.Container.HostEngine),
-            HttpsLoadBalancer: LoadBalancerSession.Present(settings) && settings.Tls.Mode != TlsMode.Off ? LoadBalancerSession.Host(settings).Address : null);
+            Front: NginxFront.For(settings, LoadBalancerSettingsRules.InSandbox(settings) ? LoadBalancerSession.Host(settings).Address : null));
         return _deployer = new ReleaseDeployer(connections.Executor, hosts, options, line => log.Information(line), line => log.Verbose(line), recorder, cancellation: signals.Stopping);
     }
 
@@ -65,9 +66,9 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
     public string? CurlCaFile(DeployContext context) =>
         TrustedRoots(context) is [var file] && context.Settings.Tls.Mode != TlsMode.Off ? Path.GetRelativePath(context.RepositoryRoot, file) : null;
 
-    /// <summary>Where the site's traffic enters, as the deploy's result names it: the load balancer when there is one, else each web host.</summary>
+    /// <summary>Where the site's traffic enters, as the deploy's result names it: the sandbox's load balancer when there is one, else each web host (the ALB's name is among Provision's outputs).</summary>
     public IReadOnlyList<SshTarget> Entries(DeployContext context, ReleaseDeployer deployer) =>
-        LoadBalancerSession.Present(context.Settings) ? [LoadBalancerSession.Host(context.Settings)] : deployer.Hosts;
+        LoadBalancerSettingsRules.InSandbox(context.Settings) ? [LoadBalancerSession.Host(context.Settings)] : deployer.Hosts;
 
     /// <summary>The release PackageRelease made in this run, if it ran (BuildImage builds its image from it).</summary>
     public ReleasePackage? Packaged => _deployer?.PackagedRelease;

@@ -12,15 +12,20 @@ namespace CoralNet.Deploy.Tasks.Release;
 [IsDependentOn(typeof(CollectStaticTask))]
 [IsDependentOn(typeof(ConfigureLoadBalancerTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
-[SkipReason("the environment has no load balancer: the cutover runs on every web host at once")]
+[SkipReason("the environment has no load balancer with several web hosts behind it: the cutover runs on every web host at once")]
 public sealed class RollTask(ReleaseRunSession session, LoadBalancerSession balancer) : ReleaseTask(session)
 {
     public const string BatchSizeOption = "batch-size";
 
     public override bool ShouldRun(DeployContext context) => LoadBalancerSession.Present(context.Settings);
 
-    protected override Task RunAsync(DeployContext context, ReleaseDeployer deployer) =>
-        deployer.UpToDate ? Task.CompletedTask : deployer.RollAsync(balancer.Runtime(context), Options(context));
+    protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
+    {
+        if (!deployer.UpToDate)
+        {
+            await deployer.RollAsync(await balancer.RuntimeAsync(context), Options(context));
+        }
+    }
 
     /// <summary>How a deploy or a rollback rolls: --batch-size and Roll.KeepDoneBatches.</summary>
     public static RollOptions Options(DeployContext context) => new(Size(context), context.Settings.Roll.KeepDoneBatches);

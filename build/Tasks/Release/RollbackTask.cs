@@ -24,7 +24,7 @@ public sealed class RollbackTask(ReleaseRunSession session, RunOutput output, Ru
         await deployer.LockAsync(DeployLockHolder.ThisRun(target), DeployLockTask.LockWait(context), DeployLockTask.TakeOver(context));
         if (LoadBalancerSession.Present(context.Settings))
         {
-            await deployer.RollAsync(balancer.Runtime(context), RollTask.Options(context));
+            await deployer.RollAsync(await balancer.RuntimeAsync(context), RollTask.Options(context));
         }
         else
         {

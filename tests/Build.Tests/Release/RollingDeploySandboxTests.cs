@@ -63,6 +63,22 @@ public sealed class RollingDeploySandboxTests
         Directory.Delete(_site, recursive: true);
     }
 
+    /// <summary>The ALB's health check names a target by its address (Host: 10.0.1.23); nginx answers it as for the site there, and nothing else.</summary>
+    [Test, Order(0)]
+    public async Task Each_hosts_nginx_answers_the_health_URL_asked_by_its_address_and_closes_any_other_request_so_named()
+    {
+        var served = await ServingThroughAsync(_balancer);
+        foreach (var web in WebHosts)
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var address = _sandbox.Addresses[web].Address;
+            using var health = await http.GetAsync($"http://{address}/health/");
+            Assert.That((int)health.StatusCode, Is.EqualTo(200), web);
+            Assert.That((await health.Content.ReadAsStringAsync()).Trim(), Is.EqualTo(served), web);
+            Assert.That(() => http.GetAsync($"http://{address}/"), Throws.TypeOf<HttpRequestException>(), $"{web}: nginx closes (444) a request for its address that is not the health URL");
+        }
+    }
+
     [Test, Order(1)]
     public async Task A_rolling_one_file_deploy_fails_no_request_is_never_slow_and_keeps_two_hosts_healthy()
     {

@@ -16,7 +16,7 @@ public sealed class SiteTemplatesTests
     [Test]
     public void BehindALoadBalancerWhereHttpsEndsNginxServesHttpAndBelievesItsForwardedProtoFromItsAddressOnly()
     {
-        var config = SiteTemplates.NginxSite(Site(), Off, Paths, 8002, servesTls: false, httpsLoadBalancer: "10.213.0.9");
+        var config = SiteTemplates.NginxSite(Site(), Off, Paths, 8002, servesTls: false, front: new NginxFront(HealthForAnyHost: true, HttpsAtLoadBalancer: true, TrustedProxy: "10.213.0.9"));
         var lines = config.Split('\n').Select(l => l.Trim()).ToList();
 
         Assert.That(lines, Does.Contain("geo $coralnet_from_load_balancer { default 0; 10.213.0.9 1; }"));
@@ -54,6 +54,40 @@ public sealed class SiteTemplatesTests
         Assert.That(servers, Has.Count.EqualTo(2));
         Assert.That(servers[0], Does.Contain("listen 80 default_server;").And.Contain("return 444;").And.Not.Contain("proxy_pass"));
         Assert.That(servers[1], Does.Not.Contain("default_server").And.Contain("proxy_pass"));
+    }
+
+    [Test]
+    public void BehindALoadBalancerTheDefaultServerAnswersTheHealthUrlForTheSiteAndClosesEverythingElse()
+    {
+        var config = SiteTemplates.NginxSite(Site(), Off, Paths, 8002, servesTls: false, front: new NginxFront(HealthForAnyHost: true, HttpsAtLoadBalancer: false));
+        var servers = config.Split("server {").Skip(1).ToList();
+
+        Assert.That(servers, Has.Count.EqualTo(2));
+        var lines = servers[0].Split('\n').Select(l => l.Trim()).ToList();
+        Assert.That(lines, Does.Contain("listen 80 default_server;"));
+        Assert.That(servers[0], Does.Contain("location = /health/ {\n        proxy_pass http://127.0.0.1:8002;\n        proxy_set_header Host coralnet.example.org;"),
+            "the serving instance is asked as if for the site, whatever Host the load balancer sent");
+        Assert.That(servers[0], Does.Contain("location / {\n        return 444;\n    }"));
+        Assert.That(lines.IndexOf("return 444;"), Is.GreaterThan(lines.IndexOf("location / {")), "444 only in its location: a return at server level would run before any location");
+        Assert.That(servers[1], Does.Contain("proxy_set_header X-Forwarded-Proto $scheme;"), "a load balancer that does not end HTTPS does not tell the scheme");
+        Assert.That(config, Does.Not.Contain("{{"));
+    }
+
+    [Test]
+    public void WithHttpsAtTheLoadBalancerTheSiteServesHttpTellingDjangoTheBalancersSchemeAndSendsHsts()
+    {
+        var config = SiteTemplates.NginxSite(Site(), new TlsSettings { Mode = TlsMode.Off, HstsMaxAgeSeconds = 600 }, Paths, 8001, servesTls: false,
+            front: new NginxFront(HealthForAnyHost: true, HttpsAtLoadBalancer: true));
+        var servers = config.Split("server {").Skip(1).ToList();
+
+        Assert.That(servers, Has.Count.EqualTo(2));
+        var site = servers[1].Split('\n').Select(l => l.Trim()).ToList();
+        Assert.That(site, Does.Contain("listen 80;"));
+        Assert.That(site, Does.Contain("proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;"));
+        Assert.That(site, Does.Contain("add_header Strict-Transport-Security \"max-age=600\" always;"));
+        Assert.That(config, Does.Not.Contain("ssl_").And.Not.Contain("443").And.Not.Contain("acme-challenge").And.Not.Contain("return 301"));
+        Assert.That(SiteTemplates.NginxSite(Site(), new TlsSettings { Mode = TlsMode.Off, HstsMaxAgeSeconds = 0 }, Paths, 8001, servesTls: false,
+            front: new NginxFront(true, true)), Does.Not.Contain("Strict-Transport-Security"));
     }
 
     [Test]

@@ -59,7 +59,8 @@ public sealed partial class LoadBalancerEmulatorTests : EmulatorTests
     public void An_empty_account_gets_the_load_balancer_its_groups_target_group_listeners_and_registration_then_nothing_to_do()
     {
         var plan = Run.Succeed(WithLoadBalancer("--target=Plan"));
-        Assert.That(plan, Does.Contain("create     security group coralnet-emulator-lb")
+        Assert.That(plan, Does.Contain("create     security group coralnet-emulator-lb: ingress tcp 80 from 0.0.0.0/0, tcp 80 from ::/0, tcp 443 from 0.0.0.0/0, tcp 443 from ::/0")
+            .And.Contain("create     security group coralnet-emulator-web: ingress tcp 22 from 203.0.113.7/32, tcp 80 from (the load balancer's group, once made)")
             .And.Contain("create     load balancer coralnet-emulator-web: application, internet-facing")
             .And.Contain("create     target group coralnet-emulator-web: HTTP 80 in vpc-")
             .And.Contain("create     listener 443 HTTPS of coralnet-emulator-web: HTTPS with " + _certificate)
@@ -85,6 +86,9 @@ public sealed partial class LoadBalancerEmulatorTests : EmulatorTests
         Assert.That(targetGroup["Protocol"]!.GetValue<string>(), Is.EqualTo("HTTP"));
         Assert.That((int)targetGroup["Port"]!, Is.EqualTo(80));
         Assert.That(targetGroup["HealthCheckPath"]!.GetValue<string>(), Is.EqualTo("/health/"));
+        Assert.That(new[] { (int)targetGroup["HealthCheckIntervalSeconds"]!, (int)targetGroup["HealthCheckTimeoutSeconds"]!, (int)targetGroup["HealthyThresholdCount"]!, (int)targetGroup["UnhealthyThresholdCount"]! },
+            Is.EqualTo(new[] { 5, 4, 2, 2 }), "a host put back is healthy within seconds, not AWS's default of minutes");
+        Assert.That(targetGroup["Matcher"]!["HttpCode"]!.GetValue<string>(), Is.EqualTo("200"));
         var attributes = Run.Boto("elbv2", "describe_target_group_attributes", new { TargetGroupArn = targetGroup["TargetGroupArn"]!.GetValue<string>() })["Attributes"]!.AsArray();
         Assert.That(attributes.Single(a => a!["Key"]!.GetValue<string>() == "deregistration_delay.timeout_seconds")!["Value"]!.GetValue<string>(), Is.EqualTo("20"));
         var tags = Run.Boto("elbv2", "describe_tags", new { ResourceArns = new[] { loadBalancer["LoadBalancerArn"]!.GetValue<string>(), targetGroup["TargetGroupArn"]!.GetValue<string>() } })["TagDescriptions"]!.AsArray();
@@ -103,6 +107,7 @@ public sealed partial class LoadBalancerEmulatorTests : EmulatorTests
         var addresses = Run.Boto("ec2", "describe_addresses", new { Filters = new[] { new { Name = "tag:Project", Values = new[] { "coralnet" } } } })["Addresses"]!.AsArray();
         Assert.That(addresses.Select(address => address!["InstanceId"]!.GetValue<string>()), Is.EquivalentTo(WebInstanceIds()));
         Assert.That(provision, Does.Match(@"web host 127\.[0-9.]+ \(coralnet-emulator-web[,)]").And.Match(@"web host 127\.[0-9.]+ \(coralnet-emulator-web-2[,)]"));
+        Assert.That(provision, Does.Contain($"; load balancer {loadBalancer["DNSName"]} (the site's DNS names point here)"));
 
         var second = Run.Succeed(WithLoadBalancer("--target=Plan"));
         Assert.That(second, Does.Contain("Plan: nothing to do"));
@@ -122,7 +127,7 @@ public sealed partial class LoadBalancerEmulatorTests : EmulatorTests
         var targetGroupArn = TargetGroup()["TargetGroupArn"]!.GetValue<string>();
         var instance = WebInstanceId();
         Run.Boto("elbv2", "modify_listener", new { ListenerArn = Listener(80)["ListenerArn"]!.GetValue<string>(), DefaultActions = new[] { new { Type = "forward", TargetGroupArn = targetGroupArn } } });
-        Run.Boto("elbv2", "modify_target_group", new { TargetGroupArn = targetGroupArn, HealthCheckPath = "/" });
+        Run.Boto("elbv2", "modify_target_group", new { TargetGroupArn = targetGroupArn, HealthCheckPath = "/", HealthyThresholdCount = 5 });
         Run.Boto("elbv2", "modify_target_group_attributes", new { TargetGroupArn = targetGroupArn, Attributes = new[] { new { Key = "deregistration_delay.timeout_seconds", Value = "300" } } });
         Run.Boto("elbv2", "deregister_targets", new { TargetGroupArn = targetGroupArn, Targets = new[] { new { Id = instance } } });
         var stray = Run.Boto("ec2", "run_instances", new { ImageId = "ami-785db401", MinCount = 1, MaxCount = 1 })["Instances"]![0]!["InstanceId"]!.GetValue<string>();
@@ -130,20 +135,28 @@ public sealed partial class LoadBalancerEmulatorTests : EmulatorTests
         var balancerGroup = Group("coralnet-emulator-lb")["GroupId"]!.GetValue<string>();
         var otherGroup = Run.Boto("ec2", "create_security_group", new { GroupName = "hand-made", Description = "made by hand" })["GroupId"]!.GetValue<string>();
         Run.Boto("elbv2", "set_security_groups", new { LoadBalancerArn = LoadBalancer()["LoadBalancerArn"]!.GetValue<string>(), SecurityGroups = new[] { balancerGroup, otherGroup } });
+        Run.Boto("elbv2", "delete_listener", new { ListenerArn = Listener(443)["ListenerArn"]!.GetValue<string>() });
+        var webGroup = Group("coralnet-emulator-web")["GroupId"]!.GetValue<string>();
+        Run.Boto("ec2", "authorize_security_group_ingress", new { GroupId = webGroup, IpProtocol = "tcp", FromPort = 443, ToPort = 443, CidrIp = "0.0.0.0/0" });
 
         var plan = Run.Succeed(WithLoadBalancer("--target=Plan"));
         Assert.That(plan, Does.Contain($"update     listener 80 HTTP of coralnet-emulator-web: HTTP, forward to {targetGroupArn}, not HTTP, redirect to HTTPS:443 (HTTP_301)")
-            .And.Contain("health check /, not /health/")
+            .And.Contain("health check / every 5 s (timeout 4 s), healthy after 5, unhealthy after 2, passing on HTTP 200, not /health/ every 5 s (timeout 4 s), healthy after 2,")
             .And.Contain("deregistration delay 300 s, not 20 s")
             .And.Contain($"{instance} not registered")
             .And.Contain($"{stray} registered but not a web instance of this environment")
             .And.Contain($"security groups {balancerGroup}, {otherGroup}, not coralnet-emulator-lb only")
-            .And.Contain("Plan: 0 to create, 4 to update."));
+            .And.Contain($"create     listener 443 HTTPS of coralnet-emulator-web: HTTPS with {_certificate}, forward to {targetGroupArn}")
+            .And.Contain("update     security group coralnet-emulator-web: ingress tcp 443 from 0.0.0.0/0 not wanted")
+            .And.Contain("Plan: 1 to create, 5 to update."));
 
         var corrected = Run.Succeed(WithLoadBalancer("--target=ProvisionAws"));
         Assert.That(Run.Succeed(WithLoadBalancer("--target=Plan")), Does.Contain("Plan: nothing to do"));
         Assert.That(Listener(80)["DefaultActions"]![0]!["Type"]!.GetValue<string>(), Is.EqualTo("redirect"));
+        Assert.That(Listener(443)["Certificates"]![0]!["CertificateArn"]!.GetValue<string>(), Is.EqualTo(_certificate));
+        Assert.That(Ingress(Group("coralnet-emulator-web")), Is.EquivalentTo(new[] { "22 from 203.0.113.7/32", $"80 from {balancerGroup}" }));
         Assert.That(TargetGroup()["HealthCheckPath"]!.GetValue<string>(), Is.EqualTo("/health/"));
+        Assert.That((int)TargetGroup()["HealthyThresholdCount"]!, Is.EqualTo(2));
         Assert.That(RegisteredTargets(), Is.EquivalentTo(WebInstanceIds()));
         Assert.That(LoadBalancer()["SecurityGroups"]!.AsArray().Select(g => g!.GetValue<string>()), Is.EqualTo(new[] { balancerGroup }));
 
@@ -163,7 +176,8 @@ public sealed partial class LoadBalancerEmulatorTests : EmulatorTests
         var log = new ListLog();
         using var http = new HttpClient();
         var elb = Elb(http, log);
-        var registrations = new TargetRegistrations(elb, TargetGroup()["TargetGroupArn"]!.GetValue<string>(), new WaitOptions(TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(200), Task.Delay), log);
+        var wait = new WaitOptions(TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(200), Task.Delay);
+        var registrations = new TargetRegistrations(elb, TargetGroup()["TargetGroupArn"]!.GetValue<string>(), wait, wait, log);
 
         await registrations.DeregisterAsync([instance], CancellationToken.None);
         await registrations.WaitDrainedAsync([instance], CancellationToken.None);
@@ -176,7 +190,8 @@ public sealed partial class LoadBalancerEmulatorTests : EmulatorTests
         Assert.That(log.Lines, Has.Some.StartsWith($"INFO targets {instance}: {instance} healthy after"));
 
         Run.Boto("ec2", "stop_instances", new { InstanceIds = new[] { instance }, Force = true });
-        var stopped = new TargetRegistrations(elb, TargetGroup()["TargetGroupArn"]!.GetValue<string>(), new WaitOptions(TimeSpan.FromMilliseconds(600), TimeSpan.FromMilliseconds(200), Task.Delay), log);
+        var brief = new WaitOptions(TimeSpan.FromMilliseconds(600), TimeSpan.FromMilliseconds(200), Task.Delay);
+        var stopped = new TargetRegistrations(elb, TargetGroup()["TargetGroupArn"]!.GetValue<string>(), brief, brief, log);
         var timeout = Assert.ThrowsAsync<TimeoutException>(() => stopped.WaitHealthyAsync([instance], CancellationToken.None));
         Assert.That(timeout!.Message, Does.StartWith($"targets {instance}: still '{instance} unused'"));
     }
@@ -186,23 +201,29 @@ public sealed partial class LoadBalancerEmulatorTests : EmulatorTests
     {
         Run.Succeed(WithLoadBalancer("--target=ProvisionAws"));
         var log = new ListLog();
-        using var http = new HttpClient();
-        var elb = Elb(http, log);
-        var group = TargetGroup()["TargetGroupArn"]!.GetValue<string>();
-        var balancer = new AlbLoadBalancer(elb, new TargetRegistrations(elb, group, new WaitOptions(TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(200), Task.Delay), log), group,
-            new Dictionary<string, string> { ["web1"] = WebInstanceId(), ["web2"] = WebInstanceId("coralnet-emulator-web-2") });
-        SshTarget[] web1 = [new("web1", "192.0.2.1")];
+        using var services = Connect(log);
+        var balancer = await AlbLoadBalancer.FindAsync(services, RollSettings(), log, TimeSpan.FromMilliseconds(200), CancellationToken.None);
+        SshTarget[] first = [new("coralnet-emulator-web", "192.0.2.1")];
 
-        Assert.That(await balancer.ServingAsync(CancellationToken.None), Is.EqualTo(new[] { "web1", "web2" }));
-        await balancer.DrainAsync(web1, CancellationToken.None);
-        Assert.That(await balancer.ServingAsync(CancellationToken.None), Is.EqualTo(new[] { "web2" }));
+        Assert.That(await balancer.ServingAsync(CancellationToken.None), Is.EqualTo(new[] { "coralnet-emulator-web", "coralnet-emulator-web-2" }));
+        await balancer.DrainAsync(first, CancellationToken.None);
+        Assert.That(await balancer.ServingAsync(CancellationToken.None), Is.EqualTo(new[] { "coralnet-emulator-web-2" }));
         Assert.That(RegisteredTargets(), Is.EqualTo(new[] { WebInstanceId("coralnet-emulator-web-2") }));
 
-        await balancer.EnableAsync(web1, CancellationToken.None);
-        await balancer.WaitHealthyAsync(web1, CancellationToken.None);
-        Assert.That(await balancer.ServingAsync(CancellationToken.None), Is.EqualTo(new[] { "web1", "web2" }));
+        await balancer.EnableAsync(first, CancellationToken.None);
+        await balancer.WaitHealthyAsync(first, CancellationToken.None);
+        Assert.That(await balancer.ServingAsync(CancellationToken.None), Is.EqualTo(new[] { "coralnet-emulator-web", "coralnet-emulator-web-2" }));
         Assert.That(() => balancer.EnableAsync([new("web9", "192.0.2.9")], CancellationToken.None), Throws.TypeOf<LoadBalancerException>().With.Message.EqualTo("web9 is not a web instance of the target group."));
     }
+
+    [Test]
+    public void Without_its_target_group_the_roll_names_Provision() =>
+        Assert.That(async () =>
+        {
+            var log = new ListLog();
+            using var services = Connect(log);
+            await AlbLoadBalancer.FindAsync(services, RollSettings(), log, TimeSpan.FromMilliseconds(200), CancellationToken.None);
+        }, Throws.TypeOf<LoadBalancerException>().With.Message.EqualTo("No target group coralnet-emulator-web in this account and region: run ./build.sh --target=Provision --environment=emulator first."));
 
     [TestCase("--aws_certificatearn=", "Aws.CertificateArn: the load balancer's HTTPS listener needs an ACM certificate")]
     [TestCase("--aws_certificatearn=arn:aws:iam::123456789012:server-certificate/site", "Aws.CertificateArn: 'arn:aws:iam::123456789012:server-certificate/site' is not an ACM certificate ARN")]
