@@ -16,12 +16,13 @@ public sealed class SiteTemplatesTests
     [Test]
     public void BehindALoadBalancerWhereHttpsEndsNginxServesHttpAndBelievesItsForwardedProtoFromItsAddressOnly()
     {
-        var config = SiteTemplates.NginxSite(Site(), Off, Paths, 8002, servesTls: false, front: new NginxFront(HealthForAnyHost: true, HttpsAtLoadBalancer: true, TrustedProxy: "10.213.0.9"));
+        var config = SiteTemplates.NginxSite(Site(), new TlsSettings { Mode = TlsMode.Off, HstsMaxAgeSeconds = 600 }, Paths, 8002, servesTls: false, front: new NginxFront(HealthForAnyHost: true, HttpsAtLoadBalancer: true, TrustedProxy: "10.213.0.9"));
         var lines = config.Split('\n').Select(l => l.Trim()).ToList();
 
         Assert.That(lines, Does.Contain("geo $coralnet_from_load_balancer { default 0; 10.213.0.9 1; }"));
         Assert.That(lines, Does.Contain("map $coralnet_from_load_balancer $coralnet_forwarded_proto { 1 $http_x_forwarded_proto; default $scheme; }"));
         Assert.That(lines, Does.Contain("proxy_set_header X-Forwarded-Proto $coralnet_forwarded_proto;"));
+        Assert.That(config, Does.Not.Contain("Strict-Transport-Security"), "HAProxy sends HSTS itself: nginx would send it twice");
         Assert.That(lines, Does.Not.Contain("listen 443 ssl http2;"));
         Assert.That(SiteTemplates.NginxSite(Site(), Off, Paths, 8002, servesTls: false), Does.Not.Contain("forwarded_proto"));
     }
@@ -77,7 +78,7 @@ public sealed class SiteTemplatesTests
     public void WithHttpsAtTheLoadBalancerTheSiteServesHttpTellingDjangoTheBalancersSchemeAndSendsHsts()
     {
         var config = SiteTemplates.NginxSite(Site(), new TlsSettings { Mode = TlsMode.Off, HstsMaxAgeSeconds = 600 }, Paths, 8001, servesTls: false,
-            front: new NginxFront(HealthForAnyHost: true, HttpsAtLoadBalancer: true));
+            front: new NginxFront(HealthForAnyHost: true, HttpsAtLoadBalancer: true, SendsHsts: true));
         var servers = config.Split("server {").Skip(1).ToList();
 
         Assert.That(servers, Has.Count.EqualTo(2));
