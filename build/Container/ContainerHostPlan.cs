@@ -19,9 +19,6 @@ public static class ContainerHostPlan
 
     private static readonly int RootOnlyFileMode = Convert.ToInt32("600", 8);
 
-    /// <summary>The auth file the hosts' pulls name (podman pull --authfile), when the registry needs a login.</summary>
-    public static string RegistryAuth(string siteName) => $"/etc/containers/{siteName}-auth.json";
-
     /// <param name="repositoryUri">On AWS, the ECR repository's URI (see <see cref="HostRegistry.For"/>).</param>
     public static PlannedTask Build(DeploySettings settings, string? repositoryUri = null)
     {
@@ -31,14 +28,15 @@ public static class ContainerHostPlan
         }
 
         var registry = HostRegistry.For(settings, repositoryUri);
+        var engine = HostEngine.Of(settings.Container.HostEngine);
         return new(InstallContainerEngine,
         [
-            .. HostEngine.Of(settings.Container.HostEngine).Resources(registry, settings.Site.Name),
+            .. engine.Resources(registry, settings.Site.Name),
             .. registry.CredentialHelper is { } helper
                 ? new IHostResource[]
                 {
                     new PackagesResource([EcrCredentialHelperPackage], withoutRecommends: true),
-                    new FileResource(RegistryAuth(settings.Site.Name), ContainerTemplates.HostRegistryAuth(registry, helper), "root", "root", RootOnlyFileMode),
+                    new FileResource(engine.RegistryAuth(settings.Site.Name), ContainerTemplates.HostRegistryAuth(registry, helper), "root", "root", RootOnlyFileMode),
                 }
                 : [],
         ]);

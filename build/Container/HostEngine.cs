@@ -1,4 +1,5 @@
 using CoralNet.Deploy.HostState;
+using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Templates;
 
@@ -66,6 +67,18 @@ public sealed record HostEngine(ContainerEngine Kind, string Name, IReadOnlyList
                 onChange: "if systemctl is-active --quiet docker.service; then systemctl reload docker.service; fi"),
             new PackagesResource(Packages),
         ];
+
+    /// <summary>
+    /// The root-only file naming the registry's credential helper for a registry that needs a login (no
+    /// credential in it): podman's auth file; for docker a client config.json in a folder of the site's own.
+    /// </summary>
+    public string RegistryAuth(string siteName) => Kind == ContainerEngine.Podman ? $"/etc/containers/{siteName}-auth.json" : $"/etc/docker/{siteName}-client/config.json";
+
+    /// <summary>The pull's command line; with <paramref name="login"/>, through <see cref="RegistryAuth"/>, whose helper logs in.</summary>
+    public string Pull(string siteName, bool login) =>
+        !login ? $"{Name} pull --quiet"
+        : Kind == ContainerEngine.Podman ? $"podman pull --quiet --authfile {Shell.Quote(RegistryAuth(siteName))}"
+        : $"docker --config {Shell.Quote(Path.GetDirectoryName(RegistryAuth(siteName))!)} pull --quiet";
 
     /// <summary>podman's registries.conf drop-in of the site.</summary>
     public static string PodmanRegistries(string siteName) => $"/etc/containers/registries.conf.d/50-{siteName}.conf";

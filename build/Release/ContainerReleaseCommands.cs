@@ -41,7 +41,7 @@ public sealed class ContainerReleaseCommands(ReleaseCommands commands, HostEngin
             set -eu
             image={{Shell.Quote(image)}}
             if {{engine.Name}} image inspect "$image" > /dev/null 2>&1; then echo ok; exit 0; fi
-            if ! errors=$({{engine.Name}} pull --quiet{{PullLogin(registry)}} "$image" 2>&1 >/dev/null); then
+            if ! errors=$({{engine.Pull(Paths.SiteName, login: registry.CredentialHelper is not null)}} "$image" 2>&1 >/dev/null); then
               printf 'could not pull %s from the registry %s (%s): %s\n' "$image" {{Shell.Quote(registry.Address)}} {{Shell.Quote(PullHint(registry))}} "$errors" >&2
               exit 1
             fi
@@ -49,9 +49,6 @@ public sealed class ContainerReleaseCommands(ReleaseCommands commands, HostEngin
             """)),
         .. then,
     ]);
-
-    private string PullLogin(HostRegistry registry) =>
-        registry.CredentialHelper is null ? "" : " --authfile " + Shell.Quote(ContainerHostPlan.RegistryAuth(Paths.SiteName));
 
     private static string PullHint(HostRegistry registry) => registry.CredentialHelper is null
         ? "is it running, and reachable from this host?"

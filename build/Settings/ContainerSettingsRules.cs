@@ -19,12 +19,6 @@ public static class ContainerSettingsRules
             yield break;
         }
 
-        // The ECR login on AWS hosts is podman's auth file (docker reads its own config.json: not written yet).
-        if (settings.Provider == ProviderKind.Aws && settings.Container.HostEngine != ContainerEngine.Podman)
-        {
-            yield return "Container.HostEngine: on AWS the web hosts log in to ECR through podman's auth file; docker's is not written yet: set Container.HostEngine=podman (--container_hostengine=podman).";
-        }
-
         if (settings.Provider == ProviderKind.Aws && settings.Container.KeepImages < settings.Site.KeepReleases)
         {
             yield return $"Container.KeepImages: {settings.Container.KeepImages} is fewer than Site.KeepReleases ({settings.Site.KeepReleases}): the ECR repository's lifecycle policy would expire images of releases the hosts keep for Rollback; set it to at least {settings.Site.KeepReleases} (--container_keepimages={settings.Site.KeepReleases}).";

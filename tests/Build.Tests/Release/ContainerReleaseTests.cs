@@ -93,6 +93,20 @@ public sealed class ContainerReleaseTests
     }
 
     [Test]
+    public void On_AWS_with_docker_the_pull_names_a_client_config_of_the_site_s_own_that_ConfigureHost_writes_root_only()
+    {
+        var docker = new DeploySettings { Provider = ProviderKind.Aws, Environment = "production", Site = Site, Container = new ContainerSettings { Registry = "127.0.0.1:5100", HostEngine = ContainerEngine.Docker } };
+        var registry = HostRegistry.For(docker, RepositoryUri);
+        var pull = new ContainerReleaseCommands(Commands, HostEngine.Docker).Pull(Id, registry.Image(Id), "", "", registry);
+        var plan = ContainerHostPlan.Build(docker, RepositoryUri);
+
+        Assert.That(pull.Steps[2].Script, Does.Contain("errors=$(docker --config '/etc/docker/coralnet-client' pull --quiet \"$image\""));
+        Assert.That(plan.Items.Select(i => i.Id), Is.EqualTo(new[] { "file /etc/docker/daemon.json", "packages docker.io", "packages amazon-ecr-credential-helper", "file /etc/docker/coralnet-client/config.json" }),
+            "the same credHelpers file as podman's (docker reads the same JSON), where docker --config finds it");
+        Assert.That(ContainerSettingsRules.Validate(docker), Is.Empty, "docker on AWS is no longer refused");
+    }
+
+    [Test]
     public void Migrate_and_collectstatic_run_in_one_off_containers_whose_environment_systemd_reads()
     {
         var containers = new ContainerReleaseCommands(Commands, HostEngine.Podman);

@@ -182,7 +182,7 @@ public sealed class EcrCredentialHelperEmulatorTests : EmulatorTests
         MakeCertificate(d, registry.Address, "registry");
         directory.Write("hosts", $"127.0.0.1 localhost\n127.0.0.1 {ApiHost}\n127.0.0.2 {registry.Address}\n");
         directory.Write("etc-containers/policy.json", File.ReadAllText("/etc/containers/policy.json"));
-        directory.Write("etc-containers/" + Path.GetFileName(ContainerHostPlan.RegistryAuth("coralnet")), ContainerTemplates.HostRegistryAuth(registry, registry.CredentialHelper!));
+        directory.Write("etc-containers/" + Path.GetFileName(HostEngine.Podman.RegistryAuth("coralnet")), ContainerTemplates.HostRegistryAuth(registry, registry.CredentialHelper!));
         directory.Write($"etc-containers/certs.d/{registry.Address}/ca.crt", File.ReadAllText(Path.Combine(d, "registry.pem")));
         directory.Write("storage.conf", $"[storage]\ndriver = \"vfs\"\ngraphroot = \"{d}/storage\"\nrunroot = \"{d}/run\"\n");
         directory.Write("containers.conf", $"[engine]\nevents_logger = \"file\"\nevents_logfile_path = \"{d}/events.log\"\ncgroup_manager = \"cgroupfs\"\n");
