@@ -57,17 +57,18 @@ public sealed class ContainerReleaseCommands(ReleaseCommands commands, HostEngin
     /// <summary>
     /// <c>manage.py migrate --noinput</c> in a one-off container of the release's image; the same container then
     /// prints the migrations the database has applied (no stamp when it cannot), which root writes with <paramref name="key"/> (what the
-    /// suite hashed, and the database's address) as the stamp of <paramref name="database"/> (see <see cref="MigrationStamp"/>).
+    /// suite hashed), the image's id and the database's <paramref name="address"/> as the stamp of <paramref name="database"/> (see <see cref="MigrationStamp"/>).
     /// </summary>
-    public RemoteCommand Migrate(string id, string image, string database, string key) => Streaming(Command($"migrate ({id}, in a container)", $$"""
+    public RemoteCommand Migrate(string id, string image, string database, string key, string address) => Streaming(Command($"migrate ({id}, in a container)", $$"""
         set -eu
         stamp={{Shell.Quote(MigrateStampFile(database))}}
         rm -f "$stamp"
+        built=$( { {{ImageId(image)}}; } 2>/dev/null || true)
         {{OneOff(id, image, "", "sh -c " + Shell.Quote("python3 manage.py migrate --noinput && { python3 -c " + Shell.Quote(InstallCommands.AppliedMigrationsPython) + " || true; }"))}}
         now=$(printf '%s\n' "$out" | tail -n 1)
         case "$now" in
           *[!0-9a-f]*) ;;
-          ????????????????????????????????) printf '%s\n' {{Shell.Quote(key)}}" $now" > "$stamp.new"; mv -f "$stamp.new" "$stamp" ;;
+          ????????????????????????????????) printf '%s %s %s %s\n' {{Shell.Quote(MigrationStamp.RequireKey(key))}} "$built" {{Shell.Quote(address)}} "$now" > "$stamp.new"; mv -f "$stamp.new" "$stamp" ;;
         esac
         case "$out" in
           *'No migrations to apply.'*) echo ok ;;
@@ -76,12 +77,21 @@ public sealed class ContainerReleaseCommands(ReleaseCommands commands, HostEngin
         """));
 
     /// <summary>Prints the migrate stamp of <paramref name="database"/> for the suite (see <see cref="MigrationStamp"/>); sent with the pull, in the same round trip.</summary>
-    public RemoteCommand MigrateState(string database) => Command("read the migrate stamp", $$"""
+    public RemoteCommand MigrateState(string database, string image) => Command("read the migrate stamp", $$"""
         set -eu
         stamp=$(cat {{Shell.Quote(MigrateStampFile(database))}} 2>/dev/null || true)
-        printf '{{MigrationStamp.StateLine}}\t\t%s\n' "$stamp"
+        built=$( { {{ImageId(image)}}; } 2>/dev/null || true)
+        printf '{{MigrationStamp.StateLine}}\t%s\t%s\n' "$built" "$stamp"
         echo ok
         """);
+
+    /// <summary>
+    /// What the image's code runs on, as a hash of its layers but the last (the app's code, which every release
+    /// changes): the base and the installed packages. A rebuilt base (a newer Django, say) is another migrate;
+    /// nothing is printed when the image cannot be read.
+    /// </summary>
+    private string ImageId(string image) =>
+        $"layers=$({engine.Name} image inspect --format {Shell.Quote("{{range .RootFS.Layers}}{{println .}}{{end}}")} {Shell.Quote(image)}) && [ -n \"$layers\" ] && printf '%s\\n' \"$layers\" | sed '$d' | sha256sum | cut -c1-64";
 
     /// <summary>Root's own (shared/ is root's): no process of the site writes it.</summary>
     private string MigrateStampFile(string database) => Paths.Shared + "/migrated-container-" + database;

@@ -19,12 +19,12 @@ public sealed class ContainerReleaseInstaller(HostReleases hosts, ReleaseRunner 
     {
         var results = await Task.WhenAll(hosts.Targets.Select((host, i) => runner.RunAsync(host, Containers.Pull(
             package.Id, Image(package.Id), package.Snapshot.Manifest.ToText(), ReleaseTar.ReleaseEnvironment(package.Snapshot, package.Id), Registry,
-            i == 0 ? [Containers.MigrateState(database)] : []))));
+            i == 0 ? [Containers.MigrateState(database, Image(package.Id))] : []))));
         return MigrationStamp.Parse(results[0].Stdout);
     }
 
     /// <summary><c>manage.py migrate</c> in a container of the release's image, once (the hosts share the database); it leaves the stamp of <paramref name="key"/>.</summary>
-    public Task MigrateAsync(SshTarget host, string id, string database, string key) => runner.RunAsync(host, Containers.Migrate(id, Image(id), database, key));
+    public Task MigrateAsync(SshTarget host, string id, string database, string key, string address) => runner.RunAsync(host, Containers.Migrate(id, Image(id), database, key, address));
 
     /// <summary>collectstatic in a container of the release's image on every host (or the serving release's files linked, when nothing it reads changed), then the release's completion mark.</summary>
     public Task CollectStaticAsync(ReleasePackage package) => ForEachHost(async host => await runner.RunAsync(host, HostScript.Batch($"collect static files and complete {package.Id}",

@@ -8,10 +8,11 @@ namespace CoralNet.Deploy.Release;
 /// How the suite tells, without a round trip of its own, that <c>manage.py migrate</c> would do nothing: a
 /// migrate that succeeded leaves a stamp on the first web host holding what it read (the key: the hashes of
 /// every file under a migrations/ folder, of the settings, the requirements, the Dockerfile and the extra
-/// packages; the venv it ran in, for Site.Runtime host; the database's address) and the migrations the
+/// packages; the venv it ran in, for Site.Runtime host, or the image's id in a container (what pip or the image
+/// build installed, Django's own migrations among them); the database's address) and the migrations the
 /// database had applied after it. The stamp is read in a round trip the deploy makes anyway (InstallRequirements,
 /// PullImage) and the applied migrations in SetupDatabase's login; when all of it matches, migrate is not sent.
-/// Anything unknown (no stamp, no venv, the applied migrations not read) means it is sent.
+/// Anything unknown (no stamp, no venv or image id, the applied migrations not read) means it is sent.
 /// </summary>
 public static partial class MigrationStamp
 {
@@ -31,21 +32,20 @@ public static partial class MigrationStamp
     /// <summary>The key, checked before it goes into a script.</summary>
     public static string RequireKey(string key) => Hex().IsMatch(key) ? key : throw new ArgumentException($"Not a migrate key: '{key}'.", nameof(key));
 
-    /// <summary>The stamp a migrate leaves: the key, the venv it ran in (none in a container), the database's address, the applied migrations' MD5.</summary>
-    public static string Text(string key, string? venv, string address, string applied) =>
-        string.Join(' ', new[] { key, venv, address, applied }.OfType<string>());
+    /// <summary>The stamp a migrate leaves: the key, the venv it ran in (the image's id in a container), the database's address, the applied migrations' MD5.</summary>
+    public static string Text(string key, string venv, string address, string applied) => string.Join(' ', key, venv, address, applied);
 
-    /// <summary>The venv (empty for none) and the stamp (empty for none) that a state command printed; null when it printed none.</summary>
+    /// <summary>The venv or image id (empty for none) and the stamp (empty for none) that a state command printed; null when it printed none.</summary>
     public static (string Venv, string Stamp)? Parse(string output) =>
         output.Split('\n').Select(line => line.Split('\t')).FirstOrDefault(fields => fields is [StateLine, _, _]) is [_, var venv, var stamp] ? (venv.Trim(), stamp.Trim()) : null;
 
     /// <summary>
     /// Whether the stamp read on the host says that migrate would change nothing: it holds this key, the venv
-    /// the release links (Site.Runtime host), this database address and the migrations the database has applied now.
+    /// the release links (or the image the release runs), this database address and the migrations the database has applied now.
     /// </summary>
-    public static bool Unchanged((string Venv, string Stamp)? state, string key, bool inContainer, string address, string? applied) =>
+    public static bool Unchanged((string Venv, string Stamp)? state, string key, string address, string? applied) =>
         state is var (venv, stamp)
         && applied is not null
-        && (inContainer || venv.Length > 0)
-        && stamp == Text(key, inContainer ? null : venv, address, applied);
+        && venv.Length > 0
+        && stamp == Text(key, venv, address, applied);
 }

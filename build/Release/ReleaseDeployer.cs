@@ -213,14 +213,14 @@ public sealed class ReleaseDeployer(
 
         var key = MigrationStamp.Key(Packaged().Snapshot.Manifest, options.Site.ExtraPackages);
         var address = $"{environment.DatabaseHost}:{environment.DatabasePort}";
-        if (MigrationStamp.Unchanged(_migrateState, key, RunsContainers, address, applied))
+        if (MigrationStamp.Unchanged(_migrateState, key, address, applied))
         {
             log($"No migration changed since the last migrate of {environment.DatabaseName}: migrate skipped, nothing sent.");
             return;
         }
 
         await (RunsContainers
-            ? Containers.MigrateAsync(hosts[0], Deployed(), environment.DatabaseName, $"{key} {address}")
+            ? Containers.MigrateAsync(hosts[0], Deployed(), environment.DatabaseName, key, address)
             : _runner.RunAsync(hosts[0], _commands.Install.Migrate(Deployed(), key)));
     }
 

@@ -67,6 +67,7 @@ public static class SiteTemplates
                     ["HealthPath"] = HealthPath,
                     ["GunicornPort"] = Number(gunicornPort),
                     ["Domain"] = site.Domain,
+                    ["VisitorScheme"] = front.HttpsAtLoadBalancer ? "https" : "http",
                 }).TrimEnd('\n')
                 : "    return 444;",
             ["AcmeChallenge"] = servesTls ? "" : challenge,

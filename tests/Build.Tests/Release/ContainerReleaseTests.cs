@@ -112,8 +112,8 @@ public sealed class ContainerReleaseTests
         var containers = new ContainerReleaseCommands(Commands, HostEngine.Podman);
         var collect = containers.CollectStatic(Id, Image, "20261202T040000Z-00000000", "KEY").Script;
 
-        var migrate = containers.Migrate(Id, Image, "coralnet", new string('a', 64) + " 10.0.0.2:5432").Script;
-        foreach (var (engine, script) in new[] { ("podman", migrate), ("podman", collect), ("docker", new ContainerReleaseCommands(Commands, HostEngine.Docker).Migrate(Id, Image, "coralnet", new string('a', 64) + " 10.0.0.2:5432").Script) })
+        var migrate = containers.Migrate(Id, Image, "coralnet", new string('a', 64), "10.0.0.2:5432").Script;
+        foreach (var (engine, script) in new[] { ("podman", migrate), ("podman", collect), ("docker", new ContainerReleaseCommands(Commands, HostEngine.Docker).Migrate(Id, Image, "coralnet", new string('a', 64), "10.0.0.2:5432").Script) })
         {
             Assert.That(script, Does.Contain("streamed systemd-run --quiet --wait --pipe --collect --service-type=exec -p EnvironmentFile='/srv/www/coralnet/shared/env' -p EnvironmentFile='/srv/www/coralnet/releases/" + Id + "/.release/env' "
                 + engine + " run --rm --pull=never --init --network host --read-only --tmpfs /tmp --user 65534:65534 --log-driver journald -e "));
@@ -123,6 +123,8 @@ public sealed class ContainerReleaseTests
         Assert.That(collect, Does.Contain("-v \"$static:/static\" -e STATIC_ROOT=/static '" + Image + "' python3 manage.py collectstatic --noinput"));
         Assert.That(migrate, Does.Contain("'" + Image + "' sh -c 'python3 manage.py migrate --noinput && { python3 -c '"), "the same container prints the applied migrations");
         Assert.That(migrate, Does.Contain("stamp='/srv/www/coralnet/shared/migrated-container-coralnet'"), "root's stamp, beside the environment file");
+        Assert.That(migrate, Does.Contain("built=$( { layers=$(podman image inspect --format '{{range .RootFS.Layers}}{{println .}}{{end}}' '" + Image + "')").And.Contain("\"$built\" '10.0.0.2:5432' \"$now\""),
+            "the stamp names the image migrate ran in");
         Assert.That(collect, Does.Contain("chown -R -P root:root \"$static\""));
         Assert.That(collect, Does.Contain("[ \"$(cat \"$previous/.release/static-key\" 2>/dev/null || true)\" = \"$key\" ]; then\n  cp -al \"$previous/static\" \"$static\""), "unchanged inputs: the serving release's files linked");
     }

@@ -43,25 +43,28 @@ public sealed class MigrationStampTests
         var stamp = $"{key} {Venv} {Address} {Applied}";
         var state = MigrationStamp.Parse($"venv {Venv}\n{MigrationStamp.StateLine}\t{Venv}\t{stamp}\nok\n");
 
-        Assert.That(MigrationStamp.Unchanged(state, key, inContainer: false, Address, Applied), Is.True);
-        Assert.That(MigrationStamp.Unchanged(state, key, inContainer: false, Address, null), Is.False, "applied migrations not read");
-        Assert.That(MigrationStamp.Unchanged(state, key, inContainer: false, Address, "f" + Applied[1..]), Is.False, "other migrations applied");
-        Assert.That(MigrationStamp.Unchanged(state, key, inContainer: false, "10.213.0.4:5432", Applied), Is.False, "another database");
-        Assert.That(MigrationStamp.Unchanged(state, MigrationStamp.Key(Site(migration: 'z'), []), inContainer: false, Address, Applied), Is.False, "a migration changed");
-        Assert.That(MigrationStamp.Unchanged((Venv + "x", state!.Value.Stamp), key, inContainer: false, Address, Applied), Is.False, "the release links another venv");
-        Assert.That(MigrationStamp.Unchanged(null, key, inContainer: false, Address, Applied), Is.False, "no state read");
-        Assert.That(MigrationStamp.Unchanged(MigrationStamp.Parse($"{MigrationStamp.StateLine}\t{Venv}\t\nok\n"), key, inContainer: false, Address, Applied), Is.False, "no stamp");
+        Assert.That(MigrationStamp.Unchanged(state, key, Address, Applied), Is.True);
+        Assert.That(MigrationStamp.Unchanged(state, key, Address, null), Is.False, "applied migrations not read");
+        Assert.That(MigrationStamp.Unchanged(state, key, Address, "f" + Applied[1..]), Is.False, "other migrations applied");
+        Assert.That(MigrationStamp.Unchanged(state, key, "10.213.0.4:5432", Applied), Is.False, "another database");
+        Assert.That(MigrationStamp.Unchanged(state, MigrationStamp.Key(Site(migration: 'z'), []), Address, Applied), Is.False, "a migration changed");
+        Assert.That(MigrationStamp.Unchanged((Venv + "x", state!.Value.Stamp), key, Address, Applied), Is.False, "the release links another venv");
+        Assert.That(MigrationStamp.Unchanged(null, key, Address, Applied), Is.False, "no state read");
+        Assert.That(MigrationStamp.Unchanged(MigrationStamp.Parse($"{MigrationStamp.StateLine}\t{Venv}\t\nok\n"), key, Address, Applied), Is.False, "no stamp");
     }
 
     [Test]
-    public void In_a_container_the_stamp_has_no_venv_and_a_host_stamp_does_not_count()
+    public void In_a_container_the_stamp_holds_the_image_s_id_and_a_rebuilt_image_is_migrated()
     {
         var key = MigrationStamp.Key(Site(), []);
-        var state = MigrationStamp.Parse($"{MigrationStamp.StateLine}\t\t{key} {Address} {Applied}\nok\n");
+        const string Image = "sha256:4f1c0de";
+        var state = MigrationStamp.Parse($"{MigrationStamp.StateLine}\t{Image}\t{key} {Image} {Address} {Applied}\nok\n");
 
-        Assert.That(MigrationStamp.Unchanged(state, key, inContainer: true, Address, Applied), Is.True);
-        Assert.That(MigrationStamp.Unchanged(state, key, inContainer: false, Address, Applied), Is.False, "no venv: a host release is migrated");
-        Assert.That(MigrationStamp.Unchanged(MigrationStamp.Parse($"{MigrationStamp.StateLine}\t\t{key} {Venv} {Address} {Applied}\n"), key, inContainer: true, Address, Applied), Is.False);
+        Assert.That(MigrationStamp.Unchanged(state, key, Address, Applied), Is.True);
+        Assert.That(MigrationStamp.Unchanged(MigrationStamp.Parse($"{MigrationStamp.StateLine}\tsha256:0ther\t{key} {Image} {Address} {Applied}\n"), key, Address, Applied), Is.False,
+            "the image was rebuilt (its packages may bring migrations of their own)");
+        Assert.That(MigrationStamp.Unchanged(MigrationStamp.Parse($"{MigrationStamp.StateLine}\t\t{key} {Address} {Applied}\n"), key, Address, Applied), Is.False,
+            "no image id read (nor a stamp of the format before it): migrated");
     }
 
     [Test]

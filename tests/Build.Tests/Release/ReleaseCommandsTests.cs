@@ -1,3 +1,4 @@
+using CoralNet.Deploy.Container;
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
@@ -174,6 +175,26 @@ public sealed class ReleaseCommandsTests
         Assert.That(Directory.Exists(commands.Paths.Release(gone)), Is.False);
         Assert.That(Directory.Exists(commands.Paths.Release(kept)), Is.True);
         Assert.That(Directory.GetDirectories(commands.Paths.Venvs).Select(Path.GetFileName), Is.EqualTo(new[] { "py3.11.2-new" }), "the venv of the kept release only");
+    }
+
+    [Test]
+    public void The_container_migrate_state_names_the_layers_under_the_app_s_so_that_only_a_rebuilt_base_or_packages_change_it()
+    {
+        using var host = new TempDirectory();
+        var containers = new ContainerReleaseCommands(new ReleaseCommands(LocalPaths(host.Path)), HostEngine.Podman);
+        host.Write("shared/migrated-container-coralnet", "stamp\n");
+        // podman as the script sees it: the image's layers, base first, the app's code last (LAYERS in the environment).
+        host.Write("bin/podman", "#!/bin/sh\n[ \"$1 $2\" = 'image inspect' ] || exit 2\nprintf '%s\\n' $LAYERS\n");
+        File.SetUnixFileMode(Path.Combine(host.Path, "bin/podman"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        string State(string layers) => MigrationStamp.Parse(TempDirectory.RunSh(
+            $"PATH={Shell.Quote(host.Path + "/bin")}:$PATH LAYERS={Shell.Quote(layers)}; export LAYERS\n" + containers.MigrateState("coralnet", "reg/coralnet:1").Script).Output)!.Value.Venv;
+
+        var release = State("sha256:base sha256:packages sha256:app1");
+
+        Assert.That(release, Does.Match("^[0-9a-f]{64}$"));
+        Assert.That(State("sha256:base sha256:packages sha256:app2"), Is.EqualTo(release), "a release changing only the code");
+        Assert.That(State("sha256:base2 sha256:packages sha256:app1"), Is.Not.EqualTo(release), "a rebuilt base");
+        Assert.That(State(""), Is.Empty, "an image that cannot be read names nothing (migrate is then sent)");
     }
 
     [Test]

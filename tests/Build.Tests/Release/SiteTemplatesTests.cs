@@ -69,6 +69,7 @@ public sealed class SiteTemplatesTests
         Assert.That(servers[0], Does.Contain("location = /health/ {\n        proxy_pass http://127.0.0.1:8002;\n        proxy_set_header Host coralnet.example.org;"),
             "the serving instance is asked as if for the site, whatever Host the load balancer sent");
         Assert.That(servers[0], Does.Contain("location / {\n        return 444;\n    }"));
+        Assert.That(servers[0], Does.Contain("proxy_set_header X-Forwarded-Proto http;"), "the site is served over http");
         Assert.That(lines.IndexOf("return 444;"), Is.GreaterThan(lines.IndexOf("location / {")), "444 only in its location: a return at server level would run before any location");
         Assert.That(servers[1], Does.Contain("proxy_set_header X-Forwarded-Proto $scheme;"), "a load balancer that does not end HTTPS does not tell the scheme");
         Assert.That(config, Does.Not.Contain("{{"));
@@ -85,6 +86,7 @@ public sealed class SiteTemplatesTests
         var site = servers[1].Split('\n').Select(l => l.Trim()).ToList();
         Assert.That(site, Does.Contain("listen 80;"));
         Assert.That(site, Does.Contain("proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;"));
+        Assert.That(servers[0], Does.Contain("proxy_set_header X-Forwarded-Proto https;"), "the ALB's check, over http, told the visitors' scheme: a site redirecting http to https still answers it 200");
         Assert.That(site, Does.Contain("add_header Strict-Transport-Security \"max-age=600\" always;"));
         Assert.That(config, Does.Not.Contain("ssl_").And.Not.Contain("443").And.Not.Contain("acme-challenge").And.Not.Contain("return 301"));
         Assert.That(SiteTemplates.NginxSite(Site(), new TlsSettings { Mode = TlsMode.Off, HstsMaxAgeSeconds = 0 }, Paths, 8001, servesTls: false,
