@@ -64,6 +64,9 @@ public abstract partial class ContainerDeploySandboxBase
     public void RemoveSite()
     {
         _http?.Dispose();
+        // A host that ran the site's containers is not moved to the host runtime in place (SlotInstances refuses
+        // it): the next class's hosts must be fresh ones.
+        _sandbox?.Down();
         if (Site is not null)
         {
             Directory.Delete(Site, recursive: true);
