@@ -8,14 +8,15 @@ namespace CoralNet.Deploy.Release;
 public sealed record RollOptions(BatchSize BatchSize, bool KeepDoneBatches);
 
 /// <summary>
-/// The cutover behind a load balancer, one batch of web hosts at a time: the batch is drained at the
-/// load balancer (its requests in flight end) while its standby instances start and are checked (that
-/// does not touch serving), then cut over to them and asked through its nginx, put back and waited for until the load balancer reports it healthy. A batch is drained
-/// only while another host serves. A failing batch stops the roll: its hosts are undone, and so are the
-/// batches before it (unless <see cref="RollOptions.KeepDoneBatches"/>), and the batch is put back in
-/// service on what it served before.
+/// The cutover behind a load balancer, one batch of web hosts at a time: the batch's standby instances
+/// start and are checked and warmed (that does not touch serving) while the load balancer is asked for
+/// another healthy host and the batch is drained there (its requests in flight end); then the batch is cut
+/// over to them and asked through its nginx, put back and waited for until the load balancer reports it
+/// healthy. A batch is drained only while another host serves. A failing batch stops the roll: its hosts
+/// are undone (a standby started is stopped again), and so are the batches before it (unless
+/// <see cref="RollOptions.KeepDoneBatches"/>), and the batch is put back in service on what it served before.
 /// </summary>
-/// <param name="startStandby">One host's standby started and checked (see <see cref="Cutover.StartStandbyAsync"/>): run while the host drains.</param>
+/// <param name="startStandby">One host's standby started, checked and warmed (see <see cref="Cutover.StartStandbyAsync"/>): run while the host drains.</param>
 /// <param name="cutOver">The rest of one host's cutover, once it is drained (see <see cref="Cutover.ServeStandbyAsync"/>).</param>
 /// <param name="undo">Undoes every host whose cutover is not confirmed.</param>
 public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, Func<HostRelease, Task> startStandby, Func<HostRelease, Task> cutOver, Func<Task> undo, Action<string> log, CancellationToken cancellation)
@@ -32,23 +33,32 @@ public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, F
             log($"Roll: batch {index + 1} of {batches.Count} ({Names(targets)}) to release {id}.");
             var drained = false;
             var clock = Stopwatch.StartNew();
-            var phases = new List<TimeSpan>();
+            var (checkedOthers, standbyReady, drainedAt, cutAt) = (TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+            async Task StartStandbyAsync()
+            {
+                await Task.WhenAll(batch.Select(startStandby));
+                standbyReady = clock.Elapsed;
+            }
+
+            var standby = StartStandbyAsync();
             try
             {
                 await RefuseToEmptyAsync(targets);
-                phases.Add(clock.Elapsed);
+                checkedOthers = clock.Elapsed;
                 drained = true;
-                await Task.WhenAll(batch.Select(startStandby).Prepend(balancer.DrainAsync(targets, cancellation)));
-                phases.Add(clock.Elapsed);
+                await balancer.DrainAsync(targets, cancellation);
+                drainedAt = clock.Elapsed;
+                await standby;
                 await Task.WhenAll(batch.Select(cutOver));
-                phases.Add(clock.Elapsed);
+                cutAt = clock.Elapsed;
                 await balancer.EnableAsync(targets, cancellation);
                 drained = false;
                 await balancer.WaitHealthyAsync(targets, cancellation);
-                phases.Add(clock.Elapsed);
             }
             catch (Exception exception)
             {
+                // The undo must not race a standby still starting (whatever its end: a failure of its own is the one caught here, or follows from it).
+                await Task.WhenAny(standby);
                 await StopAsync(id, options, done, batch, drained, index, batches.Count, exception);
                 throw;
             }
@@ -62,12 +72,14 @@ public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, F
             }
 
             done.AddRange(batch);
-            log($"Roll: batch {index + 1} done in {clock.Elapsed.TotalSeconds:0.00} s (another host serving: {phases[0].TotalSeconds:0.00} s; drained, standby started: {(phases[1] - phases[0]).TotalSeconds:0.00} s; "
-                + $"cut over, asked through nginx: {(phases[2] - phases[1]).TotalSeconds:0.00} s; back in service, healthy: {(phases[3] - phases[2]).TotalSeconds:0.00} s).");
+            log($"Roll: batch {index + 1} done in {clock.Elapsed.TotalSeconds:0.00} s (standby started, checked and warmed: {standbyReady.TotalSeconds:0.00} s, meanwhile another host serving: {checkedOthers.TotalSeconds:0.00} s "
+                + $"and drained: {(drainedAt - checkedOthers).TotalSeconds:0.00} s; cut over, asked through nginx: {(cutAt - Max(standbyReady, drainedAt)).TotalSeconds:0.00} s; back in service, healthy: {(clock.Elapsed - cutAt).TotalSeconds:0.00} s).");
         }
 
         done.ForEach(host => host.Confirmed());
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>
     /// Refuses a batch whose drain would leave the load balancer no healthy host to send requests to.
@@ -82,7 +94,7 @@ public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, F
         }
         else if (!serving.Except(batch.Select(h => h.Name)).Any())
         {
-            throw new LoadBalancerException($"the load balancer reports no healthy host besides {Names(batch)} (only {string.Join(", ", serving)}): draining it would leave the site without any; nothing of this batch was changed.");
+            throw new LoadBalancerException($"the load balancer reports no healthy host besides {Names(batch)} (only {string.Join(", ", serving)}): draining it would leave the site without any; it was not drained, and its standby instance (started meanwhile, serving nothing) is stopped again.");
         }
     }
 
