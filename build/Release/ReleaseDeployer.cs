@@ -230,11 +230,11 @@ public sealed class ReleaseDeployer(
     /// <summary>Starts the release in each host's standby gunicorn instance and checks it there (the serving one never stops meanwhile).</summary>
     public Task StartStandbyAsync(string? id = null) => UpToDate ? Task.CompletedTask : AllHosts.StartStandbyAsync(id ?? Deployed());
 
-    /// <summary>Moves <c>current</c> to the release on every host (atomically: a new link, then <c>mv -T</c>).</summary>
-    public Task SwitchAsync(string? id = null) => UpToDate ? Task.CompletedTask : AllHosts.SwitchAsync(id ?? Deployed());
-
-    /// <summary>Points nginx at the standby instance (rendered config, <c>nginx -t</c>, graceful reload); when nginx refuses the config, its previous one is back and the cutover is undone.</summary>
-    public Task ReloadNginxAsync() => UpToDate ? Task.CompletedTask : AllHosts.PointNginxAsync();
+    /// <summary>
+    /// On every host, in one round trip: <c>current</c> moved to the release (atomically: a new link, then <c>mv -T</c>) and nginx
+    /// pointed at the standby instance (rendered config, <c>nginx -t</c>, graceful reload); when nginx refuses the config, its previous one is back and the cutover is undone.
+    /// </summary>
+    public Task ReloadNginxAsync(string? id = null) => UpToDate ? Task.CompletedTask : AllHosts.ServeAsync(id ?? Deployed());
 
     /// <summary>Checks the site through each host's nginx; all serve the release (the cutover is confirmed), or all go back.</summary>
     public async Task HealthCheckAsync(string? id = null)
