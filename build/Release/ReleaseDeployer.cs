@@ -108,13 +108,18 @@ public sealed class ReleaseDeployer(
     /// release nginx serves) and removes the incomplete releases that failed or stopped runs left.
     /// </summary>
     /// <param name="startsInstances">Whether the run starts the site's instances (a deploy, a rollback): it is refused, before anything changes, on a host whose instances run otherwise than the settings say (see <see cref="SlotInstances"/>).</param>
-    public async Task LockAsync(DeployLockHolder holder, int waitSeconds, bool takeOver = false, bool startsInstances = true)
+    /// <param name="inspect">A script reporting on the host that the run would send next anyway (the host configuration's probe), sent in the lock's round trip.</param>
+    /// <returns>What <paramref name="inspect"/> printed on each host (none without it).</returns>
+    public async Task<IReadOnlyDictionary<SshTarget, string>> LockAsync(DeployLockHolder holder, int waitSeconds, bool takeOver = false, bool startsInstances = true, RemoteCommand? inspect = null)
     {
         _lock ??= new DeployLock(_runner, _commands.Locks, log, detail);
-        var listings = await _lock.TakeAsync(hosts, holder, waitSeconds, takeOver, _commands.ListReleases());
-        foreach (var (host, result) in listings)
+        var results = await _lock.TakeAsync(hosts, holder, waitSeconds, takeOver, _commands.ListReleases(), inspect);
+        var reports = new Dictionary<SshTarget, string>();
+        foreach (var (host, result) in results)
         {
-            HostStates.Remember(host, ReleaseListing.Parse(result.Stdout));
+            var (listing, report) = HostScript.SplitAfterReport(result.Stdout);
+            HostStates.Remember(host, ReleaseListing.Parse(listing));
+            reports[host] = report;
         }
 
         var refusals = startsInstances
@@ -132,6 +137,8 @@ public sealed class ReleaseDeployer(
             Id = serving;
             _reused = true;
         }
+
+        return reports;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Tasks.Host;
 
 namespace CoralNet.Deploy.Tasks.Release;
 
@@ -14,11 +15,12 @@ namespace CoralNet.Deploy.Tasks.Release;
 [IsDependentOn(typeof(PreDeployHookTask))]
 [IsDependentOn(typeof(Container.CheckRegistryTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
-public sealed class DeployLockTask(ReleaseRunSession session, RunAudit audit) : ReleaseTask(session)
+public sealed class DeployLockTask(ReleaseRunSession session, RunAudit audit, HostRunSession hosts) : ReleaseTask(session)
 {
     protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
     {
-        await deployer.LockAsync(DeployLockHolder.ThisRun(deployer.Id!), LockWait(context), TakeOver(context));
+        // Every target taking the lock here configures the hosts next (but DeployLock alone): their probe rides along.
+        hosts.InspectedUnderLock(await deployer.LockAsync(DeployLockHolder.ThisRun(deployer.Id!), LockWait(context), TakeOver(context), inspect: HostRunSession.ProbeUnderLock(context)));
         // The serving release when it holds the very files packaged: that one is deployed again, no new one made.
         audit.Release = deployer.Id;
         await deployer.CheckUpToDateAsync(await SiteEnvironmentOfTheRun.ForAsync(context), context.Options.Get<bool>(ForceOption));
