@@ -113,6 +113,8 @@ public sealed class ReleaseDeployer(
     public async Task<IReadOnlyDictionary<SshTarget, string>> LockAsync(DeployLockHolder holder, int waitSeconds, bool takeOver = false, bool startsInstances = true, RemoteCommand? inspect = null)
     {
         _lock ??= new DeployLock(_runner, _commands.Locks, log, detail);
+        // The health check over https follows (at once when the deploy is up to date): its chain checking warms meanwhile.
+        SiteClient.WarmInBackground(options.TrustedRoots ?? []);
         var results = await _lock.TakeAsync(hosts, holder, waitSeconds, takeOver, _commands.ListReleases(), inspect);
         var reports = new Dictionary<SshTarget, string>();
         foreach (var (host, result) in results)
