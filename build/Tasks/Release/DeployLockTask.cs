@@ -5,7 +5,7 @@ using CoralNet.Deploy.Tasks.Host;
 
 namespace CoralNet.Deploy.Tasks.Release;
 
-[TaskName("DeployLock")]
+[TaskName(Name)]
 [TaskDescription("Release: takes the deploy lock on every web host (host, process, start, release; refreshed while the run lives) and reads the hosts under it; another deploy is refused at once, or waited for with --lock-wait=SECONDS; a deploy with nothing to do stops here")]
 [TaskArgument(LockWaitOption, typeof(int), "how long to wait for another deploy's lock, in seconds; 0 refuses at once", Placeholder = "SECONDS", Default = "0")]
 [TaskArgument(TakeOverOption, typeof(bool), "take over a deploy lock whose run is dead (its process gone from this machine, or its lock not refreshed for 45 s); the output names it")]
@@ -25,6 +25,8 @@ public sealed class DeployLockTask(ReleaseRunSession session, RunAudit audit, Ho
         audit.Release = deployer.Id;
         await deployer.CheckUpToDateAsync(await SiteEnvironmentOfTheRun.ForAsync(context), context.Options.Get<bool>(ForceOption));
     }
+
+    public const string Name = "DeployLock";
 
     public const string LockWaitOption = "lock-wait";
 
