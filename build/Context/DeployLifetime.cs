@@ -15,6 +15,7 @@ public sealed class DeployLifetime(RunOutput output, RunAudit audit, RunTasks ta
 
     public override void Setup(DeployContext context, ISetupContext info)
     {
+        tasks.Plan(info.TasksToExecute.Select(task => task.Name));
         context.Log.Information(
             "Environment '{0}' ({1}), target '{2}'.",
             context.Settings.Environment,
@@ -27,7 +28,6 @@ public sealed class DeployLifetime(RunOutput output, RunAudit audit, RunTasks ta
 
         Confirmation.Require(context, info.TargetTask.Name, Confirmation.Terminal());
         audit.Begin(info.TargetTask.Name);
-        tasks.Plan(info.TasksToExecute.Select(task => task.Name));
     }
 
     /// <summary>
