@@ -7,6 +7,7 @@ namespace CoralNet.Deploy.Tests.Aws.Emulator;
 /// <summary>
 /// The AWS API emulator (moto's server, in the python3 on PATH) on a free loopback port: started
 /// once for the test run by the first test that asks, wiped between tests, stopped at the end.
+/// Its recorder (which moto writes to a file of its own) says which calls a run made.
 /// </summary>
 public sealed class MotoServer : IDisposable
 {
@@ -16,21 +17,46 @@ public sealed class MotoServer : IDisposable
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     private readonly Process _process;
+    private readonly string _recording;
 
-    private MotoServer(Process process, int port)
+    private MotoServer(Process process, int port, string recording)
     {
         _process = process;
+        _recording = recording;
         Url = $"http://127.0.0.1:{port}";
     }
 
     public string Url { get; }
 
+    /// <summary>The AWS calls the emulator received while <paramref name="action"/> ran, in order.</summary>
+    public IReadOnlyList<EmulatorCall> Record(Action action)
+    {
+        Post("/moto-api/recorder/reset-recording");
+        Post("/moto-api/recorder/start-recording");
+        try
+        {
+            action();
+        }
+        finally
+        {
+            Post("/moto-api/recorder/stop-recording");
+        }
+
+        var recording = Http.GetStringAsync(Url + "/moto-api/recorder/download-recording").GetAwaiter().GetResult();
+        return recording.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(EmulatorCall.Parse).ToList();
+    }
+
+    private void Post(string path)
+    {
+        using var reply = Http.PostAsync(Url + path, null).GetAwaiter().GetResult();
+        reply.EnsureSuccessStatusCode();
+    }
+
     /// <summary>The run's emulator, wiped: no resource of an earlier test is left.</summary>
     public static MotoServer Fresh()
     {
         var server = Shared.Value;
-        using var reply = Http.PostAsync(server.Url + "/moto-api/reset", null).GetAwaiter().GetResult();
-        reply.EnsureSuccessStatusCode();
+        server.Post("/moto-api/reset");
         return server;
     }
 
@@ -52,7 +78,9 @@ public sealed class MotoServer : IDisposable
         }
 
         var port = FreePort();
+        var recording = Path.Combine(Path.GetTempPath(), $"moto-recording-{port}.jsonl");
         var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["MOTO_RECORDER_FILEPATH"] = recording;
         foreach (var argument in new[] { "-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
@@ -65,7 +93,7 @@ public sealed class MotoServer : IDisposable
         process.ErrorDataReceived += (_, line) => { if (line.Data is not null) { log.Enqueue(line.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new MotoServer(process, port);
+        var server = new MotoServer(process, port, recording);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline && !process.HasExited)
         {
@@ -128,6 +156,7 @@ public sealed class MotoServer : IDisposable
         }
 
         _process.Dispose();
+        File.Delete(_recording);
     }
 }
 

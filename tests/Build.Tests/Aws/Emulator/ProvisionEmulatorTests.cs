@@ -9,18 +9,27 @@ public sealed class ProvisionEmulatorTests : EmulatorTests
 {
     private static List<Filter> Named(string name) => [new Filter("tag:Name", [name]), new Filter("tag:Project", ["coralnet"])];
 
+    private static IEnumerable<string> Ingress(SecurityGroup group) => (group.IpPermissions ?? []).SelectMany(permission =>
+        (permission.Ipv4Ranges ?? []).Select(range => range.CidrIp)
+            .Concat((permission.Ipv6Ranges ?? []).Select(range => range.CidrIpv6))
+            .Concat((permission.UserIdGroupPairs ?? []).Select(pair => pair.GroupId))
+            .Select(source => $"{permission.FromPort} from {source}"));
+
     [Test]
     public async Task An_empty_account_is_planned_without_change_then_provisioned_and_a_second_run_has_nothing_to_do()
     {
-        var plan = Run.Succeed("--target=Plan");
+        var (plan, planCalls) = Run.SucceedRecorded("--target=Plan");
         Assert.That(plan, Does.Contain("create     security group coralnet-emulator-web").And.Contain("ami-785db401"));
+        Assert.That(planCalls, Is.Not.Empty.And.All.Matches<EmulatorCall>(call => call.IsRead), "Plan only reads");
         Assert.That((await Run.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Named("coralnet-emulator-web") })).SecurityGroups ?? [], Is.Empty, "Plan made nothing");
         Assert.That((await Run.S3.ListBucketsAsync()).Buckets ?? [], Is.Empty);
 
         Run.Succeed("--target=ProvisionAws");
 
         var web = (await Run.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Named("coralnet-emulator-web") })).SecurityGroups.Single();
-        Assert.That(web.IpPermissions.Where(p => p.FromPort == 22).SelectMany(p => p.Ipv4Ranges).Select(r => r.CidrIp), Is.EqualTo(new[] { "203.0.113.7/32" }));
+        Assert.That(Ingress(web), Is.EquivalentTo(new[] { "22 from 203.0.113.7/32", "80 from 0.0.0.0/0", "80 from ::/0", "443 from 0.0.0.0/0", "443 from ::/0" }));
+        var databaseGroup = (await Run.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Named("coralnet-emulator-db") })).SecurityGroups.Single();
+        Assert.That(Ingress(databaseGroup), Is.EqualTo(new[] { $"5432 from {web.GroupId}" }));
         var instance = (await Run.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = Named("coralnet-emulator-web") })).Reservations.SelectMany(r => r.Instances).Single();
         Assert.That(instance.MetadataOptions.HttpTokens.Value, Is.EqualTo("required"));
         var protection = await Run.Ec2.DescribeInstanceAttributeAsync(new DescribeInstanceAttributeRequest { InstanceId = instance.InstanceId, Attribute = "disableApiTermination" });
@@ -65,9 +74,14 @@ public sealed class ProvisionEmulatorTests : EmulatorTests
         var profile = Run.Boto("iam", "get_instance_profile", new { InstanceProfileName = "coralnet-emulator-web" })["InstanceProfile"]!;
         Assert.That(profile["Roles"]![0]!["RoleName"]!.GetValue<string>(), Is.EqualTo("coralnet-emulator-web"));
 
-        Assert.That(Run.Succeed("--target=Plan"), Does.Contain("Plan: nothing to do"));
-        var second = Run.Succeed("--target=ProvisionAws");
+        var (clean, cleanCalls) = Run.SucceedRecorded("--target=Plan");
+        Assert.That(clean, Does.Contain("Plan: nothing to do"));
+        var (second, secondCalls) = Run.SucceedRecorded("--target=ProvisionAws");
         Assert.That(second, Does.Contain("Provision: nothing to do").And.Not.Contain("waiting up to"));
+        // Only reads, and no wait: the reads of a Plan, then the outputs read back once; a wait would poll.
+        Assert.That(secondCalls, Is.All.Matches<EmulatorCall>(call => call.IsRead), "a second ProvisionAws only reads");
+        Assert.That(secondCalls.Select(call => call.ToString()),
+            Is.EqualTo(cleanCalls.Select(call => call.ToString()).Concat(["ec2:DescribeAddresses", "ec2:DescribeInstances", "rds:DescribeDBInstances"])));
     }
 
     [Test]
@@ -122,7 +136,35 @@ public sealed class ProvisionEmulatorTests : EmulatorTests
         var block = await Run.S3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = "coralnet-emulator-media" });
         Assert.That(block.PublicAccessBlockConfiguration.RestrictPublicBuckets, Is.True);
         databaseGroup = (await Run.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [databaseGroup.GroupId] })).SecurityGroups.Single();
-        Assert.That(databaseGroup.IpPermissions.SelectMany(p => p.Ipv4Ranges ?? []), Is.Empty, "PostgreSQL from the web group only");
+        Assert.That(Ingress(databaseGroup), Is.EqualTo(new[] { $"5432 from {web.GroupId}" }), "PostgreSQL from the web group only");
+        web = (await Run.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [web.GroupId] })).SecurityGroups.Single();
+        Assert.That(Ingress(web).Where(rule => rule.StartsWith("22 ", StringComparison.Ordinal)), Is.EqualTo(new[] { "22 from 203.0.113.7/32" }));
+        var protection = await Run.Ec2.DescribeInstanceAttributeAsync(new DescribeInstanceAttributeRequest { InstanceId = instance.InstanceId, Attribute = "disableApiTermination" });
+        Assert.That(protection.InstanceAttribute.DisableApiTermination, Is.True);
+        var cors = await Run.S3.GetCORSConfigurationAsync(new GetCORSConfigurationRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(cors.Configuration.Rules.Single().AllowedMethods, Is.EqualTo(new[] { "GET" }));
+        var versioning = await Run.S3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(versioning.VersioningConfig.Status.Value, Is.EqualTo("Enabled"));
+        var policy = await Run.S3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(policy.Policy, Does.Contain("aws:SecureTransport"));
+    }
+
+    [Test]
+    public void Unencrypted_storage_made_by_hand_is_read_back_and_reported_as_not_changeable_in_place()
+    {
+        var tags = new[] { new { Key = "Project", Value = "coralnet" }, new { Key = "Environment", Value = "emulator" }, new { Key = "Name", Value = "coralnet-emulator-web" } };
+        Run.Boto("ec2", "run_instances", new { ImageId = "ami-785db401", MinCount = 1, MaxCount = 1, TagSpecifications = new[] { new { ResourceType = "instance", Tags = tags } } });
+        Run.Boto("rds", "create_db_instance", new
+        {
+            DBInstanceIdentifier = "coralnet-emulator-db", Engine = "postgres", DBInstanceClass = "db.t3.micro", AllocatedStorage = 20,
+            MasterUsername = "postgres", MasterUserPassword = "Emulator-master-passw0rd", StorageEncrypted = false,
+            Tags = tags.Select(tag => tag.Key == "Name" ? new { tag.Key, Value = "coralnet-emulator-db" } : tag).ToArray(),
+        });
+
+        var plan = Run.Succeed("--target=Plan");
+
+        Assert.That(plan, Does.Match(@"EC2 instance coralnet-emulator-web: root volume vol-\w+ NOT encrypted; EBS cannot encrypt a volume in place")
+            .And.Contain("RDS PostgreSQL coralnet-emulator-db: storage NOT encrypted; RDS cannot encrypt an instance in place"));
     }
 
     [Test]
