@@ -88,14 +88,14 @@ public sealed class AwsProvisioner(
         return changes;
     }
 
-    /// <summary>Runs AWS calls; a failure to reach AWS at all is said with what was being done, the endpoint and its setting.</summary>
+    /// <summary>Runs AWS calls; a failure to reach AWS at all (or an HTML page for an answer) is said with what was being done, the endpoint and its setting.</summary>
     private async Task<T> Reaching<T>(string what, Func<Task<T>> calls)
     {
         try
         {
             return await calls();
         }
-        catch (Exception failure) when (AwsUnreachableException.IsTransport(failure) && failure is not AwsUnreachableException)
+        catch (Exception failure) when (AwsUnreachableException.Explains(failure) && failure is not AwsUnreachableException)
         {
             throw AwsUnreachableException.For(what, settings.Aws, _context.Region, failure);
         }

@@ -14,7 +14,7 @@ public static class EcrRegistry
         {
             return await LookUpAsync(ecr, settings, keep, cancellationToken);
         }
-        catch (Exception failure) when (AwsUnreachableException.IsTransport(failure))
+        catch (Exception failure) when (AwsUnreachableException.Explains(failure))
         {
             throw AwsUnreachableException.For("ECR, the registry of the site's images", settings.Aws, settings.Aws.Region, failure);
         }

@@ -206,6 +206,18 @@ public sealed class ProvisionEmulatorTests : EmulatorTests
     }
 
     [Test]
+    public void An_HTML_page_for_an_answer_is_one_line_naming_the_endpoint_and_its_setting()
+    {
+        // No API answers under this path: moto's web server sends its HTML 404 page, as a proxy or a wrong endpoint would.
+        var endpoint = Run.Server.Url + "/not-an-api/";
+        var (exitCode, output) = Run.Run("--target=Plan", $"--aws-endpoint={endpoint}");
+        Assert.That(exitCode, Is.Not.Zero);
+        Assert.That(output, Does.Contain(
+            $"Error: STS GetCallerIdentity: an HTML page (HTTP 404, \"404 Not Found\") instead of AWS's answer, from the endpoint {endpoint}, from the setting Aws.Endpoint (--aws-endpoint=URL)"));
+        Assert.That(output, Does.Not.Contain("<html").IgnoreCase.And.Not.Contain("<title>"));
+    }
+
+    [Test]
     public async Task Deploy_provisions_then_stops_at_its_first_SSH_step_on_the_instance_s_address()
     {
         // Nothing listens on this loopback port: the SSH step fails there, after Provision.
