@@ -71,10 +71,9 @@ public sealed class MotoServer : IDisposable
 
     private static MotoServer Start()
     {
-        var check = Run("python3", "-c", "import moto.server, flask");
-        if (check is not 0)
+        if (Missing("python3") is { } missing)
         {
-            Assert.Fail($"The AWS emulator tests need moto's server in the python3 on PATH (Debian 12 has no package for it): {InstallCommand}");
+            Assert.Fail(missing);
         }
 
         var port = FreePort();
@@ -116,6 +115,12 @@ public sealed class MotoServer : IDisposable
         server.Dispose();
         throw new InvalidOperationException($"moto's server did not answer on {server.Url} within 60 s: {string.Join('\n', log.TakeLast(20))}");
     }
+
+    /// <summary>Why <paramref name="python"/> cannot run the emulator, with the command that mends it; null when it can.</summary>
+    internal static string? Missing(string python) =>
+        Run(python, "-c", "import moto.server, flask") is 0
+            ? null
+            : $"The AWS emulator tests need moto's server in the python3 on PATH (Debian 12 has no package for it): {InstallCommand}";
 
     /// <summary>A loopback port nothing listens on right now.</summary>
     internal static int FreePort()
