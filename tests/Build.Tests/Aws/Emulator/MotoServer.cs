@@ -13,7 +13,7 @@ public sealed class MotoServer : IDisposable
 {
     public const string InstallCommand = "python3 -m pip install 'moto[server]==5.2.1'";
 
-    private static readonly Lazy<MotoServer> Shared = new(Start);
+    private static readonly Lazy<MotoServer> Shared = new(() => Start());
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     private readonly Process _process;
@@ -69,7 +69,8 @@ public sealed class MotoServer : IDisposable
         }
     }
 
-    private static MotoServer Start()
+    /// <summary>A server of its own, for a test that needs moto configured otherwise (<paramref name="environment"/>: moto's variables); the test disposes it.</summary>
+    public static MotoServer Start(params (string Name, string Value)[] environment)
     {
         if (Missing("python3") is { } missing)
         {
@@ -80,6 +81,11 @@ public sealed class MotoServer : IDisposable
         var recording = Path.Combine(Path.GetTempPath(), $"moto-recording-{port}.jsonl");
         var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["MOTO_RECORDER_FILEPATH"] = recording;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var argument in new[] { "-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
