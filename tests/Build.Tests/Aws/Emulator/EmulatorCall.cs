@@ -6,7 +6,8 @@ namespace CoralNet.Deploy.Tests.Aws.Emulator;
 /// <summary>
 /// One AWS call as moto's recorder saw it arrive, whoever made it (the AWS SDK's clients or the
 /// suite's own): the service from the signature's credential scope, the operation from the Query
-/// body's Action, the JSON protocol's X-Amz-Target, or, for S3's REST calls, the method and path.
+/// body's Action, the JSON protocol's X-Amz-Target, or, for S3's REST calls, the IAM action its
+/// method and sub-resource stand for (so that every call is named as an IAM policy names it).
 /// </summary>
 public sealed partial record EmulatorCall(string Service, string Operation, bool IsRead)
 {
@@ -40,10 +41,35 @@ public sealed partial record EmulatorCall(string Service, string Operation, bool
             return Named(service, target[(target.LastIndexOf('.') + 1)..]);
         }
 
-        // S3's REST calls: reading is GET and HEAD; the path and query say which sub-resource.
+        // S3's REST calls: reading is GET and HEAD; the method and the sub-resource in the query say which action.
         var url = new Uri(entry["url"]!.GetValue<string>());
-        return new EmulatorCall(service, $"{method} {url.PathAndQuery}", method is "GET" or "HEAD");
+        var subresource = url.Query.TrimStart('?').Split('&')[0].Split('=')[0];
+        return new EmulatorCall(service, S3Action(method, subresource) ?? $"{method} {url.PathAndQuery}", method is "GET" or "HEAD");
     }
+
+    /// <summary>The IAM action of an S3 call on a bucket, as the deploy policy names it; null for one not listed here.</summary>
+    private static string? S3Action(string method, string subresource) => (method, subresource) switch
+    {
+        ("PUT", "") => "CreateBucket",
+        ("HEAD", "") => "ListBucket",
+        ("GET", "location") => "GetBucketLocation",
+        ("GET", "tagging") => "GetBucketTagging",
+        ("PUT", "tagging") => "PutBucketTagging",
+        ("GET", "cors") => "GetBucketCORS",
+        ("PUT" or "DELETE", "cors") => "PutBucketCORS",
+        ("GET", "publicAccessBlock") => "GetBucketPublicAccessBlock",
+        ("PUT" or "DELETE", "publicAccessBlock") => "PutBucketPublicAccessBlock",
+        ("GET", "encryption") => "GetEncryptionConfiguration",
+        ("PUT" or "DELETE", "encryption") => "PutEncryptionConfiguration",
+        ("GET", "versioning") => "GetBucketVersioning",
+        ("PUT", "versioning") => "PutBucketVersioning",
+        ("GET", "ownershipControls") => "GetBucketOwnershipControls",
+        ("PUT" or "DELETE", "ownershipControls") => "PutBucketOwnershipControls",
+        ("GET", "policy") => "GetBucketPolicy",
+        ("PUT", "policy") => "PutBucketPolicy",
+        ("DELETE", "policy") => "DeleteBucketPolicy",
+        _ => null,
+    };
 
     public override string ToString() => $"{Service}:{Operation}";
 

@@ -87,7 +87,7 @@ public sealed class ProvisionEmulatorTests : EmulatorTests
     [Test]
     public async Task Drift_made_behind_the_suite_s_back_is_planned_corrected_and_then_clean()
     {
-        Run.Succeed("--target=Provision");
+        var (_, made) = Run.SucceedRecorded("--target=Provision");
         var web = (await Run.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Named("coralnet-emulator-web") })).SecurityGroups.Single();
         var instance = (await Run.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = Named("coralnet-emulator-web") })).Reservations.SelectMany(r => r.Instances).Single();
         await Run.Ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
@@ -124,8 +124,13 @@ public sealed class ProvisionEmulatorTests : EmulatorTests
             .And.Contain("ingress tcp 5432 from 0.0.0.0/0 not wanted")
             .And.Contain("Plan: 0 to create, 5 to update."));
 
-        Run.Succeed("--target=ProvisionAws");
+        var (_, corrected) = Run.SucceedRecorded("--target=ProvisionAws");
         Assert.That(Run.Succeed("--target=Plan"), Does.Contain("Plan: nothing to do"));
+        // Each call of making and correcting, as the emulator saw it, is an action the DeployPolicy target's policy grants.
+        var printed = Run.Succeed("--target=DeployPolicy");
+        var deployPolicy = System.Text.Json.Nodes.JsonNode.Parse(printed[printed.IndexOf('{', StringComparison.Ordinal)..(printed.LastIndexOf('}') + 1)])!;
+        var allowed = deployPolicy["Statement"]!.AsArray().SelectMany(statement => statement!["Action"]!.AsArray().Select(action => action!.GetValue<string>()));
+        Assert.That(made.Concat(corrected).Select(call => call.ToString()).Distinct(), Is.SubsetOf(allowed));
         instance = (await Run.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instance.InstanceId] })).Reservations.Single().Instances.Single();
         Assert.That(instance.MetadataOptions.HttpTokens.Value, Is.EqualTo("required"));
         var encryption = await Run.S3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = "coralnet-emulator-media" });
