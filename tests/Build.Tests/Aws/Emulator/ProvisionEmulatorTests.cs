@@ -187,39 +187,22 @@ public sealed class ProvisionEmulatorTests : EmulatorTests
         Assert.That(Run.Succeed("--target=Plan"), Does.Contain("Plan: nothing to do"));
     }
 
-    [TestCase("--aws_operatorcidrs=0.0.0.0/0", "Aws.OperatorCidrs: '0.0.0.0/0' opens SSH to the whole internet")]
-    [TestCase("--aws_operatorcidrs=198.51.0.0/12", "or set Aws.AllowSshFromAnywhere to true")]
-    [TestCase("--aws_region=xx-north-9", "Aws.Region: 'xx-north-9' is not a region the AWS SDK knows")]
-    [TestCase("--aws_ami=", "Set Aws.Ami to the image id to boot")]
-    [TestCase("--aws_ami=ami-00000000000000000", "EC2 knows no image ami-00000000000000000 in us-east-1: check Aws.Ami")]
-    public void A_bad_input_gives_one_clear_line_and_makes_nothing(string argument, string message) =>
-        Run.Refuses(message, "--target=ProvisionAws", argument);
-
     [Test]
-    public void Host_bits_of_an_operator_block_are_cleared_with_a_warning()
+    public async Task Plan_names_the_statements_a_hand_edited_bucket_policy_would_lose()
     {
-        var output = Run.Succeed("--target=Plan", "--aws_operatorcidrs=203.0.113.7/24");
-        Assert.That(output, Does.Contain("203.0.113.7/24 has host bits set; SSH is opened to 203.0.113.0/24").And.Contain("tcp 22 from 203.0.113.0/24"));
-    }
+        Run.Succeed("--target=ProvisionAws");
+        var policy = System.Text.Json.Nodes.JsonNode.Parse((await Run.S3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = "coralnet-emulator-media" })).Policy)!;
+        System.Text.Json.Nodes.JsonNode Grant(string? sid, string action) => System.Text.Json.Nodes.JsonNode.Parse(
+            (sid is null ? "{" : $"{{\"Sid\": \"{sid}\", ") +
+            $"\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": \"arn:aws:iam::123456789012:root\"}}, \"Action\": \"{action}\", \"Resource\": \"arn:aws:s3:::coralnet-emulator-media/*\"}}")!;
+        policy["Statement"]!.AsArray().Add(Grant("ReadForTheBackups", "s3:GetObject"));
+        policy["Statement"]!.AsArray().Add(Grant(null, "s3:PutObject"));
+        await Run.S3.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = "coralnet-emulator-media", Policy = policy.ToJsonString() });
 
-    [Test]
-    public void An_endpoint_nothing_listens_on_is_named_with_its_setting()
-    {
-        var (exitCode, output) = Run.Run("--target=Plan", "--aws-endpoint=http://127.0.0.1:9");
-        Assert.That(exitCode, Is.Not.Zero);
-        Assert.That(output, Does.Contain("Error: STS GetCallerIdentity: no answer (Connection refused").And.Contain("from the endpoint http://127.0.0.1:9, from the setting Aws.Endpoint (--aws-endpoint=URL)"));
-    }
-
-    [Test]
-    public void An_HTML_page_for_an_answer_is_one_line_naming_the_endpoint_and_its_setting()
-    {
-        // No API answers under this path: moto's web server sends its HTML 404 page, as a proxy or a wrong endpoint would.
-        var endpoint = Run.Server.Url + "/not-an-api/";
-        var (exitCode, output) = Run.Run("--target=Plan", $"--aws-endpoint={endpoint}");
-        Assert.That(exitCode, Is.Not.Zero);
-        Assert.That(output, Does.Contain(
-            $"Error: STS GetCallerIdentity: an HTML page (HTTP 404, \"404 Not Found\") instead of AWS's answer, from the endpoint {endpoint}, from the setting Aws.Endpoint (--aws-endpoint=URL)"));
-        Assert.That(output, Does.Not.Contain("<html").IgnoreCase.And.Not.Contain("<title>"));
+        Assert.That(Run.Succeed("--target=Plan"), Does.Contain("update     S3 bucket coralnet-emulator-media: bucket policy (deny requests without TLS), removing ReadForTheBackups, statement 3"));
+        Run.Succeed("--target=ProvisionAws");
+        var corrected = System.Text.Json.Nodes.JsonNode.Parse((await Run.S3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = "coralnet-emulator-media" })).Policy)!;
+        Assert.That(corrected["Statement"]!.AsArray(), Has.Count.EqualTo(1));
     }
 
     [Test]
