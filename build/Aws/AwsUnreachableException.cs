@@ -13,8 +13,18 @@ namespace CoralNet.Deploy.Aws;
 /// </summary>
 public sealed class AwsUnreachableException(string message, Exception inner) : Exception(message, inner)
 {
-    /// <summary>Whether the failure says the call did not reach an AWS API, rather than being AWS's answer.</summary>
-    public static bool Explains(Exception failure) => IsTransport(failure) || HtmlAnswer(failure) is not null;
+    /// <summary>Runs AWS calls; a failure to reach an AWS API is rethrown as this, saying <paramref name="what"/> was being done.</summary>
+    public static async Task<T> Around<T>(string what, AwsSettings aws, string region, Func<Task<T>> calls)
+    {
+        try
+        {
+            return await calls();
+        }
+        catch (Exception failure) when (failure is not AwsUnreachableException && (IsTransport(failure) || HtmlAnswer(failure) is not null))
+        {
+            throw For(what, aws, region, failure);
+        }
+    }
 
     /// <summary>Whether the failure is a transport failure rather than an answer from AWS.</summary>
     private static bool IsTransport(Exception failure)
@@ -30,7 +40,7 @@ public sealed class AwsUnreachableException(string message, Exception inner) : E
         return false;
     }
 
-    public static AwsUnreachableException For(string what, AwsSettings aws, string region, Exception failure)
+    private static AwsUnreachableException For(string what, AwsSettings aws, string region, Exception failure)
     {
         if (HtmlAnswer(failure) is { } page)
         {

@@ -26,15 +26,16 @@ public sealed class InputEmulatorTests : EmulatorTests
         Assert.That(output, Does.Contain("Error: STS GetCallerIdentity: no answer (Connection refused").And.Contain("from the endpoint http://127.0.0.1:9, from the setting Aws.Endpoint (--aws-endpoint=URL)"));
     }
 
-    [Test]
-    public void An_HTML_page_for_an_answer_is_one_line_naming_the_endpoint_and_its_setting()
+    [TestCase("Plan", "STS GetCallerIdentity")]
+    [TestCase("Status", "looking up the environment's hosts (EC2, RDS)")]
+    public void An_HTML_page_for_an_answer_is_one_line_naming_the_endpoint_and_its_setting(string target, string what)
     {
         // No API answers under this path: moto's web server sends its HTML 404 page, as a proxy or a wrong endpoint would.
         var endpoint = Run.Server.Url + "/not-an-api/";
-        var (exitCode, output) = Run.Run("--target=Plan", $"--aws-endpoint={endpoint}");
+        var (exitCode, output) = Run.Run($"--target={target}", $"--aws-endpoint={endpoint}");
         Assert.That(exitCode, Is.Not.Zero);
         Assert.That(output, Does.Contain(
-            $"Error: STS GetCallerIdentity: an HTML page (HTTP 404, \"404 Not Found\") instead of AWS's answer, from the endpoint {endpoint}, from the setting Aws.Endpoint (--aws-endpoint=URL)"));
+            $"Error: {what}: an HTML page (HTTP 404, \"404 Not Found\") instead of AWS's answer, from the endpoint {endpoint}, from the setting Aws.Endpoint (--aws-endpoint=URL)"));
         Assert.That(output, Does.Not.Contain("<html").IgnoreCase.And.Not.Contain("<title>"));
     }
 }
