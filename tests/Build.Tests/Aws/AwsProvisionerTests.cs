@@ -148,7 +148,7 @@ public sealed class AwsProvisionerTests
         Assert.That(fake.ImportedKeyMaterial, Is.EqualTo(new[] { PublicKey }));
 
         var launch = fake.Launches.Single();
-        Assert.That(launch.ImageId, Is.EqualTo("ami-0123456789abcdef0"), "the current Ubuntu LTS from SSM");
+        Assert.That(launch.ImageId, Is.EqualTo("ami-0123456789abcdef0"), "Debian 12's current image, from SSM's public parameter");
         Assert.That(launch.DisableApiTermination, Is.True);
         Assert.That(launch.KeyName, Is.EqualTo("coralnet-deploy"));
         Assert.That(launch.SecurityGroupIds, Is.EqualTo(new[] { web.GroupId }));

@@ -303,11 +303,14 @@ internal sealed class FakeAws
     private IAmazonSimpleSystemsManagement Ssm()
     {
         var ssm = Substitute.For<IAmazonSimpleSystemsManagement>();
-        // AWS's public parameters (the Ubuntu image) are plain Strings; the operator's secrets SecureStrings.
+        // AWS's public parameters (Debian 12's image; no other) are plain Strings; the operator's secrets SecureStrings.
         ssm.GetParameterAsync(Arg.Any<GetParameterRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ssm:GetParameter", () =>
-            call.Arg<GetParameterRequest>().Name is var name && name.StartsWith("/aws/service/", StringComparison.Ordinal)
-                ? new GetParameterResponse { Parameter = new Parameter { Name = name, Type = ParameterType.String, Value = "ami-0123456789abcdef0" } }
-                : new GetParameterResponse { Parameter = new Parameter { Name = name, Type = ParameterType.SecureString, Value = SecretParameterValue(name) } }));
+            call.Arg<GetParameterRequest>().Name switch
+            {
+                CoralNet.Deploy.Aws.Resources.MachineImage.DebianParameter => new GetParameterResponse { Parameter = new Parameter { Name = CoralNet.Deploy.Aws.Resources.MachineImage.DebianParameter, Type = ParameterType.String, Value = "ami-0123456789abcdef0" } },
+                var name when name.StartsWith("/aws/service/", StringComparison.Ordinal) => throw new ParameterNotFoundException($"Parameter {name} not found."),
+                var name => new GetParameterResponse { Parameter = new Parameter { Name = name, Type = ParameterType.SecureString, Value = SecretParameterValue(name) } },
+            }));
         return ssm;
     }
 
