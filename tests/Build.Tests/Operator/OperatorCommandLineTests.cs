@@ -12,7 +12,9 @@ namespace CoralNet.Deploy.Tests.Operator;
 public sealed class OperatorCommandLineTests
 {
     [TestCase("MaintenanceOn")]
+    [TestCase("MaintenanceOff")]
     [TestCase("Rollback")]
+    [TestCase("Unlock")]
     [TestCase("Manage")]
     public void A_target_changing_a_serving_site_outside_the_sandbox_is_refused_without_a_terminal_and_without_yes(string target)
     {
@@ -23,6 +25,54 @@ public sealed class OperatorCommandLineTests
         Assert.That(code, Is.EqualTo(1), output);
         Assert.That(output, Does.Contain($"{target} changes the serving site of the environment 'staging' by hand").And.Contain("add --yes"));
         Assert.That(fake.Calls, Is.All.StartWith("ssm:"), "nothing but the settings' secrets was asked for: no host, no AWS resource");
+    }
+
+    [Test]
+    public void Yes_confirms_without_a_terminal()
+    {
+        using var repository = PlanSuiteRunTests.CompleteStaging();
+        var fake = new FakeAws();
+        var (_, output) = SuiteRun.RunWith(services => services.AddSingleton<IAwsConnector>(new RecordingConnector(fake)), repository.Root, "--target=MaintenanceOn", "--environment=staging", "--yes");
+
+        Assert.That(output, Does.Not.Contain("no terminal to confirm it on"));
+        Assert.That(fake.Calls, Has.Some.Not.StartWith("ssm:"), "the run went past the confirmation, to look for the web hosts");
+    }
+
+    /// <summary>--report for a target that reaches no host, and for a run refused before its first task: target, outcome and each task with its duration.</summary>
+    [TestCase("Plan", "succeeded")]
+    [TestCase("Rollback", "failed")]
+    public void Report_is_written_for_any_target_and_outcome(string target, string outcome)
+    {
+        using var repository = PlanSuiteRunTests.CompleteStaging();
+        var file = Path.Combine(repository.Root, "artifacts/report.json");
+        var (code, output) = SuiteRun.RunWith(services => services.AddSingleton<IAwsConnector>(new RecordingConnector(new FakeAws())), repository.Root, $"--target={target}", "--environment=staging", "--report=artifacts/report.json");
+
+        Assert.That(code == 0, Is.EqualTo(outcome == "succeeded"), output);
+        var report = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!;
+        Assert.That(((string?)report["target"], (string?)report["environment"], (string?)report["outcome"]), Is.EqualTo((target, "staging", outcome)));
+        Assert.That((double)report["seconds"]!, Is.GreaterThanOrEqualTo(0));
+        var steps = report["steps"]!.AsArray();
+        if (outcome == "succeeded")
+        {
+            Assert.That(steps.Select(s => (string?)s!["task"]), Does.Contain(target));
+            Assert.That(steps.Select(s => (string?)s!["outcome"]), Is.All.EqualTo("succeeded").Or.EqualTo("skipped"));
+            Assert.That(steps.Sum(s => (double)s!["durationMs"]!), Is.GreaterThan(0));
+        }
+        else
+        {
+            Assert.That(steps, Is.Empty, "refused before any task ran");
+        }
+    }
+
+    [Test]
+    public void Who_runs_is_the_CI_job_when_CI_variables_say_so_else_the_local_user_and_machine()
+    {
+        var github = new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_REPOSITORY"] = "coralnet/site", ["GITHUB_RUN_ID"] = "77", ["GITHUB_ACTOR"] = "alice" };
+        var gitlab = new Dictionary<string, string> { ["GITLAB_CI"] = "true", ["CI_PROJECT_PATH"] = "coralnet/site", ["CI_JOB_ID"] = "42", ["GITLAB_USER_LOGIN"] = "bob" };
+
+        Assert.That(RunIdentity.Who(github.GetValueOrDefault), Is.EqualTo("github-actions:coralnet/site run 77 by alice"));
+        Assert.That(RunIdentity.Who(gitlab.GetValueOrDefault), Is.EqualTo("gitlab-ci:coralnet/site job 42 by bob"));
+        Assert.That(RunIdentity.Who(_ => null), Is.EqualTo($"{Environment.UserName}@{Environment.MachineName}"));
     }
 
     /// <summary>Tls.Mode off outside the sandbox is said on every run, here a target that touches no host.</summary>
