@@ -89,10 +89,13 @@ public sealed class OperatorCommandLineTests
         Assert.That(output.Contains("Tls.Mode is off: coralnet.example.org is served over plain http", StringComparison.Ordinal), Is.EqualTo(warned), output);
     }
 
-    /// <summary>Every ./build.sh line of the CI examples names a target and options that exist (the suite refuses anything else with exit code 2).</summary>
-    [TestCase("github-actions.yml")]
-    [TestCase("gitlab-ci.yml")]
-    public void Every_target_and_option_the_CI_examples_use_exists(string file)
+    /// <summary>
+    /// Every ./build.sh line of the CI examples names a target and options that exist (the suite refuses anything else with
+    /// exit code 2); each file keeps its manual approval, one deploy at a time, and secrets from the CI's variables.
+    /// </summary>
+    [TestCase("github-actions.yml", "environment: production", "concurrency:", "${{ secrets.CORALNET_DB_PASSWORD }}")]
+    [TestCase("gitlab-ci.yml", "when: manual", "resource_group:", "CORALNET_DB_PASSWORD")]
+    public void Every_target_and_option_the_CI_examples_use_exists(string file, string approval, string oneAtATime, string secret)
     {
         var text = File.ReadAllText(Path.Combine(SuiteRun.RepositoryRoot, "examples/ci", file));
         var commands = text.Split('\n').Select(line => line[(line.IndexOf("./build.sh ", StringComparison.Ordinal) + 1)..]).Where((_, i) => text.Split('\n')[i].Contains("./build.sh ", StringComparison.Ordinal)).ToList();
@@ -107,7 +110,8 @@ public sealed class OperatorCommandLineTests
         }
 
         Assert.That(targets, Is.SupersetOf(new[] { "Test", "Plan", "Deploy" }));
-        Assert.That(text, Does.Contain("--lock-wait=").And.Contain("--yes"));
+        Assert.That(text, Does.Contain("--lock-wait=").And.Contain("--yes").And.Contain(approval).And.Contain(oneAtATime).And.Contain(secret));
+        Assert.That(text, Does.Not.Match("(?i)(password|secret_key|aws_secret_access_key)[\"']?\\s*[:=]\\s*[\"']?[A-Za-z0-9/+]{8,}"), "no secret written in the file");
     }
 
     [Test]
