@@ -28,6 +28,21 @@ public sealed class OperatorCommandLineTests
     }
 
     [Test]
+    public void On_a_terminal_the_environments_name_confirms_and_anything_else_refuses()
+    {
+        var asked = new List<string>();
+
+        Assert.That(() => Confirmation.Require("Rollback", "production", sandbox: false, yes: false, question => { asked.Add(question); return "production\n"; }), Throws.Nothing);
+        Assert.That(() => Confirmation.Require("Unlock", "production", sandbox: false, yes: false, _ => "y"), Throws.InvalidOperationException.With.Message.Contains("Not confirmed"));
+        Assert.That(() => Confirmation.Require("Manage", "production", sandbox: false, yes: false, _ => null), Throws.InvalidOperationException.With.Message.Contains("Not confirmed"), "end of input");
+        Assert.That(asked, Is.EqualTo(new[] { "Rollback changes the serving site of 'production'. Type the environment's name to go on: " }));
+        foreach (var (target, sandbox) in new[] { ("Deploy", false), ("Status", false), ("Rollback", true) })
+        {
+            Confirmation.Require(target, "production", sandbox, yes: false, _ => throw new AssertionException($"{target} (sandbox: {sandbox}) asked"));
+        }
+    }
+
+    [Test]
     public void Yes_confirms_without_a_terminal()
     {
         using var repository = PlanSuiteRunTests.CompleteStaging();
