@@ -68,6 +68,11 @@ public sealed class RunConnections(ICakeLog log, SecretRedactor redactor) : IDis
         _pool = new SshConnectionPool(options, verifier);
         Executor = new SshExecutor(_pool, redactor.Redact, line => log.Information(line));
         _hostPorts = HostPortRoute.For(settings, _pool);
+        if (_hostPorts is ForwardedHostPorts)
+        {
+            log.Verbose("The suite's checks of the hosts' nginx go through their SSH connections (a local forward to each host's own port).");
+        }
+
         _webHosts = hosts;
         _pool.ConnectInBackground(hosts);
         return (_pool, _webHosts);
