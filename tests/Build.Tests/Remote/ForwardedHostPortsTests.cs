@@ -121,4 +121,14 @@ public class ForwardedHostPortsTests
         using var client = new TcpClient();
         Assert.That(() => client.Connect(local), Throws.InstanceOf<SocketException>(), "the forward's local port is closed");
     }
+
+    [Test]
+    public async Task Nothing_listening_on_the_hosts_port_is_a_check_that_did_not_answer()
+    {
+        using var ports = (ForwardedHostPorts)HostPortRoute.For(On(ProviderKind.Aws), _pool);
+
+        var problem = await new HttpHealthProbe(Domain, [], _ => false, ports).WaitForAsync(_sshd.Target(), "release-1", TimeSpan.Zero, CancellationToken.None);
+
+        Assert.That(problem, Does.StartWith($"http://{Domain}/health/ on 127.0.0.1 through its SSH connection did not answer: "));
+    }
 }
