@@ -75,13 +75,7 @@ public sealed class InsideWebServer : IDisposable
 
     public void Dispose()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            _process.WaitForExit();
-        }
-
-        _process.Dispose();
+        LoopbackSshd.Stop(_process);
         Directory.Delete(_folder, recursive: true);
     }
 }

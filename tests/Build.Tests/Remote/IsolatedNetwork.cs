@@ -46,13 +46,7 @@ public sealed class IsolatedNetwork : IDisposable
 
     public void Dispose()
     {
-        if (!_holder.HasExited)
-        {
-            _holder.Kill();
-            _holder.WaitForExit();
-        }
-
-        _holder.Dispose();
+        LoopbackSshd.Stop(_holder);
     }
 }
 
@@ -133,13 +127,7 @@ public sealed class Relay : IDisposable
         {
             foreach (var process in _processes)
             {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    process.WaitForExit();
-                }
-
-                process.Dispose();
+                LoopbackSshd.Stop(process);
             }
         }
     }

@@ -116,7 +116,8 @@ public sealed class LoopbackSshd : IDisposable
         return (folder, config, hostKey);
     }
 
-    private static void Stop(Process process)
+    /// <summary>Ends a process the test started (and waits for it), then frees it.</summary>
+    public static void Stop(Process process)
     {
         if (!process.HasExited)
         {
