@@ -26,8 +26,9 @@ public sealed class DeployLifetime(RunOutput output, RunAudit audit, RunTasks ta
             context.Log.Warning(warning);
         }
 
-        Confirmation.Require(context, info.TargetTask.Name, Confirmation.Terminal());
+        // Begun first, so that a refused run's --report still names its target.
         audit.Begin(info.TargetTask.Name);
+        Confirmation.Require(context, info.TargetTask.Name, Confirmation.Terminal());
     }
 
     /// <summary>

@@ -14,7 +14,8 @@ namespace CoralNet.Deploy.Release;
 /// <param name="Registry">Where the hosts pull the site's image from (Site.Runtime container).</param>
 /// <param name="Engine">The engine that runs the site's containers on the hosts (Site.Runtime container; none: podman).</param>
 /// <param name="UndoRetries">How long an undo waits between its tries (none: about 20 s in all).</param>
-public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null, IReadOnlyList<string>? TrustedRoots = null, Container.HostRegistry? Registry = null, IReadOnlyList<TimeSpan>? UndoRetries = null, Container.HostEngine? Engine = null, NginxFront? Front = null)
+/// <param name="HostPorts">How the health check reaches each host's nginx (none: straight to its address; see <see cref="HostPortRoute"/>).</param>
+public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null, IReadOnlyList<string>? TrustedRoots = null, Container.HostRegistry? Registry = null, IReadOnlyList<TimeSpan>? UndoRetries = null, Container.HostEngine? Engine = null, NginxFront? Front = null, IHostPorts? HostPorts = null)
 {
     public TlsSettings TlsOrOff => Tls ?? new TlsSettings { Mode = TlsMode.Off };
 }
@@ -82,7 +83,7 @@ public sealed class ReleaseDeployer(
     private Cutover Cutover => new(_runner, _commands, options.Site, options.HealthCheckTimeout, _nginx, log, options.UndoRetries);
 
     /// <summary>The site asked through each host's nginx, over https once the host serves it (the chain and name checked, as a browser would).</summary>
-    private IHealthProbe Probe => _probe ??= new HttpHealthProbe(options.Site.Domain, options.TrustedRoots ?? [], ServesTls);
+    private IHealthProbe Probe => _probe ??= new HttpHealthProbe(options.Site.Domain, options.TrustedRoots ?? [], ServesTls, options.HostPorts ?? DirectHostPorts.Instance);
 
     /// <summary>The cutover on every host at once; an undo deletes this run's new release (a rollback's target is an old release and stays).</summary>
     private HostsCutover AllHosts => new(HostStates, Cutover, Probe, options.HealthCheckTimeout, _package is not null && _confirmed is null ? Id : null, cancellation);

@@ -15,7 +15,7 @@ namespace CoralNet.Deploy.Tests.Release;
 /// </summary>
 [Category("Integration")]
 [NonParallelizable]
-public sealed class DeploySandboxTests
+public sealed partial class DeploySandboxTests
 {
     private LocalSandbox _sandbox = null!;
     private DeploySettings _settings = null!;
@@ -230,6 +230,8 @@ public sealed class DeploySandboxTests
     private sealed class TestSsh(SshConnectionPool pool, IReadOnlyList<SshTarget> hosts) : IAsyncDisposable
     {
         public IRemoteExecutor Executor { get; } = new SshExecutor(pool, s => s);
+
+        public SshConnectionPool Pool => pool;
 
         public IReadOnlyList<SshTarget> Hosts => hosts;
 
