@@ -31,27 +31,23 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
         ]));
     }
 
-    /// <summary>Moves <c>current</c> to <paramref name="id"/> (atomically: a new link, then <c>mv -T</c>).</summary>
-    public Task SwitchAsync(HostRelease host, string id)
-    {
-        host.Begin(CutoverSteps.Current);
-        return runner.RunAsync(host.Host, commands.Cutover.SwitchCurrent(id));
-    }
-
-    /// <summary>Points nginx at the standby instance (the serving site kept for the undo, rendered config, <c>nginx -t</c>, graceful reload) and marks it serving.</summary>
-    public Task PointNginxAsync(HostRelease host)
+    /// <summary>
+    /// In one round trip: <c>current</c> moved to <paramref name="id"/> (atomically: a new link, then <c>mv -T</c>) and nginx
+    /// pointed at the standby instance (the serving site kept for the undo, rendered config, <c>nginx -t</c>, graceful
+    /// reload), marked serving. Both steps are marked before the script is sent: the undo reverses either.
+    /// </summary>
+    public Task ServeAsync(HostRelease host, string id)
     {
         var config = nginx.For(host.Host, host.Before, host.Standby);
-        host.Begin(CutoverSteps.Nginx);
-        return runner.RunAsync(host.Host, HostScript.Batch("nginx site and serving slot",
-            [commands.Cutover.SaveNginxSite(), commands.Cutover.InstallNginxSite(config), commands.Cutover.MarkServingSlot(host.Standby)]));
+        host.Begin(CutoverSteps.Current | CutoverSteps.Nginx);
+        return runner.RunAsync(host.Host, HostScript.Batch($"switch current to {id}, nginx site and serving slot",
+            [commands.Cutover.SwitchCurrent(id), commands.Cutover.SaveNginxSite(), commands.Cutover.InstallNginxSite(config), commands.Cutover.MarkServingSlot(host.Standby)]));
     }
 
-    /// <summary>The rest of one host's cutover after <see cref="StartStandbyAsync"/>, as a rolling deploy makes it: <c>current</c> moved, nginx pointed at the standby, the site asked through nginx (every worker warmed).</summary>
+    /// <summary>The rest of one host's cutover after <see cref="StartStandbyAsync"/>, as a rolling deploy makes it: <c>current</c> moved and nginx pointed at the standby (<see cref="ServeAsync"/>), the site asked through nginx (every worker warmed).</summary>
     public async Task ServeStandbyAsync(HostRelease host, string id, IHealthProbe probe)
     {
-        await SwitchAsync(host, id);
-        await PointNginxAsync(host);
+        await ServeAsync(host, id);
         // Asked at once by as many requests as it has workers, twice over: each worker's first request
         // loads the site's views, and that one should not be a request the load balancer sends it.
         var answers = await Task.WhenAll(Enumerable.Range(0, site.Workers * 2).Select(_ => probe.WaitForAsync(host.Host, id, healthCheckTimeout, runner.Cancellation)));

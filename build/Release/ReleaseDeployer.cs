@@ -109,13 +109,20 @@ public sealed class ReleaseDeployer(
     /// release nginx serves) and removes the incomplete releases that failed or stopped runs left.
     /// </summary>
     /// <param name="startsInstances">Whether the run starts the site's instances (a deploy, a rollback): it is refused, before anything changes, on a host whose instances run otherwise than the settings say (see <see cref="SlotInstances"/>).</param>
-    public async Task LockAsync(DeployLockHolder holder, int waitSeconds, bool takeOver = false, bool startsInstances = true)
+    /// <param name="inspect">A script reporting on the host that the run would send next anyway (the host configuration's probe), sent in the lock's round trip.</param>
+    /// <returns>What <paramref name="inspect"/> printed on each host (none without it).</returns>
+    public async Task<IReadOnlyDictionary<SshTarget, string>> LockAsync(DeployLockHolder holder, int waitSeconds, bool takeOver = false, bool startsInstances = true, RemoteCommand? inspect = null)
     {
         _lock ??= new DeployLock(_runner, _commands.Locks, log, detail);
-        var listings = await _lock.TakeAsync(hosts, holder, waitSeconds, takeOver, _commands.ListReleases());
-        foreach (var (host, result) in listings)
+        // The health check over https follows (at once when the deploy is up to date): its chain checking warms meanwhile.
+        SiteClient.WarmInBackground(options.TrustedRoots ?? []);
+        var results = await _lock.TakeAsync(hosts, holder, waitSeconds, takeOver, _commands.ListReleases(), inspect);
+        var reports = new Dictionary<SshTarget, string>();
+        foreach (var (host, result) in results)
         {
-            HostStates.Remember(host, ReleaseListing.Parse(result.Stdout));
+            var (listing, report) = HostScript.SplitAfterReport(result.Stdout);
+            HostStates.Remember(host, ReleaseListing.Parse(listing));
+            reports[host] = report;
         }
 
         var refusals = startsInstances
@@ -133,6 +140,8 @@ public sealed class ReleaseDeployer(
             Id = serving;
             _reused = true;
         }
+
+        return reports;
     }
 
     /// <summary>
@@ -231,11 +240,11 @@ public sealed class ReleaseDeployer(
     /// <summary>Starts the release in each host's standby gunicorn instance and checks it there (the serving one never stops meanwhile).</summary>
     public Task StartStandbyAsync(string? id = null) => UpToDate ? Task.CompletedTask : AllHosts.StartStandbyAsync(id ?? Deployed());
 
-    /// <summary>Moves <c>current</c> to the release on every host (atomically: a new link, then <c>mv -T</c>).</summary>
-    public Task SwitchAsync(string? id = null) => UpToDate ? Task.CompletedTask : AllHosts.SwitchAsync(id ?? Deployed());
-
-    /// <summary>Points nginx at the standby instance (rendered config, <c>nginx -t</c>, graceful reload); when nginx refuses the config, its previous one is back and the cutover is undone.</summary>
-    public Task ReloadNginxAsync() => UpToDate ? Task.CompletedTask : AllHosts.PointNginxAsync();
+    /// <summary>
+    /// On every host, in one round trip: <c>current</c> moved to the release (atomically: a new link, then <c>mv -T</c>) and nginx
+    /// pointed at the standby instance (rendered config, <c>nginx -t</c>, graceful reload); when nginx refuses the config, its previous one is back and the cutover is undone.
+    /// </summary>
+    public Task ReloadNginxAsync(string? id = null) => UpToDate ? Task.CompletedTask : AllHosts.ServeAsync(id ?? Deployed());
 
     /// <summary>Checks the site through each host's nginx; all serve the release (the cutover is confirmed), or all go back.</summary>
     public async Task HealthCheckAsync(string? id = null)

@@ -27,7 +27,6 @@ public sealed partial class DeploySandboxTests
                 await deployer.InstallRequirementsAsync(_settings.Database.Name);
                 await deployer.CollectStaticAsync();
                 await deployer.StartStandbyAsync();
-                await deployer.SwitchAsync();
                 await deployer.ReloadNginxAsync();
                 await deployer.HealthCheckAsync();
                 await deployer.FinishAsync();

@@ -162,7 +162,7 @@ public sealed partial class LoadBalancerEmulatorTests
         Assert.That(several, Does.Match(@"\d+\. Roll\n").And.Not.Match(@"\d+\. RestartGunicorn").And.Not.Match(@"\d+\. ConfigureLoadBalancer"), "Provision makes the ALB: no host of its own to configure");
 
         var one = Run.Succeed("--target=Deploy", "--dryrun", "--tls_mode=off", "--aws_loadbalancer=true", $"--aws_certificatearn={_certificate}");
-        Assert.That(one, Does.Not.Match(@"\d+\. Roll\n").And.Match(@"\d+\. RestartGunicorn").And.Match(@"\d+\. SwitchRelease"), "one instance: a roll would have to drain the only one");
+        Assert.That(one, Does.Not.Match(@"\d+\. Roll\n").And.Match(@"\d+\. RestartGunicorn").And.Match(@"\d+\. ReloadNginx"), "one instance: a roll would have to drain the only one");
     }
 
     /// <summary>Passes commands to the model hosts; after each, tells the host's web server what the model now serves.</summary>
