@@ -52,11 +52,11 @@ deploy "$out/rolling-first-one.log" "${one[@]}" >/dev/null
 
 wall_one=$(best one "${one[@]}")
 wall_three=$(best three "${three[@]}")
-cutover_one=$(echo "$(task_seconds "$out/rolling-one.log" RestartGunicorn) + $(task_seconds "$out/rolling-one.log" SwitchRelease) + $(task_seconds "$out/rolling-one.log" ReloadNginx) + $(task_seconds "$out/rolling-one.log" HealthCheck)" | bc)
+cutover_one=$(echo "$(task_seconds "$out/rolling-one.log" RestartGunicorn) + $(task_seconds "$out/rolling-one.log" ReloadNginx) + $(task_seconds "$out/rolling-one.log" HealthCheck)" | bc)
 roll=$(task_seconds "$out/rolling-three.log" Roll)
 drains=$(sed 's/\x1b\[[0-9;]*m//g' "$out/rolling-three.log" | grep -o 'drained in [0-9.]* s' | awk '{ print $3 }' | paste -sd, -)
 printf 'load average (1, 5, 15 min):                %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf 'one-file deploy, one web host:              %.2f s (its cutover, four tasks: %.2f s)\n' "$wall_one" "$cutover_one"
+printf 'one-file deploy, one web host:              %.2f s (its cutover, three tasks: %.2f s)\n' "$wall_one" "$cutover_one"
 printf 'one-file deploy, three web hosts rolled:    %.2f s (Roll: %.2f s, %.2f s per batch of 1)\n' "$wall_three" "$roll" "$(echo "$roll / 3" | bc -l)"
 printf 'drain times at HAProxy (s):                 %s\n' "$drains"
 sed 's/\x1b\[[0-9;]*m//g' "$out/rolling-three.log" | grep -o 'batch [0-9]* done in .*' || true

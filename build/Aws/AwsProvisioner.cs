@@ -88,18 +88,8 @@ public sealed class AwsProvisioner(
         return changes;
     }
 
-    /// <summary>Runs AWS calls; a failure to reach AWS at all is said with what was being done, the endpoint and its setting.</summary>
-    private async Task<T> Reaching<T>(string what, Func<Task<T>> calls)
-    {
-        try
-        {
-            return await calls();
-        }
-        catch (Exception failure) when (AwsUnreachableException.IsTransport(failure) && failure is not AwsUnreachableException)
-        {
-            throw AwsUnreachableException.For(what, settings.Aws, _context.Region, failure);
-        }
-    }
+    /// <summary>Runs AWS calls; a failure to reach AWS at all (or an HTML page for an answer) is said with what was being done, the endpoint and its setting.</summary>
+    private Task<T> Reaching<T>(string what, Func<Task<T>> calls) => AwsUnreachableException.Around(what, settings.Aws, _context.Region, calls);
 
     /// <summary>Each resource after those it needs: the groups before the database and instance, the instance before its address and keys.</summary>
     private IEnumerable<IAwsResource> Resources(ProvisioningState state) =>

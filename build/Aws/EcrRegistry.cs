@@ -8,17 +8,8 @@ namespace CoralNet.Deploy.Aws;
 public static class EcrRegistry
 {
     /// <param name="keep">Registers the login's password with the run's redactor before anything else sees it.</param>
-    public static async Task<ImageRegistry> ResolveAsync(IEcrClient ecr, DeploySettings settings, Func<string, Secret> keep, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await LookUpAsync(ecr, settings, keep, cancellationToken);
-        }
-        catch (Exception failure) when (AwsUnreachableException.IsTransport(failure))
-        {
-            throw AwsUnreachableException.For("ECR, the registry of the site's images", settings.Aws, settings.Aws.Region, failure);
-        }
-    }
+    public static Task<ImageRegistry> ResolveAsync(IEcrClient ecr, DeploySettings settings, Func<string, Secret> keep, CancellationToken cancellationToken) =>
+        AwsUnreachableException.Around("ECR, the registry of the site's images", settings.Aws, settings.Aws.Region, () => LookUpAsync(ecr, settings, keep, cancellationToken));
 
     private static async Task<ImageRegistry> LookUpAsync(IEcrClient ecr, DeploySettings settings, Func<string, Secret> keep, CancellationToken cancellationToken)
     {

@@ -36,7 +36,8 @@ internal sealed class CakeAwsLog(ICakeLog log) : IAwsLog
         if (context.AwsOutputs is null)
         {
             using var services = context.Aws.Connect(context.Settings.Aws, new CakeAwsLog(context.Log));
-            context.AwsOutputs = await AwsOutputs.LookUpAsync(services, context.Settings, CancellationToken.None);
+            context.AwsOutputs = await AwsUnreachableException.Around("looking up the environment's hosts (EC2, RDS)", context.Settings.Aws, context.Settings.Aws.Region,
+                () => AwsOutputs.LookUpAsync(services, context.Settings, CancellationToken.None));
             context.Log.Information("AWS environment '{0}': {1}.", context.Settings.Environment, context.AwsOutputs);
         }
 

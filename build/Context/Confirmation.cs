@@ -12,10 +12,14 @@ public static class Confirmation
     public static readonly IReadOnlySet<string> Targets = new HashSet<string>(["Rollback", "MaintenanceOn", "MaintenanceOff", "Unlock", "Manage"], StringComparer.OrdinalIgnoreCase);
 
     /// <param name="ask">Asks the question on the terminal and returns the answer; null when standard input is no terminal.</param>
-    public static void Require(DeployContext context, string target, Func<string, string?>? ask)
+    public static void Require(DeployContext context, string target, Func<string, string?>? ask) =>
+        Require(target, context.Settings.Environment, context.Settings.Provider == ProviderKind.Sandbox, context.Options.Get<bool>(DeployOptions.Yes), ask);
+
+    /// <param name="sandbox">Whether the environment is the sandbox, where nothing is asked.</param>
+    /// <param name="yes">--yes: confirmed without asking.</param>
+    public static void Require(string target, string environment, bool sandbox, bool yes, Func<string, string?>? ask)
     {
-        var environment = context.Settings.Environment;
-        if (!Targets.Contains(target) || context.Settings.Provider == ProviderKind.Sandbox || context.Options.Get<bool>(DeployOptions.Yes))
+        if (!Targets.Contains(target) || sandbox || yes)
         {
             return;
         }

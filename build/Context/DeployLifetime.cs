@@ -8,12 +8,14 @@ namespace CoralNet.Deploy.Context;
 
 /// <summary>Says which environment the run works on before the first task (and asks for confirmation where needed), and when it ends (with its audit line and hook).</summary>
 /// <param name="output">Taken here, before any task, so that the run's output is disposed (and written) after everything else.</param>
-public sealed class DeployLifetime(RunOutput output, RunAudit audit) : FrostingLifetime<DeployContext>
+/// <param name="tasks">Told here which tasks the run executes.</param>
+public sealed class DeployLifetime(RunOutput output, RunAudit audit, RunTasks tasks) : FrostingLifetime<DeployContext>
 {
     public RunOutput Output => output;
 
     public override void Setup(DeployContext context, ISetupContext info)
     {
+        tasks.Plan(info.TasksToExecute.Select(task => task.Name));
         context.Log.Information(
             "Environment '{0}' ({1}), target '{2}'.",
             context.Settings.Environment,
@@ -24,8 +26,9 @@ public sealed class DeployLifetime(RunOutput output, RunAudit audit) : FrostingL
             context.Log.Warning(warning);
         }
 
-        Confirmation.Require(context, info.TargetTask.Name, Confirmation.Terminal());
+        // Begun first, so that a refused run's --report still names its target.
         audit.Begin(info.TargetTask.Name);
+        Confirmation.Require(context, info.TargetTask.Name, Confirmation.Terminal());
     }
 
     /// <summary>

@@ -8,6 +8,7 @@ namespace CoralNet.Deploy.Context;
 /// <summary>
 /// Tells the run's recorder which task runs, and after each task prints its one line when it changed
 /// something on a host: the default output of a run (Cake's banners and summary are verbose's).
+/// Each task's duration and outcome go to the recorder too, for --report, host or no host.
 /// </summary>
 public sealed class DeployTaskLifetime(RunRecorder recorder) : FrostingTaskLifetime<DeployContext>
 {
@@ -20,6 +21,7 @@ public sealed class DeployTaskLifetime(RunRecorder recorder) : FrostingTaskLifet
             context.Log.Information(line);
         }
 
+        recorder.Record(new StepRecord(info.Task.Name, info.Duration, info.Skipped ? "skipped" : info.Successful ? "succeeded" : "failed"));
         recorder.CurrentTask = null;
     }
 }

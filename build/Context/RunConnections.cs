@@ -15,9 +15,13 @@ public sealed class RunConnections(ICakeLog log, SecretRedactor redactor) : IDis
 {
     private SshConnectionPool? _pool;
     private IReadOnlyList<SshTarget> _webHosts = [];
+    private IHostPorts _hostPorts = DirectHostPorts.Instance;
 
     /// <summary>Runs commands on the hosts over the run's connections; set once the connections are open.</summary>
     public IRemoteExecutor Executor { get; private set; } = null!;
+
+    /// <summary>How the suite's checks reach the hosts' nginx (see <see cref="HostPortRoute"/>); set once the connections are open.</summary>
+    public IHostPorts HostPorts => _hostPorts;
 
     /// <summary>Whether a task of the run asked for the connections (the web hosts are then known).</summary>
     public bool IsOpen => _pool is not null;
@@ -63,6 +67,12 @@ public sealed class RunConnections(ICakeLog log, SecretRedactor redactor) : IDis
 
         _pool = new SshConnectionPool(options, verifier);
         Executor = new SshExecutor(_pool, redactor.Redact, line => log.Information(line));
+        _hostPorts = HostPortRoute.For(settings, _pool);
+        if (_hostPorts is ForwardedHostPorts)
+        {
+            log.Verbose("The suite's checks of the hosts' nginx go through their SSH connections (a local forward to each host's own port).");
+        }
+
         _webHosts = hosts;
         _pool.ConnectInBackground(hosts);
         return (_pool, _webHosts);
@@ -80,6 +90,13 @@ public sealed class RunConnections(ICakeLog log, SecretRedactor redactor) : IDis
         }
 
         log.Verbose("SSH connections opened: {0}", _pool.ConnectionsOpened);
+        if (_hostPorts is ForwardedHostPorts forwarded)
+        {
+            log.Verbose("SSH forwards to the hosts' nginx opened: {0}", forwarded.Opened);
+            forwarded.Dispose();
+        }
+
+        _hostPorts = DirectHostPorts.Instance;
         _pool.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _pool = null;
     }

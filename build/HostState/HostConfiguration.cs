@@ -38,6 +38,21 @@ public sealed class HostConfiguration
         _hosts = hosts.ToDictionary(h => h.Name, h => new HostProgress(h));
     }
 
+    /// <summary>The one script inspecting every item of <paramref name="plan"/> (see <see cref="ProbeScript"/>), as its own command: for a round trip the run makes anyway (the deploy lock's), whose output then goes to <see cref="InspectedElsewhere"/>.</summary>
+    public static RemoteCommand ProbeCommand(IReadOnlyList<PlannedTask> plan) => Probe(plan.SelectMany(t => t.Items).ToList());
+
+    /// <summary>
+    /// What <see cref="ProbeCommand"/> printed on <paramref name="host"/>, sent by another round trip of the run with nothing
+    /// changed on the host since: the host is inspected with it instead of a probe of its own (output that does not parse fails the host's first task, as a probe's would).
+    /// </summary>
+    public void InspectedElsewhere(SshTarget host, string output)
+    {
+        if (_hosts.TryGetValue(host.Name, out var progress))
+        {
+            progress.ProbedElsewhere = output;
+        }
+    }
+
     /// <summary>Runs one task's items on every host; throws once, naming every host that failed.</summary>
     public async Task RunTaskAsync(string taskName, CancellationToken cancellation = default)
     {
@@ -57,7 +72,16 @@ public sealed class HostConfiguration
         {
             if (!host.Inspected)
             {
-                await ProbeAsync(host, _plan.SelectMany(t => t.Items).ToList(), cancellation);
+                var items = _plan.SelectMany(t => t.Items).ToList();
+                if (host.ProbedElsewhere is { } output)
+                {
+                    Remember(host, items, output);
+                }
+                else
+                {
+                    await ProbeAsync(host, items, cancellation);
+                }
+
                 host.Inspected = true;
             }
 
@@ -96,13 +120,19 @@ public sealed class HostConfiguration
 
     private async Task ProbeAsync(HostProgress host, IReadOnlyList<IHostResource> items, CancellationToken cancellation)
     {
-        var result = await _executor.RunAsync(host.Target, new RemoteCommand(ProbeScript.Build(items), $"inspect {items.Count} items"), cancellation);
-        var sections = ProbeScript.Parse(result.Stdout, items.Count);
+        var result = await _executor.RunAsync(host.Target, Probe(items), cancellation);
+        Remember(host, items, result.Stdout);
+    }
+
+    private static RemoteCommand Probe(IReadOnlyList<IHostResource> items) => new(ProbeScript.Build(items), $"inspect {items.Count} items");
+
+    private static void Remember(HostProgress host, IReadOnlyList<IHostResource> items, string probeOutput)
+    {
+        var sections = ProbeScript.Parse(probeOutput, items.Count);
         for (var i = 0; i < items.Count; i++)
         {
             host.State[items[i].Id] = sections[i];
         }
-
     }
 
     private async Task ApplyAsync(HostProgress host, PlannedTask task, IHostResource item, CancellationToken cancellation)
@@ -176,6 +206,9 @@ public sealed class HostConfiguration
         public Dictionary<string, IReadOnlyList<string>> State { get; } = [];
 
         public bool Inspected { get; set; }
+
+        /// <summary>The whole plan's probe output, read in another round trip of the run (see <see cref="InspectedElsewhere"/>).</summary>
+        public string? ProbedElsewhere { get; set; }
 
         public bool PackageListsUpdated { get; set; }
 

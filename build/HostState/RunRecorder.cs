@@ -17,12 +17,16 @@ public sealed record ItemRecord(string Task, string Host, string Item, ItemStatu
 /// <summary>One task's time on one host (probe included).</summary>
 public sealed record TaskRecord(string Task, string Host, TimeSpan Duration);
 
+/// <summary>One task of the run as a whole, whether or not it reached a host: how long it took and how it ended (succeeded, failed, skipped).</summary>
+public sealed record StepRecord(string Task, TimeSpan Duration, string Outcome);
+
 /// <summary>Collects what happened on each host, host configuration and release steps alike: for each task's line, the closing recap and the JSON report.</summary>
 public sealed class RunRecorder(bool check)
 {
     private readonly object _gate = new();
     private readonly List<ItemRecord> _items = [];
     private readonly List<TaskRecord> _tasks = [];
+    private readonly List<StepRecord> _steps = [];
     private readonly List<(string Host, string Text)> _notices = [];
 
     public bool Check => check;
@@ -66,6 +70,14 @@ public sealed class RunRecorder(bool check)
         lock (_gate)
         {
             _tasks.Add(task);
+        }
+    }
+
+    public void Record(StepRecord step)
+    {
+        lock (_gate)
+        {
+            _steps.Add(step);
         }
     }
 
@@ -137,6 +149,7 @@ public sealed class RunRecorder(bool check)
             {
                 check,
                 connectionsOpened = ConnectionsOpened,
+                steps = _steps.Select(s => new { task = s.Task, outcome = s.Outcome, durationMs = Math.Round(s.Duration.TotalMilliseconds, 1) }),
                 hosts = Counts().Select(c => new { host = c.Host, ok = c.Ok, changed = c.Changed, failed = c.Failed }),
                 tasks = _tasks.Select(t => new { task = t.Task, host = t.Host, durationMs = Math.Round(t.Duration.TotalMilliseconds, 1) }),
                 items = _items.Select(i => new

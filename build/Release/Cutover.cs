@@ -33,41 +33,30 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
         ]));
     }
 
-    /// <summary>Moves <c>current</c> to <paramref name="id"/> (atomically: a new link, then <c>mv -T</c>).</summary>
-    public Task SwitchAsync(HostRelease host, string id)
+    /// <summary>
+    /// In one round trip: <c>current</c> moved to <paramref name="id"/> (atomically: a new link, then <c>mv -T</c>) and nginx
+    /// pointed at the standby instance (the serving site kept for the undo, rendered config, <c>nginx -t</c>, graceful
+    /// reload), marked serving. Both steps are marked before the script is sent: the undo reverses either.
+    /// </summary>
+    public Task ServeAsync(HostRelease host, string id)
     {
-        host.Begin(CutoverSteps.Current);
-        return runner.RunAsync(host.Host, commands.Cutover.SwitchCurrent(id));
-    }
-
-    /// <summary>Points nginx at the standby instance (the serving site kept for the undo, rendered config, <c>nginx -t</c>, graceful reload) and marks it serving.</summary>
-    public Task PointNginxAsync(HostRelease host)
-    {
-        var steps = PointNginx(host);
-        return runner.RunAsync(host.Host, HostScript.Batch("nginx site and serving slot", steps));
+        var config = nginx.For(host.Host, host.Before, host.Standby);
+        host.Begin(CutoverSteps.Current | CutoverSteps.Nginx);
+        return runner.RunAsync(host.Host, HostScript.Batch($"switch current to {id}, nginx site and serving slot",
+            [commands.Cutover.SwitchCurrent(id), commands.Cutover.SaveNginxSite(), commands.Cutover.InstallNginxSite(config), commands.Cutover.MarkServingSlot(host.Standby)]));
     }
 
     /// <summary>
-    /// The rest of one host's cutover after <see cref="StartStandbyAsync"/> (warmed), as a rolling deploy makes
-    /// it: <c>current</c> moved and nginx pointed at the standby in one round trip, then the site asked through nginx.
+    /// The rest of one host's cutover after <see cref="StartStandbyAsync"/> (warmed there), as a rolling deploy makes it:
+    /// <c>current</c> moved and nginx pointed at the standby (<see cref="ServeAsync"/>), then the site asked through nginx.
     /// </summary>
     public async Task ServeStandbyAsync(HostRelease host, string id, IHealthProbe probe)
     {
-        host.Begin(CutoverSteps.Current);
-        var steps = PointNginx(host);
-        await runner.RunAsync(host.Host, HostScript.Batch($"switch current to {id}, nginx site and serving slot", [commands.Cutover.SwitchCurrent(id), .. steps]));
+        await ServeAsync(host, id);
         if (await probe.WaitForAsync(host.Host, id, healthCheckTimeout, runner.Cancellation) is { } problem)
         {
             throw new ReleaseException($"{host.Host.Name}: release {id} failed its health check through nginx: {problem}");
         }
-    }
-
-    /// <summary>The steps pointing nginx at the standby instance, marked on the host before they are sent.</summary>
-    private List<Remote.RemoteCommand> PointNginx(HostRelease host)
-    {
-        var config = nginx.For(host.Host, host.Before, host.Standby);
-        host.Begin(CutoverSteps.Nginx);
-        return [commands.Cutover.SaveNginxSite(), commands.Cutover.InstallNginxSite(config), commands.Cutover.MarkServingSlot(host.Standby)];
     }
 
     /// <summary>

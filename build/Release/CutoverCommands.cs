@@ -195,14 +195,17 @@ public sealed class CutoverCommands(ReleasePaths paths)
           exit 1
         fi
         rm -f "$available.previous"
-        # The reload is asynchronous: wait (at most 2 s) until nginx's master runs workers of the new config,
-        # so that the health check's first connection meets it (one TLS handshake, not one per worker generation).
+        # The reload is asynchronous: wait (at most 2 s) until nginx's master runs workers of the new config and
+        # every old worker has stopped taking connections (its title then says it is shutting down, as it closes
+        # its listening sockets), so that the health check's first connection meets the new config: an old
+        # worker would proxy it to the old instance, then close it, and the check would need another TLS handshake.
         master=$(cat /run/nginx.pid 2>/dev/null || true)
         workers() { for stat in /proc/[0-9]*/stat; do read -r pid comm state parent rest < "$stat" 2>/dev/null || continue; if [ "$parent" = "$master" ]; then printf '%s ' "$pid"; fi; done; }
+        old_taking() { for pid in $before; do title=$(tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline") || continue; case "$title" in *'shutting down'*) ;; *'worker process'*) return 0 ;; esac; done; return 1; }
         before=$(workers)
         systemctl reload nginx
         tries=0
-        while [ -n "$before" ] && [ "$(workers)" = "$before" ] && [ "$tries" -lt 200 ]; do sleep 0.01; tries=$((tries + 1)); done
+        while [ -n "$before" ] && { [ "$(workers)" = "$before" ] || old_taking; } && [ "$tries" -lt 200 ]; do sleep 0.01; tries=$((tries + 1)); done
         echo changed
         """) with { Input = new CommandInput.PlainText(config) };
 

@@ -28,11 +28,12 @@ public sealed class DeployLock(ReleaseRunner runner, DeployLockCommands commands
 
     /// <summary>
     /// Takes the lock on every host, running <paramref name="underLock"/> in the same round trip (the
-    /// host's state read under the lock); waits up to <paramref name="waitSeconds"/> for another run.
+    /// host's state read under the lock), then <paramref name="report"/> when given (its output after the
+    /// line <see cref="HostScript.SplitAfterReport"/> splits at); waits up to <paramref name="waitSeconds"/> for another run.
     /// A lock whose run is dead is taken over when <paramref name="takeOver"/> says so, and the output
     /// says whose it was. A refusal names the holder and leaves no lock of this run behind.
     /// </summary>
-    public async Task<IReadOnlyDictionary<SshTarget, CommandResult>> TakeAsync(IReadOnlyList<SshTarget> hosts, DeployLockHolder holder, int waitSeconds, bool takeOver, RemoteCommand underLock)
+    public async Task<IReadOnlyDictionary<SshTarget, CommandResult>> TakeAsync(IReadOnlyList<SshTarget> hosts, DeployLockHolder holder, int waitSeconds, bool takeOver, RemoteCommand underLock, RemoteCommand? report = null)
     {
         _holder = holder;
         var results = new Dictionary<SshTarget, CommandResult>();
@@ -48,7 +49,7 @@ public sealed class DeployLock(ReleaseRunner runner, DeployLockCommands commands
 
                 try
                 {
-                    var result = await TakeOnAsync(host, holder, waitSeconds, takeOver, underLock);
+                    var result = await TakeOnAsync(host, holder, waitSeconds, takeOver, underLock, report);
                     lock (_held)
                     {
                         results[host] = result;
@@ -118,9 +119,12 @@ public sealed class DeployLock(ReleaseRunner runner, DeployLockCommands commands
         }));
     }
 
-    private async Task<CommandResult> TakeOnAsync(SshTarget host, DeployLockHolder holder, int waitSeconds, bool takeOver, RemoteCommand underLock)
+    private async Task<CommandResult> TakeOnAsync(SshTarget host, DeployLockHolder holder, int waitSeconds, bool takeOver, RemoteCommand underLock, RemoteCommand? report)
     {
-        var take = HostScript.Batch($"take deploy lock and {underLock.Summary}", [commands.Lock(holder, waitSeconds), underLock]);
+        var title = $"take deploy lock and {underLock.Summary}";
+        var take = report is null
+            ? HostScript.Batch(title, [commands.Lock(holder, waitSeconds), underLock])
+            : HostScript.WithReport($"{title}, {report.Summary}", [commands.Lock(holder, waitSeconds), underLock], report);
         try
         {
             return await runner.RunAsync(host, take);

@@ -13,14 +13,15 @@ public interface IHealthProbe
 /// <summary>
 /// GET /health/ of the site's name through the host's nginx (the site's view answers its release id while
 /// the database answers), every 20 ms, until the release answers or the time passes; over https once the
-/// host serves it, the chain checked against <paramref name="trustedRoots"/> (none: the system's roots).
+/// host serves it, the chain checked against <paramref name="trustedRoots"/> (none: the system's roots); each
+/// host's port reached as <paramref name="ports"/> say (through its SSH connection on AWS).
 /// </summary>
-public sealed class HttpHealthProbe(string domain, IReadOnlyList<string> trustedRoots, Func<SshTarget, bool> servesTls) : IHealthProbe
+public sealed class HttpHealthProbe(string domain, IReadOnlyList<string> trustedRoots, Func<SshTarget, bool> servesTls, IHostPorts ports) : IHealthProbe
 {
     public async Task<string?> WaitForAsync(SshTarget host, string id, TimeSpan within, CancellationToken cancellation)
     {
         var url = $"{(servesTls(host) ? "https" : "http")}://{domain}{Templates.SiteTemplates.HealthPath}";
-        using var http = SiteClient.For(host.Address, trustedRoots, TimeSpan.FromSeconds(5));
+        using var http = SiteClient.For(host, ports, trustedRoots, TimeSpan.FromSeconds(5));
         var clock = Stopwatch.StartNew();
         while (true)
         {
@@ -43,7 +44,7 @@ public sealed class HttpHealthProbe(string domain, IReadOnlyList<string> trusted
 
             if (clock.Elapsed >= within)
             {
-                return $"{url} on {host.Address} {last} instead of 200 with {id}, after {within.TotalSeconds:0} s";
+                return $"{url} on {host.Address}{ports.Via} {last} instead of 200 with {id}, after {within.TotalSeconds:0} s";
             }
 
             await Task.Delay(20, cancellation);

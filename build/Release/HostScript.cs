@@ -42,6 +42,26 @@ public static class HostScript
         return new RemoteCommand(Script(s => s.Script), title) { Display = Script(s => s.Display), Input = inputs.FirstOrDefault()?.Input ?? CommandInput.None, Steps = steps, Streams = steps.Any(s => s.Streams) };
     }
 
+    /// <summary>
+    /// <paramref name="command"/> (a script printing a report, not ending with ok or changed, perhaps failing
+    /// part-way as a probe may) as a batch step after <paramref name="steps"/>: its whole output kept, after a line
+    /// at which <see cref="SplitAfterReport"/> splits the batch's output.
+    /// </summary>
+    public static RemoteCommand WithReport(string title, IReadOnlyList<RemoteCommand> steps, RemoteCommand command) => Batch(title,
+    [
+        .. steps,
+        Command(command.Summary, $"set +eu\necho '{ReportLine}'\n{command.Script}\necho ok") with { Display = $"set +eu\necho '{ReportLine}'\n{command.Display}\necho ok" },
+    ]);
+
+    /// <summary>The output of a <see cref="WithReport"/> batch: what its steps printed, and the report (empty when the batch printed none).</summary>
+    public static (string Steps, string Report) SplitAfterReport(string output)
+    {
+        var at = output.IndexOf(ReportLine + "\n", StringComparison.Ordinal);
+        return at < 0 ? (output, "") : (output[..at], output[(at + ReportLine.Length + 1)..]);
+    }
+
+    private const string ReportLine = "--- report ---";
+
     /// <summary>sh that writes <paramref name="content"/> to <paramref name="file"/> exactly, carried in the script (base64), so that it needs no standard input.</summary>
     public static string WriteInline(string file, string content) =>
         $"printf '%s' {Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(content))} | base64 -d > {file}";

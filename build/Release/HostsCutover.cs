@@ -4,7 +4,7 @@ namespace CoralNet.Deploy.Release;
 
 /// <summary>
 /// The cutover on every web host at once, one step at a time (without a load balancer): standby started
-/// and checked, <c>current</c> moved, nginx pointed at it, the site checked through nginx. A step that
+/// and checked, <c>current</c> moved and nginx pointed at it (one round trip), the site checked through nginx. A step that
 /// fails in any way (a failed command, a dropped connection, a timeout, a cancellation) undoes the
 /// cutover on every host that got that far, so that no host is left half-switched.
 /// </summary>
@@ -14,11 +14,8 @@ public sealed class HostsCutover(HostReleases states, Cutover cutover, IHealthPr
     public Task StartStandbyAsync(string id) => StepAsync(host => cutover.StartStandbyAsync(host, id), (reason, serving) =>
         $"Release {id} failed its health check on its own gunicorn instance and was rolled back before it served any request; {serving}.{Environment.NewLine}{reason}");
 
-    public Task SwitchAsync(string id) => StepAsync(host => cutover.SwitchAsync(host, id), (reason, serving) =>
-        $"Moving current to {id} failed and the cutover was undone; {serving}.{Environment.NewLine}{reason}");
-
-    public Task PointNginxAsync() => StepAsync(cutover.PointNginxAsync, (reason, serving) =>
-        $"{reason}{Environment.NewLine}The cutover was undone; {serving}.");
+    public Task ServeAsync(string id) => StepAsync(host => cutover.ServeAsync(host, id), (reason, serving) =>
+        $"{reason}{Environment.NewLine}The cutover to {id} (current moved, nginx pointed at it) was undone; {serving}.");
 
     /// <summary>
     /// Asks each host's nginx which release it serves until <paramref name="id"/> answers, within the

@@ -14,7 +14,8 @@ namespace CoralNet.Deploy.Release;
 /// <param name="Registry">Where the hosts pull the site's image from (Site.Runtime container).</param>
 /// <param name="Engine">The engine that runs the site's containers on the hosts (Site.Runtime container; none: podman).</param>
 /// <param name="UndoRetries">How long an undo waits between its tries (none: about 20 s in all).</param>
-public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null, IReadOnlyList<string>? TrustedRoots = null, Container.HostRegistry? Registry = null, IReadOnlyList<TimeSpan>? UndoRetries = null, Container.HostEngine? Engine = null, NginxFront? Front = null)
+/// <param name="HostPorts">How the health check reaches each host's nginx (none: straight to its address; see <see cref="HostPortRoute"/>).</param>
+public sealed record ReleaseOptions(SiteSettings Site, string SiteDirectory, string ManifestCache, TimeSpan HealthCheckTimeout, string? NginxTemplate = null, TlsSettings? Tls = null, IReadOnlyList<string>? TrustedRoots = null, Container.HostRegistry? Registry = null, IReadOnlyList<TimeSpan>? UndoRetries = null, Container.HostEngine? Engine = null, NginxFront? Front = null, IHostPorts? HostPorts = null)
 {
     public TlsSettings TlsOrOff => Tls ?? new TlsSettings { Mode = TlsMode.Off };
 }
@@ -82,7 +83,7 @@ public sealed class ReleaseDeployer(
     private Cutover Cutover => new(_runner, _commands, options.Site, options.HealthCheckTimeout, _nginx, log, options.UndoRetries);
 
     /// <summary>The site asked through each host's nginx, over https once the host serves it (the chain and name checked, as a browser would).</summary>
-    private IHealthProbe Probe => _probe ??= new HttpHealthProbe(options.Site.Domain, options.TrustedRoots ?? [], ServesTls);
+    private IHealthProbe Probe => _probe ??= new HttpHealthProbe(options.Site.Domain, options.TrustedRoots ?? [], ServesTls, options.HostPorts ?? DirectHostPorts.Instance);
 
     /// <summary>The cutover on every host at once; an undo deletes this run's new release (a rollback's target is an old release and stays).</summary>
     private HostsCutover AllHosts => new(HostStates, Cutover, Probe, options.HealthCheckTimeout, _package is not null && _confirmed is null ? Id : null, cancellation);
@@ -108,13 +109,20 @@ public sealed class ReleaseDeployer(
     /// release nginx serves) and removes the incomplete releases that failed or stopped runs left.
     /// </summary>
     /// <param name="startsInstances">Whether the run starts the site's instances (a deploy, a rollback): it is refused, before anything changes, on a host whose instances run otherwise than the settings say (see <see cref="SlotInstances"/>).</param>
-    public async Task LockAsync(DeployLockHolder holder, int waitSeconds, bool takeOver = false, bool startsInstances = true)
+    /// <param name="inspect">A script reporting on the host that the run would send next anyway (the host configuration's probe), sent in the lock's round trip.</param>
+    /// <returns>What <paramref name="inspect"/> printed on each host (none without it).</returns>
+    public async Task<IReadOnlyDictionary<SshTarget, string>> LockAsync(DeployLockHolder holder, int waitSeconds, bool takeOver = false, bool startsInstances = true, RemoteCommand? inspect = null)
     {
         _lock ??= new DeployLock(_runner, _commands.Locks, log, detail);
-        var listings = await _lock.TakeAsync(hosts, holder, waitSeconds, takeOver, _commands.ListReleases());
-        foreach (var (host, result) in listings)
+        // The health check over https follows (at once when the deploy is up to date): its chain checking warms meanwhile.
+        SiteClient.WarmInBackground(options.TrustedRoots ?? []);
+        var results = await _lock.TakeAsync(hosts, holder, waitSeconds, takeOver, _commands.ListReleases(), inspect);
+        var reports = new Dictionary<SshTarget, string>();
+        foreach (var (host, result) in results)
         {
-            HostStates.Remember(host, ReleaseListing.Parse(result.Stdout));
+            var (listing, report) = HostScript.SplitAfterReport(result.Stdout);
+            HostStates.Remember(host, ReleaseListing.Parse(listing));
+            reports[host] = report;
         }
 
         var refusals = startsInstances
@@ -132,6 +140,8 @@ public sealed class ReleaseDeployer(
             Id = serving;
             _reused = true;
         }
+
+        return reports;
     }
 
     /// <summary>
@@ -230,11 +240,11 @@ public sealed class ReleaseDeployer(
     /// <summary>Starts the release in each host's standby gunicorn instance and checks it there (the serving one never stops meanwhile).</summary>
     public Task StartStandbyAsync(string? id = null) => UpToDate ? Task.CompletedTask : AllHosts.StartStandbyAsync(id ?? Deployed());
 
-    /// <summary>Moves <c>current</c> to the release on every host (atomically: a new link, then <c>mv -T</c>).</summary>
-    public Task SwitchAsync(string? id = null) => UpToDate ? Task.CompletedTask : AllHosts.SwitchAsync(id ?? Deployed());
-
-    /// <summary>Points nginx at the standby instance (rendered config, <c>nginx -t</c>, graceful reload); when nginx refuses the config, its previous one is back and the cutover is undone.</summary>
-    public Task ReloadNginxAsync() => UpToDate ? Task.CompletedTask : AllHosts.PointNginxAsync();
+    /// <summary>
+    /// On every host, in one round trip: <c>current</c> moved to the release (atomically: a new link, then <c>mv -T</c>) and nginx
+    /// pointed at the standby instance (rendered config, <c>nginx -t</c>, graceful reload); when nginx refuses the config, its previous one is back and the cutover is undone.
+    /// </summary>
+    public Task ReloadNginxAsync(string? id = null) => UpToDate ? Task.CompletedTask : AllHosts.ServeAsync(id ?? Deployed());
 
     /// <summary>Checks the site through each host's nginx; all serve the release (the cutover is confirmed), or all go back.</summary>
     public async Task HealthCheckAsync(string? id = null)

@@ -105,17 +105,35 @@ public sealed class AcmeTestCa(LocalRunner runner, SandboxLayout layout, IPAddre
         File.WriteAllText(IssuingRoot, Get($"https://{bridge}:{ManagementPort}/roots/0"));
     }
 
-    /// <summary>Makes each name resolve to <paramref name="address"/> in pebble's DNS (idempotent).</summary>
+    /// <summary>
+    /// Makes each name resolve to <paramref name="address"/> in pebble's DNS (idempotent). Its records live as long as it
+    /// runs, and so does the note of what was set (in the runtime folder, which goes when it stops): the same records are
+    /// not set again at every run.
+    /// </summary>
     public void Resolve(IEnumerable<string> names, IPAddress address)
     {
+        var records = string.Concat(names.Select(name => $"{name} {address}\n"));
+        if (File.Exists(ResolvedNote) && File.ReadAllText(ResolvedNote) == records)
+        {
+            return;
+        }
+
         foreach (var name in names)
         {
             Post("add-a", new { host = name, addresses = new[] { address.ToString() } });
         }
+
+        File.WriteAllText(ResolvedNote, records);
     }
 
     /// <summary>Makes a name unknown to pebble's DNS again.</summary>
-    public void Forget(string name) => Post("clear-a", new { host = name });
+    public void Forget(string name)
+    {
+        File.Delete(ResolvedNote);
+        Post("clear-a", new { host = name });
+    }
+
+    private string ResolvedNote => Path.Combine(RuntimeFolder, "resolved");
 
     /// <summary>Stops pebble and its DNS by their recorded PIDs and removes their runtime folder (the state folder's CA stays, as the SSH key does).</summary>
     public void Stop()

@@ -139,11 +139,8 @@ public sealed class LocalSandbox
         BaseImage.EnsureDatabaseLayer(_runner, Layout, PackageProxy.Url, DatabaseHostSetup.Package, _log);
         EnsureClientKey();
 
-        // The web hosts run the site's containers when Site.Runtime says so; one running without the flags for them is
-        // booted again. One running with them stays up for the host runtime (they cost it nothing): a run refused for
-        // changing the host's runtime in place (SlotInstances) leaves its containers serving.
         var containers = _settings.Site.Runtime == SiteRuntime.Container;
-        var started = Addresses.Hosts.Where(h => !IsRunning(h.Name) || (!h.IsDatabase && containers && !_hosts.RunsContainers(h.Name))).ToList();
+        var started = ToBoot();
         foreach (var host in Addresses.Hosts.Except(started))
         {
             _log($"{host.Name} {host.Address} (running)");
@@ -183,6 +180,20 @@ public sealed class LocalSandbox
         _acme.Resolve(Templates.SiteTemplates.Names(_settings.Site), (Addresses.LoadBalancer ?? Addresses.Hosts.First(h => h.IsWeb)).Address);
         _log($"ACME test CA (pebble): {_acme.Directory}; its issuing root: {_acme.IssuingRoot}");
         return Addresses.Hosts;
+    }
+
+    /// <summary>Whether Up would boot no host: every host runs as the settings want it (its SSH host key, in known_hosts, stays).</summary>
+    public bool BootsNone() => ToBoot().Count == 0;
+
+    /// <summary>
+    /// The hosts Up boots: those not running, and, when Site.Runtime says the web hosts run the site's containers, a web host
+    /// running without the flags for them. One running with them stays up for the host runtime (they cost it nothing): a run
+    /// refused for changing the host's runtime in place (SlotInstances) leaves its containers serving.
+    /// </summary>
+    private List<SandboxHost> ToBoot()
+    {
+        var containers = _settings.Site.Runtime == SiteRuntime.Container;
+        return Addresses.Hosts.Where(h => !IsRunning(h.Name) || (!h.IsDatabase && containers && !_hosts.RunsContainers(h.Name))).ToList();
     }
 
     private FileStream Lock()

@@ -20,6 +20,7 @@ public static class TaskServices
         .AddSingleton<RunOutput>()
         .AddSingleton<RunConnections>()
         .AddSingleton<RunAudit>()
+        .AddSingleton<RunTasks>()
         .AddSingleton<HostRunSession>()
         .AddSingleton<ReleaseRunSession>()
         .AddSingleton<LoadBalancerSession>()

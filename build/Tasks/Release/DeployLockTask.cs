@@ -1,10 +1,11 @@
 using Cake.Frosting;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Tasks.Host;
 
 namespace CoralNet.Deploy.Tasks.Release;
 
-[TaskName("DeployLock")]
+[TaskName(Name)]
 [TaskDescription("Release: takes the deploy lock on every web host (host, process, start, release; refreshed while the run lives) and reads the hosts under it; another deploy is refused at once, or waited for with --lock-wait=SECONDS; a deploy with nothing to do stops here")]
 [TaskArgument(LockWaitOption, typeof(int), "how long to wait for another deploy's lock, in seconds; 0 refuses at once", Placeholder = "SECONDS", Default = "0")]
 [TaskArgument(TakeOverOption, typeof(bool), "take over a deploy lock whose run is dead (its process gone from this machine, or its lock not refreshed for 45 s); the output names it")]
@@ -14,15 +15,18 @@ namespace CoralNet.Deploy.Tasks.Release;
 [IsDependentOn(typeof(PreDeployHookTask))]
 [IsDependentOn(typeof(Container.CheckRegistryTask))]
 [CheckMode(CheckBehaviour.SaysWhatItWouldDo)]
-public sealed class DeployLockTask(ReleaseRunSession session, RunAudit audit) : ReleaseTask(session)
+public sealed class DeployLockTask(ReleaseRunSession session, RunAudit audit, HostRunSession hosts) : ReleaseTask(session)
 {
     protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
     {
-        await deployer.LockAsync(DeployLockHolder.ThisRun(deployer.Id!), LockWait(context), TakeOver(context));
+        // Every target taking the lock here configures the hosts next (but DeployLock alone): their probe rides along.
+        hosts.InspectedUnderLock(await deployer.LockAsync(DeployLockHolder.ThisRun(deployer.Id!), LockWait(context), TakeOver(context), inspect: HostRunSession.ProbeUnderLock(context)));
         // The serving release when it holds the very files packaged: that one is deployed again, no new one made.
         audit.Release = deployer.Id;
         await deployer.CheckUpToDateAsync(await SiteEnvironmentOfTheRun.ForAsync(context), context.Options.Get<bool>(ForceOption));
     }
+
+    public const string Name = "DeployLock";
 
     public const string LockWaitOption = "lock-wait";
 

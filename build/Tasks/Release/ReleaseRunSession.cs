@@ -44,7 +44,8 @@ public sealed class ReleaseRunSession(ICakeLog log, RunConnections connections, 
             TrustedRoots: TrustedRoots(context),
             Registry: settings.Site.Runtime == SiteRuntime.Container ? HostRegistry.For(settings, context.AwsOutputs?.RepositoryUri) : null,
             Engine: HostEngine.Of(settings.Container.HostEngine),
-            Front: NginxFront.For(settings, LoadBalancerSettingsRules.InSandbox(settings) ? LoadBalancerSession.Host(settings).Address : null));
+            Front: NginxFront.For(settings, LoadBalancerSettingsRules.InSandbox(settings) ? LoadBalancerSession.Host(settings).Address : null),
+            HostPorts: connections.HostPorts);
         return _deployer = new ReleaseDeployer(connections.Executor, hosts, options, line => log.Information(line), line => log.Verbose(line), recorder, cancellation: signals.Stopping);
     }
 

@@ -29,8 +29,7 @@ public sealed class RollbackTask(ReleaseRunSession session, RunOutput output, Ru
         else
         {
             await deployer.StartStandbyAsync(target);
-            await deployer.SwitchAsync(target);
-            await deployer.ReloadNginxAsync();
+            await deployer.ReloadNginxAsync(target);
             await deployer.HealthCheckAsync(target);
         }
 

@@ -112,6 +112,25 @@ public sealed class AwsProvisionerTests
     }
 
     [Test]
+    public async Task The_database_and_the_host_keys_are_waited_for_together_after_everything_is_asked_for()
+    {
+        // The keys are printed at the third read: the one made with the launch and the wait's first find none.
+        var fake = new FakeAws { ConsoleReadsWithoutKeys = 2 };
+        var log = new ListLog();
+        var wait = new WaitOptions(TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(10), Task.Delay);
+
+        await new AwsProvisioner(Settings(), _root, new Secret(MasterPassword), fake.Services(), wait, log).ProvisionAsync(CancellationToken.None);
+
+        // Nothing waited before the last change (the Elastic IP); then the launch's read of the console,
+        // and the two waits overlapping: each one's first poll before the other's last.
+        var waits = fake.Calls.SkipWhile(call => call != "ec2:AssociateAddress").Skip(1).SkipLast(OutputLookupCalls.Length).ToList();
+        Assert.That(waits, Is.EquivalentTo(new[] { "ec2:GetConsoleOutput", "rds:DescribeDBInstances", "ec2:GetConsoleOutput", "rds:DescribeDBInstances", "ec2:GetConsoleOutput" }));
+        Assert.That(waits.IndexOf("ec2:GetConsoleOutput", 1), Is.LessThan(waits.LastIndexOf("rds:DescribeDBInstances")), string.Join(", ", waits));
+        Assert.That(waits.IndexOf("rds:DescribeDBInstances"), Is.LessThan(waits.LastIndexOf("ec2:GetConsoleOutput")), string.Join(", ", waits));
+        Assert.That(log.Lines, Has.Some.Matches<string>(line => line.StartsWith("INFO host keys of", StringComparison.Ordinal) && line.Contains(": 2 keys after")));
+    }
+
+    [Test]
     public async Task First_provision_gives_every_resource_the_attributes_of_the_settings()
     {
         var fake = new FakeAws();
@@ -129,7 +148,7 @@ public sealed class AwsProvisionerTests
         Assert.That(fake.ImportedKeyMaterial, Is.EqualTo(new[] { PublicKey }));
 
         var launch = fake.Launches.Single();
-        Assert.That(launch.ImageId, Is.EqualTo("ami-0123456789abcdef0"), "the current Ubuntu LTS from SSM");
+        Assert.That(launch.ImageId, Is.EqualTo("ami-0123456789abcdef0"), "Debian 12's current image, from SSM's public parameter");
         Assert.That(launch.DisableApiTermination, Is.True);
         Assert.That(launch.KeyName, Is.EqualTo("coralnet-deploy"));
         Assert.That(launch.SecurityGroupIds, Is.EqualTo(new[] { web.GroupId }));

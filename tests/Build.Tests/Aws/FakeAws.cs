@@ -61,6 +61,9 @@ internal sealed class FakeAws
     public List<RunInstancesRequest> Launches { get; } = [];
     public List<string> ImportedKeyMaterial { get; } = [];
 
+    /// <summary>How many reads of an instance's console find no host keys yet (cloud-init has not printed them).</summary>
+    public int ConsoleReadsWithoutKeys { get; set; }
+
     /// <summary>Whether a launch keeps DisableApiTermination (AWS says it may not).</summary>
     public bool LaunchKeepsTerminationProtection { get; set; } = true;
 
@@ -201,7 +204,11 @@ internal sealed class FakeAws
             return new StartInstancesResponse();
         }));
         ec2.GetConsoleOutputAsync(Arg.Any<GetConsoleOutputRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ec2:GetConsoleOutput", () =>
-            new GetConsoleOutputResponse { InstanceId = call.Arg<GetConsoleOutputRequest>().InstanceId, Output = Convert.ToBase64String(Encoding.UTF8.GetBytes(HostKeyConsole)) }));
+            new GetConsoleOutputResponse
+            {
+                InstanceId = call.Arg<GetConsoleOutputRequest>().InstanceId,
+                Output = Convert.ToBase64String(Encoding.UTF8.GetBytes(ConsoleReadsWithoutKeys-- > 0 ? "cloud-init boot\n" : HostKeyConsole)),
+            }));
         ec2.DescribeAddressesAsync(Arg.Any<DescribeAddressesRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ec2:DescribeAddresses", () =>
             new DescribeAddressesResponse { Addresses = Addresses.Where(a => Matches(call.Arg<DescribeAddressesRequest>().Filters, a.Tags)).ToList() }));
         ec2.AllocateAddressAsync(Arg.Any<AllocateAddressRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ec2:AllocateAddress", () =>
@@ -296,11 +303,14 @@ internal sealed class FakeAws
     private IAmazonSimpleSystemsManagement Ssm()
     {
         var ssm = Substitute.For<IAmazonSimpleSystemsManagement>();
-        // AWS's public parameters (the Ubuntu image) are plain Strings; the operator's secrets SecureStrings.
+        // AWS's public parameters (Debian 12's image; no other) are plain Strings; the operator's secrets SecureStrings.
         ssm.GetParameterAsync(Arg.Any<GetParameterRequest>(), Arg.Any<CancellationToken>()).Returns(call => Record("ssm:GetParameter", () =>
-            call.Arg<GetParameterRequest>().Name is var name && name.StartsWith("/aws/service/", StringComparison.Ordinal)
-                ? new GetParameterResponse { Parameter = new Parameter { Name = name, Type = ParameterType.String, Value = "ami-0123456789abcdef0" } }
-                : new GetParameterResponse { Parameter = new Parameter { Name = name, Type = ParameterType.SecureString, Value = SecretParameterValue(name) } }));
+            call.Arg<GetParameterRequest>().Name switch
+            {
+                CoralNet.Deploy.Aws.Resources.MachineImage.DebianParameter => new GetParameterResponse { Parameter = new Parameter { Name = CoralNet.Deploy.Aws.Resources.MachineImage.DebianParameter, Type = ParameterType.String, Value = "ami-0123456789abcdef0" } },
+                var name when name.StartsWith("/aws/service/", StringComparison.Ordinal) => throw new ParameterNotFoundException($"Parameter {name} not found."),
+                var name => new GetParameterResponse { Parameter = new Parameter { Name = name, Type = ParameterType.SecureString, Value = SecretParameterValue(name) } },
+            }));
         return ssm;
     }
 

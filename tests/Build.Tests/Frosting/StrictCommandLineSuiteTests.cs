@@ -163,7 +163,7 @@ public sealed class StrictCommandLineSuiteTests
 
         var (_, output) = Run(repository, "--target=Test", "--check");
 
-        Assert.That(output, Does.Contain("check one of: Audit, BuildImage, Certificate, CheckRegistry, CleanupReleases, CollectStatic, ConfigureHost, ConfigureLoadBalancer, CreateUsers, Default, Deploy, DeployLock, DeployPolicy, HealthCheck, InstallContainerEngine, InstallPackages, InstallRequirements, LockStatus, Logs, Migrate, PackageRelease, Plan, PreDeployHook, PrepareTls, PrepareWebRoot, Provision, ProvisionAws, ProvisionSandbox, PullImage, PushImage, Releases, ReloadNginx, RemoveDefaultSite, RestartGunicorn, Roll, SandboxStatus, SandboxUp, SecureHost, Settings, SetupDatabase, Shell, ShowSettings, Status, SwitchRelease, UpgradePackages, UploadCode."));
+        Assert.That(output, Does.Contain("check one of: Audit, BuildImage, Certificate, CheckRegistry, CleanupReleases, CollectStatic, ConfigureHost, ConfigureLoadBalancer, CreateUsers, Default, Deploy, DeployLock, DeployPolicy, HealthCheck, InstallContainerEngine, InstallPackages, InstallRequirements, LockStatus, Logs, Migrate, PackageRelease, Plan, PreDeployHook, PrepareTls, PrepareWebRoot, Provision, ProvisionAws, ProvisionSandbox, PullImage, PushImage, Releases, ReloadNginx, RemoveDefaultSite, RestartGunicorn, Roll, SandboxStatus, SandboxUp, SecureHost, Settings, SetupDatabase, Shell, ShowSettings, Status, UpgradePackages, UploadCode."));
     }
 
     [Test]

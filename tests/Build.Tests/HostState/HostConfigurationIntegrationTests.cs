@@ -1,4 +1,5 @@
 using CoralNet.Deploy.HostState;
+using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Tests.Remote;
 
@@ -83,6 +84,31 @@ public class HostConfigurationIntegrationTests
     }
 
     [Test]
+    public async Task A_probe_read_in_another_round_trip_stands_for_the_hosts_own()
+    {
+        Directory.CreateDirectory(_root + "/sudoers.d");
+        File.WriteAllText(_root + "/default", "welcome");
+        var options = _sshd.Options();
+        await using var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
+        var executor = new CountingExecutor(new SshExecutor(pool, s => s));
+        var host = _sshd.Target("h1");
+        // As the deploy lock sends it: after its own steps, in one round trip.
+        var lockTrip = HostScript.WithReport("take the lock, inspect", [new RemoteCommand("echo listing; echo ok", "list")], HostConfiguration.ProbeCommand(Plan()));
+        var (steps, report) = HostScript.SplitAfterReport((await executor.RunAsync(host, lockTrip)).Stdout);
+        Assert.That(steps, Is.EqualTo("listing\n"));
+
+        var recorder = new RunRecorder(false);
+        var configuration = new HostConfiguration(executor, [host], Plan(), recorder, _ => { }, TimeSpan.FromSeconds(30));
+        configuration.InspectedElsewhere(host, report);
+        await configuration.RunTaskAsync("Files");
+
+        Assert.That(executor.Summaries[1], Is.EqualTo($"create {_root}/www"), "no probe of its own before the first change");
+        Assert.That(recorder.Counts(), Is.EqualTo(new[] { new RunRecorder.HostCounts("h1", 0, 4, 0) }));
+        Assert.That(File.Exists(_root + "/default"), Is.False, "the items after a change are inspected again, as usual, and changed");
+        Assert.That(new FileInfo(_root + "/www/current").LinkTarget, Is.EqualTo("app.conf"));
+    }
+
+    [Test]
     public async Task Check_mode_reports_drift_and_changes_nothing()
     {
         var options = _sshd.Options();
@@ -118,5 +144,23 @@ public class HostConfigurationIntegrationTests
         Assert.That(Directory.GetFiles(folder), Is.EqualTo(listing));
         Assert.That(Directory.GetLastWriteTimeUtc(folder), Is.EqualTo(stamp));
         Assert.That(File.ReadAllText(folder + "/people"), Is.EqualTo(content));
+    }
+
+    /// <summary>Runs commands over another executor and keeps each one's summary, in order.</summary>
+    private sealed class CountingExecutor(IRemoteExecutor inner) : IRemoteExecutor
+    {
+        public List<string> Summaries { get; } = [];
+
+        public Task<CommandResult> RunAsync(SshTarget host, RemoteCommand command, CancellationToken cancellation = default)
+        {
+            lock (Summaries)
+            {
+                Summaries.Add(command.Summary);
+            }
+
+            return inner.RunAsync(host, command, cancellation);
+        }
+
+        public Task RebootAsync(SshTarget host, TimeSpan timeout, CancellationToken cancellation = default) => inner.RebootAsync(host, timeout, cancellation);
     }
 }

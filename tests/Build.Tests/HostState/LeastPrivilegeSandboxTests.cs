@@ -209,7 +209,7 @@ public sealed class LeastPrivilegeSandboxTests
 
         Deployed(code, output);
         Assert.That(await Root("test -e /run/coralnet-before-reboot && echo still-there || echo rebooted"), Is.EqualTo("rebooted"));
-        var locked = output.IndexOf("take deploy lock and list releases: ok", StringComparison.Ordinal);
+        var locked = output.IndexOf("take deploy lock and list releases, inspect", StringComparison.Ordinal);
         var rebooted = output.IndexOf("web1: changing reboot if required", StringComparison.Ordinal);
         // Released alone ("release deploy lock"), or with the run's last commands ("finish the run").
         var unlocked = Math.Max(output.IndexOf("release deploy lock", StringComparison.Ordinal), output.IndexOf("finish the run", StringComparison.Ordinal));

@@ -1,62 +1,45 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
-using CoralNet.Deploy.Settings;
-using CoralNet.Deploy.Tests.Output;
-using CoralNet.Deploy.Tests.Sandbox;
-using CoralNet.Deploy.Tests.Support;
+using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Release;
 
 namespace CoralNet.Deploy.Tests.Operator;
 
 /// <summary>
 /// The operator's everyday targets on two sandbox web hosts, sharing one deploy of a copy of the
-/// sample kept in a git repository of its own (so that the release records its commit), with hooks
-/// that write their variables into files.
+/// sample kept in a git repository of its own (<see cref="OperatorSite"/>).
 /// </summary>
 [Category("Integration")]
 [NonParallelizable]
 public sealed class OperatorSandboxTests
 {
-    // Two web hosts, over http: a certificate from the ACME CA is issued for one web host (Tls.Mode acme refuses several).
-    private static readonly string[] Hosts = ["--sandbox_webhosts=web1,web2", "--tls_mode=off"];
-    private DeploySettings _settings = null!;
-    private SecretStore _secrets = null!;
-    private string _site = null!;
-    private string _hookOutput = null!;
+    private static readonly Dictionary<string, string?> GitLabJob = new() { ["GITLAB_CI"] = "true", ["CI_PROJECT_PATH"] = "coralnet/site", ["CI_JOB_ID"] = "4242", ["GITLAB_USER_LOGIN"] = "maintainer" };
+    private OperatorSite _site = null!;
     private string _firstRelease = null!;
     private string _firstCommit = null!;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private DateTimeOffset _firstDeployStarted;
 
     [OneTimeSetUp]
     public void DeployOnce()
     {
-        (_settings, _secrets) = SandboxHosts.LoadSettings(new Dictionary<string, string> { ["Sandbox_WebHosts"] = "web1,web2", ["Tls_Mode"] = "off" });
-        _site = Release.SampleSiteCopy.Make("operator-site-");
-        _hookOutput = Directory.CreateTempSubdirectory("operator-hooks-").FullName;
-
-        foreach (var hook in new[] { "pre-deploy", "post-deploy", "post-rollback" })
-        {
-            WriteHook(hook, $"env | grep ^CORALNET_ | sort > {_hookOutput}/{hook}.env");
-        }
-
-        _firstCommit = Commit("the sample");
-        var (code, output) = Suite("--target=Deploy");
+        _site = new OperatorSite();
+        _firstCommit = _site.Commit("the sample");
+        _firstDeployStarted = DateTimeOffset.UtcNow;
+        var (code, output) = _site.Suite("--target=Deploy");
         Assert.That(code, Is.Zero, output);
-        _firstRelease = Regex(output, @"Release (\d{8}T\d{6}Z-[0-9a-f]{8}) serves at");
+        _firstRelease = Last(output, @"Release (\d{8}T\d{6}Z-[0-9a-f]{8}) serves at");
     }
 
     [OneTimeTearDown]
-    public void RemoveSite()
-    {
-        _http.Dispose();
-        Directory.Delete(_site, recursive: true);
-        Directory.Delete(_hookOutput, recursive: true);
-    }
+    public void RemoveSite() => _site.Dispose();
 
     [Test, Order(1)]
     public void The_release_records_its_commit_and_the_hooks_ran_with_their_variables()
     {
-        var pre = File.ReadAllText(Path.Combine(_hookOutput, "pre-deploy.env"));
-        var post = File.ReadAllText(Path.Combine(_hookOutput, "post-deploy.env"));
+        var pre = _site.HookVariables("pre-deploy");
+        var post = _site.HookVariables("post-deploy");
         foreach (var variables in new[] { pre, post })
         {
             Assert.That(variables, Does.Contain($"CORALNET_RELEASE={_firstRelease}\n").And.Contain($"CORALNET_COMMIT={_firstCommit}\n")
@@ -68,13 +51,10 @@ public sealed class OperatorSandboxTests
     }
 
     [Test, Order(2)]
-    public void Status_as_JSON_holds_every_field_for_each_host()
+    public void Status_as_JSON_holds_every_field_for_each_host_and_hosts_limits_it()
     {
-        var result = Program("--target=Status", "--format=json");
+        var hosts = StatusHosts();
 
-        Assert.That(result.ExitCode, Is.Zero, result.Err);
-        TestContext.Out.WriteLine(result.Out);
-        var hosts = JsonNode.Parse(result.Out)!["hosts"]!.AsArray();
         Assert.That(hosts.Select(h => (string)h!["host"]!), Is.EqualTo(new[] { "web1", "web2" }));
         foreach (var host in hosts)
         {
@@ -85,166 +65,197 @@ public sealed class OperatorSandboxTests
             Assert.That(gunicorn, Has.Count.EqualTo(2));
             Assert.That(gunicorn.Where(g => (bool)g!["serving"]!).Select(g => ((string?)g!["state"], (string?)g["release"])), Is.EqualTo(new[] { ("active", _firstRelease) }));
             Assert.That(host["lock"], Is.Null);
-            Assert.That((string?)host["lastDeploy"]!["target"], Is.EqualTo("Deploy"));
-            Assert.That((string?)host["lastDeploy"]!["outcome"], Is.EqualTo("succeeded"));
+            var last = host["lastDeploy"]!;
+            Assert.That(((string?)last["target"], (string?)last["outcome"], (string?)last["who"]), Is.EqualTo(("Deploy", "succeeded", RunIdentity.Who(Environment.GetEnvironmentVariable))));
+            Assert.That(DateTimeOffset.Parse((string)last["time"]!, CultureInfo.InvariantCulture), Is.EqualTo(_firstDeployStarted).Within(TimeSpan.FromSeconds(30)));
             Assert.That((long)host["disk"]!["freeBytes"]!, Is.GreaterThan(0));
             Assert.That(host["rebootPending"]!.GetValueKind(), Is.EqualTo(System.Text.Json.JsonValueKind.False).Or.EqualTo(System.Text.Json.JsonValueKind.True));
+            Assert.That((bool?)host["maintenance"], Is.False);
             Assert.That((int)host["answer"]!["status"]!, Is.EqualTo(200));
             Assert.That((string?)host["answer"]!["body"], Is.EqualTo(_firstRelease));
         }
+
+        Assert.That(StatusHosts("--hosts=web2").Select(h => (string)h!["host"]!), Is.EqualTo(new[] { "web2" }));
     }
 
     [Test, Order(3)]
-    public async Task A_request_appears_in_Logs_and_follow_shows_a_new_one_then_stops_on_Ctrl_C()
+    public async Task A_request_appears_in_Logs_and_follow_shows_a_new_one_within_2_s_then_stops_on_Ctrl_C()
     {
         var marker = "logs-" + Guid.NewGuid().ToString("N")[..8];
-        await GetAsync("web1", $"/?{marker}");
+        await _site.GetAsync("web1", $"/?{marker}");
 
-        var (code, output) = Suite("--target=Logs", "--lines=50", $"--grep={marker}", "--hosts=web1");
+        var (code, output) = _site.Suite("--target=Logs", "--lines=50", $"--grep={marker}", "--hosts=web1");
         Assert.That(code, Is.Zero, output);
-        Assert.That(output, Does.Match($@"web1: nginx access: .*GET /\?{marker}"));
+        Assert.That(output, Does.Match($@"web1: nginx access: .*GET /\?{marker}").And.Match($@"web1: gunicorn: .*GET /\?{marker}"));
+        Assert.That(output, Does.Not.Contain("web2:"), "--hosts=web1");
 
-        var follow = StartProgram("--target=Logs", "--follow", "--lines=1", "--hosts=web1");
-        var lines = new System.Collections.Concurrent.BlockingCollection<string>();
+        (code, output) = _site.Suite("--target=Logs", "--lines=50", $"--grep={marker}", "--hosts=web1", "--since=tomorrow");
+        Assert.That(code, Is.Zero, output);
+        Assert.That(output, Does.Match($@"web1: nginx access: .*{marker}").And.Not.Match($@"web1: gunicorn: .*{marker}"), "--since filters the journal");
+
+        (code, output) = _site.Suite("--target=Logs", "--lines=1");
+        Assert.That(code, Is.Zero, output);
+        foreach (var source in new[] { "web1: gunicorn:", "web1: nginx access:", "web2: gunicorn:", "web2: nginx access:" })
+        {
+            Assert.That(output.Split('\n').Count(line => line.Contains(source, StringComparison.Ordinal)), Is.EqualTo(1), $"--lines=1 of {source}\n{output}");
+        }
+
+        using var follow = _site.StartProgram("--target=Logs", "--follow", "--lines=1", "--hosts=web1");
+        var lines = new BlockingCollection<string>();
         follow.OutputDataReceived += (_, e) => { if (e.Data is not null) { lines.Add(e.Data); } };
         follow.BeginOutputReadLine();
         follow.BeginErrorReadLine();
         Assert.That(WaitForLine(lines, "web1: nginx access:", TimeSpan.FromSeconds(60)), Is.Not.Null, "the follow started with the last line");
         var second = "follow-" + Guid.NewGuid().ToString("N")[..8];
+        await _site.GetAsync("web1", $"/?{second}");
         var clock = Stopwatch.StartNew();
-        await GetAsync("web1", $"/?{second}");
-        Assert.That(WaitForLine(lines, second, TimeSpan.FromSeconds(10)), Is.Not.Null, "the new request is followed");
+        var followed = WaitForLine(lines, second, TimeSpan.FromSeconds(10));
         TestContext.Out.WriteLine($"Logs --follow: the request was printed {clock.ElapsedMilliseconds} ms after it was answered");
+        Assert.That(followed, Is.Not.Null, "the new request is followed");
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)), "within 2 s");
 
-        Process.Start("kill", ["-INT", follow.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        Process.Start("kill", ["-INT", follow.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
         Assert.That(follow.WaitForExit(TimeSpan.FromSeconds(20)), Is.True, "Ctrl-C stops the follow");
         Assert.That(follow.ExitCode, Is.Zero);
-        var (_, processes) = Suite("--target=Manage", "--hosts=web1", "--command=shell -c \"import subprocess; print('followers', subprocess.run(['pgrep', '-c', '-f', 'journalctl -[u]|tail -[n]'], capture_output=True, text=True).stdout.strip())\"");
+        var (_, processes) = _site.Suite("--target=Manage", "--hosts=web1", "--command=shell -c \"import subprocess; print('followers', subprocess.run(['pgrep', '-c', '-f', 'journalctl -[u]|tail -[n]'], capture_output=True, text=True).stdout.strip())\"");
         Assert.That(processes, Does.Contain("followers 0"), "nothing of the follow keeps running on the host");
     }
 
     [Test, Order(4)]
-    public void Manage_creates_a_superuser_with_the_sites_environment_and_passes_a_failing_exit_code_through()
+    public void Manage_creates_a_superuser_as_the_sites_user_with_its_environment_and_passes_a_failing_exit_code_through()
     {
-        var (code, output) = Suite("--target=Manage", "--command=createsuperuser --noinput --username=operator --email=operator@example.org");
+        var (code, output) = _site.Suite("--target=Manage", "--command=createsuperuser --noinput --username=operator --email=operator@example.org");
         Assert.That(code, Is.Zero, output);
 
-        (code, output) = Suite("--target=Manage", "--command=shell -c \"from django.contrib.auth.models import User; print('superusers', User.objects.filter(username='operator', is_superuser=True).count())\"");
+        (code, output) = _site.Suite("--target=Manage", "--hosts=web2", "--command=shell -c \"import os, pwd; from django.contrib.auth.models import User; print('superusers', User.objects.filter(username='operator', is_superuser=True).count(), 'as', pwd.getpwuid(os.getuid()).pw_name, 'with DATABASE_NAME', 'DATABASE_NAME' in os.environ)\"");
         Assert.That(code, Is.Zero, output);
-        Assert.That(output, Does.Contain("superusers 1"));
+        var siteUser = new ReleasePaths(_site.Settings.Site.Root, _site.Settings.Site.Name).SiteUser;
+        Assert.That(output, Does.Contain($"superusers 1 as {siteUser} with DATABASE_NAME True"), "the database the site's environment names, read as the site's user on web2");
 
-        (code, output) = Suite("--target=Manage", "--command=shell -c 'import sys; sys.exit(3)'");
+        (code, output) = _site.Suite("--target=Manage", "--command=shell -c 'import sys; sys.exit(3)'");
         Assert.That(code, Is.EqualTo(3), output);
         Assert.That(output, Does.Contain("exit code 3"));
 
-        (code, output) = OnTerminal("--target=Manage", "--command=shell -c 'import sys; print(\"on a terminal:\", sys.stdin.isatty()); sys.exit(5)'");
+        (code, output) = _site.OnTerminal("--target=Manage", "--command=shell -c 'import sys; print(\"on a terminal:\", sys.stdin.isatty()); sys.exit(5)'");
         Assert.That(output, Does.Contain("on a terminal: True"), "a terminal here gives manage.py one on the host");
         Assert.That(code, Is.EqualTo(5), output);
     }
 
-    /// <summary>Runs the program on a pseudo-terminal (util-linux script): its exit code and what the terminal showed.</summary>
-    private (int ExitCode, string Output) OnTerminal(params string[] args)
-    {
-        var command = string.Join(' ', new[] { "dotnet", ProgramProcess.Program }.Concat(args).Concat(Hosts).Append("--site_source=" + _site).Select(a => "'" + a.Replace("'", "'\\''") + "'"));
-        var start = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = SandboxHosts.RepositoryRoot };
-        foreach (var arg in new[] { "-qec", command, "/dev/null" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        Assert.That(process.WaitForExit(TimeSpan.FromSeconds(120)), Is.True, "the interactive run ends");
-        return (process.ExitCode, output.Result);
-    }
-
     [Test, Order(5)]
-    public void A_Lock_with_a_message_refuses_a_Deploy_naming_it_until_Unlock()
+    public void Shell_without_a_terminal_prints_the_ssh_command_line_that_reaches_the_host()
     {
-        var (code, output) = Suite("--target=Lock", "--message=database upgrade until 14:00");
-        Assert.That(code, Is.Zero, output);
-        var status = Program("--target=LockStatus", "--format=json");
-        Assert.That(status.Out, Does.Contain("message=database upgrade until 14:00"), status.Err);
+        var result = _site.Program("--target=Shell", "--hosts=web2");
+        Assert.That(result.ExitCode, Is.Zero, result.Err);
+        var ssh = result.Out.Split('\n').Single(line => line.StartsWith("ssh ", StringComparison.Ordinal));
+        Assert.That(ssh, Does.Contain("StrictHostKeyChecking=yes").And.Contain("UserKnownHostsFile="));
 
-        (code, output) = Suite("--target=Deploy");
-        Assert.That(code, Is.Not.Zero);
-        Assert.That(output, Does.Contain("database upgrade until 14:00"));
-
-        (code, output) = Suite("--target=Unlock");
-        Assert.That(code, Is.Zero, output);
+        using var run = Process.Start(new ProcessStartInfo("sh", ["-c", ssh + " hostname -I"]) { WorkingDirectory = Sandbox.SandboxHosts.RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true })!;
+        run.StandardInput.Close();
+        var answer = run.StandardOutput.ReadToEnd();
+        run.WaitForExit();
+        Assert.That(run.ExitCode, Is.Zero, run.StandardError.ReadToEnd());
+        Assert.That(answer.Split(' ', StringSplitOptions.TrimEntries), Does.Contain(_site.Address("web2")));
     }
 
     [Test, Order(6)]
+    public void A_Lock_with_a_message_from_a_CI_job_refuses_a_Deploy_naming_it_until_Unlock()
+    {
+        var locked = _site.Program(GitLabJob, "--target=Lock", "--message=database upgrade until 14:00");
+        Assert.That(locked.ExitCode, Is.Zero, locked.Err);
+        var status = _site.Program("--target=LockStatus", "--format=json");
+        Assert.That(status.Out, Does.Contain("message=database upgrade until 14:00"), status.Err);
+        Assert.That(StatusHosts().Select(h => (string?)h!["lock"]), Has.All.Contains("message=database upgrade until 14:00"));
+
+        var (code, output) = _site.Suite("--target=Deploy");
+        Assert.That(code, Is.Not.Zero);
+        Assert.That(output, Does.Contain("database upgrade until 14:00"));
+
+        (code, output) = _site.Suite("--target=Unlock");
+        Assert.That(code, Is.Zero, output);
+        Assert.That(StatusHosts().Select(h => h!["lock"]), Is.All.Null);
+    }
+
+    [Test, Order(7)]
+    public void The_maintenance_switch_shows_in_Status()
+    {
+        var (code, output) = _site.Suite("--target=MaintenanceOn");
+        Assert.That(code, Is.Zero, output);
+        Assert.That(StatusHosts().Select(h => ((bool)h!["maintenance"]!, (int)h["answer"]!["status"]!)), Is.All.EqualTo((true, 503)));
+
+        (code, output) = _site.Suite("--target=MaintenanceOff");
+        Assert.That(code, Is.Zero, output);
+        Assert.That(StatusHosts().Select(h => ((bool)h!["maintenance"]!, (int)h["answer"]!["status"]!)), Is.All.EqualTo((false, 200)));
+    }
+
+    [Test, Order(8)]
     public async Task A_failing_pre_deploy_hook_stops_before_the_lock()
     {
-        WriteHook("pre-deploy", "echo 'tests are red' >&2; exit 4");
+        _site.WriteHook("pre-deploy", "echo 'tests are red' >&2; exit 4");
         try
         {
-            var (code, output) = Suite("--target=Deploy", "--verbosity=verbose");
+            var (code, output) = _site.Suite("--target=Deploy", "--verbosity=verbose");
 
             Assert.That(code, Is.Not.Zero, output);
             Assert.That(output, Does.Contain("pre-deploy: tests are red").And.Contain("stopped before taking the lock"));
             Assert.That(output, Does.Not.Contain("take deploy lock"));
-            Assert.That(await GetAsync("web1", "/health/"), Is.EqualTo(_firstRelease));
-            Assert.That(Program("--target=LockStatus", "--format=json").Out, Does.Not.Contain("who="), "no lock was left");
+            Assert.That(await _site.GetAsync("web1", "/health/"), Is.EqualTo(_firstRelease));
+            Assert.That(_site.Program("--target=LockStatus", "--format=json").Out, Does.Not.Contain("who="), "no lock was left");
         }
         finally
         {
-            WriteHook("pre-deploy", $"env | grep ^CORALNET_ | sort > {_hookOutput}/pre-deploy.env");
+            _site.RecordingHook("pre-deploy");
         }
     }
 
-    [Test, Order(7)]
-    public async Task Rollback_by_commit_prefix_and_the_audit_of_both_hosts_merged_by_time()
+    [Test, Order(9)]
+    public async Task Rollback_by_commit_prefix_reported_and_the_audit_of_both_hosts_merged_by_time()
     {
-        File.AppendAllText(Path.Combine(_site, "project/status/views.py"), "# the second commit\n");
-        Commit("second");
-        var (code, output) = Suite("--target=Deploy");
+        File.AppendAllText(Path.Combine(_site.Folder, "project/status/views.py"), "# the second commit\n");
+        _site.Commit("second");
+        var (code, output) = _site.Suite("--target=Deploy");
         Assert.That(code, Is.Zero, output);
 
-        (code, output) = Suite("--target=Rollback", "--release=" + _firstCommit[..8]);
+        var reportFile = Path.Combine(Path.GetTempPath(), $"rollback-report-{Guid.NewGuid():N}.json");
+        (code, output) = _site.Suite("--target=Rollback", "--release=" + _firstCommit[..8], "--report=" + reportFile);
         Assert.That(code, Is.Zero, output);
-        Assert.That(await GetAsync("web2", "/health/"), Is.EqualTo(_firstRelease));
-        Assert.That(File.ReadAllText(Path.Combine(_hookOutput, "post-rollback.env")), Does.Contain($"CORALNET_RELEASE={_firstRelease}\n").And.Contain("CORALNET_OUTCOME=succeeded\n"));
+        Assert.That(await _site.GetAsync("web2", "/health/"), Is.EqualTo(_firstRelease));
+        Assert.That(_site.HookVariables("post-rollback"), Does.Contain($"CORALNET_RELEASE={_firstRelease}\n").And.Contain("CORALNET_OUTCOME=succeeded\n"));
+        var report = JsonNode.Parse(File.ReadAllText(reportFile))!;
+        File.Delete(reportFile);
+        Assert.That(((string?)report["target"], (string?)report["release"], (string?)report["commit"], (string?)report["outcome"]), Is.EqualTo(("Rollback", _firstRelease, _firstCommit, "succeeded")));
+        Assert.That(report["hosts"]!.AsArray().Select(h => ((string?)h!["host"], (int)h["changed"]! > 0)), Is.EqualTo(new[] { ("web1", true), ("web2", true) }));
+        Assert.That(report["items"]!.AsArray().Where(i => (string?)i!["status"] == "changed").Select(i => (double)i!["durationMs"]!), Is.Not.Empty.And.All.GreaterThanOrEqualTo(0));
+        Assert.That(report["steps"]!.AsArray().Select(s => (string?)s!["task"]), Does.Contain("Rollback"));
 
-        var audit = Program("--target=Audit", "--lines=20", "--format=json");
+        var audit = _site.Program("--target=Audit", "--lines=40", "--format=json");
         Assert.That(audit.ExitCode, Is.Zero, audit.Err);
         TestContext.Out.WriteLine(audit.Out);
         var entries = JsonNode.Parse(audit.Out)!.AsArray();
-        var times = entries.Select(e => (string)e!["time"]!).ToList();
-        Assert.That(times, Is.Ordered, "merged by time");
+        Assert.That(entries.Select(e => (string)e!["time"]!).ToList(), Is.Ordered, "merged by time");
         foreach (var host in new[] { "web1", "web2" })
         {
             var targets = entries.Where(e => (string?)e!["host"] == host).Select(e => (string)e!["target"]!).ToList();
-            Assert.That(targets, Does.Contain("Deploy").And.Contain("Rollback").And.Contain("Lock").And.Contain("Unlock"), host);
+            Assert.That(targets, Is.SupersetOf(RunAudit.AuditedTargets), host);
         }
 
         var rollback = entries.Last(e => (string?)e!["target"] == "Rollback")!;
         Assert.That(((string?)rollback["release"], (string?)rollback["commit"], (string?)rollback["outcome"]), Is.EqualTo((_firstRelease, _firstCommit, "succeeded")));
-        foreach (var secret in new[] { _settings.Site.SecretKey, _settings.Database.Password, _settings.Database.MasterPassword })
+        Assert.That(entries.Where(e => (string?)e!["target"] == "Lock").Select(e => (string?)e!["who"]), Is.All.EqualTo("gitlab-ci:coralnet/site job 4242 by maintainer"), "the CI job, from its variables");
+        foreach (var secret in new[] { _site.Settings.Site.SecretKey, _site.Settings.Database.Password, _site.Settings.Database.MasterPassword })
         {
-            Assert.That(audit.Out, Does.Not.Contain(_secrets.Get(secret).Reveal()));
+            Assert.That(audit.Out, Does.Not.Contain(_site.Secrets.Get(secret).Reveal()));
         }
     }
 
-    private (int ExitCode, string Output) Suite(params string[] args) =>
-        SuiteRun.Run(SandboxHosts.RepositoryRoot, [.. args, .. Hosts, "--site_source=" + _site]);
-
-    private ProgramProcess.Result Program(params string[] args) =>
-        ProgramProcess.Run(SandboxHosts.RepositoryRoot, new Dictionary<string, string?>(), [.. args, .. Hosts, "--site_source=" + _site]);
-
-    private Process StartProgram(params string[] args)
+    private JsonArray StatusHosts(params string[] args)
     {
-        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = SandboxHosts.RepositoryRoot };
-        foreach (var arg in new[] { SuiteProcess.DefaultSignals, "dotnet", ProgramProcess.Program }.Concat(args).Concat(Hosts).Append("--site_source=" + _site))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start)!;
+        var result = _site.Program(["--target=Status", "--format=json", .. args]);
+        Assert.That(result.ExitCode, Is.Zero, result.Err);
+        TestContext.Out.WriteLine(result.Out);
+        return JsonNode.Parse(result.Out)!["hosts"]!.AsArray();
     }
 
-    private static string? WaitForLine(System.Collections.Concurrent.BlockingCollection<string> lines, string text, TimeSpan timeout)
+    private static string? WaitForLine(BlockingCollection<string> lines, string text, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
@@ -258,47 +269,6 @@ public sealed class OperatorSandboxTests
         return null;
     }
 
-    private async Task<string> GetAsync(string host, string path)
-    {
-        var address = SandboxHosts.For(_settings, _secrets).Addresses[host].Address;
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{address}{path}") { Headers = { Host = _settings.Site.Domain } };
-        using var answer = await _http.SendAsync(request);
-        return (await answer.Content.ReadAsStringAsync()).Trim();
-    }
-
-    private void WriteHook(string name, string body)
-    {
-        var file = Path.Combine(_site, "deploy/hooks", name);
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        File.WriteAllText(file, "#!/bin/sh\nset -eu\n" + body + "\n");
-        File.SetUnixFileMode(file, (UnixFileMode)Convert.ToInt32("755", 8));
-    }
-
-    private string Commit(string message)
-    {
-        foreach (var args in new[] { "init -q", "add -A", $"-c user.name=test -c user.email=test@example.org commit -q -m {message.Replace(' ', '-')}" })
-        {
-            Git(args);
-        }
-
-        return Git("rev-parse HEAD").Trim();
-    }
-
-    private string Git(string args)
-    {
-        var start = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _site };
-        foreach (var arg in args.Split(' '))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var git = Process.Start(start)!;
-        var output = git.StandardOutput.ReadToEnd();
-        git.WaitForExit();
-        Assert.That(git.ExitCode, Is.Zero, git.StandardError.ReadToEnd());
-        return output;
-    }
-
-    private static string Regex(string text, string pattern) =>
+    private static string Last(string text, string pattern) =>
         System.Text.RegularExpressions.Regex.Matches(text, pattern).Select(m => m.Groups[1].Value).Last();
 }

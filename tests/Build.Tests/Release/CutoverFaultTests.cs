@@ -188,8 +188,7 @@ public sealed class CutoverFaultTests
             }
 
             await deployer.StartStandbyAsync(id);
-            await deployer.SwitchAsync(id);
-            await deployer.ReloadNginxAsync();
+            await deployer.ReloadNginxAsync(id);
             await deployer.HealthCheckAsync(id);
             if (failAfterCutover)
             {

@@ -189,7 +189,8 @@ public sealed class DeployFaultSandboxTests
         var killed = false;
         var (code, output) = await WithRequestLoopAsync(() => SuiteProcess.Run(SandboxHosts.RepositoryRoot, [.. SuiteArgs("--target=Deploy", "--verbosity=verbose")], (line, process) =>
         {
-            if (!killed && line.Contains("Executing task: SwitchRelease", StringComparison.Ordinal))
+            // While the standby starts: nginx and current move later, in one round trip (ReloadNginx).
+            if (!killed && line.Contains("Executing task: RestartGunicorn", StringComparison.Ordinal))
             {
                 killed = true;
                 process.Kill();

@@ -15,7 +15,7 @@ namespace CoralNet.Deploy.Tests.Release;
 /// </summary>
 [Category("Integration")]
 [NonParallelizable]
-public sealed class DeploySandboxTests
+public sealed partial class DeploySandboxTests
 {
     private LocalSandbox _sandbox = null!;
     private DeploySettings _settings = null!;
@@ -120,7 +120,7 @@ public sealed class DeploySandboxTests
         Assert.That(output, Does.Not.Contain("Site.Domain =").And.Not.Contain("Timeouts."), "no settings dump: ShowSettings' job, and verbose's");
         Assert.That(output, Does.Not.Contain("=====").And.Not.Contain("Duration"), "Cake's banners and task summary are verbose's");
         Assert.That(lines, Has.One.Match(@"^UploadCode: web1 changed: upload \S+ \(1 file\(s\) sent, \d+ linked from \S+\)$"));
-        Assert.That(lines, Has.One.Match(@"^SwitchRelease: web1 changed: "));
+        Assert.That(lines, Has.One.Match(@"^ReloadNginx: web1 changed: switch current to \S+, nginx site and serving slot$"));
         Assert.That(lines, Has.None.Match(@"^(UpgradePackages|CreateUsers|PrepareWebRoot|InstallPackages|RemoveDefaultSite):"), "a configured host: those tasks changed nothing and print nothing");
         Assert.That(lines.Length, Is.LessThan(25), "short");
         // The recap comes last, followed only by each certificate's line.
@@ -169,9 +169,8 @@ public sealed class DeploySandboxTests
         await deployer.UploadAsync();
         await deployer.InstallRequirementsAsync(_settings.Database.Name);
         await deployer.StartStandbyAsync();
-        await deployer.SwitchAsync();
 
-        var refused = Assert.ThrowsAsync<ReleaseException>(deployer.ReloadNginxAsync);
+        var refused = Assert.ThrowsAsync<ReleaseException>(() => deployer.ReloadNginxAsync());
 
         Assert.That(refused!.Message, Does.Contain("nginx -t refused").And.Contain("this_is_not_a_directive"));
         Assert.That(await ServingAsync(), Is.EqualTo(before));
@@ -231,6 +230,8 @@ public sealed class DeploySandboxTests
     private sealed class TestSsh(SshConnectionPool pool, IReadOnlyList<SshTarget> hosts) : IAsyncDisposable
     {
         public IRemoteExecutor Executor { get; } = new SshExecutor(pool, s => s);
+
+        public SshConnectionPool Pool => pool;
 
         public IReadOnlyList<SshTarget> Hosts => hosts;
 

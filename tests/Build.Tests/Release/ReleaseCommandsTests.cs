@@ -330,6 +330,21 @@ public sealed class ReleaseCommandsTests
     }
 
     [Test]
+    public void A_report_after_a_batch_keeps_its_whole_output_even_where_a_command_fails_and_splits_from_the_steps()
+    {
+        var step = new RemoteCommand("echo 'current\t20261121T000000Z-aaaaaaaa'; echo ok", "list");
+        var report = new RemoteCommand("echo first\nfalse\necho \"unset: ${nothing_here}\"\necho '### end'", "report");
+
+        var (code, output, _) = TempDirectory.RunSh(HostScript.WithReport("list, report", [step], report).Script);
+        var (steps, reported) = HostScript.SplitAfterReport(output);
+
+        Assert.That(code, Is.Zero);
+        Assert.That(ReleaseListing.Parse(steps).Current, Is.EqualTo("20261121T000000Z-aaaaaaaa"));
+        Assert.That(reported, Is.EqualTo("first\nunset: \n### end\nok\n"), "a failing command and an unset variable do not stop the report, its last line is kept");
+        Assert.That(HostScript.SplitAfterReport("listing\nok\n"), Is.EqualTo(("listing\nok\n", "")), "no report: nothing split off");
+    }
+
+    [Test]
     public void SettingsFilesAreSentOnlyWhenTheHostLacksThem()
     {
         using var host = new TempDirectory();

@@ -12,12 +12,12 @@ namespace CoralNet.Deploy.Tests.Remote;
 public sealed class LoopbackSshd : IDisposable
 {
     private const string Sshd = "/usr/sbin/sshd";
-    private readonly Process _process;
+    private readonly Action _stop;
 
-    private LoopbackSshd(string folder, Process process, int port)
+    private LoopbackSshd(string folder, int port, Action stop)
     {
         Folder = folder;
-        _process = process;
+        _stop = stop;
         Port = port;
     }
 
@@ -33,32 +33,8 @@ public sealed class LoopbackSshd : IDisposable
 
     public static LoopbackSshd Start(string hostKeyType = "ed25519")
     {
-        if (!File.Exists(Sshd))
-        {
-            Run("apt-get", "install", "-y", "-q", "openssh-server");
-        }
-
-        Directory.CreateDirectory("/run/sshd");
-        var folder = Directory.CreateTempSubdirectory("sshd-test-").FullName;
-        var hostKey = Path.Combine(folder, "host_ed25519");
-        Run("ssh-keygen", "-q", "-t", hostKeyType, "-N", "", "-C", "", "-f", hostKey);
-        Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", Path.Combine(folder, "client_ed25519"));
-        Run("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "rsa-passphrase", "-C", "", "-f", Path.Combine(folder, "client_rsa"));
-        File.WriteAllText(Path.Combine(folder, "authorized_keys"),
-            File.ReadAllText(Path.Combine(folder, "client_ed25519.pub")) + File.ReadAllText(Path.Combine(folder, "client_rsa.pub")));
+        var (folder, config, hostKey) = Prepare(hostKeyType);
         var port = FreePort();
-        var config = Path.Combine(folder, "sshd_config");
-        File.WriteAllText(config, $"""
-            ListenAddress 127.0.0.1
-            PidFile {folder}/sshd.pid
-            AuthorizedKeysFile {folder}/authorized_keys
-            PermitRootLogin prohibit-password
-            PasswordAuthentication no
-            KbdInteractiveAuthentication no
-            UsePAM no
-            StrictModes no
-            MaxSessions 50
-            """);
         var process = Process.Start(new ProcessStartInfo(Sshd, ["-D", "-e", "-f", config, "-p", port.ToString(), "-h", hostKey])
         {
             RedirectStandardError = true,
@@ -66,7 +42,7 @@ public sealed class LoopbackSshd : IDisposable
         })!;
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
-        var sshd = new LoopbackSshd(folder, process, port);
+        var sshd = new LoopbackSshd(folder, port, () => Stop(process));
         var clock = Stopwatch.StartNew();
         while (!sshd.Listening())
         {
@@ -80,6 +56,76 @@ public sealed class LoopbackSshd : IDisposable
         }
 
         return sshd;
+    }
+
+    /// <summary>
+    /// An sshd in a private network namespace of its own (loopback only, see <see cref="IsolatedNetwork"/>), which the
+    /// test reaches on 127.0.0.1:<see cref="Port"/> through a relay starting <c>sshd -i</c> inside for each connection:
+    /// what listens in that namespace (<see cref="StartInside"/>) is reachable from the test only through SSH.
+    /// </summary>
+    public static LoopbackSshd StartIsolated()
+    {
+        var (folder, config, hostKey) = Prepare("ed25519");
+        var network = IsolatedNetwork.Start();
+        var relay = network.Relay([Sshd, "-i", "-e", "-f", config, "-h", hostKey]);
+        return new LoopbackSshd(folder, relay.Port, () =>
+        {
+            relay.Dispose();
+            network.Dispose();
+        })
+        { Network = network };
+    }
+
+    /// <summary>The isolated sshd's namespace; null for one on this machine's loopback.</summary>
+    public IsolatedNetwork? Network { get; private init; }
+
+    /// <summary>Starts a program inside the isolated sshd's network namespace.</summary>
+    public Process StartInside(string file, params string[] args) =>
+        (Network ?? throw new InvalidOperationException("This sshd is not isolated.")).Start(file, args);
+
+    /// <summary>Lets <paramref name="publicKeyFile"/> log in too (another sshd's client key: one pool for several).</summary>
+    public void Authorize(string publicKeyFile) => File.AppendAllText(Path.Combine(Folder, "authorized_keys"), File.ReadAllText(publicKeyFile));
+
+    private static (string Folder, string Config, string HostKey) Prepare(string hostKeyType)
+    {
+        if (!File.Exists(Sshd))
+        {
+            Run("apt-get", "install", "-y", "-q", "openssh-server");
+        }
+
+        Directory.CreateDirectory("/run/sshd");
+        var folder = Directory.CreateTempSubdirectory("sshd-test-").FullName;
+        var hostKey = Path.Combine(folder, "host_ed25519");
+        Run("ssh-keygen", "-q", "-t", hostKeyType, "-N", "", "-C", "", "-f", hostKey);
+        Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", Path.Combine(folder, "client_ed25519"));
+        Run("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "rsa-passphrase", "-C", "", "-f", Path.Combine(folder, "client_rsa"));
+        File.WriteAllText(Path.Combine(folder, "authorized_keys"),
+            File.ReadAllText(Path.Combine(folder, "client_ed25519.pub")) + File.ReadAllText(Path.Combine(folder, "client_rsa.pub")));
+        var config = Path.Combine(folder, "sshd_config");
+        File.WriteAllText(config, $"""
+            ListenAddress 127.0.0.1
+            PidFile {folder}/sshd.pid
+            AuthorizedKeysFile {folder}/authorized_keys
+            PermitRootLogin prohibit-password
+            PasswordAuthentication no
+            KbdInteractiveAuthentication no
+            UsePAM no
+            StrictModes no
+            MaxSessions 50
+            """);
+        return (folder, config, hostKey);
+    }
+
+    /// <summary>Ends a process the test started (and waits for it), then frees it.</summary>
+    public static void Stop(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+
+        process.Dispose();
     }
 
     public SshTarget Target(string name = "loop") => new(name, "127.0.0.1", Port);
@@ -131,13 +177,7 @@ public sealed class LoopbackSshd : IDisposable
 
     public void Dispose()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            _process.WaitForExit();
-        }
-
-        _process.Dispose();
+        _stop();
         Directory.Delete(Folder, recursive: true);
     }
 }

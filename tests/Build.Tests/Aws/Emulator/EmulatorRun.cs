@@ -88,6 +88,15 @@ public sealed class EmulatorRun : IDisposable
         return output;
     }
 
+    /// <summary>Runs a target that must succeed; returns its output and the AWS calls the emulator received from it.</summary>
+    public (string Output, IReadOnlyList<EmulatorCall> Calls) SucceedRecorded(params string[] arguments)
+    {
+        var output = "";
+        var calls = Server.Record(() => output = Succeed(arguments));
+        TestContext.Out.WriteLine($"--- calls: {string.Join(", ", calls)}");
+        return (output, calls);
+    }
+
     /// <summary>Runs a target that must fail with <paramref name="message"/> in one clear line (no stack trace, no HTML), having made nothing.</summary>
     public void Refuses(string message, params string[] arguments)
     {

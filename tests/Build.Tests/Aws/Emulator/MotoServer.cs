@@ -7,30 +7,56 @@ namespace CoralNet.Deploy.Tests.Aws.Emulator;
 /// <summary>
 /// The AWS API emulator (moto's server, in the python3 on PATH) on a free loopback port: started
 /// once for the test run by the first test that asks, wiped between tests, stopped at the end.
+/// Its recorder (which moto writes to a file of its own) says which calls a run made.
 /// </summary>
 public sealed class MotoServer : IDisposable
 {
     public const string InstallCommand = "python3 -m pip install 'moto[server]==5.2.1'";
 
-    private static readonly Lazy<MotoServer> Shared = new(Start);
+    private static readonly Lazy<MotoServer> Shared = new(() => Start());
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     private readonly Process _process;
+    private readonly string _recording;
 
-    private MotoServer(Process process, int port)
+    private MotoServer(Process process, int port, string recording)
     {
         _process = process;
+        _recording = recording;
         Url = $"http://127.0.0.1:{port}";
     }
 
     public string Url { get; }
 
+    /// <summary>The AWS calls the emulator received while <paramref name="action"/> ran, in order.</summary>
+    public IReadOnlyList<EmulatorCall> Record(Action action)
+    {
+        Post("/moto-api/recorder/reset-recording");
+        Post("/moto-api/recorder/start-recording");
+        try
+        {
+            action();
+        }
+        finally
+        {
+            Post("/moto-api/recorder/stop-recording");
+        }
+
+        var recording = Http.GetStringAsync(Url + "/moto-api/recorder/download-recording").GetAwaiter().GetResult();
+        return recording.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(EmulatorCall.Parse).ToList();
+    }
+
+    private void Post(string path)
+    {
+        using var reply = Http.PostAsync(Url + path, null).GetAwaiter().GetResult();
+        reply.EnsureSuccessStatusCode();
+    }
+
     /// <summary>The run's emulator, wiped: no resource of an earlier test is left.</summary>
     public static MotoServer Fresh()
     {
         var server = Shared.Value;
-        using var reply = Http.PostAsync(server.Url + "/moto-api/reset", null).GetAwaiter().GetResult();
-        reply.EnsureSuccessStatusCode();
+        server.Post("/moto-api/reset");
         return server;
     }
 
@@ -43,16 +69,23 @@ public sealed class MotoServer : IDisposable
         }
     }
 
-    private static MotoServer Start()
+    /// <summary>A server of its own, for a test that needs moto configured otherwise (<paramref name="environment"/>: moto's variables); the test disposes it.</summary>
+    public static MotoServer Start(params (string Name, string Value)[] environment)
     {
-        var check = Run("python3", "-c", "import moto.server, flask");
-        if (check is not 0)
+        if (Missing("python3") is { } missing)
         {
-            Assert.Fail($"The AWS emulator tests need moto's server in the python3 on PATH (Debian 12 has no package for it): {InstallCommand}");
+            Assert.Fail(missing);
         }
 
         var port = FreePort();
+        var recording = Path.Combine(Path.GetTempPath(), $"moto-recording-{port}.jsonl");
         var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["MOTO_RECORDER_FILEPATH"] = recording;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var argument in new[] { "-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
@@ -65,7 +98,7 @@ public sealed class MotoServer : IDisposable
         process.ErrorDataReceived += (_, line) => { if (line.Data is not null) { log.Enqueue(line.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new MotoServer(process, port);
+        var server = new MotoServer(process, port, recording);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline && !process.HasExited)
         {
@@ -88,6 +121,12 @@ public sealed class MotoServer : IDisposable
         server.Dispose();
         throw new InvalidOperationException($"moto's server did not answer on {server.Url} within 60 s: {string.Join('\n', log.TakeLast(20))}");
     }
+
+    /// <summary>Why <paramref name="python"/> cannot run the emulator, with the command that mends it; null when it can.</summary>
+    internal static string? Missing(string python) =>
+        Run(python, "-c", "import moto.server, flask") is 0
+            ? null
+            : $"The AWS emulator tests need moto's server in the python3 on PATH (Debian 12 has no package for it): {InstallCommand}";
 
     /// <summary>A loopback port nothing listens on right now.</summary>
     internal static int FreePort()
@@ -128,6 +167,7 @@ public sealed class MotoServer : IDisposable
         }
 
         _process.Dispose();
+        File.Delete(_recording);
     }
 }
 

@@ -9,18 +9,27 @@ public sealed class ProvisionEmulatorTests : EmulatorTests
 {
     private static List<Filter> Named(string name) => [new Filter("tag:Name", [name]), new Filter("tag:Project", ["coralnet"])];
 
+    private static IEnumerable<string> Ingress(SecurityGroup group) => (group.IpPermissions ?? []).SelectMany(permission =>
+        (permission.Ipv4Ranges ?? []).Select(range => range.CidrIp)
+            .Concat((permission.Ipv6Ranges ?? []).Select(range => range.CidrIpv6))
+            .Concat((permission.UserIdGroupPairs ?? []).Select(pair => pair.GroupId))
+            .Select(source => $"{permission.FromPort} from {source}"));
+
     [Test]
     public async Task An_empty_account_is_planned_without_change_then_provisioned_and_a_second_run_has_nothing_to_do()
     {
-        var plan = Run.Succeed("--target=Plan");
+        var (plan, planCalls) = Run.SucceedRecorded("--target=Plan");
         Assert.That(plan, Does.Contain("create     security group coralnet-emulator-web").And.Contain("ami-785db401"));
+        Assert.That(planCalls, Is.Not.Empty.And.All.Matches<EmulatorCall>(call => call.IsRead), "Plan only reads");
         Assert.That((await Run.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Named("coralnet-emulator-web") })).SecurityGroups ?? [], Is.Empty, "Plan made nothing");
         Assert.That((await Run.S3.ListBucketsAsync()).Buckets ?? [], Is.Empty);
 
         Run.Succeed("--target=ProvisionAws");
 
         var web = (await Run.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Named("coralnet-emulator-web") })).SecurityGroups.Single();
-        Assert.That(web.IpPermissions.Where(p => p.FromPort == 22).SelectMany(p => p.Ipv4Ranges).Select(r => r.CidrIp), Is.EqualTo(new[] { "203.0.113.7/32" }));
+        Assert.That(Ingress(web), Is.EquivalentTo(new[] { "22 from 203.0.113.7/32", "80 from 0.0.0.0/0", "80 from ::/0", "443 from 0.0.0.0/0", "443 from ::/0" }));
+        var databaseGroup = (await Run.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Named("coralnet-emulator-db") })).SecurityGroups.Single();
+        Assert.That(Ingress(databaseGroup), Is.EqualTo(new[] { $"5432 from {web.GroupId}" }));
         var instance = (await Run.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = Named("coralnet-emulator-web") })).Reservations.SelectMany(r => r.Instances).Single();
         Assert.That(instance.MetadataOptions.HttpTokens.Value, Is.EqualTo("required"));
         var protection = await Run.Ec2.DescribeInstanceAttributeAsync(new DescribeInstanceAttributeRequest { InstanceId = instance.InstanceId, Attribute = "disableApiTermination" });
@@ -65,15 +74,20 @@ public sealed class ProvisionEmulatorTests : EmulatorTests
         var profile = Run.Boto("iam", "get_instance_profile", new { InstanceProfileName = "coralnet-emulator-web" })["InstanceProfile"]!;
         Assert.That(profile["Roles"]![0]!["RoleName"]!.GetValue<string>(), Is.EqualTo("coralnet-emulator-web"));
 
-        Assert.That(Run.Succeed("--target=Plan"), Does.Contain("Plan: nothing to do"));
-        var second = Run.Succeed("--target=ProvisionAws");
+        var (clean, cleanCalls) = Run.SucceedRecorded("--target=Plan");
+        Assert.That(clean, Does.Contain("Plan: nothing to do"));
+        var (second, secondCalls) = Run.SucceedRecorded("--target=ProvisionAws");
         Assert.That(second, Does.Contain("Provision: nothing to do").And.Not.Contain("waiting up to"));
+        // Only reads, and no wait: the reads of a Plan, then the outputs read back once; a wait would poll.
+        Assert.That(secondCalls, Is.All.Matches<EmulatorCall>(call => call.IsRead), "a second ProvisionAws only reads");
+        Assert.That(secondCalls.Select(call => call.ToString()),
+            Is.EqualTo(cleanCalls.Select(call => call.ToString()).Concat(["ec2:DescribeAddresses", "ec2:DescribeInstances", "rds:DescribeDBInstances"])));
     }
 
     [Test]
     public async Task Drift_made_behind_the_suite_s_back_is_planned_corrected_and_then_clean()
     {
-        Run.Succeed("--target=Provision");
+        var (_, made) = Run.SucceedRecorded("--target=Provision");
         var web = (await Run.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = Named("coralnet-emulator-web") })).SecurityGroups.Single();
         var instance = (await Run.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = Named("coralnet-emulator-web") })).Reservations.SelectMany(r => r.Instances).Single();
         await Run.Ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
@@ -110,8 +124,13 @@ public sealed class ProvisionEmulatorTests : EmulatorTests
             .And.Contain("ingress tcp 5432 from 0.0.0.0/0 not wanted")
             .And.Contain("Plan: 0 to create, 5 to update."));
 
-        Run.Succeed("--target=ProvisionAws");
+        var (_, corrected) = Run.SucceedRecorded("--target=ProvisionAws");
         Assert.That(Run.Succeed("--target=Plan"), Does.Contain("Plan: nothing to do"));
+        // Each call of making and correcting, as the emulator saw it, is an action the DeployPolicy target's policy grants.
+        var printed = Run.Succeed("--target=DeployPolicy");
+        var deployPolicy = System.Text.Json.Nodes.JsonNode.Parse(printed[printed.IndexOf('{', StringComparison.Ordinal)..(printed.LastIndexOf('}') + 1)])!;
+        var allowed = deployPolicy["Statement"]!.AsArray().SelectMany(statement => statement!["Action"]!.AsArray().Select(action => action!.GetValue<string>()));
+        Assert.That(made.Concat(corrected).Select(call => call.ToString()).Distinct(), Is.SubsetOf(allowed));
         instance = (await Run.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instance.InstanceId] })).Reservations.Single().Instances.Single();
         Assert.That(instance.MetadataOptions.HttpTokens.Value, Is.EqualTo("required"));
         var encryption = await Run.S3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = "coralnet-emulator-media" });
@@ -122,7 +141,35 @@ public sealed class ProvisionEmulatorTests : EmulatorTests
         var block = await Run.S3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = "coralnet-emulator-media" });
         Assert.That(block.PublicAccessBlockConfiguration.RestrictPublicBuckets, Is.True);
         databaseGroup = (await Run.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [databaseGroup.GroupId] })).SecurityGroups.Single();
-        Assert.That(databaseGroup.IpPermissions.SelectMany(p => p.Ipv4Ranges ?? []), Is.Empty, "PostgreSQL from the web group only");
+        Assert.That(Ingress(databaseGroup), Is.EqualTo(new[] { $"5432 from {web.GroupId}" }), "PostgreSQL from the web group only");
+        web = (await Run.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [web.GroupId] })).SecurityGroups.Single();
+        Assert.That(Ingress(web).Where(rule => rule.StartsWith("22 ", StringComparison.Ordinal)), Is.EqualTo(new[] { "22 from 203.0.113.7/32" }));
+        var protection = await Run.Ec2.DescribeInstanceAttributeAsync(new DescribeInstanceAttributeRequest { InstanceId = instance.InstanceId, Attribute = "disableApiTermination" });
+        Assert.That(protection.InstanceAttribute.DisableApiTermination, Is.True);
+        var cors = await Run.S3.GetCORSConfigurationAsync(new GetCORSConfigurationRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(cors.Configuration.Rules.Single().AllowedMethods, Is.EqualTo(new[] { "GET" }));
+        var versioning = await Run.S3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(versioning.VersioningConfig.Status.Value, Is.EqualTo("Enabled"));
+        var policy = await Run.S3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = "coralnet-emulator-media" });
+        Assert.That(policy.Policy, Does.Contain("aws:SecureTransport"));
+    }
+
+    [Test]
+    public void Unencrypted_storage_made_by_hand_is_read_back_and_reported_as_not_changeable_in_place()
+    {
+        var tags = new[] { new { Key = "Project", Value = "coralnet" }, new { Key = "Environment", Value = "emulator" }, new { Key = "Name", Value = "coralnet-emulator-web" } };
+        Run.Boto("ec2", "run_instances", new { ImageId = "ami-785db401", MinCount = 1, MaxCount = 1, TagSpecifications = new[] { new { ResourceType = "instance", Tags = tags } } });
+        Run.Boto("rds", "create_db_instance", new
+        {
+            DBInstanceIdentifier = "coralnet-emulator-db", Engine = "postgres", DBInstanceClass = "db.t3.micro", AllocatedStorage = 20,
+            MasterUsername = "postgres", MasterUserPassword = "Emulator-master-passw0rd", StorageEncrypted = false,
+            Tags = tags.Select(tag => tag.Key == "Name" ? new { tag.Key, Value = "coralnet-emulator-db" } : tag).ToArray(),
+        });
+
+        var plan = Run.Succeed("--target=Plan");
+
+        Assert.That(plan, Does.Match(@"EC2 instance coralnet-emulator-web: root volume vol-\w+ NOT encrypted; EBS cannot encrypt a volume in place")
+            .And.Contain("RDS PostgreSQL coralnet-emulator-db: storage NOT encrypted; RDS cannot encrypt an instance in place"));
     }
 
     [Test]
@@ -140,27 +187,22 @@ public sealed class ProvisionEmulatorTests : EmulatorTests
         Assert.That(Run.Succeed("--target=Plan"), Does.Contain("Plan: nothing to do"));
     }
 
-    [TestCase("--aws_operatorcidrs=0.0.0.0/0", "Aws.OperatorCidrs: '0.0.0.0/0' opens SSH to the whole internet")]
-    [TestCase("--aws_operatorcidrs=198.51.0.0/12", "or set Aws.AllowSshFromAnywhere to true")]
-    [TestCase("--aws_region=xx-north-9", "Aws.Region: 'xx-north-9' is not a region the AWS SDK knows")]
-    [TestCase("--aws_ami=", "Set Aws.Ami to the image id to boot")]
-    [TestCase("--aws_ami=ami-00000000000000000", "EC2 knows no image ami-00000000000000000 in us-east-1: check Aws.Ami")]
-    public void A_bad_input_gives_one_clear_line_and_makes_nothing(string argument, string message) =>
-        Run.Refuses(message, "--target=ProvisionAws", argument);
-
     [Test]
-    public void Host_bits_of_an_operator_block_are_cleared_with_a_warning()
+    public async Task Plan_names_the_statements_a_hand_edited_bucket_policy_would_lose()
     {
-        var output = Run.Succeed("--target=Plan", "--aws_operatorcidrs=203.0.113.7/24");
-        Assert.That(output, Does.Contain("203.0.113.7/24 has host bits set; SSH is opened to 203.0.113.0/24").And.Contain("tcp 22 from 203.0.113.0/24"));
-    }
+        Run.Succeed("--target=ProvisionAws");
+        var policy = System.Text.Json.Nodes.JsonNode.Parse((await Run.S3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = "coralnet-emulator-media" })).Policy)!;
+        System.Text.Json.Nodes.JsonNode Grant(string? sid, string action) => System.Text.Json.Nodes.JsonNode.Parse(
+            (sid is null ? "{" : $"{{\"Sid\": \"{sid}\", ") +
+            $"\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": \"arn:aws:iam::123456789012:root\"}}, \"Action\": \"{action}\", \"Resource\": \"arn:aws:s3:::coralnet-emulator-media/*\"}}")!;
+        policy["Statement"]!.AsArray().Add(Grant("ReadForTheBackups", "s3:GetObject"));
+        policy["Statement"]!.AsArray().Add(Grant(null, "s3:PutObject"));
+        await Run.S3.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = "coralnet-emulator-media", Policy = policy.ToJsonString() });
 
-    [Test]
-    public void An_endpoint_nothing_listens_on_is_named_with_its_setting()
-    {
-        var (exitCode, output) = Run.Run("--target=Plan", "--aws-endpoint=http://127.0.0.1:9");
-        Assert.That(exitCode, Is.Not.Zero);
-        Assert.That(output, Does.Contain("Error: STS GetCallerIdentity: no answer (Connection refused").And.Contain("from the endpoint http://127.0.0.1:9, from the setting Aws.Endpoint (--aws-endpoint=URL)"));
+        Assert.That(Run.Succeed("--target=Plan"), Does.Contain("update     S3 bucket coralnet-emulator-media: bucket policy (deny requests without TLS), removing ReadForTheBackups, statement 3"));
+        Run.Succeed("--target=ProvisionAws");
+        var corrected = System.Text.Json.Nodes.JsonNode.Parse((await Run.S3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = "coralnet-emulator-media" })).Policy)!;
+        Assert.That(corrected["Statement"]!.AsArray(), Has.Count.EqualTo(1));
     }
 
     [Test]
