@@ -16,9 +16,11 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
 
     /// <summary>
     /// In one round trip: the slot units (only when the host lacks them), gunicorn's sockets, the standby
-    /// slot pointed at <paramref name="id"/>, its restart, and the check that it answers with its id there.
+    /// slot pointed at <paramref name="id"/>, its restart, and the check that it answers with its id there;
+    /// with <paramref name="warm"/>, every worker then asked at once, twice over (a rolling deploy: the
+    /// load balancer's first requests to the host should not load the site's views).
     /// </summary>
-    public Task StartStandbyAsync(HostRelease host, string id)
+    public Task StartStandbyAsync(HostRelease host, string id, bool warm = false)
     {
         var units = new SlotUnits(site, commands).Prepare(host.Before);
         host.Begin(CutoverSteps.Standby);
@@ -27,7 +29,7 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
             .. units,
             commands.Cutover.PointSlot(host.Standby, id),
             commands.Cutover.RestartSlot(host.Standby),
-            commands.Cutover.CheckSlot(host.Standby, id, site.Domain, (int)healthCheckTimeout.TotalSeconds),
+            commands.Cutover.CheckSlot(host.Standby, id, site.Domain, (int)healthCheckTimeout.TotalSeconds, warm ? site.Workers * 2 : 0),
         ]));
     }
 
@@ -44,14 +46,14 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
             [commands.Cutover.SwitchCurrent(id), commands.Cutover.SaveNginxSite(), commands.Cutover.InstallNginxSite(config), commands.Cutover.MarkServingSlot(host.Standby)]));
     }
 
-    /// <summary>The rest of one host's cutover after <see cref="StartStandbyAsync"/>, as a rolling deploy makes it: <c>current</c> moved and nginx pointed at the standby (<see cref="ServeAsync"/>), the site asked through nginx (every worker warmed).</summary>
+    /// <summary>
+    /// The rest of one host's cutover after <see cref="StartStandbyAsync"/> (warmed there), as a rolling deploy makes it:
+    /// <c>current</c> moved and nginx pointed at the standby (<see cref="ServeAsync"/>), then the site asked through nginx.
+    /// </summary>
     public async Task ServeStandbyAsync(HostRelease host, string id, IHealthProbe probe)
     {
         await ServeAsync(host, id);
-        // Asked at once by as many requests as it has workers, twice over: each worker's first request
-        // loads the site's views, and that one should not be a request the load balancer sends it.
-        var answers = await Task.WhenAll(Enumerable.Range(0, site.Workers * 2).Select(_ => probe.WaitForAsync(host.Host, id, healthCheckTimeout, runner.Cancellation)));
-        if (answers.FirstOrDefault(answer => answer is not null) is { } problem)
+        if (await probe.WaitForAsync(host.Host, id, healthCheckTimeout, runner.Cancellation) is { } problem)
         {
             throw new ReleaseException($"{host.Host.Name}: release {id} failed its health check through nginx: {problem}");
         }

@@ -78,30 +78,44 @@ public sealed class CutoverCommands(ReleasePaths paths)
     /// <summary>
     /// Asks the instance on <paramref name="port"/> directly (on the host's loopback, not through nginx)
     /// for /health/ with the site's Host header until it answers 200 with <paramref name="id"/>, for at
-    /// most <paramref name="timeoutSeconds"/>; on failure prints the last answer and the instance's journal.
+    /// most <paramref name="timeoutSeconds"/>; then, when <paramref name="warmRequests"/> is above 0, that
+    /// many requests at once, each of which must answer so too (each worker's first request loads the site's
+    /// views and opens its database connection: that one should not be a visitor's). On failure prints the
+    /// last answer and the instance's journal.
     /// </summary>
-    public RemoteCommand CheckSlot(int port, string id, string domain, int timeoutSeconds) => Command($"check gunicorn on {port} serves {id}", $$"""
+    public RemoteCommand CheckSlot(int port, string id, string domain, int timeoutSeconds, int warmRequests = 0) =>
+        Command($"check gunicorn on {port} serves {id}{(warmRequests > 0 ? $", {warmRequests} requests at once" : "")}", $$"""
         set -eu
-        if ! {{SystemPython}} - {{port}} {{Shell.Quote(ReleaseId.Require(id))}} {{Shell.Quote(domain)}} {{timeoutSeconds}} <<'PY'
-        import sys, time, urllib.error, urllib.request
-        port, wanted, domain, timeout = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+        if ! {{SystemPython}} - {{port}} {{Shell.Quote(ReleaseId.Require(id))}} {{Shell.Quote(domain)}} {{timeoutSeconds}} {{warmRequests}} <<'PY'
+        import sys, threading, time, urllib.error, urllib.request
+        port, wanted, domain, timeout, warm = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5])
         deadline = time.monotonic() + timeout
         request = urllib.request.Request(f"http://127.0.0.1:{port}/health/", headers={"Host": domain})
-        while True:
+        def ask():
             try:
                 with urllib.request.urlopen(request, timeout=max(1.0, deadline - time.monotonic())) as answer:
                     body = answer.read().decode("utf-8", "replace").strip()
-                    if body == wanted:
-                        sys.exit(0)
-                    last = f"answered {answer.status} with '{body}'"
+                    return None if body == wanted else f"answered {answer.status} with '{body}'"
             except urllib.error.HTTPError as error:
-                last = f"answered {error.code} with '{error.read().decode('utf-8', 'replace').strip()[:200]}'"
+                return f"answered {error.code} with '{error.read().decode('utf-8', 'replace').strip()[:200]}'"
             except OSError as error:
-                last = f"did not answer: {error}"
+                return f"did not answer: {error}"
+        while (last := ask()) is not None:
             if time.monotonic() >= deadline:
                 print(f"gunicorn on 127.0.0.1:{port} {last} instead of 200 with {wanted}, after {timeout:.0f} s", file=sys.stderr)
                 sys.exit(1)
             time.sleep(0.01)
+        answers = [None] * warm
+        def warm_one(index):
+            answers[index] = ask()
+        threads = [threading.Thread(target=warm_one, args=(i,)) for i in range(warm)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if (problem := next((a for a in answers if a is not None), None)) is not None:
+            print(f"gunicorn on 127.0.0.1:{port} {problem} instead of 200 with {wanted}, asked by {warm} requests at once", file=sys.stderr)
+            sys.exit(1)
         PY
         then
           echo "its journal (last lines):" >&2

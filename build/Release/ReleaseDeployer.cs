@@ -261,7 +261,7 @@ public sealed class ReleaseDeployer(
     public async Task RollAsync(ILoadBalancer balancer, RollOptions roll)
     {
         var id = Deployed();
-        await new RollingCutover(balancer, HostStates, host => Cutover.StartStandbyAsync(host, id), host => Cutover.ServeStandbyAsync(host, id, Probe), UndoAllAsync, log, cancellation).RunAsync(id, roll);
+        await new RollingCutover(balancer, HostStates, host => Cutover.StartStandbyAsync(host, id, warm: true), host => Cutover.ServeStandbyAsync(host, id, Probe), UndoAllAsync, log, cancellation).RunAsync(id, roll);
         _confirmed = id;
     }
 

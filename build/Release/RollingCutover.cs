@@ -8,14 +8,16 @@ namespace CoralNet.Deploy.Release;
 public sealed record RollOptions(BatchSize BatchSize, bool KeepDoneBatches);
 
 /// <summary>
-/// The cutover behind a load balancer, one batch of web hosts at a time: the batch is drained at the
-/// load balancer (its requests in flight end) while its standby instances start and are checked (that
-/// does not touch serving), then cut over to them and asked through its nginx, put back and waited for until the load balancer reports it healthy. A batch is drained
-/// only while another host serves. A failing batch stops the roll: its hosts are undone, and so are the
-/// batches before it (unless <see cref="RollOptions.KeepDoneBatches"/>), and the batch is put back in
-/// service on what it served before.
+/// The cutover behind a load balancer, one batch of web hosts at a time: the batch is drained at the load
+/// balancer (once it reports another healthy host) while its standby instances are started, checked and
+/// warmed (that does not touch serving); then the batch is cut over to them and asked through its nginx,
+/// put back and waited for until the load balancer reports it healthy. Once a batch's standby instances
+/// answer the release, the next batch's start (they take longest): a batch's cutover and return overlap
+/// the next one's start. A failing batch stops the roll: its hosts are undone (a standby started, the next
+/// batch's too, is stopped again), and so are the batches before it (unless
+/// <see cref="RollOptions.KeepDoneBatches"/>), and the batch is put back in service on what it served before.
 /// </summary>
-/// <param name="startStandby">One host's standby started and checked (see <see cref="Cutover.StartStandbyAsync"/>): run while the host drains.</param>
+/// <param name="startStandby">One host's standby started, checked and warmed (see <see cref="Cutover.StartStandbyAsync"/>).</param>
 /// <param name="cutOver">The rest of one host's cutover, once it is drained (see <see cref="Cutover.ServeStandbyAsync"/>).</param>
 /// <param name="undo">Undoes every host whose cutover is not confirmed.</param>
 public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, Func<HostRelease, Task> startStandby, Func<HostRelease, Task> cutOver, Func<Task> undo, Action<string> log, CancellationToken cancellation)
@@ -25,30 +27,37 @@ public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, F
         var states = await Task.WhenAll(hosts.Targets.Select(hosts.GetAsync));
         var batches = options.BatchSize.Split(states);
         var done = new List<HostRelease>();
+        var clock = Stopwatch.StartNew();
+        var standby = StartStandbyAsync(batches[0], clock);
         for (var index = 0; index < batches.Count; index++)
         {
             var batch = batches[index];
             var targets = batch.Select(h => h.Host).ToList();
             log($"Roll: batch {index + 1} of {batches.Count} ({Names(targets)}) to release {id}.");
             var drained = false;
-            var clock = Stopwatch.StartNew();
-            var phases = new List<TimeSpan>();
+            var began = clock.Elapsed;
+            var (checkedOthers, drainedAt, ready, cutAt) = (began, began, began, began);
+            Task<TimeSpan>? next = null;
             try
             {
                 await RefuseToEmptyAsync(targets);
-                phases.Add(clock.Elapsed);
+                checkedOthers = clock.Elapsed;
                 drained = true;
-                await Task.WhenAll(batch.Select(startStandby).Prepend(balancer.DrainAsync(targets, cancellation)));
-                phases.Add(clock.Elapsed);
+                await balancer.DrainAsync(targets, cancellation);
+                drainedAt = clock.Elapsed;
+                ready = await standby;
+                // The release answers on this batch's own sockets: the next batch's standby starts while this one cuts over.
+                next = index + 1 < batches.Count ? StartStandbyAsync(batches[index + 1], clock) : null;
                 await Task.WhenAll(batch.Select(cutOver));
-                phases.Add(clock.Elapsed);
+                cutAt = clock.Elapsed;
                 await balancer.EnableAsync(targets, cancellation);
                 drained = false;
                 await balancer.WaitHealthyAsync(targets, cancellation);
-                phases.Add(clock.Elapsed);
             }
             catch (Exception exception)
             {
+                // The undo must not race a standby still starting (whatever its end: a failure of its own is the one caught here, or follows from it).
+                await Task.WhenAll(new[] { standby, next }.OfType<Task>().Select(start => Task.WhenAny(start)));
                 await StopAsync(id, options, done, batch, drained, index, batches.Count, exception);
                 throw;
             }
@@ -62,12 +71,26 @@ public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, F
             }
 
             done.AddRange(batch);
-            log($"Roll: batch {index + 1} done in {clock.Elapsed.TotalSeconds:0.00} s (another host serving: {phases[0].TotalSeconds:0.00} s; drained, standby started: {(phases[1] - phases[0]).TotalSeconds:0.00} s; "
-                + $"cut over, asked through nginx: {(phases[2] - phases[1]).TotalSeconds:0.00} s; back in service, healthy: {(phases[3] - phases[2]).TotalSeconds:0.00} s).");
+            var end = clock.Elapsed;
+            log($"Roll: batch {index + 1} done in {(end - began).TotalSeconds:0.00} s (standby started, checked and warmed: {Seconds(ready - began)}{(index > 0 ? " after the batch began (started with the batch before)" : "")}, "
+                + $"meanwhile another host serving: {Seconds(checkedOthers - began)} and drained: {Seconds(drainedAt - checkedOthers)}; cut over, asked through nginx: {Seconds(cutAt - (ready > drainedAt ? ready : drainedAt))}; back in service, healthy: {Seconds(end - cutAt)}).");
+            if (next is not null)
+            {
+                standby = next;
+            }
         }
 
         done.ForEach(host => host.Confirmed());
     }
+
+    /// <summary>The batch's standby instances started, checked and warmed; when they were, by the roll's clock.</summary>
+    private async Task<TimeSpan> StartStandbyAsync(IReadOnlyList<HostRelease> batch, Stopwatch clock)
+    {
+        await Task.WhenAll(batch.Select(startStandby));
+        return clock.Elapsed;
+    }
+
+    private static string Seconds(TimeSpan span) => $"{Math.Max(0, span.TotalSeconds):0.00} s";
 
     /// <summary>
     /// Refuses a batch whose drain would leave the load balancer no healthy host to send requests to.
@@ -82,7 +105,7 @@ public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, F
         }
         else if (!serving.Except(batch.Select(h => h.Name)).Any())
         {
-            throw new LoadBalancerException($"the load balancer reports no healthy host besides {Names(batch)} (only {string.Join(", ", serving)}): draining it would leave the site without any; nothing of this batch was changed.");
+            throw new LoadBalancerException($"the load balancer reports no healthy host besides {Names(batch)} (only {string.Join(", ", serving)}): draining it would leave the site without any; it was not drained, and its standby instance (started meanwhile, serving nothing) is stopped again.");
         }
     }
 

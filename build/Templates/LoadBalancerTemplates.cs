@@ -10,6 +10,9 @@ public static class LoadBalancerTemplates
     /// <summary>How often HAProxy asks each web host's health URL; two failures in a row take it out, two passes put it back.</summary>
     public const int CheckIntervalMs = 1000;
 
+    /// <summary>How soon a web host between states (one check failed, or one passed while it is down) is checked again.</summary>
+    public const int FastCheckIntervalMs = 100;
+
     /// <param name="tls">How the site gets its certificate (Tls.Mode off: plain http only).</param>
     /// <param name="servesTls">Whether the load balancer holds the certificate file: 443 then serves the site and port 80 answers 301 (but ACME challenges).</param>
     public static string Haproxy(SiteSettings site, TlsSettings tls, bool servesTls, IReadOnlyList<SshTarget> webHosts, string runtimeSocket, string backend)
@@ -24,6 +27,7 @@ public static class LoadBalancerTemplates
             ["RuntimeSocket"] = runtimeSocket,
             ["HealthPath"] = SiteTemplates.HealthPath,
             ["CheckIntervalMs"] = CheckIntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["FastCheckIntervalMs"] = FastCheckIntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ConnectTimeoutMs"] = "1000",
             ["ServerTimeoutSeconds"] = Math.Min(site.GunicornTimeoutSeconds, 3600).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Https"] = servesTls && tls.Mode != TlsMode.Off ? https.HttpsLines() : "",

@@ -48,9 +48,12 @@ public sealed class CertificateCommands(SiteSettings site, TlsSettings tls)
     /// sh that reads the certificate the host holds (one openssl call) and sets <c>$reason</c> when it must
     /// be requested: missing, for other names, or expiring within 30 days (empty: it need not be); <c>describe</c> then prints <see cref="CertificateLine"/>'s line.
     /// </summary>
-    public string State() => TemplateRenderer.Render("certificate-state.sh", new Dictionary<string, string>
+    public string State() => StateOf(Paths.Chain);
+
+    /// <summary>As <see cref="State"/>, of the certificate (the first of the PEM file) at <paramref name="chain"/>.</summary>
+    public string StateOf(string chain) => TemplateRenderer.Render("certificate-state.sh", new Dictionary<string, string>
     {
-        ["Chain"] = Shell.Quote(Paths.Chain),
+        ["Chain"] = Shell.Quote(chain),
         ["Names"] = Shell.Quote(string.Join(' ', SiteTemplates.Names(site).Order(StringComparer.Ordinal))),
         ["RenewBeforeSeconds"] = ((int)RenewBefore.TotalSeconds).ToString(CultureInfo.InvariantCulture),
     });

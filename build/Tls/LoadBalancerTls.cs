@@ -58,6 +58,9 @@ public sealed class LoadBalancerTls(SiteSettings site, TlsSettings tls)
 
     public static bool Present(CommandResult result) => result.Stdout.Split('\n').Contains("present");
 
+    /// <summary>The certificate HAProxy serves (the first of its file): <see cref="CertificateLine"/>'s line, none while it has no file.</summary>
+    public RemoteCommand ReadCertificate() => new($"{Certificates.StateOf(Pem)}\nif [ -f \"$chain\" ]; then describe; fi\necho {RemoteCommand.Ok}", "read the load balancer's certificate");
+
     /// <summary>The frontend's lines of HTTPS: 443 with the certificate (h2 by ALPN), port 80 sending all but ACME challenges to https, HSTS.</summary>
     public string HttpsLines() => TemplateRenderer.Render("haproxy-https.cfg", new Dictionary<string, string>
     {

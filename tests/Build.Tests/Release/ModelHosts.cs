@@ -162,7 +162,7 @@ public sealed class ModelHost(string name)
             return true;
         }
 
-        if (Match(summary, @"^check gunicorn on (\d+) serves (\S+)$") is [var check, var wanted])
+        if (Match(summary, @"^check gunicorn on (\d+) serves ([^\s,]+)(?:, \d+ requests at once)?$") is [var check, var wanted])
         {
             return Running.GetValueOrDefault(int.Parse(check)) == wanted;
         }

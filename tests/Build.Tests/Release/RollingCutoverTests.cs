@@ -6,8 +6,8 @@ using static CoralNet.Deploy.Tests.Release.ModelSite;
 namespace CoralNet.Deploy.Tests.Release;
 
 /// <summary>
-/// The roll through three model web hosts behind a model load balancer: its order (drain, cutover,
-/// back in service, healthy, per batch), its undo when a batch fails (that batch and the ones before
+/// The roll through three model web hosts behind a model load balancer: its order (standby started
+/// while the batch drains, cutover while the next batch's standby starts, back in service, healthy), its undo when a batch fails (that batch and the ones before
 /// it, or those kept), and that the load balancer always keeps a host serving.
 /// </summary>
 public sealed class RollingCutoverTests
@@ -15,14 +15,19 @@ public sealed class RollingCutoverTests
     private static readonly SshTarget[] Three = [new("web1", "192.0.2.1"), new("web2", "192.0.2.2"), new("web3", "192.0.2.3")];
 
     [Test]
-    public async Task A_roll_drains_cuts_over_and_puts_back_one_host_at_a_time()
+    public async Task A_roll_drains_while_the_standby_starts_then_cuts_over_and_puts_back_one_host_at_a_time_the_next_standby_starting_meanwhile()
     {
         var run = await RollAsync(new RollOptions(BatchSize.One, false));
 
         Assert.That(run.Error, Is.Null);
         Assert.That(run.Hosts.Values.Select(h => h.Served), Is.All.EqualTo(run.Id));
-        var expected = Three.SelectMany(h => new[] { $"drain {h.Name}", $"{h.Name}: cutover", $"enable {h.Name}", $"healthy {h.Name}" });
-        Assert.That(run.Events.Where(e => !e.EndsWith(": undo", StringComparison.Ordinal)).Distinct(), Is.EqualTo(expected));
+        string[] expected =
+        [
+            "web1: standby", "drain web1", "web2: standby", "web1: cutover", "enable web1", "healthy web1",
+            "drain web2", "web3: standby", "web2: cutover", "enable web2", "healthy web2",
+            "drain web3", "web3: cutover", "enable web3", "healthy web3",
+        ];
+        Assert.That(run.Events.Where(e => !e.EndsWith(": undo", StringComparison.Ordinal)).Distinct(), Is.EqualTo(expected), "each batch's cutover overlaps the next one's standby start, begun once its own answers");
         Assert.That(run.Balancer.FewestServing, Is.EqualTo(2), "one host of three out at a time");
         Assert.That(run.Hosts.Values.Select(h => h.Locked), Is.All.False);
     }
@@ -50,6 +55,8 @@ public sealed class RollingCutoverTests
         Assert.That(run.Hosts.Values.Select(h => h.Current), Is.All.EqualTo(Old));
         Assert.That(run.Hosts.Values.Where(h => h.Releases.Contains(run.Id)), Is.Empty, "the new release is deleted everywhere");
         Assert.That(run.Events, Does.Not.Contain("drain web3").And.Not.Contain("web3: cutover"));
+        Assert.That(run.Events.IndexOf("web3: undo"), Is.GreaterThan(run.Events.IndexOf("web3: standby")));
+        Assert.That(run.Hosts["web3"].Running.Keys, Is.EquivalentTo(new[] { Site.GunicornPort }), "web3's standby, started while web2 cut over, is stopped again");
         Assert.That(run.Events, Does.Contain("enable web2"), "the failed batch serves again, on the old release");
         Assert.That(run.Balancer.InService, Is.EquivalentTo(Three.Select(h => h.Name)));
         Assert.That(run.Balancer.FewestServing, Is.EqualTo(2));
@@ -82,13 +89,15 @@ public sealed class RollingCutoverTests
     }
 
     [Test]
-    public async Task A_batch_is_not_drained_when_no_other_host_serves()
+    public async Task A_batch_is_not_drained_when_no_other_host_serves_and_its_standby_started_meanwhile_is_stopped_again()
     {
         var run = await RollAsync(new RollOptions(BatchSize.One, false), outOfService: ["web2", "web3"]);
 
-        Assert.That(run.Error!.Message, Does.Contain("no healthy host besides web1").And.Contain("nothing of this batch was changed"));
+        Assert.That(run.Error!.Message, Does.Contain("no healthy host besides web1").And.Contain("it was not drained, and its standby instance (started meanwhile, serving nothing) is stopped again"));
         Assert.That(run.Events, Does.Not.Contain("drain web1").And.Not.Contain("web1: cutover"));
+        Assert.That(run.Events.IndexOf("web1: undo"), Is.GreaterThan(run.Events.IndexOf("web1: standby")));
         Assert.That(run.Hosts.Values.Select(h => h.Served), Is.All.EqualTo(Old));
+        Assert.That(run.Hosts["web1"].Running.Keys, Is.EquivalentTo(new[] { Site.GunicornPort }), "only the serving instance runs");
     }
 
     [Test]
@@ -184,7 +193,8 @@ public sealed class RollingCutoverTests
             }
 
             var kind = command.Summary.StartsWith("undo", StringComparison.Ordinal) ? "undo"
-                : command.Summary.StartsWith("start ", StringComparison.Ordinal) || command.Summary.StartsWith("nginx site", StringComparison.Ordinal) || command.Summary.Contains("current", StringComparison.Ordinal) ? "cutover" : null;
+                : command.Summary.StartsWith("start ", StringComparison.Ordinal) ? "standby"
+                : command.Summary.Contains("nginx site", StringComparison.Ordinal) || command.Summary.Contains("current", StringComparison.Ordinal) ? "cutover" : null;
             if (kind is not null)
             {
                 lock (events)

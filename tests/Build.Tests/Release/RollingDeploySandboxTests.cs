@@ -1,12 +1,15 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.LoadBalancing;
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Sandbox;
 using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Tests.Output;
 using CoralNet.Deploy.Tests.Sandbox;
 using CoralNet.Deploy.Tests.Support;
 
@@ -192,6 +195,27 @@ public sealed class RollingDeploySandboxTests
     }
 
     [Test, Order(2)]
+    public void Status_shows_the_certificate_lb1_serves_its_names_and_expiry_besides_each_web_host()
+    {
+        using var served = ServedCertificate();
+
+        var (code, output) = Suite("--target=Status");
+        var json = ProgramProcess.Run(SandboxHosts.RepositoryRoot, new Dictionary<string, string?>(), [.. Overrides, "--target=Status", "--format=json", "--site_source=" + _site]);
+
+        Assert.That(code, Is.Zero, output);
+        Assert.That(output, Does.Contain("lb1 (load balancer):").And.Contain($"  certificate: {_settings.Site.Domain}, expires "));
+        Assert.That(json.ExitCode, Is.Zero, json.Err);
+        var balancer = JsonNode.Parse(json.Out)!["loadBalancer"]!;
+        Assert.That((string?)balancer["host"], Is.EqualTo("lb1"));
+        var certificate = balancer["certificate"]!;
+        Assert.That(certificate["names"]!.AsArray().Select(n => (string?)n), Is.EqualTo(new[] { _settings.Site.Domain }));
+        Assert.That(((string)certificate["serial"]!).TrimStart('0'), Is.EqualTo(served.SerialNumber.TrimStart('0')));
+        Assert.That(DateTime.ParseExact((string)certificate["notAfter"]!, "MMM d HH:mm:ss yyyy 'GMT'", CultureInfo.InvariantCulture, DateTimeStyles.AllowInnerWhite | DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+            Is.EqualTo(served.NotAfter.ToUniversalTime()), "the expiry of the certificate lb1 serves");
+        Assert.That(JsonNode.Parse(json.Out)!["hosts"]!.AsArray().Select(h => (string?)h!["host"]), Is.EqualTo(WebHosts));
+    }
+
+    [Test, Order(2)]
     public void Certbot_on_lb1_renews_against_pebble_through_haproxy_and_its_hook_reloads_haproxy_after_haproxy_c()
     {
         // certbot as its timer runs it: with certbot.service's environment (the ACME directory's CA); its dry run asks the server it is told (certbot 2.1).
@@ -337,10 +361,17 @@ public sealed class RollingDeploySandboxTests
     /// <summary>The serial of the certificate lb1 serves for the site's name, read in a real handshake.</summary>
     private string ServedSerial()
     {
+        using var certificate = ServedCertificate();
+        return certificate.SerialNumber;
+    }
+
+    /// <summary>The certificate lb1 serves for the site's name, read in a real handshake.</summary>
+    private X509Certificate2 ServedCertificate()
+    {
         using var tcp = new System.Net.Sockets.TcpClient(_balancer.Address.ToString(), 443);
         using var tls = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
         tls.AuthenticateAsClient(_settings.Site.Domain);
-        return tls.RemoteCertificate!.GetSerialNumberString();
+        return new X509Certificate2(tls.RemoteCertificate!);
     }
 
     /// <summary>A command as root on lb1; its output, trimmed (it must succeed).</summary>

@@ -1,3 +1,5 @@
+using CoralNet.Deploy.LoadBalancing;
+using CoralNet.Deploy.Output;
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
@@ -57,6 +59,31 @@ public sealed class CertificateStateTests
         var commands = new CertificateCommands(Site, new TlsSettings { Mode = TlsMode.Acme });
 
         Assert.That(commands.Ensure().Script, Does.Contain(commands.State()));
+    }
+
+    [Test]
+    public void Status_reads_the_certificate_the_load_balancer_serves_from_its_file_of_chain_and_key_and_says_when_there_is_none()
+    {
+        using var host = new TempDirectory();
+        var tls = new LoadBalancerTls(Site, new TlsSettings { Mode = TlsMode.Acme });
+        var read = tls.ReadCertificate().Script.Replace(Shell.Quote(tls.Pem), Shell.Quote(ChainFile(host)), StringComparison.Ordinal);
+
+        var none = TempDirectory.RunSh(read);
+        Assert.That(none.Code, Is.Zero, none.Errors);
+        Assert.That(new LoadBalancerStatus("lb1", CertificateLine.Parse(none.Output)).Lines(), Is.EqualTo(new[] { "lb1 (load balancer):", "  certificate: none yet (http)" }));
+
+        var serial = MakeCertificate(host, days: 90, "coralnet.sandbox", "www.coralnet.sandbox");
+        File.AppendAllText(ChainFile(host), File.ReadAllText(Path.Combine(host.Path, "key.pem")));
+        var held = TempDirectory.RunSh(read);
+        Assert.That(held.Code, Is.Zero, held.Errors);
+        var status = new StatusResult([], new LoadBalancerStatus("lb1", CertificateLine.Parse(held.Output)));
+
+        var line = status.Lines().Last();
+        Assert.That(line, Does.StartWith("  certificate: coralnet.sandbox, www.coralnet.sandbox, expires ").And.EndWith($" GMT (serial {serial})"));
+        var json = status.ToJson()["loadBalancer"]!;
+        Assert.That(json["host"]!.GetValue<string>(), Is.EqualTo("lb1"));
+        Assert.That(json["certificate"]!["names"]!.AsArray().Select(n => n!.GetValue<string>()), Is.EqualTo(new[] { "coralnet.sandbox", "www.coralnet.sandbox" }));
+        Assert.That(line, Does.Contain(json["certificate"]!["notAfter"]!.GetValue<string>()));
     }
 
     private static ReleaseListing List(TempDirectory host)
