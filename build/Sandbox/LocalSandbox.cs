@@ -182,8 +182,12 @@ public sealed class LocalSandbox
         return Addresses.Hosts;
     }
 
-    /// <summary>Whether Up would boot no host: every host runs as the settings want it (its SSH host key, in known_hosts, stays).</summary>
-    public bool BootsNone() => ToBoot().Count == 0;
+    /// <summary>
+    /// Whether Up would boot no host and leave known_hosts as it is: every host runs as the settings want it and known_hosts
+    /// already holds their keys (a run for other hosts, e.g. one web host of its own, rewrote it for those).
+    /// </summary>
+    public bool BootsNone() =>
+        ToBoot().Count == 0 && File.Exists(Layout.KnownHosts) && File.ReadAllLines(Layout.KnownHosts).SequenceEqual(KnownHostsLines());
 
     /// <summary>
     /// The hosts Up boots: those not running, and, when Site.Runtime says the web hosts run the site's containers, a web host
@@ -222,16 +226,7 @@ public sealed class LocalSandbox
     /// <summary>known_hosts with the real host keys of every running host, by name and address; none when no host runs.</summary>
     private void RefreshKnownHosts()
     {
-        var lines = new List<string>();
-        foreach (var host in Addresses.Hosts.Where(h => IsRunning(h.Name)))
-        {
-            foreach (var key in Directory.GetFiles(Path.Combine(Layout.HostRoot(host.Name), "etc/ssh"), "ssh_host_*_key.pub").Order(StringComparer.Ordinal))
-            {
-                var words = File.ReadAllText(key).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                lines.Add($"{host.Address},{host.Name} {words[0]} {words[1]}");
-            }
-        }
-
+        var lines = KnownHostsLines();
         if (lines.Count == 0)
         {
             if (File.Exists(Layout.KnownHosts))
@@ -244,6 +239,21 @@ public sealed class LocalSandbox
 
         Directory.CreateDirectory(Path.GetDirectoryName(Layout.KnownHosts)!);
         File.WriteAllLines(Layout.KnownHosts, lines);
+    }
+
+    private List<string> KnownHostsLines()
+    {
+        var lines = new List<string>();
+        foreach (var host in Addresses.Hosts.Where(h => IsRunning(h.Name)))
+        {
+            foreach (var key in Directory.GetFiles(Path.Combine(Layout.HostRoot(host.Name), "etc/ssh"), "ssh_host_*_key.pub").Order(StringComparer.Ordinal))
+            {
+                var words = File.ReadAllText(key).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                lines.Add($"{host.Address},{host.Name} {words[0]} {words[1]}");
+            }
+        }
+
+        return lines;
     }
 
     /// <summary>
