@@ -68,7 +68,7 @@ public sealed class ContainerReleaseCommands(ReleaseCommands commands, HostEngin
         now=$(printf '%s\n' "$out" | tail -n 1)
         case "$now" in
           *[!0-9a-f]*) ;;
-          ????????????????????????????????) printf '%s %s %s %s\n' {{Shell.Quote(MigrationStamp.RequireKey(key))}} "$built" {{Shell.Quote(address)}} "$now" > "$stamp.new"; mv -f "$stamp.new" "$stamp" ;;
+          ????????????????????????????????) {{MigrationStamp.Printf(Shell.Quote(MigrationStamp.RequireKey(key)), "\"$built\"", Shell.Quote(address), "\"$now\"")}} > "$stamp.new"; mv -f "$stamp.new" "$stamp" ;;
         esac
         case "$out" in
           *'No migrations to apply.'*) echo ok ;;

@@ -32,8 +32,19 @@ public static partial class MigrationStamp
     /// <summary>The key, checked before it goes into a script.</summary>
     public static string RequireKey(string key) => Hex().IsMatch(key) ? key : throw new ArgumentException($"Not a migrate key: '{key}'.", nameof(key));
 
-    /// <summary>The stamp a migrate leaves: the key, the venv it ran in (the image's id in a container), the database's address, the applied migrations' MD5.</summary>
-    public static string Text(string key, string venv, string address, string applied) => string.Join(' ', key, venv, address, applied);
+    /// <summary>
+    /// The stamp's text as a printf format of its fields: the key, the venv it ran in (the image's id in a
+    /// container), the database's address, the applied migrations' MD5. The hosts' scripts write it with
+    /// <see cref="Printf"/> (their values exist only there) and <see cref="Text"/> renders it here: one format for both.
+    /// </summary>
+    private const string Format = "%s %s %s %s";
+
+    /// <summary>sh writing the stamp of these four shell words (quoted or expanded by the caller) and a newline to standard output.</summary>
+    public static string Printf(string key, string venv, string address, string applied) => $"printf '{Format}\\n' {key} {venv} {address} {applied}";
+
+    /// <summary>The stamp a migrate leaves, as <see cref="Printf"/> writes it (without its newline).</summary>
+    public static string Text(string key, string venv, string address, string applied) =>
+        string.Concat(Format.Split("%s").Zip(new[] { key, venv, address, applied, "" }, (text, field) => text + field));
 
     /// <summary>The venv or image id (empty for none) and the stamp (empty for none) that a state command printed; null when it printed none.</summary>
     public static (string Venv, string Stamp)? Parse(string output) =>
