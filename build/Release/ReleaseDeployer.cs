@@ -55,8 +55,8 @@ public sealed class ReleaseDeployer(
     /// <summary>Whether the serving release has the package's files on every host: it is deployed again instead of a new release.</summary>
     private bool _reused;
 
-    /// <summary>The venv and migrate stamp the first host printed with InstallRequirements or PullImage; null when not read.</summary>
-    private (string Venv, string Stamp)? _migrateState;
+    /// <summary>What the release runs on and the migrate stamp, as the first host printed them with InstallRequirements or PullImage; null when not read.</summary>
+    private MigrationStamp.State? _migrateState;
 
     public IReadOnlyList<SshTarget> Hosts => hosts;
 

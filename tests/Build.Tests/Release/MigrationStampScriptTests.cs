@@ -30,7 +30,7 @@ public sealed class MigrationStampScriptTests
         Assert.That(Run(containers.Migrate(Id, "reg/coralnet:1", "coralnet", Key, "10.213.0.3:5432")), Does.EndWith("ok\n"));
         var state = MigrationStamp.Parse(Run(containers.MigrateState("coralnet", "reg/coralnet:1")));
 
-        Assert.That(state?.Stamp, Is.EqualTo(MigrationStamp.Text(Key, state?.Venv ?? "", "10.213.0.3:5432", Applied)));
+        Assert.That(state?.Stamp, Is.EqualTo(MigrationStamp.Text(Key, state?.RanOn ?? "", "10.213.0.3:5432", Applied)));
         Assert.That(MigrationStamp.Unchanged(state, Key, "10.213.0.3:5432", Applied), Is.True, $"stamp {state}");
         Assert.That(MigrationStamp.Unchanged(state, Key, "10.213.0.4:5432", Applied), Is.False, "another database");
     }
@@ -56,7 +56,7 @@ public sealed class MigrationStampScriptTests
         Assert.That(Run(commands.Install.Migrate(Id, Key)), Does.EndWith("ok\n").And.Not.Contain("skipped"), "no stamp yet: migrated");
         var state = MigrationStamp.Parse(Run(commands.Install.MigrateState(Id, "coralnet")));
 
-        Assert.That(state?.Venv, Is.EqualTo(commands.Paths.Venvs + "/py3"));
+        Assert.That(state?.RanOn, Is.EqualTo(commands.Paths.Venvs + "/py3"));
         Assert.That(MigrationStamp.Unchanged(state, Key, "10.213.0.3:5432", Applied), Is.True, $"stamp {state}");
         Assert.That(Run(commands.Install.Migrate(Id, Key)), Does.Contain("skipped"), "the host's own comparison reads the same stamp");
     }

@@ -187,7 +187,7 @@ public sealed class ReleaseCommandsTests
         host.Write("bin/podman", "#!/bin/sh\n[ \"$1 $2\" = 'image inspect' ] || exit 2\nprintf '%s\\n' $LAYERS\n");
         File.SetUnixFileMode(Path.Combine(host.Path, "bin/podman"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
         string State(string layers) => MigrationStamp.Parse(TempDirectory.RunSh(
-            $"PATH={Shell.Quote(host.Path + "/bin")}:$PATH LAYERS={Shell.Quote(layers)}; export LAYERS\n" + containers.MigrateState("coralnet", "reg/coralnet:1").Script).Output)!.Value.Venv;
+            $"PATH={Shell.Quote(host.Path + "/bin")}:$PATH LAYERS={Shell.Quote(layers)}; export LAYERS\n" + containers.MigrateState("coralnet", "reg/coralnet:1").Script).Output)!.RanOn;
 
         var release = State("sha256:base sha256:packages sha256:app1");
 
