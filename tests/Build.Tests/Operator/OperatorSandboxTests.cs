@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Tests.Output;
 using CoralNet.Deploy.Tests.Sandbox;
 using CoralNet.Deploy.Tests.Support;
@@ -12,25 +11,24 @@ namespace CoralNet.Deploy.Tests.Operator;
 /// sample kept in a git repository of its own (so that the release records its commit), with hooks
 /// that write their variables into files.
 /// </summary>
-[Category("Integration")]
-[NonParallelizable]
-public sealed class OperatorSandboxTests
+public sealed class OperatorSandboxTests : SandboxFixture
 {
-    // Two web hosts, over http: a certificate from the ACME CA is issued for one web host (Tls.Mode acme refuses several).
-    private static readonly string[] Hosts = ["--sandbox_webhosts=web1,web2", "--tls_mode=off"];
-    private DeploySettings _settings = null!;
-    private SecretStore _secrets = null!;
-    private string _site = null!;
     private string _hookOutput = null!;
     private string _firstRelease = null!;
     private string _firstCommit = null!;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
+    // Two web hosts, over http: a certificate from the ACME CA is issued for one web host (Tls.Mode acme refuses several).
+    protected override IReadOnlyDictionary<string, string> Overrides { get; } = new Dictionary<string, string> { ["Sandbox_WebHosts"] = "web1,web2", ["Tls_Mode"] = "off" };
+
+    /// <summary>The hosts the class before kept up: its first deploy makes the site's state it reads.</summary>
+    protected override bool FreshHosts => false;
+
+    protected override string SiteCopyPrefix => "operator-site-";
+
     [OneTimeSetUp]
     public void DeployOnce()
     {
-        (_settings, _secrets) = SandboxHosts.LoadSettings(new Dictionary<string, string> { ["Sandbox_WebHosts"] = "web1,web2", ["Tls_Mode"] = "off" });
-        _site = Release.SampleSiteCopy.Make("operator-site-");
         _hookOutput = Directory.CreateTempSubdirectory("operator-hooks-").FullName;
 
         foreach (var hook in new[] { "pre-deploy", "post-deploy", "post-rollback" })
@@ -45,10 +43,9 @@ public sealed class OperatorSandboxTests
     }
 
     [OneTimeTearDown]
-    public void RemoveSite()
+    public void RemoveHookOutput()
     {
         _http.Dispose();
-        Directory.Delete(_site, recursive: true);
         Directory.Delete(_hookOutput, recursive: true);
     }
 
@@ -145,7 +142,7 @@ public sealed class OperatorSandboxTests
     /// <summary>Runs the program on a pseudo-terminal (util-linux script): its exit code and what the terminal showed.</summary>
     private (int ExitCode, string Output) OnTerminal(params string[] args)
     {
-        var command = string.Join(' ', new[] { "dotnet", ProgramProcess.Program }.Concat(args).Concat(Hosts).Append("--site_source=" + _site).Select(a => "'" + a.Replace("'", "'\\''") + "'"));
+        var command = string.Join(' ', new[] { "dotnet", ProgramProcess.Program }.Concat(SuiteArguments(args)).Select(a => "'" + a.Replace("'", "'\\''") + "'"));
         var start = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = SandboxHosts.RepositoryRoot };
         foreach (var arg in new[] { "-qec", command, "/dev/null" })
         {
@@ -197,7 +194,7 @@ public sealed class OperatorSandboxTests
     [Test, Order(7)]
     public async Task Rollback_by_commit_prefix_and_the_audit_of_both_hosts_merged_by_time()
     {
-        File.AppendAllText(Path.Combine(_site, "project/status/views.py"), "# the second commit\n");
+        File.AppendAllText(Path.Combine(Site, "project/status/views.py"), "# the second commit\n");
         Commit("second");
         var (code, output) = Suite("--target=Deploy");
         Assert.That(code, Is.Zero, output);
@@ -221,22 +218,22 @@ public sealed class OperatorSandboxTests
 
         var rollback = entries.Last(e => (string?)e!["target"] == "Rollback")!;
         Assert.That(((string?)rollback["release"], (string?)rollback["commit"], (string?)rollback["outcome"]), Is.EqualTo((_firstRelease, _firstCommit, "succeeded")));
-        foreach (var secret in new[] { _settings.Site.SecretKey, _settings.Database.Password, _settings.Database.MasterPassword })
+        foreach (var secret in new[] { Settings.Site.SecretKey, Settings.Database.Password, Settings.Database.MasterPassword })
         {
-            Assert.That(audit.Out, Does.Not.Contain(_secrets.Get(secret).Reveal()));
+            Assert.That(audit.Out, Does.Not.Contain(Secrets.Get(secret).Reveal()));
         }
     }
 
     private (int ExitCode, string Output) Suite(params string[] args) =>
-        SuiteRun.Run(SandboxHosts.RepositoryRoot, [.. args, .. Hosts, "--site_source=" + _site]);
+        SuiteRun.Run(SandboxHosts.RepositoryRoot, SuiteArguments(args));
 
     private ProgramProcess.Result Program(params string[] args) =>
-        ProgramProcess.Run(SandboxHosts.RepositoryRoot, new Dictionary<string, string?>(), [.. args, .. Hosts, "--site_source=" + _site]);
+        ProgramProcess.Run(SandboxHosts.RepositoryRoot, new Dictionary<string, string?>(), SuiteArguments(args));
 
     private Process StartProgram(params string[] args)
     {
         var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = SandboxHosts.RepositoryRoot };
-        foreach (var arg in new[] { SuiteProcess.DefaultSignals, "dotnet", ProgramProcess.Program }.Concat(args).Concat(Hosts).Append("--site_source=" + _site))
+        foreach (var arg in new[] { SuiteProcess.DefaultSignals, "dotnet", ProgramProcess.Program }.Concat(SuiteArguments(args)))
         {
             start.ArgumentList.Add(arg);
         }
@@ -260,15 +257,15 @@ public sealed class OperatorSandboxTests
 
     private async Task<string> GetAsync(string host, string path)
     {
-        var address = SandboxHosts.For(_settings, _secrets).Addresses[host].Address;
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{address}{path}") { Headers = { Host = _settings.Site.Domain } };
+        var address = Sandbox.Addresses[host].Address;
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{address}{path}") { Headers = { Host = Settings.Site.Domain } };
         using var answer = await _http.SendAsync(request);
         return (await answer.Content.ReadAsStringAsync()).Trim();
     }
 
     private void WriteHook(string name, string body)
     {
-        var file = Path.Combine(_site, "deploy/hooks", name);
+        var file = Path.Combine(Site, "deploy/hooks", name);
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         File.WriteAllText(file, "#!/bin/sh\nset -eu\n" + body + "\n");
         File.SetUnixFileMode(file, (UnixFileMode)Convert.ToInt32("755", 8));
@@ -286,7 +283,7 @@ public sealed class OperatorSandboxTests
 
     private string Git(string args)
     {
-        var start = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _site };
+        var start = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Site };
         foreach (var arg in args.Split(' '))
         {
             start.ArgumentList.Add(arg);
