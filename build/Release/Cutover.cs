@@ -12,6 +12,8 @@ namespace CoralNet.Deploy.Release;
 /// <param name="undoRetries">How long an undo waits after each failed try before the next (a connection coming back); about 20 s in all unless a test says otherwise.</param>
 public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, SiteSettings site, TimeSpan healthCheckTimeout, NginxSites nginx, Action<string> log, IReadOnlyList<TimeSpan>? undoRetries = null)
 {
+    private SlotUnits Slots => new(site, commands);
+
     private readonly IReadOnlyList<TimeSpan> _undoRetries = undoRetries ?? [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(10)];
 
     /// <summary>
@@ -20,7 +22,7 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
     /// </summary>
     public Task StartStandbyAsync(HostRelease host, string id)
     {
-        var units = new SlotUnits(site, commands).Prepare(host.Before);
+        var units = Slots.Prepare(host.Before);
         host.Begin(CutoverSteps.Standby);
         return runner.RunAsync(host.Host, HostScript.Batch($"start {id} on gunicorn {host.Standby}",
         [
@@ -44,7 +46,7 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
         var config = nginx.For(host.Host, host.Before, host.Standby);
         host.Begin(CutoverSteps.Nginx);
         return runner.RunAsync(host.Host, HostScript.Batch("nginx site and serving slot",
-            [commands.Cutover.SaveNginxSite(), commands.Cutover.InstallNginxSite(config), commands.Cutover.MarkServingSlot(host.Standby)]));
+            [commands.Cutover.SaveNginxSite(), commands.Cutover.InstallNginxSite(config), .. Slots.Serve(host.Standby)]));
     }
 
     /// <summary>The rest of one host's cutover after <see cref="StartStandbyAsync"/>, as a rolling deploy makes it: <c>current</c> moved, nginx pointed at the standby, the site asked through nginx (every worker warmed).</summary>
@@ -112,8 +114,8 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
         if (taken.HasFlag(CutoverSteps.Nginx))
         {
             steps.AddRange(before.ServingSlot is int serving && before.Current is not null
-                ? [commands.Cutover.RestoreNginxSite(serving), commands.Cutover.MarkServingSlot(serving)]
-                : [commands.Cutover.UnmarkServingSlot()]);
+                ? [commands.Cutover.RestoreNginxSite(serving), .. Slots.Serve(serving)]
+                : Slots.Serve(null));
         }
 
         if (taken.HasFlag(CutoverSteps.Current))

@@ -114,6 +114,43 @@ public abstract partial class ContainerDeploySandboxBase : SandboxFixture
         Assert.That(ServingImage(), Is.EqualTo($"10.213.0.1:5100/{Settings.Site.Name}:{back}"), "its own image, kept on the host");
     }
 
+    [Test, Order(8)]
+    public async Task After_web1_loses_power_and_boots_again_the_serving_slot_serves_without_a_deploy_and_the_standby_stays_stopped()
+    {
+        var serving = await ServingAsync();
+        var slot = int.Parse(OnWeb($"cat {Settings.Site.Root}/{Settings.Site.Name}/slots/serving"), System.Globalization.CultureInfo.InvariantCulture);
+        var standby = GunicornSlots.Standby(Settings.Site, slot);
+        Assert.That(OnWeb($"systemctl is-enabled {Settings.Site.Name}-gunicorn@{slot}.service"), Is.EqualTo("enabled"));
+        Assert.That(OnWeb($"systemctl is-enabled {Settings.Site.Name}-gunicorn@{standby}.service || true"), Is.EqualTo("disabled"));
+
+        Sandbox.PowerOff(Web.Name);
+        Sandbox.Up();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var answer = "";
+        while (true)
+        {
+            try
+            {
+                answer = (await GetAsync("/health/")).Body;
+            }
+            catch (Exception refused) when (refused is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            if (answer == serving || clock.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+
+        TestContext.Out.WriteLine($"the site answered {clock.Elapsed.TotalSeconds:0.0} s after web1 booted again");
+        Assert.That(answer, Is.EqualTo(serving), "the release that served before the power loss serves again");
+        Assert.That(OnWeb($"systemctl is-active {Settings.Site.Name}-gunicorn@{standby}.service || true"), Is.EqualTo("inactive"));
+    }
+
     [Test, Order(9)]
     public void This_machine_s_ip_forward_and_firewall_are_as_before()
     {
