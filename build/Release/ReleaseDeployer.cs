@@ -189,10 +189,11 @@ public sealed class ReleaseDeployer(
         }
     }
 
-    /// <summary>Writes the environment file (secrets: never logged) and the maintenance page, in one round trip; nothing is sent when the host has both already.</summary>
+    /// <summary>Writes the environment file (secrets: never logged; its https flags as the host serves, see <see cref="NginxSites.Environment"/>) and the maintenance page, in one round trip; nothing is sent when the host has both already.</summary>
     public Task WriteSettingsAsync(SiteEnvironment environment) => ForEachHost(async host =>
     {
-        var files = _commands.Files.SettingsFiles((await HostStates.GetAsync(host)).Before, SiteTemplates.EnvironmentFile(options.Site, environment), SiteTemplates.MaintenancePage(options.Site));
+        var before = (await HostStates.GetAsync(host)).Before;
+        var files = _commands.Files.SettingsFiles(before, SiteTemplates.EnvironmentFile(options.Site, _nginx.Environment(host, before, environment)), SiteTemplates.MaintenancePage(options.Site));
         if (files.Count > 0)
         {
             await _runner.RunAsync(host, HostScript.Batch("settings files", files));
