@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Cake.Core.Diagnostics;
 using Cake.Docker;
 using Cake.Frosting;
+using CoralNet.Deploy.Container;
 using CoralNet.Deploy.Context;
 using CoralNet.Deploy.Tasks.Release;
 
@@ -38,5 +39,33 @@ public sealed class PushImageTask(ImageRunSession session, RunRegistry registry,
         }
 
         context.Log.Information("PushImage: pushed {0} to {1} in {2:0.0} s", names.First(), target.Address, clock.Elapsed.TotalSeconds);
+        RemoveOldImages(context, image, [.. names.Prepend(image.ReleaseTag).Select(name => name[..name.LastIndexOf(':')]).Distinct()]);
+    }
+
+    /// <summary>This machine keeps the images of the releases the hosts keep (see <see cref="LocalImageRetention"/>).</summary>
+    private static void RemoveOldImages(DeployContext context, SiteImage image, IReadOnlyCollection<string> repositories)
+    {
+        var listing = context.DockerImageLs(new DockerImageLsSettings { Format = LocalImageRetention.ListingFormat });
+        var built = image.ReleaseTag[(image.ReleaseTag.LastIndexOf(':') + 1)..];
+        var old = LocalImageRetention.ToRemove(listing, repositories, context.Settings.Site.KeepReleases, built, image.BaseImage);
+        var removed = 0;
+        foreach (var name in old)
+        {
+            try
+            {
+                context.DockerRmi(null, name);
+                removed++;
+            }
+            catch (DockerException inUse)
+            {
+                // An older base image that a kept release's image still stands on: it goes with that release.
+                context.Log.Verbose("PushImage: kept {0}: {1}", name, inUse.Message.Split('\n')[0]);
+            }
+        }
+
+        if (removed > 0)
+        {
+            context.Log.Information("PushImage: removed {0} image name(s) of releases this machine no longer keeps", removed);
+        }
     }
 }
