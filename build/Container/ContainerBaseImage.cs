@@ -21,7 +21,10 @@ public sealed class ContainerBaseImage(ContainerLayout layout, string debianTree
 
     public string InstallScript => ContainerTemplates.BaseInstallScript(Packages);
 
-    public string Name => "localhost/coralnet-base:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(InstallScript)))[..12];
+    /// <summary>Where every base image is named, one tag per package list.</summary>
+    public const string Repository = "localhost/coralnet-base";
+
+    public string Name => Repository + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(InstallScript)))[..12];
 
     /// <summary>
     /// The build context: the installed tree as <c>rootfs.tar</c> and the Dockerfile that adds it. The tree's

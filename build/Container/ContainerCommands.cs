@@ -27,6 +27,10 @@ public static class ContainerCommands
     public static LocalCommand Registry(ContainerLayout layout) =>
         RecordingPid(layout.RegistryPidFile, new LocalCommand("docker-registry", "serve", layout.RegistryConfigurationFile));
 
+    /// <summary>Deletes the layers and manifests no tag names any more; only while the registry does not run (an upload under way would lose its layers).</summary>
+    public static LocalCommand RegistryGarbageCollect(ContainerLayout layout) =>
+        new("docker-registry", "garbage-collect", "--delete-untagged", layout.RegistryConfigurationFile);
+
     /// <summary>The command, its PID written to the file first (the shell execs into it, so the PID stays the command's).</summary>
     private static LocalCommand RecordingPid(string pidFile, LocalCommand command) =>
         new("sh", ["-c", "echo $$ > \"$1\"; shift; exec \"$@\"", "sh", pidFile, "env", .. command.Environment.Select(pair => $"{pair.Key}={pair.Value}"), command.Program, .. command.Arguments]);

@@ -48,6 +48,9 @@ public sealed class ContainerLayout(string directory)
 
     public string RegistryData => Path.Combine(RegistryDirectory, "data");
 
+    /// <summary>Where the registry keeps its repositories' tags and manifests, once anything was pushed.</summary>
+    public string RegistryRepositories => Path.Combine(RegistryData, "docker", "registry", "v2", "repositories");
+
     public string RegistryConfigurationFile => Path.Combine(RegistryDirectory, "config.yml");
 
     public string RegistryLog => Path.Combine(RegistryDirectory, "registry.log");

@@ -80,6 +80,17 @@ public sealed record HostEngine(ContainerEngine Kind, string Name, IReadOnlyList
         : Kind == ContainerEngine.Podman ? $"podman pull --quiet --authfile {Shell.Quote(RegistryAuth(siteName))}"
         : $"docker --config {Shell.Quote(Path.GetDirectoryName(RegistryAuth(siteName))!)} pull --quiet";
 
+    /// <summary>sh succeeding when the host has the image, silently.</summary>
+    public string HasImage(string image) => $"{Name} image inspect {Shell.Quote(image)} > /dev/null 2>&1";
+
+    /// <summary>
+    /// sh printing what the image's code runs on, as a hash of its layers but the last (the app's code, which every
+    /// release changes): the base and the installed packages (a rebuilt base, a newer Django say, is another
+    /// hash); it prints nothing and fails when the image cannot be read.
+    /// </summary>
+    public string BaseLayersHash(string image) =>
+        $"layers=$({Name} image inspect --format {Shell.Quote("{{range .RootFS.Layers}}{{println .}}{{end}}")} {Shell.Quote(image)}) && [ -n \"$layers\" ] && printf '%s\\n' \"$layers\" | sed '$d' | sha256sum | cut -c1-64";
+
     /// <summary>podman's registries.conf drop-in of the site.</summary>
     public static string PodmanRegistries(string siteName) => $"/etc/containers/registries.conf.d/50-{siteName}.conf";
 

@@ -53,7 +53,44 @@ public sealed class LocalRegistry(ContainerLayout layout, ContainerSettings sett
 
         Directory.CreateDirectory(layout.RegistryData);
         File.WriteAllText(layout.RegistryConfigurationFile, ContainerTemplates.RegistryConfiguration(layout, settings));
+        // What earlier runs untagged (see Forget) goes now, before the registry serves (a registry that holds nothing yet has nothing to collect).
+        if (Directory.Exists(layout.RegistryRepositories))
+        {
+            runner.Run(ContainerCommands.RegistryGarbageCollect(layout));
+        }
         Service.Start();
+    }
+
+    /// <summary>
+    /// Deletes the manifests of <paramref name="tags"/> of <paramref name="repository"/> from the suite's own registry
+    /// (nothing elsewhere); their layers go when it next starts (garbage-collect runs before it serves).
+    /// </summary>
+    public void Forget(string repository, IEnumerable<string> tags)
+    {
+        if (!IsLocal)
+        {
+            return;
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        foreach (var tag in tags)
+        {
+            using var head = new HttpRequestMessage(HttpMethod.Head, $"http://{settings.Registry}/v2/{repository}/manifests/{tag}");
+            head.Headers.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
+            head.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+            using var found = http.Send(head);
+            if (found.StatusCode == HttpStatusCode.NotFound)
+            {
+                continue;
+            }
+
+            found.EnsureSuccessStatusCode();
+            using var deleted = http.Send(new HttpRequestMessage(HttpMethod.Delete, $"http://{settings.Registry}/v2/{repository}/manifests/{found.Headers.GetValues("Docker-Content-Digest").Single()}"));
+            if (deleted.StatusCode != HttpStatusCode.NotFound)
+            {
+                deleted.EnsureSuccessStatusCode();
+            }
+        }
     }
 
     /// <summary>Fails with what to do unless the registry answers its API's base address (any HTTP answer will do: it may ask for a login).</summary>

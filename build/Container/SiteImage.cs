@@ -7,7 +7,8 @@ namespace CoralNet.Deploy.Container;
 /// <summary>What the docker client builds the site's image from: the context, the Dockerfile and the image's names.</summary>
 /// <param name="ReleaseTag">The image named after the release: REGISTRY/SITE:RELEASE_ID.</param>
 /// <param name="CommitTag">The same image named after the checkout's commit (git-COMMIT), or null outside a git checkout.</param>
-public sealed record SiteImage(string ContextDirectory, string Dockerfile, bool SiteOwnDockerfile, string ReleaseTag, string? CommitTag)
+/// <param name="BaseImage">The base image it is built on.</param>
+public sealed record SiteImage(string ContextDirectory, string Dockerfile, bool SiteOwnDockerfile, string ReleaseTag, string? CommitTag, string BaseImage)
 {
     /// <summary>The Dockerfile a site brings at its root is used as it is.</summary>
     public const string SiteDockerfileName = "Dockerfile";
@@ -50,6 +51,7 @@ public sealed record SiteImage(string ContextDirectory, string Dockerfile, bool 
             own ? Path.Combine(layout.ImageContext, SiteDockerfileName) : layout.RenderedDockerfile,
             own,
             $"{repository}:{releaseId}",
-            commit is null ? null : $"{repository}:git-{commit}");
+            commit is null ? null : $"{repository}:git-{commit}",
+            baseImage);
     }
 }

@@ -38,6 +38,11 @@ public static class DockerAliases
         Run(context, ["image", "ls"], settings ?? new DockerImageLsSettings())
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>Removes the images (a name removes that name; the image and its layers go with its last one).</summary>
+    [CakeMethodAlias]
+    public static void DockerRmi(this ICakeContext context, DockerImageRemoveSettings? settings, params string[] images) =>
+        Run(context, ["rmi"], settings ?? new DockerImageRemoveSettings(), images);
+
     private static string Run(ICakeContext context, string[] command, AutoToolSettings settings, params string[] operands) =>
         DockerRunner.Run(context, settings, DockerArguments.Render(command, settings, operands));
 }

@@ -8,4 +8,7 @@ public sealed class DockerImageLsSettings : AutoToolSettings
 
     /// <summary>Only the images' ids.</summary>
     public bool? Quiet { get; set; }
+
+    /// <summary>A Go template each image's line is written with.</summary>
+    public string? Format { get; set; }
 }

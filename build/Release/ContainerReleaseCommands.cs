@@ -40,7 +40,7 @@ public sealed class ContainerReleaseCommands(ReleaseCommands commands, HostEngin
         Streaming(Command($"pull {image}", $$"""
             set -eu
             image={{Shell.Quote(image)}}
-            if {{engine.Name}} image inspect "$image" > /dev/null 2>&1; then echo ok; exit 0; fi
+            if {{engine.HasImage(image)}}; then echo ok; exit 0; fi
             if ! errors=$({{engine.Pull(Paths.SiteName, login: registry.CredentialHelper is not null)}} "$image" 2>&1 >/dev/null); then
               printf 'could not pull %s from the registry %s (%s): %s\n' "$image" {{Shell.Quote(registry.Address)}} {{Shell.Quote(PullHint(registry))}} "$errors" >&2
               exit 1
@@ -63,12 +63,12 @@ public sealed class ContainerReleaseCommands(ReleaseCommands commands, HostEngin
         set -eu
         stamp={{Shell.Quote(MigrateStampFile(database))}}
         rm -f "$stamp"
-        built=$( { {{ImageId(image)}}; } 2>/dev/null || true)
+        built=$( { {{engine.BaseLayersHash(image)}}; } 2>/dev/null || true)
         {{OneOff(id, image, "", "sh -c " + Shell.Quote("python3 manage.py migrate --noinput && { python3 -c " + Shell.Quote(InstallCommands.AppliedMigrationsPython) + " || true; }"))}}
         now=$(printf '%s\n' "$out" | tail -n 1)
         case "$now" in
           *[!0-9a-f]*) ;;
-          ????????????????????????????????) printf '%s %s %s %s\n' {{Shell.Quote(MigrationStamp.RequireKey(key))}} "$built" {{Shell.Quote(address)}} "$now" > "$stamp.new"; mv -f "$stamp.new" "$stamp" ;;
+          ????????????????????????????????) {{MigrationStamp.Printf(Shell.Quote(MigrationStamp.RequireKey(key)), "\"$built\"", Shell.Quote(address), "\"$now\"")}} > "$stamp.new"; mv -f "$stamp.new" "$stamp" ;;
         esac
         case "$out" in
           *'No migrations to apply.'*) echo ok ;;
@@ -80,18 +80,10 @@ public sealed class ContainerReleaseCommands(ReleaseCommands commands, HostEngin
     public RemoteCommand MigrateState(string database, string image) => Command("read the migrate stamp", $$"""
         set -eu
         stamp=$(cat {{Shell.Quote(MigrateStampFile(database))}} 2>/dev/null || true)
-        built=$( { {{ImageId(image)}}; } 2>/dev/null || true)
+        built=$( { {{engine.BaseLayersHash(image)}}; } 2>/dev/null || true)
         printf '{{MigrationStamp.StateLine}}\t%s\t%s\n' "$built" "$stamp"
         echo ok
         """);
-
-    /// <summary>
-    /// What the image's code runs on, as a hash of its layers but the last (the app's code, which every release
-    /// changes): the base and the installed packages. A rebuilt base (a newer Django, say) is another migrate;
-    /// nothing is printed when the image cannot be read.
-    /// </summary>
-    private string ImageId(string image) =>
-        $"layers=$({engine.Name} image inspect --format {Shell.Quote("{{range .RootFS.Layers}}{{println .}}{{end}}")} {Shell.Quote(image)}) && [ -n \"$layers\" ] && printf '%s\\n' \"$layers\" | sed '$d' | sha256sum | cut -c1-64";
 
     /// <summary>Root's own (shared/ is root's): no process of the site writes it.</summary>
     private string MigrateStampFile(string database) => Paths.Shared + "/migrated-container-" + database;

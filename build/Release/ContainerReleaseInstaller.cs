@@ -15,7 +15,7 @@ public sealed class ContainerReleaseInstaller(HostReleases hosts, ReleaseRunner 
     private HostRegistry Registry => options.Registry ?? throw new InvalidOperationException("Site.Runtime container needs the registry the hosts pull from.");
 
     /// <summary>The release's directory on every host, and its image pulled there; the first host also prints the migrate stamp of <paramref name="database"/>, returned (see <see cref="MigrationStamp"/>).</summary>
-    public async Task<(string Venv, string Stamp)?> PullAsync(ReleasePackage package, string database)
+    public async Task<MigrationStamp.State?> PullAsync(ReleasePackage package, string database)
     {
         var results = await Task.WhenAll(hosts.Targets.Select((host, i) => runner.RunAsync(host, Containers.Pull(
             package.Id, Image(package.Id), package.Snapshot.Manifest.ToText(), ReleaseTar.ReleaseEnvironment(package.Snapshot, package.Id), Registry,

@@ -12,6 +12,8 @@ namespace CoralNet.Deploy.Release;
 /// <param name="undoRetries">How long an undo waits after each failed try before the next (a connection coming back); about 20 s in all unless a test says otherwise.</param>
 public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, SiteSettings site, TimeSpan healthCheckTimeout, NginxSites nginx, Action<string> log, IReadOnlyList<TimeSpan>? undoRetries = null)
 {
+    private SlotUnits Slots => new(site, commands);
+
     private readonly IReadOnlyList<TimeSpan> _undoRetries = undoRetries ?? [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(10)];
 
     /// <summary>
@@ -22,7 +24,7 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
     /// </summary>
     public Task StartStandbyAsync(HostRelease host, string id, bool warm = false)
     {
-        var units = new SlotUnits(site, commands).Prepare(host.Before);
+        var units = Slots.Prepare(host.Before);
         host.Begin(CutoverSteps.Standby);
         return runner.RunAsync(host.Host, HostScript.Batch($"start {id} on gunicorn {host.Standby}",
         [
@@ -43,7 +45,7 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
         var config = nginx.For(host.Host, host.Before, host.Standby);
         host.Begin(CutoverSteps.Current | CutoverSteps.Nginx);
         return runner.RunAsync(host.Host, HostScript.Batch($"switch current to {id}, nginx site and serving slot",
-            [commands.Cutover.SwitchCurrent(id), commands.Cutover.SaveNginxSite(), commands.Cutover.InstallNginxSite(config), commands.Cutover.MarkServingSlot(host.Standby)]));
+            [commands.Cutover.SwitchCurrent(id), commands.Cutover.SaveNginxSite(), commands.Cutover.InstallNginxSite(config), .. Slots.Serve(host.Standby)]));
     }
 
     /// <summary>
@@ -110,8 +112,8 @@ public sealed class Cutover(ReleaseRunner runner, ReleaseCommands commands, Site
         if (taken.HasFlag(CutoverSteps.Nginx))
         {
             steps.AddRange(before.ServingSlot is int serving && before.Current is not null
-                ? [commands.Cutover.RestoreNginxSite(serving), commands.Cutover.MarkServingSlot(serving)]
-                : [commands.Cutover.UnmarkServingSlot()]);
+                ? [commands.Cutover.RestoreNginxSite(serving), .. Slots.Serve(serving)]
+                : Slots.Serve(null));
         }
 
         if (taken.HasFlag(CutoverSteps.Current))

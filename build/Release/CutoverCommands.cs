@@ -44,6 +44,28 @@ public sealed class CutoverCommands(ReleasePaths paths)
         """);
 
     /// <summary>
+    /// Makes the instance on <paramref name="serving"/> start at boot and none of <paramref name="standby"/>
+    /// (none at all when <paramref name="serving"/> is null): the container runtime's instances have no socket
+    /// that would start them on nginx's first request, as the host runtime's do.
+    /// </summary>
+    public RemoteCommand StartAtBoot(int? serving, IEnumerable<int> standby)
+    {
+        var enabled = serving is int port ? Shell.Quote(paths.GunicornUnit(port) + ".service") : "";
+        var disabled = string.Join(' ', standby.Select(p => Shell.Quote(paths.GunicornUnit(p) + ".service")));
+        return Command(serving is null ? "no slot starts at boot" : $"slot {serving} starts at boot", $$"""
+            set -eu
+            status=ok
+            for unit in {{disabled}}; do
+              if [ "$(systemctl is-enabled "$unit" 2>/dev/null || true)" = enabled ]; then systemctl disable --quiet "$unit"; status=changed; fi
+            done
+            for unit in {{enabled}}; do
+              if [ "$(systemctl is-enabled "$unit" 2>/dev/null || true)" != enabled ]; then systemctl enable --quiet "$unit"; status=changed; fi
+            done
+            echo "$status"
+            """);
+    }
+
+    /// <summary>
     /// Waits a second after nginx was pointed back: its old workers may still pass a request to the standby
     /// instance, which, stopped at once, would leave it waiting in the socket systemd keeps open.
     /// </summary>

@@ -93,8 +93,10 @@ public sealed class InstallCommands(ReleasePaths paths)
             applied() {
               ../venv/bin/python -c {{Shell.Quote(AppliedMigrationsPython)}} 2>/dev/null || echo none
             }
-            key="{{MigrationStamp.RequireKey(key)}} $(readlink ../venv) $DATABASE_HOST:${DATABASE_PORT:-5432}"
-            if [ "$(cat "$stamp" 2>/dev/null || true)" = "$key $(applied)" ]; then
+            stamp_of() {
+              {{MigrationStamp.Printf(MigrationStamp.RequireKey(key), "\"$(readlink ../venv)\"", "\"$DATABASE_HOST:${DATABASE_PORT:-5432}\"", "\"$1\"")}}
+            }
+            if [ "$(cat "$stamp" 2>/dev/null || true)" = "$(stamp_of "$(applied)")" ]; then
               echo "no migration changed since the last migrate of $DATABASE_NAME: skipped"
               echo ok
               exit 0
@@ -102,7 +104,7 @@ public sealed class InstallCommands(ReleasePaths paths)
             rm -f "$stamp"
             streamed ../venv/bin/python manage.py migrate --noinput
             now=$(applied)
-            if [ "$now" != none ]; then printf '%s\n' "$key $now" > "$stamp.new"; mv -f "$stamp.new" "$stamp"; fi
+            if [ "$now" != none ]; then stamp_of "$now" > "$stamp.new"; mv -f "$stamp.new" "$stamp"; fi
             case "$out" in
               *'No migrations to apply.'*) echo ok ;;
               *) echo changed ;;

@@ -7,7 +7,7 @@ namespace CoralNet.Deploy.Release;
 
 /// <summary>
 /// The site's nginx config for each host: over https once the host holds the certificate (read under the
-/// lock) or this run moved it there, over http until then.
+/// lock) or this run moved it there, over http until then; and the environment's https flags to match.
 /// </summary>
 public sealed class NginxSites(ReleaseOptions options)
 {
@@ -43,6 +43,15 @@ public sealed class NginxSites(ReleaseOptions options)
             _movedToTls.Remove(host.Name);
         }
     }
+
+    /// <summary>
+    /// The site's environment as the host serves it: https (secure-only cookies, CSRF origins https://NAME) only where
+    /// a load balancer ends HTTPS in front of nginx or nginx serves https, the host holding the certificate. After a
+    /// failed first issuance the site serves http, where secure-only cookies would never come back. A host moved to
+    /// https later in the run gets it with the next deploy, which the changed file makes a deploy, not "nothing to do".
+    /// </summary>
+    public SiteEnvironment Environment(SshTarget host, ReleaseListing before, SiteEnvironment environment) =>
+        environment with { Https = environment.Https && (options.Front?.HttpsAtLoadBalancer == true || ServesTls(host, before)) };
 
     /// <summary>The config sending requests to the gunicorn instance on <paramref name="slot"/>.</summary>
     public string For(SshTarget host, ReleaseListing before, int slot) =>

@@ -56,8 +56,8 @@ public sealed class ReleaseDeployer(
     /// <summary>Whether the serving release has the package's files on every host: it is deployed again instead of a new release.</summary>
     private bool _reused;
 
-    /// <summary>The venv and migrate stamp the first host printed with InstallRequirements or PullImage; null when not read.</summary>
-    private (string Venv, string Stamp)? _migrateState;
+    /// <summary>What the release runs on and the migrate stamp, as the first host printed them with InstallRequirements or PullImage; null when not read.</summary>
+    private MigrationStamp.State? _migrateState;
 
     public IReadOnlyList<SshTarget> Hosts => hosts;
 
@@ -199,10 +199,11 @@ public sealed class ReleaseDeployer(
         }
     }
 
-    /// <summary>Writes the environment file (secrets: never logged) and the maintenance page, in one round trip; nothing is sent when the host has both already.</summary>
+    /// <summary>Writes the environment file (secrets: never logged; its https flags as the host serves, see <see cref="NginxSites.Environment"/>) and the maintenance page, in one round trip; nothing is sent when the host has both already.</summary>
     public Task WriteSettingsAsync(SiteEnvironment environment) => ForEachHost(async host =>
     {
-        var files = _commands.Files.SettingsFiles((await HostStates.GetAsync(host)).Before, SiteTemplates.EnvironmentFile(options.Site, environment), SiteTemplates.MaintenancePage(options.Site));
+        var before = (await HostStates.GetAsync(host)).Before;
+        var files = _commands.Files.SettingsFiles(before, SiteTemplates.EnvironmentFile(options.Site, _nginx.Environment(host, before, environment)), SiteTemplates.MaintenancePage(options.Site));
         if (files.Count > 0)
         {
             await _runner.RunAsync(host, HostScript.Batch("settings files", files));

@@ -25,7 +25,7 @@ public sealed class ReleaseInstaller(ReleasePackage package, HostReleases hosts,
     /// Links the release to the venv of its requirements, made only when the requirements (or Python) changed; the
     /// first host also prints the venv and the migrate stamp of <paramref name="database"/> in the same round trip, returned (see <see cref="MigrationStamp"/>).
     /// </summary>
-    public async Task<(string Venv, string Stamp)?> InstallRequirementsAsync(string database)
+    public async Task<MigrationStamp.State?> InstallRequirementsAsync(string database)
     {
         var install = commands.Install.InstallRequirements(package.Id, package.Snapshot.Manifest.Find("requirements.txt")?.Sha256);
         var results = await Task.WhenAll(hosts.Targets.Select((host, i) => runner.RunAsync(host,

@@ -20,7 +20,7 @@ public static class ServingComparison
     public static bool UpToDate(IReadOnlyList<HostRelease> hosts, string release, ReleaseCommands commands, SiteSettings site, NginxSites nginx, SiteEnvironment environment) =>
         hosts.All(h =>
             h.Before.ServingSlot is int serving && h.Before.ServingRuns && h.Before.Slots.GetValueOrDefault(serving) == release
-            && commands.Files.SettingsFiles(h.Before, SiteTemplates.EnvironmentFile(site, environment), SiteTemplates.MaintenancePage(site)).Count == 0
+            && commands.Files.SettingsFiles(h.Before, SiteTemplates.EnvironmentFile(site, nginx.Environment(h.Host, h.Before, environment)), SiteTemplates.MaintenancePage(site)).Count == 0
             && new SlotUnits(site, commands).Missing(h.Before).Count == 0
             && HostFileCommands.HasNginxSite(h.Before, commands.Paths, nginx.For(h.Host, h.Before, serving)));
 }

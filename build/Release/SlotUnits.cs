@@ -16,6 +16,15 @@ public sealed class SlotUnits(SiteSettings site, ReleaseCommands commands)
         ? commands.Files.ContainerUnit(host, SiteTemplates.ContainerService(site, commands.Paths, commands.Engine))
         : commands.Files.GunicornUnits(host, SiteTemplates.GunicornSocket(site), SiteTemplates.GunicornService(site, commands.Paths));
 
+    /// <summary>Marks <paramref name="serving"/> as the instance nginx sends requests to (none when null); a container one is also the one started at boot.</summary>
+    public IReadOnlyList<RemoteCommand> Serve(int? serving)
+    {
+        IReadOnlyList<RemoteCommand> mark = [serving is int port ? commands.Cutover.MarkServingSlot(port) : commands.Cutover.UnmarkServingSlot()];
+        return site.Runtime == SiteRuntime.Container
+            ? [.. mark, commands.Cutover.StartAtBoot(serving, GunicornSlots.Ports(site).Where(port => port != serving))]
+            : mark;
+    }
+
     /// <summary>What a standby start needs first: the missing units, and gunicorn's listening sockets.</summary>
     public IReadOnlyList<RemoteCommand> Prepare(ReleaseListing host) => site.Runtime == SiteRuntime.Container
         ? Missing(host)

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using Cake.Core.Diagnostics;
 using Cake.Docker;
 using Cake.Frosting;
+using CoralNet.Deploy.Container;
 using CoralNet.Deploy.Context;
+using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Tasks.Release;
 
 namespace CoralNet.Deploy.Tasks.Container;
@@ -38,5 +40,40 @@ public sealed class PushImageTask(ImageRunSession session, RunRegistry registry,
         }
 
         context.Log.Information("PushImage: pushed {0} to {1} in {2:0.0} s", names.First(), target.Address, clock.Elapsed.TotalSeconds);
+        var old = RemoveOldImages(context, image, [.. names.Prepend(image.ReleaseTag).Select(name => name[..name.LastIndexOf(':')]).Distinct()]);
+        if (context.Settings.Provider != ProviderKind.Aws)
+        {
+            var repository = SiteImage.Repository(context.Settings.Container, context.Settings.Site);
+            session.Registry(context).Forget(context.Settings.Site.Name, old.Where(name => name.StartsWith(repository + ":", StringComparison.Ordinal)).Select(name => name[(repository.Length + 1)..]));
+        }
+    }
+
+    /// <summary>This machine keeps the images of the releases the hosts keep (see <see cref="LocalImageRetention"/>); returns the names it removed.</summary>
+    private static List<string> RemoveOldImages(DeployContext context, SiteImage image, IReadOnlyCollection<string> repositories)
+    {
+        var listing = context.DockerImageLs(new DockerImageLsSettings { Format = LocalImageRetention.ListingFormat });
+        var built = image.ReleaseTag[(image.ReleaseTag.LastIndexOf(':') + 1)..];
+        var old = LocalImageRetention.ToRemove(listing, repositories, context.Settings.Site.KeepReleases, built, image.BaseImage);
+        var removed = new List<string>();
+        foreach (var name in old)
+        {
+            try
+            {
+                context.DockerRmi(null, name);
+                removed.Add(name);
+            }
+            catch (DockerException inUse)
+            {
+                // An older base image that a kept release's image still stands on: it goes with that release.
+                context.Log.Verbose("PushImage: kept {0}: {1}", name, inUse.Message.Split('\n')[0]);
+            }
+        }
+
+        if (removed.Count > 0)
+        {
+            context.Log.Information("PushImage: removed {0} image name(s) of releases this machine no longer keeps", removed.Count);
+        }
+
+        return removed;
     }
 }

@@ -52,4 +52,66 @@ public sealed class LocalRegistryTests
 
         Assert.That(MachineState.LivePid(layout.RegistryPidFile, layout.RegistryConfigurationFile), Is.Null, "nothing is left running");
     }
+
+    [Test]
+    public async Task A_forgotten_tag_is_gone_at_once_and_its_layers_when_the_registry_next_starts_while_a_kept_one_stays_whole()
+    {
+        using var folder = new TempDirectory();
+        var layout = new ContainerLayout(Path.Combine(folder.Path, "state"));
+        var settings = new ContainerSettings { Registry = "127.0.0.1:" + ImageBuildSandboxTests.FreePort() };
+        var registry = new LocalRegistry(layout, settings, new LocalRunner(_ => { }));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{settings.Registry}/v2/coralnet/") };
+        http.DefaultRequestHeaders.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
+        string? oldLayer;
+        try
+        {
+            registry.Start();
+            oldLayer = await PushAsync(http, "20261120T000000Z-00000000", "the old release's layer");
+            await PushAsync(http, "20261121T000000Z-00000001", "the kept release's layer");
+
+            registry.Forget("coralnet", ["20261120T000000Z-00000000", "never-pushed"]);
+
+            Assert.That((await http.GetAsync("manifests/20261120T000000Z-00000000")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That((await http.GetAsync("manifests/20261121T000000Z-00000001")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+        finally
+        {
+            registry.StopIfStarted();
+        }
+
+        var restarted = new LocalRegistry(layout, settings, new LocalRunner(_ => { }));
+        try
+        {
+            restarted.Start();
+
+            Assert.That((await http.GetAsync("blobs/" + oldLayer)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "garbage-collect removed the forgotten image's layer");
+            Assert.That((await http.GetAsync("manifests/20261121T000000Z-00000001")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+        finally
+        {
+            restarted.StopIfStarted();
+        }
+    }
+
+    /// <summary>Pushes an image of one layer holding <paramref name="text"/> through the registry's API; returns the layer's digest.</summary>
+    private static async Task<string> PushAsync(HttpClient http, string tag, string text)
+    {
+        async Task<(string Digest, int Size)> BlobAsync(byte[] content)
+        {
+            var digest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+            using var started = await http.PostAsync("blobs/uploads/", null);
+            var location = started.Headers.Location!.ToString();
+            using var put = await http.PutAsync(location + (location.Contains('?') ? "&" : "?") + "digest=" + digest, new ByteArrayContent(content));
+            put.EnsureSuccessStatusCode();
+            return (digest, content.Length);
+        }
+
+        var layer = await BlobAsync(System.Text.Encoding.UTF8.GetBytes(text));
+        var config = await BlobAsync(System.Text.Encoding.UTF8.GetBytes($$$"""{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["{{{layer.Digest}}}"]}}"""));
+        const string MediaType = "application/vnd.docker.distribution.manifest.v2+json";
+        var manifest = $$$"""{"schemaVersion":2,"mediaType":"{{{MediaType}}}","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":{{{config.Size}}},"digest":"{{{config.Digest}}}"},"layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":{{{layer.Size}}},"digest":"{{{layer.Digest}}}"}]}""";
+        using var pushed = await http.PutAsync("manifests/" + tag, new StringContent(manifest, new System.Net.Http.Headers.MediaTypeHeaderValue(MediaType)));
+        pushed.EnsureSuccessStatusCode();
+        return layer.Digest;
+    }
 }

@@ -13,29 +13,25 @@ namespace CoralNet.Deploy.Tests.Database;
 /// SetupDatabase on the sandbox's web1 and db1 (PostgreSQL 15 standing in for RDS), booted fresh for
 /// the fixture: everything goes through an SSH tunnel over web1, as in production.
 /// </summary>
-[Category("Integration")]
-[NonParallelizable]
-public class SetupDatabaseSandboxTests
+public class SetupDatabaseSandboxTests : SandboxFixture
 {
-    private DeploySettings _settings = null!;
-    private SecretStore _secrets = null!;
     private SshConnectionPool _pool = null!;
     private SshTarget _web = null!;
     private DatabaseEndpoint _endpoint = null!;
     private readonly CapturingLoggerFactory _npgsqlLog = new();
 
+    protected override IReadOnlyDictionary<string, string> Overrides { get; } = new Dictionary<string, string> { ["Sandbox_WebHosts"] = "web1" };
+
+    /// <summary>Fresh hosts: a role or database left by an earlier run would hide a first-run mistake.</summary>
+    protected override bool FreshHosts => true;
+
     [OneTimeSetUp]
-    public void StartSandbox()
+    public void Connect()
     {
-        (_settings, _secrets) = SandboxHosts.LoadSettings(new Dictionary<string, string> { ["Sandbox_WebHosts"] = "web1" });
-        var sandbox = SandboxHosts.For(_settings, _secrets);
-        // Fresh hosts: a role or database left by an earlier run would hide a first-run mistake.
-        sandbox.Down();
-        sandbox.Up();
-        var options = SshOptions.From(_settings, SandboxHosts.RepositoryRoot, null);
+        var options = SshOptions.From(Settings, SandboxHosts.RepositoryRoot, null);
         _pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
-        _web = new SandboxHostInventory(_settings).WebHosts()[0];
-        _endpoint = DatabaseEndpoint.For(_settings, null);
+        _web = new SandboxHostInventory(Settings).WebHosts()[0];
+        _endpoint = DatabaseEndpoint.For(Settings, null);
     }
 
     [OneTimeTearDown]
@@ -45,7 +41,7 @@ public class SetupDatabaseSandboxTests
         _npgsqlLog.Dispose();
     }
 
-    private DatabaseSetupRequest Request() => DatabaseSetupRequest.From(_settings.Database, _secrets);
+    private DatabaseSetupRequest Request() => DatabaseSetupRequest.From(Settings.Database, Secrets);
 
     private async Task<T> WithConnector<T>(Func<DatabaseConnector, Task<T>> use)
     {
@@ -174,7 +170,7 @@ public class SetupDatabaseSandboxTests
     public void Npgsqls_own_log_at_trace_level_holds_no_password()
     {
         Assert.That(_npgsqlLog.Text, Is.Not.Empty, "Npgsql logged nothing: the capture is not wired");
-        foreach (var secret in Secrets().Append("wrong-master-password-0451"))
+        foreach (var secret in SecretValues().Append("wrong-master-password-0451"))
         {
             Assert.That(_npgsqlLog.Text, Does.Not.Contain(secret));
         }
@@ -187,14 +183,14 @@ public class SetupDatabaseSandboxTests
 
         Assert.That(exitCode, Is.Zero, output);
         Assert.That(output, Does.Match(@"\ndatabase +: ok=[1-9]\d* +changed=0 +failed=0\n").And.Contain("through an SSH tunnel over web1"), "the recap counts the database's items");
-        foreach (var secret in Secrets())
+        foreach (var secret in SecretValues())
         {
             Assert.That(output, Does.Not.Contain(secret));
         }
     }
 
-    private IEnumerable<string> Secrets() =>
-        new[] { _settings.Database.Password, _settings.Database.MasterPassword, _settings.Site.SecretKey }.Select(r => _secrets.Get(r).Reveal());
+    private IEnumerable<string> SecretValues() =>
+        new[] { Settings.Database.Password, Settings.Database.MasterPassword, Settings.Site.SecretKey }.Select(r => Secrets.Get(r).Reveal());
 
     /// <summary>Keeps every message Npgsql logs, at every level.</summary>
     private sealed class CapturingLoggerFactory : ILoggerFactory, ILogger

@@ -35,6 +35,14 @@ public sealed class DockerArgumentsTests
     }
 
     [Test]
+    public void The_listing_s_format_and_rmi_s_images_render_as_docker_reads_them()
+    {
+        Assert.That(DockerArguments.Render(["image", "ls"], new DockerImageLsSettings { Format = "{{.Repository}}:{{.Tag}} {{.ID}}" }),
+            Is.EqualTo(new[] { "image", "ls", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}" }));
+        Assert.That(DockerArguments.Render(["rmi"], new DockerImageRemoveSettings(), "r/site:1", "r/site:git-a"), Is.EqualTo(new[] { "rmi", "r/site:1", "r/site:git-a" }));
+    }
+
+    [Test]
     public void Cakes_own_tool_settings_are_no_flags()
     {
         var settings = new DockerImageTagSettings { ToolPath = "/usr/bin/docker" };

@@ -13,26 +13,20 @@ namespace CoralNet.Deploy.Tests.HostState;
 /// ConfigureHost's "done when" on real sandbox hosts (Debian with systemd), found through the
 /// sandbox's inventory (key .sandbox/id_ed25519, .sandbox/known_hosts), on hosts booted fresh for the fixture.
 /// </summary>
-[Category("Integration")]
-[NonParallelizable]
-public class ConfigureHostSandboxTests
+public class ConfigureHostSandboxTests : SandboxFixture
 {
-    private string _state = null!;
-    private TlsSettings _tls = null!;
     private string _keys = null!;
     private IReadOnlyList<SshTarget> _hosts = null!;
 
+    /// <summary>Fresh hosts: a host left configured by an earlier run would hide a first-run mistake.</summary>
+    protected override bool FreshHosts => true;
+
+    private string StateDirectory => Sandbox.Layout.StateDirectory;
+
     [OneTimeSetUp]
-    public void StartSandbox()
+    public void FindHostsAndMakeKeys()
     {
-        // Fresh hosts: a host left configured by an earlier run would hide a first-run mistake.
-        var (settings, secrets) = SandboxHosts.LoadSettings();
-        var sandbox = SandboxHosts.For(settings, secrets);
-        sandbox.Down();
-        sandbox.Up();
-        _state = sandbox.Layout.StateDirectory;
-        _tls = settings.Tls;
-        _hosts = new SandboxHostInventory(settings).WebHosts();
+        _hosts = new SandboxHostInventory(Settings).WebHosts();
         _keys = Directory.CreateTempSubdirectory("people-").FullName;
         LoopbackSshd.Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alice@test", "-f", Path.Combine(_keys, "alice"));
     }
@@ -46,19 +40,19 @@ public class ConfigureHostSandboxTests
         }
     }
 
-    private DeploySettings Settings() => new()
+    private DeploySettings PlanSettings() => new()
     {
         People = [new PersonSettings { Login = "alice", Keys = [File.ReadAllText(Path.Combine(_keys, "alice.pub")).Trim()] }],
         // The sandbox's own TLS settings, as the real target has them (certbot and the ACME CA's trust).
-        Tls = _tls,
+        Tls = Settings.Tls,
     };
 
     private SshOptions Options(string user = "root", string? key = null) => new(
-        user, key ?? Path.Combine(_state, "id_ed25519"), null, Path.Combine(_state, "known_hosts"), false,
+        user, key ?? Path.Combine(StateDirectory, "id_ed25519"), null, Path.Combine(StateDirectory, "known_hosts"), false,
         TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(900));
 
     private Task<RunRecorder> ConfigureAsync(SshConnectionPool pool, bool check = false, string? sudoersTemplate = null) =>
-        RunPlanAsync(pool, ConfigureHostPlan.Build(Settings(), allowReboot: true, sudoersTemplate, TlsHostPlan.AcmeCaBundle(Settings(), SandboxHosts.RepositoryRoot)), check);
+        RunPlanAsync(pool, ConfigureHostPlan.Build(PlanSettings(), allowReboot: true, sudoersTemplate, TlsHostPlan.AcmeCaBundle(PlanSettings(), SandboxHosts.RepositoryRoot)), check);
 
     private async Task<RunRecorder> RunPlanAsync(SshConnectionPool pool, IReadOnlyList<PlannedTask> plan, bool check = false)
     {
@@ -136,7 +130,7 @@ public class ConfigureHostSandboxTests
         var knownHosts = Path.GetTempFileName();
         try
         {
-            var real = KnownHosts.Load(Path.Combine(_state, "known_hosts"));
+            var real = KnownHosts.Load(Path.Combine(StateDirectory, "known_hosts"));
             var type = real.KeyTypesFor(_hosts[0].Address, 22).First();
             LoopbackSshd.Run("ssh-keygen", "-q", "-t", type == "ssh-rsa" ? "rsa" : "ed25519", "-N", "", "-C", "", "-f", knownHosts + ".key");
             var other = File.ReadAllText(knownHosts + ".key.pub").Split(' ');
@@ -161,7 +155,7 @@ public class ConfigureHostSandboxTests
 
         Assert.That(exitCode, Is.EqualTo(0), output);
         Assert.That(output, Does.Match(@"web1\s+: ok=\d+\s+changed=0\s+failed=0"), "the recap shows a converged host");
-        var secrets = Directory.GetFiles(Path.Combine(_state, "secrets")).Select(File.ReadAllText).Select(s => s.Trim()).ToList();
+        var secrets = Directory.GetFiles(Path.Combine(StateDirectory, "secrets")).Select(File.ReadAllText).Select(s => s.Trim()).ToList();
         Assert.That(secrets, Is.Not.Empty);
         Assert.That(secrets, Has.None.Matches<string>(secret => output.Contains(secret, StringComparison.Ordinal)));
     }

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Sandbox;
-using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Tests.Release;
 using CoralNet.Deploy.Tests.Sandbox;
 using CoralNet.Deploy.Tests.Support;
@@ -16,41 +15,31 @@ namespace CoralNet.Deploy.Tests.HostState;
 /// sshd, the conversion of a host left by the earlier layout, reboots only when asked and under the
 /// lock, no configuration while another run holds the lock, and a deploy as a non-root login with sudo.
 /// </summary>
-[Category("Integration")]
-[NonParallelizable]
-public sealed class LeastPrivilegeSandboxTests
+public sealed class LeastPrivilegeSandboxTests : SandboxFixture
 {
-    private DeploySettings _settings = null!;
-    private SandboxHost _web = null!;
-    private string _state = null!;
     private ReleasePaths _paths = null!;
     private SshConnectionPool _pool = null!;
     private SshExecutor _executor = null!;
     private SshTarget _host = null!;
-    private HttpClient _http = null!;
+
+    protected override bool FreshHosts => true;
+
+    private string StateDirectory => Sandbox.Layout.StateDirectory;
 
     [OneTimeSetUp]
-    public void StartSandbox()
+    public void Connect()
     {
-        (_settings, var secrets) = SandboxHosts.LoadSettings();
-        var sandbox = SandboxHosts.For(_settings, secrets);
-        sandbox.Down();
-        sandbox.Up();
-        _web = sandbox.Addresses[_settings.Sandbox.WebHosts[0]];
-        _http = SiteClient.For(_web.Address.ToString(), [sandbox.Acme.IssuingRoot], TimeSpan.FromSeconds(10));
-        _state = sandbox.Layout.StateDirectory;
-        _paths = new ReleasePaths(_settings.Site.Root, _settings.Site.Name);
-        var options = new SshOptions("root", Path.Combine(_state, "id_ed25519"), null, Path.Combine(_state, "known_hosts"), false,
+        _paths = new ReleasePaths(Settings.Site.Root, Settings.Site.Name);
+        var options = new SshOptions("root", Path.Combine(StateDirectory, "id_ed25519"), null, Path.Combine(StateDirectory, "known_hosts"), false,
             TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(300));
         _pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
         _executor = new SshExecutor(_pool, s => s);
-        _host = new SandboxHostInventory(_settings).WebHosts()[0];
+        _host = new SandboxHostInventory(Settings).WebHosts()[0];
     }
 
     [OneTimeTearDown]
     public async Task Close()
     {
-        _http?.Dispose();
         await _pool.DisposeAsync();
     }
 
@@ -68,8 +57,8 @@ public sealed class LeastPrivilegeSandboxTests
 
     private async Task<HttpResponseMessage> GetAsync(string path)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{_settings.Site.Domain}{path}");
-        return await _http.SendAsync(request);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{Settings.Site.Domain}{path}");
+        return await Https.SendAsync(request);
     }
 
     private async Task<string> ServingAsync()
@@ -95,8 +84,8 @@ public sealed class LeastPrivilegeSandboxTests
         var site = _paths.Site;
         var release = _paths.Current;
 
-        Assert.That(await Root($"stat -c '%U:%G %a %n' {_settings.Site.Root} {site} {_paths.Shared} {_paths.EnvironmentFile} {_paths.State}"), Is.EqualTo(
-            $"root:root 755 {_settings.Site.Root}\nroot:root 755 {site}\nroot:root 755 {_paths.Shared}\nroot:coralnet 640 {_paths.EnvironmentFile}\ncoralnet:coralnet 700 {_paths.State}"));
+        Assert.That(await Root($"stat -c '%U:%G %a %n' {Settings.Site.Root} {site} {_paths.Shared} {_paths.EnvironmentFile} {_paths.State}"), Is.EqualTo(
+            $"root:root 755 {Settings.Site.Root}\nroot:root 755 {site}\nroot:root 755 {_paths.Shared}\nroot:coralnet 640 {_paths.EnvironmentFile}\ncoralnet:coralnet 700 {_paths.State}"));
         Assert.That(await Root($"find {site} -path {_paths.EnvironmentFile} -prune -o -path {_paths.State} -prune -o ! -type l \\( ! -user root -o -perm /022 \\) -print"), Is.Empty,
             "every release, venv and static file is root's and writable by root only");
         Assert.That(await Root("id -nG coralnet; getent passwd coralnet | cut -d: -f7; ps -eo user:32=,args= | grep '[g]unicorn' | cut -d' ' -f1 | sort -u"), Does.StartWith("coralnet\n/usr/sbin/nologin\n").And.Not.Contain("www-data"));
@@ -104,7 +93,7 @@ public sealed class LeastPrivilegeSandboxTests
         foreach (var attempt in new[]
         {
             $"mv {site} {site}.moved",
-            $"mkdir {_settings.Site.Root}/planted",
+            $"mkdir {Settings.Site.Root}/planted",
             $"echo 'DATABASE_NAME=evil' > {_paths.EnvironmentFile}",
             $"mv {_paths.Shared} {_paths.Shared}.moved",
             $"touch {release}/project/planted.py",
@@ -142,8 +131,8 @@ public sealed class LeastPrivilegeSandboxTests
         Assert.That(await Root("sshd -T | grep -E '^(passwordauthentication|kbdinteractiveauthentication|permitrootlogin) ' | sort"),
             Does.Match("^kbdinteractiveauthentication no\npasswordauthentication no\npermitrootlogin (without|prohibit)-password$"));
         var (code, _, errors) = TempDirectory.RunSh(
-            $"ssh -o BatchMode=yes -o PubkeyAuthentication=no -o PreferredAuthentications=password,keyboard-interactive -o UserKnownHostsFile={Path.Combine(_state, "known_hosts")} "
-            + $"-o StrictHostKeyChecking=yes -o ConnectTimeout=10 root@{_web.Address} true");
+            $"ssh -o BatchMode=yes -o PubkeyAuthentication=no -o PreferredAuthentications=password,keyboard-interactive -o UserKnownHostsFile={Path.Combine(StateDirectory, "known_hosts")} "
+            + $"-o StrictHostKeyChecking=yes -o ConnectTimeout=10 root@{Web.Address} true");
         Assert.That(code, Is.Not.Zero);
         Assert.That(errors, Does.Contain("Permission denied (publickey)"), "the server offers no password or keyboard-interactive login");
         Assert.That(await Root("cat /etc/apt/apt.conf.d/52coralnet-unattended-upgrades; dpkg-query -W -f='${db:Status-Abbrev}' unattended-upgrades; apt-config dump | grep -i 'Automatic-Reboot '"),
@@ -166,8 +155,8 @@ public sealed class LeastPrivilegeSandboxTests
         // The earlier layout: /srv/www root:www-data 2775 (people's g+ws), gunicorn as www-data, the
         // env file 0640 root:www-data; and what www-data could then do: plant an env file that root sourced.
         await Root($"""
-            chown -R root:www-data {_settings.Site.Root}
-            chmod 2775 {_settings.Site.Root} {site} {_paths.Shared} {_paths.Releases}
+            chown -R root:www-data {Settings.Site.Root}
+            chmod 2775 {Settings.Site.Root} {site} {_paths.Shared} {_paths.Releases}
             find {_paths.Releases} -type f -print0 | xargs -0 chmod g+w
             chown root:www-data {_paths.EnvironmentFile}
             printf 'DATABASE_NAME=planted\ntouch /run/planted-env-was-sourced\n' > {_paths.Shared}/env.planted
@@ -181,7 +170,7 @@ public sealed class LeastPrivilegeSandboxTests
         Deployed(code, output);
         Assert.That(await ServingAsync(), Is.EqualTo(Release.SampleSiteCopy.Served(output)));
         Assert.That(await Root("test -e /run/planted-env-was-sourced && echo sourced || echo never"), Is.EqualTo("never"));
-        Assert.That(await Root($"stat -c '%U:%G %a' {_settings.Site.Root} {site} {_paths.EnvironmentFile}"), Is.EqualTo("root:root 755\nroot:root 755\nroot:coralnet 640"));
+        Assert.That(await Root($"stat -c '%U:%G %a' {Settings.Site.Root} {site} {_paths.EnvironmentFile}"), Is.EqualTo("root:root 755\nroot:root 755\nroot:coralnet 640"));
         Assert.That(await Root($"find {site} -path {_paths.EnvironmentFile} -prune -o -path {_paths.State} -prune -o ! -type l \\( ! -user root -o ! -group root -o -perm /6022 \\) -print"), Is.Empty);
         var (again, recap) = Suite("--target=ConfigureHost");
         Assert.That(again, Is.Zero, recap);
@@ -244,7 +233,7 @@ public sealed class LeastPrivilegeSandboxTests
     [Test, Order(7)]
     public async Task A_non_root_login_with_passwordless_sudo_deploys_as_on_aws_even_3000_changed_files()
     {
-        var key = File.ReadAllText(Path.Combine(_state, "id_ed25519.pub")).Trim();
+        var key = File.ReadAllText(Path.Combine(StateDirectory, "id_ed25519.pub")).Trim();
         await Root($"""
             id deployer >/dev/null 2>&1 || adduser --disabled-password --gecos '' deployer >/dev/null
             install -d -o deployer -g deployer -m 0700 /home/deployer/.ssh

@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
 using CoralNet.Deploy.Release;
-using CoralNet.Deploy.Sandbox;
-using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Tests.Container;
 using CoralNet.Deploy.Tests.Sandbox;
 using CoralNet.Deploy.Tests.Support;
@@ -14,11 +12,8 @@ namespace CoralNet.Deploy.Tests.Release;
 /// site asked through nginx on web1 over https. The site deployed is a copy of the sample, changed by
 /// the tests. The tests here hold for either engine; a fixture adds its own.
 /// </summary>
-[Category("Integration")]
-[NonParallelizable]
-public abstract partial class ContainerDeploySandboxBase
+public abstract partial class ContainerDeploySandboxBase : SandboxFixture
 {
-    private LocalSandbox _sandbox = null!;
     private string _networkBefore = null!;
 
     /// <summary>The engine on the web hosts (Container.HostEngine), as its command is named.</summary>
@@ -30,62 +25,26 @@ public abstract partial class ContainerDeploySandboxBase
     /// <summary>The command on web1 printing the users of the processes of a container (one per line, after a header).</summary>
     protected abstract string ProcessUsers(string container);
 
-    protected IReadOnlyDictionary<string, string> Overrides => new Dictionary<string, string> { ["Site_Runtime"] = "container", ["Container_HostEngine"] = Engine };
+    protected override IReadOnlyDictionary<string, string> Overrides => new Dictionary<string, string> { ["Site_Runtime"] = "container", ["Container_HostEngine"] = Engine };
 
-    protected DeploySettings Settings { get; private set; } = null!;
+    protected override bool FreshHosts => true;
 
-    protected string Site { get; private set; } = null!;
+    protected override string SiteCopyPrefix => "container-site-";
 
-    protected SandboxHost Web { get; private set; } = null!;
+    protected override void BeforeHostsUp() => _networkBefore = ImageBuildSandboxTests.NetworkState();
 
-    private HttpClient _http = null!;
-
-    [OneTimeSetUp]
-    public void StartSandbox()
-    {
-        _networkBefore = ImageBuildSandboxTests.NetworkState();
-        var (settings, secrets) = SandboxHosts.LoadSettings(Overrides);
-        Settings = settings;
-        _sandbox = SandboxHosts.For(settings, secrets);
-        _sandbox.Down();
-        _sandbox.Up();
-        Web = _sandbox.Addresses[settings.Sandbox.WebHosts[0]];
-        _http = SiteClient.For(Web.Address.ToString(), [_sandbox.Acme.IssuingRoot], TimeSpan.FromSeconds(10));
-        Site = Directory.CreateTempSubdirectory("container-site-").FullName;
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(SandboxHosts.RepositoryRoot, "samples/site"), "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(Site, Path.GetRelativePath(Path.Combine(SandboxHosts.RepositoryRoot, "samples/site"), file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
-
-    [OneTimeTearDown]
-    public void RemoveSite()
-    {
-        _http?.Dispose();
-        // A host that ran the site's containers is not moved to the host runtime in place (SlotInstances refuses
-        // it): the next class's hosts must be fresh ones.
-        _sandbox?.Down();
-        if (Site is not null)
-        {
-            Directory.Delete(Site, recursive: true);
-        }
-    }
-
-    protected (int ExitCode, string Output) Suite(params string[] args) =>
-        SuiteRun.Run(SandboxHosts.RepositoryRoot, [.. args, "--site_source=" + Site, .. Overrides.Select(pair => $"--{pair.Key.ToLowerInvariant()}={pair.Value}")]);
+    protected (int ExitCode, string Output) Suite(params string[] args) => SuiteRun.Run(SandboxHosts.RepositoryRoot, SuiteArguments(args));
 
     protected string OnWeb(string command)
     {
-        var result = _sandbox.Ssh(Web, command);
+        var result = Sandbox.Ssh(Web, command);
         Assert.That(result.Succeeded, Is.True, $"{command}: {result.Error}");
         return result.Output.Trim();
     }
 
     protected async Task<(int Status, string Body)> GetAsync(string path)
     {
-        using var answer = await _http.GetAsync($"https://{Settings.Site.Domain}{path}");
+        using var answer = await Https.GetAsync($"https://{Settings.Site.Domain}{path}");
         return ((int)answer.StatusCode, (await answer.Content.ReadAsStringAsync()).Trim());
     }
 
@@ -153,6 +112,43 @@ public abstract partial class ContainerDeploySandboxBase
         var back = await ServingAsync();
         Assert.That(string.CompareOrdinal(back, serving), Is.LessThan(0), "an older release");
         Assert.That(ServingImage(), Is.EqualTo($"10.213.0.1:5100/{Settings.Site.Name}:{back}"), "its own image, kept on the host");
+    }
+
+    [Test, Order(8)]
+    public async Task After_web1_loses_power_and_boots_again_the_serving_slot_serves_without_a_deploy_and_the_standby_stays_stopped()
+    {
+        var serving = await ServingAsync();
+        var slot = int.Parse(OnWeb($"cat {Settings.Site.Root}/{Settings.Site.Name}/slots/serving"), System.Globalization.CultureInfo.InvariantCulture);
+        var standby = GunicornSlots.Standby(Settings.Site, slot);
+        Assert.That(OnWeb($"systemctl is-enabled {Settings.Site.Name}-gunicorn@{slot}.service"), Is.EqualTo("enabled"));
+        Assert.That(OnWeb($"systemctl is-enabled {Settings.Site.Name}-gunicorn@{standby}.service || true"), Is.EqualTo("disabled"));
+
+        Sandbox.PowerOff(Web.Name);
+        Sandbox.Up();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var answer = "";
+        while (true)
+        {
+            try
+            {
+                answer = (await GetAsync("/health/")).Body;
+            }
+            catch (Exception refused) when (refused is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            if (answer == serving || clock.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+
+        TestContext.Out.WriteLine($"the site answered {clock.Elapsed.TotalSeconds:0.0} s after web1 booted again");
+        Assert.That(answer, Is.EqualTo(serving), "the release that served before the power loss serves again");
+        Assert.That(OnWeb($"systemctl is-active {Settings.Site.Name}-gunicorn@{standby}.service || true"), Is.EqualTo("inactive"));
     }
 
     [Test, Order(9)]

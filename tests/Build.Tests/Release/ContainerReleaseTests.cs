@@ -1,6 +1,7 @@
 using CoralNet.Deploy.Container;
 using CoralNet.Deploy.HostState;
 using CoralNet.Deploy.Release;
+using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Templates;
 
@@ -72,10 +73,10 @@ public sealed class ContainerReleaseTests
         var pull = new ContainerReleaseCommands(Commands, HostEngine.Podman).Pull(Id, Image, "project/manage.py\t100644\t1\tabc\n", "RELEASE_ID=" + Id + "\n", HostRegistry.For(Sandbox, null));
 
         Assert.That(pull.Steps.Select(s => s.Summary), Is.EqualTo(new[] { "make release " + Id, "release files of " + Id, "pull " + Image }));
-        Assert.That(pull.Steps[2].Script, Does.Contain("if podman image inspect \"$image\" > /dev/null 2>&1; then echo ok; exit 0; fi").And.Contain("could not pull %s from the registry %s"));
+        Assert.That(pull.Steps[2].Script, Does.Contain($"if podman image inspect {Shell.Quote(Image)} > /dev/null 2>&1; then echo ok; exit 0; fi").And.Contain("could not pull %s from the registry %s"));
         Assert.That(pull.Steps[2].Script, Does.Contain("podman pull --quiet \"$image\"").And.Contain("'10.213.0.1:5100' 'is it running, and reachable from this host?'"));
         Assert.That(new ContainerReleaseCommands(Commands, HostEngine.Docker).Pull(Id, Image, "", "", HostRegistry.For(Sandbox, null)).Steps[2].Script,
-            Does.Contain("if docker image inspect \"$image\" > /dev/null 2>&1; then echo ok; exit 0; fi").And.Contain("errors=$(docker pull --quiet \"$image\""));
+            Does.Contain($"if docker image inspect {Shell.Quote(Image)} > /dev/null 2>&1; then echo ok; exit 0; fi").And.Contain("errors=$(docker pull --quiet \"$image\""));
     }
 
     [Test]

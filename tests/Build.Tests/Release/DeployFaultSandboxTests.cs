@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using CoralNet.Deploy.Release;
-using CoralNet.Deploy.Sandbox;
-using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Tests.Sandbox;
 using CoralNet.Deploy.Tests.Support;
 
@@ -14,42 +12,21 @@ namespace CoralNet.Deploy.Tests.Release;
 /// each one and sees no failed request; afterwards the site serves the old release or the new one
 /// completely, and the next deploy succeeds. The tests share one site and go in order.
 /// </summary>
-[Category("Integration")]
-[NonParallelizable]
-public sealed class DeployFaultSandboxTests
+public sealed class DeployFaultSandboxTests : SandboxFixture
 {
-    private DeploySettings _settings = null!;
-    private LocalSandbox _sandbox = null!;
-    private SandboxHost _web = null!;
-    private string _site = null!;
-    private string _siteRoot = null!;
-    private HttpClient _http = null!;
+    /// <summary>The hosts the class before kept up: the first test removes the site from web1 itself.</summary>
+    protected override bool FreshHosts => false;
 
-    [OneTimeSetUp]
-    public void StartSandbox()
-    {
-        _sandbox = SandboxHosts.Up();
-        (_settings, _) = SandboxHosts.LoadSettings();
-        _web = _sandbox.Addresses[_settings.Sandbox.WebHosts[0]];
-        // The site as a browser sees it: over https by its name, the chain checked against the sandbox's CA.
-        _http = SiteClient.For(_web.Address.ToString(), [_sandbox.Acme.IssuingRoot], TimeSpan.FromSeconds(10));
-        _siteRoot = $"{_settings.Site.Root.TrimEnd('/')}/{_settings.Site.Name}";
-        _site = SampleSiteCopy.Make("fault-site-");
-    }
+    protected override string SiteCopyPrefix => "fault-site-";
 
-    [OneTimeTearDown]
-    public void RemoveSite()
-    {
-        _http.Dispose();
-        Directory.Delete(_site, recursive: true);
-    }
+    private string SiteRoot => $"{Settings.Site.Root.TrimEnd('/')}/{Settings.Site.Name}";
 
     [Test, Order(1)]
     public async Task A_failed_first_deploy_leaves_no_current_and_the_next_deploy_works()
     {
         // A first deploy: the site as no deploy left it.
-        Host($"systemctl stop '{_settings.Site.Name}-gunicorn@*.service' || true; rm -rf {_siteRoot} /etc/nginx/sites-enabled/{_settings.Site.Name} /etc/nginx/sites-available/{_settings.Site.Name}; systemctl reload nginx");
-        var views = Path.Combine(_site, "project/status/views.py");
+        Host($"systemctl stop '{Settings.Site.Name}-gunicorn@*.service' || true; rm -rf {SiteRoot} /etc/nginx/sites-enabled/{Settings.Site.Name} /etc/nginx/sites-available/{Settings.Site.Name}; systemctl reload nginx");
+        var views = Path.Combine(Site, "project/status/views.py");
         var good = File.ReadAllText(views);
         // Right on its own gunicorn instance, wrong behind nginx: it fails the health check through nginx, after the switch.
         File.WriteAllText(views, good.Replace("    answers = database_answers()", "    if 'HTTP_X_FORWARDED_FOR' in request.META:\n        return HttpResponse('behind a proxy', status=503)\n    answers = database_answers()", StringComparison.Ordinal));
@@ -59,9 +36,9 @@ public sealed class DeployFaultSandboxTests
 
             Assert.That(code, Is.Not.Zero, output);
             Assert.That(output, Does.Contain("failed its health check through nginx"));
-            Assert.That(Host($"test -e {_siteRoot}/current && echo dangling || echo none"), Is.EqualTo("none"), "no current naming a deleted release");
-            Assert.That(Host($"ls {_siteRoot}/releases"), Is.Empty, "the failed release is deleted");
-            Assert.That(Host($"test -d {_siteRoot}/deploy.lock && echo held || echo free"), Is.EqualTo("free"));
+            Assert.That(Host($"test -e {SiteRoot}/current && echo dangling || echo none"), Is.EqualTo("none"), "no current naming a deleted release");
+            Assert.That(Host($"ls {SiteRoot}/releases"), Is.Empty, "the failed release is deleted");
+            Assert.That(Host($"test -d {SiteRoot}/deploy.lock && echo held || echo free"), Is.EqualTo("free"));
         }
         finally
         {
@@ -105,7 +82,7 @@ public sealed class DeployFaultSandboxTests
     public async Task A_release_whose_migration_fails_is_never_a_rollback_target()
     {
         var before = await ServingAsync();
-        var migration = Path.Combine(_site, "project/status/migrations/9999_fails.py");
+        var migration = Path.Combine(Site, "project/status/migrations/9999_fails.py");
         Directory.CreateDirectory(Path.GetDirectoryName(migration)!);
         File.WriteAllText(migration, "raise RuntimeError('this migration fails on purpose')\n");
         try
@@ -140,12 +117,12 @@ public sealed class DeployFaultSandboxTests
     {
         var before = await ServingAsync();
         Touch($"# change for SIGINT during {task}");
-        var views = Path.Combine(_site, "project/status/views.py");
+        var views = Path.Combine(Site, "project/status/views.py");
         var good = File.ReadAllText(views);
         if (task == "Migrate")
         {
             // A migration file changed: the suite cannot tell that migrate would do nothing, so it is sent and runs on the host.
-            File.AppendAllText(Path.Combine(_site, "project/status/migrations/0001_initial.py"), $"# changed for SIGINT during {task}\n");
+            File.AppendAllText(Path.Combine(Site, "project/status/migrations/0001_initial.py"), $"# changed for SIGINT during {task}\n");
         }
 
         if (task == "HealthCheck")
@@ -157,7 +134,7 @@ public sealed class DeployFaultSandboxTests
         try
         {
             var signalled = false;
-            var (code, output) = await WithRequestLoopAsync(() => SuiteProcess.Run(SandboxHosts.RepositoryRoot, [.. SuiteArgs("--target=Deploy", "--verbosity=verbose", "--timeouts_healthcheckseconds=20")], (line, process) =>
+            var (code, output) = await WithRequestLoopAsync(() => SuiteProcess.Run(SandboxHosts.RepositoryRoot, [.. SuiteArguments("--target=Deploy", "--verbosity=verbose", "--timeouts_healthcheckseconds=20")], (line, process) =>
             {
                 if (!signalled && line.Contains($"Executing task: {task}", StringComparison.Ordinal))
                 {
@@ -170,7 +147,7 @@ public sealed class DeployFaultSandboxTests
             Assert.That(code, Is.EqualTo(130), output);
             Assert.That(output, Does.Contain("SIGINT: stopping at the next safe point"));
             Assert.That(await ServingAsync(), Is.EqualTo(before).Or.EqualTo(Packaged(output)), "the old release or the new one");
-            Assert.That(Host($"test -d {_siteRoot}/deploy.lock && echo held || echo free"), Is.EqualTo("free"));
+            Assert.That(Host($"test -d {SiteRoot}/deploy.lock && echo held || echo free"), Is.EqualTo("free"));
         }
         finally
         {
@@ -187,7 +164,7 @@ public sealed class DeployFaultSandboxTests
         var before = await ServingAsync();
         Touch("# change for the killed deploy");
         var killed = false;
-        var (code, output) = await WithRequestLoopAsync(() => SuiteProcess.Run(SandboxHosts.RepositoryRoot, [.. SuiteArgs("--target=Deploy", "--verbosity=verbose")], (line, process) =>
+        var (code, output) = await WithRequestLoopAsync(() => SuiteProcess.Run(SandboxHosts.RepositoryRoot, [.. SuiteArguments("--target=Deploy", "--verbosity=verbose")], (line, process) =>
         {
             // While the standby starts: nginx and current move later, in one round trip (ReloadNginx).
             if (!killed && line.Contains("Executing task: RestartGunicorn", StringComparison.Ordinal))
@@ -199,7 +176,7 @@ public sealed class DeployFaultSandboxTests
         Assert.That(killed, Is.True, output);
         Assert.That(code, Is.EqualTo(137).Or.EqualTo(-1), output);
         Assert.That(await ServingAsync(), Is.EqualTo(before), "nginx never moved");
-        Assert.That(Host($"cat {_siteRoot}/deploy.lock/holder"), Does.Contain("host=" + Environment.MachineName), "the lock names the dead run");
+        Assert.That(Host($"cat {SiteRoot}/deploy.lock/holder"), Does.Contain("host=" + Environment.MachineName), "the lock names the dead run");
 
         var (refused, refusal) = Suite("--target=Deploy");
         Assert.That(refused, Is.Not.Zero, refusal);
@@ -223,7 +200,7 @@ public sealed class DeployFaultSandboxTests
         var before = await ServingAsync();
         Touch($"# change for the dropped session ({runningOnHost})");
         // Enough incompressible bytes that the upload's tar runs long enough to be caught.
-        var padding = Path.Combine(_site, "project/padding.bin");
+        var padding = Path.Combine(Site, "project/padding.bin");
         File.WriteAllBytes(padding, System.Security.Cryptography.RandomNumberGenerator.GetBytes(runningOnHost.StartsWith("tar", StringComparison.Ordinal) ? 64 << 20 : 16));
         try
         {
@@ -234,7 +211,7 @@ public sealed class DeployFaultSandboxTests
             Assert.That(dropped, Is.GreaterThan(0), "the session was dropped while the command ran");
             Assert.That(code, Is.Not.Zero, output);
             Assert.That(await ServingAsync(), Is.EqualTo(before));
-            Assert.That(Host($"test -d {_siteRoot}/deploy.lock && echo held || echo free"), Is.EqualTo("free"), output);
+            Assert.That(Host($"test -d {SiteRoot}/deploy.lock && echo held || echo free"), Is.EqualTo("free"), output);
             Assert.That(Releases(), Does.Not.Contain(Packaged(output)), "the release that did not serve is gone");
         }
         finally
@@ -259,8 +236,8 @@ public sealed class DeployFaultSandboxTests
 
             Assert.That(code, Is.Not.Zero, output);
             Assert.That(output, Does.Match($@"does not fit in {small}: it needs \d+ MiB \(\d+ bytes\), \d+ MiB \(\d+ bytes\) are free"));
-            Assert.That(Host($"ls -A {small}/{_settings.Site.Name}/releases 2>/dev/null | wc -l"), Is.EqualTo("0"), "nothing of the release was written");
-            Assert.That(Host($"test -d {small}/{_settings.Site.Name}/deploy.lock && echo held || echo free"), Is.EqualTo("free"));
+            Assert.That(Host($"ls -A {small}/{Settings.Site.Name}/releases 2>/dev/null | wc -l"), Is.EqualTo("0"), "nothing of the release was written");
+            Assert.That(Host($"test -d {small}/{Settings.Site.Name}/deploy.lock && echo held || echo free"), Is.EqualTo("free"));
             Assert.That(await ServingAsync(), Is.EqualTo(before), "the site is untouched");
         }
         finally
@@ -275,10 +252,10 @@ public sealed class DeployFaultSandboxTests
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromMinutes(1))
         {
-            var found = Machine($"for p in $(pgrep -f '^{command}'); do if [ \"$(ip netns identify $p)\" = {_web.Name} ]; then echo $p; fi; done");
+            var found = Machine($"for p in $(pgrep -f '^{command}'); do if [ \"$(ip netns identify $p)\" = {Web.Name} ]; then echo $p; fi; done");
             if (found.Length > 0)
             {
-                var sessions = Machine($"for p in $(pgrep -f '^sshd: '); do if [ \"$(ip netns identify $p)\" = {_web.Name} ] && ! grep -q '^sshd: /usr/sbin/sshd' /proc/$p/cmdline; then echo $p; fi; done").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                var sessions = Machine($"for p in $(pgrep -f '^sshd: '); do if [ \"$(ip netns identify $p)\" = {Web.Name} ] && ! grep -q '^sshd: /usr/sbin/sshd' /proc/$p/cmdline; then echo $p; fi; done").Split('\n', StringSplitOptions.RemoveEmptyEntries);
                 foreach (var session in sessions)
                 {
                     Machine($"kill -9 {session}");
@@ -294,13 +271,11 @@ public sealed class DeployFaultSandboxTests
     }
 
     private string ServingUnitStart() =>
-        $"systemctl show -p ExecMainStartTimestampMonotonic --value {_settings.Site.Name}-gunicorn@$(cat {_siteRoot}/slots/serving).service";
+        $"systemctl show -p ExecMainStartTimestampMonotonic --value {Settings.Site.Name}-gunicorn@$(cat {SiteRoot}/slots/serving).service";
 
-    private string[] SuiteArgs(params string[] args) => [.. args, "--site_source=" + _site];
+    private (int ExitCode, string Output) Suite(params string[] args) => SuiteProcess.Run(SandboxHosts.RepositoryRoot, SuiteArguments(args));
 
-    private (int ExitCode, string Output) Suite(params string[] args) => SuiteProcess.Run(SandboxHosts.RepositoryRoot, SuiteArgs(args));
-
-    private void Touch(string line) => File.AppendAllText(Path.Combine(_site, "project/status/views.py"), line + "\n");
+    private void Touch(string line) => File.AppendAllText(Path.Combine(Site, "project/status/views.py"), line + "\n");
 
     private List<string> Releases() =>
         [.. Regex.Matches(Suite("--target=Releases").Output, @"\d{8}T\d{6}Z-[0-9a-f]{8}").Select(m => m.Value).Distinct()];
@@ -311,7 +286,7 @@ public sealed class DeployFaultSandboxTests
     /// <summary>Runs a root command on web1 and returns its output, trimmed.</summary>
     private string Host(string command)
     {
-        var result = _sandbox.Ssh(_web, command);
+        var result = Sandbox.Ssh(Web, command);
         return result.Output.Trim();
     }
 
@@ -326,8 +301,8 @@ public sealed class DeployFaultSandboxTests
 
     private async Task<string> ServingAsync()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{_settings.Site.Domain}/health/");
-        using var answer = await _http.SendAsync(request);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{Settings.Site.Domain}/health/");
+        using var answer = await Https.SendAsync(request);
         var body = (await answer.Content.ReadAsStringAsync()).Trim();
         Assert.That((int)answer.StatusCode, Is.EqualTo(200), body);
         return body;
@@ -350,8 +325,8 @@ public sealed class DeployFaultSandboxTests
             {
                 try
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{_settings.Site.Domain}/?loop");
-                    using var answer = _http.Send(request, CancellationToken.None);
+                    using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{Settings.Site.Domain}/?loop");
+                    using var answer = Https.Send(request, CancellationToken.None);
                     if ((int)answer.StatusCode != 200)
                     {
                         failures.Add($"{(int)answer.StatusCode}");

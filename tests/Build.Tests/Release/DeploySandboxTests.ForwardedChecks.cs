@@ -13,18 +13,18 @@ public sealed partial class DeploySandboxTests
         Touch("project/status/views.py", "# change for the forwarded check");
         await using var ssh = Ssh();
         using var ports = new ForwardedHostPorts(ssh.Pool);
-        var options = new ReleaseOptions(_settings.Site, _site, Directory.CreateTempSubdirectory("manifests-").FullName, TimeSpan.FromSeconds(30), Tls: _settings.Tls,
-            TrustedRoots: [_sandbox.Acme.IssuingRoot], HostPorts: ports);
+        var options = new ReleaseOptions(Settings.Site, Site, Directory.CreateTempSubdirectory("manifests-").FullName, TimeSpan.FromSeconds(30), Tls: Settings.Tls,
+            TrustedRoots: [Sandbox.Acme.IssuingRoot], HostPorts: ports);
         var deployer = new ReleaseDeployer(ssh.Executor, ssh.Hosts, options, TestContext.Progress.WriteLine, _ => { });
         var id = deployer.Package(DateTimeOffset.UtcNow);
-        using (new ClosedWebPorts(_sandbox, _web.Name))
+        using (new ClosedWebPorts(Sandbox, Web.Name))
         {
             Assert.CatchAsync<HttpRequestException>(() => GetAsync("/health/"), "this machine no longer reaches web1's nginx");
             try
             {
                 await deployer.LockAsync(DeployLockHolder.ThisRun(id), 0);
                 await deployer.UploadAsync();
-                await deployer.InstallRequirementsAsync(_settings.Database.Name);
+                await deployer.InstallRequirementsAsync(Settings.Database.Name);
                 await deployer.CollectStaticAsync();
                 await deployer.StartStandbyAsync();
                 await deployer.ReloadNginxAsync();

@@ -1,7 +1,6 @@
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Sandbox;
-using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Templates;
 using CoralNet.Deploy.Tests.Sandbox;
 using CoralNet.Deploy.Tests.Support;
@@ -13,48 +12,18 @@ namespace CoralNet.Deploy.Tests.Release;
 /// run in process (as ./build.sh --target=Deploy), and the site asked through nginx on web1's
 /// address with the site's Host header. The site deployed is a copy of the sample, changed by the tests.
 /// </summary>
-[Category("Integration")]
-[NonParallelizable]
-public sealed partial class DeploySandboxTests
+public sealed partial class DeploySandboxTests : SandboxFixture
 {
-    private LocalSandbox _sandbox = null!;
-    private DeploySettings _settings = null!;
-    private SecretStore _secrets = null!;
-    private string _site = null!;
-    private SandboxHost _web = null!;
-    private HttpClient _http = null!;
+    protected override bool FreshHosts => true;
 
-    [OneTimeSetUp]
-    public void StartSandbox()
-    {
-        (_settings, _secrets) = SandboxHosts.LoadSettings();
-        _sandbox = SandboxHosts.For(_settings, _secrets);
-        _sandbox.Down();
-        _sandbox.Up();
-        _web = _sandbox.Addresses[_settings.Sandbox.WebHosts[0]];
-        // As a browser would: https, the site's name, the chain checked against the sandbox's test CA.
-        _http = SiteClient.For(_web.Address.ToString(), [_sandbox.Acme.IssuingRoot], TimeSpan.FromSeconds(10));
-        _site = Directory.CreateTempSubdirectory("deploy-site-").FullName;
-        CopyDirectory(Path.Combine(SandboxHosts.RepositoryRoot, "samples/site"), _site);
-    }
+    protected override string SiteCopyPrefix => "deploy-site-";
 
-    [OneTimeTearDown]
-    public void RemoveSite()
-    {
-        _http?.Dispose();
-        if (_site is not null)
-        {
-            Directory.Delete(_site, recursive: true);
-        }
-    }
-
-    private (int ExitCode, string Output) Suite(params string[] args) =>
-        SuiteRun.Run(SandboxHosts.RepositoryRoot, [.. args, "--site_source=" + _site]);
+    private (int ExitCode, string Output) Suite(params string[] args) => SuiteRun.Run(SandboxHosts.RepositoryRoot, SuiteArguments(args));
 
     private async Task<(int Status, string Body)> GetAsync(string path)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{_settings.Site.Domain}{path}");
-        using var answer = await _http.SendAsync(request);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{Settings.Site.Domain}{path}");
+        using var answer = await Https.SendAsync(request);
         return ((int)answer.StatusCode, (await answer.Content.ReadAsStringAsync()).Trim());
     }
 
@@ -69,7 +38,7 @@ public sealed partial class DeploySandboxTests
         System.Text.RegularExpressions.Regex.Matches(output, @"Release (\d{8}T\d{6}Z-[0-9a-f]{8}): \d+ files").Select(m => m.Groups[1].Value).Last();
 
     private void Touch(string relative, string line) =>
-        File.AppendAllText(Path.Combine(_site, relative), line + "\n");
+        File.AppendAllText(Path.Combine(Site, relative), line + "\n");
 
     [Test, Order(1)]
     public async Task A_fresh_deploy_serves_the_sample_page_with_the_database_answering_and_logs_no_secret()
@@ -82,10 +51,10 @@ public sealed partial class DeploySandboxTests
         Assert.That(status, Is.EqualTo(200), page);
         Assert.That(page, Does.Contain($"<code id=\"release\">{id}</code>").And.Contain("Database: answering"));
         Assert.That((await GetAsync("/static/status/site.css")).Status, Is.EqualTo(200), "nginx serves the collected static files");
-        Assert.That(output, Does.Contain($"https://{_settings.Site.Domain}/"));
-        foreach (var secret in new[] { _settings.Site.SecretKey, _settings.Database.Password, _settings.Database.MasterPassword })
+        Assert.That(output, Does.Contain($"https://{Settings.Site.Domain}/"));
+        foreach (var secret in new[] { Settings.Site.SecretKey, Settings.Database.Password, Settings.Database.MasterPassword })
         {
-            Assert.That(output, Does.Not.Contain(_secrets.Get(secret).Reveal()), $"the value of {secret} is in the diagnostic log");
+            Assert.That(output, Does.Not.Contain(Secrets.Get(secret).Reveal()), $"the value of {secret} is in the diagnostic log");
         }
     }
 
@@ -136,7 +105,7 @@ public sealed partial class DeploySandboxTests
     public async Task A_release_whose_app_fails_to_import_is_rolled_back_and_the_old_one_keeps_serving()
     {
         var before = await ServingAsync();
-        var wsgi = Path.Combine(_site, "project/config/wsgi.py");
+        var wsgi = Path.Combine(Site, "project/config/wsgi.py");
         var good = File.ReadAllText(wsgi);
         File.AppendAllText(wsgi, "raise ImportError('broken on purpose by the deploy test')\n");
         try
@@ -162,19 +131,19 @@ public sealed partial class DeploySandboxTests
         var before = await ServingAsync();
         Touch("project/status/views.py", "# change for the nginx test");
         await using var ssh = Ssh();
-        var options = new ReleaseOptions(_settings.Site, _site, Directory.CreateTempSubdirectory("manifests-").FullName, TimeSpan.FromSeconds(30), Tls: _settings.Tls,
+        var options = new ReleaseOptions(Settings.Site, Site, Directory.CreateTempSubdirectory("manifests-").FullName, TimeSpan.FromSeconds(30), Tls: Settings.Tls,
             NginxTemplate: TemplateRenderer.Load(SiteTemplates.NginxSiteTemplate).Replace("client_max_body_size", "this_is_not_a_directive on;\n    client_max_body_size", StringComparison.Ordinal));
         var deployer = new ReleaseDeployer(ssh.Executor, ssh.Hosts, options, TestContext.Progress.WriteLine, _ => { });
         deployer.Package(DateTimeOffset.UtcNow);
         await deployer.UploadAsync();
-        await deployer.InstallRequirementsAsync(_settings.Database.Name);
+        await deployer.InstallRequirementsAsync(Settings.Database.Name);
         await deployer.StartStandbyAsync();
 
         var refused = Assert.ThrowsAsync<ReleaseException>(() => deployer.ReloadNginxAsync());
 
         Assert.That(refused!.Message, Does.Contain("nginx -t refused").And.Contain("this_is_not_a_directive"));
         Assert.That(await ServingAsync(), Is.EqualTo(before));
-        var current = await ssh.RunAsync($"readlink {_settings.Site.Root}/{_settings.Site.Name}/current");
+        var current = await ssh.RunAsync($"readlink {Settings.Site.Root}/{Settings.Site.Name}/current");
         Assert.That(current, Is.EqualTo("releases/" + before), "current went back");
     }
 
@@ -198,7 +167,7 @@ public sealed partial class DeploySandboxTests
     public async Task A_concurrent_deploy_is_refused_by_the_lock_naming_its_holder()
     {
         await using var ssh = Ssh();
-        var commands = new ReleaseCommands(new ReleasePaths(_settings.Site.Root, _settings.Site.Name));
+        var commands = new ReleaseCommands(new ReleasePaths(Settings.Site.Root, Settings.Site.Name));
         var other = new DeployLockHolder("someone-else", "elsewhere", 4242, DateTimeOffset.UtcNow, "20260101T000000Z-00000000");
         await ssh.Executor.RunAsync(ssh.Hosts[0], commands.Locks.Lock(other, 0));
         try
@@ -220,11 +189,11 @@ public sealed partial class DeploySandboxTests
 
     private TestSsh Ssh()
     {
-        var state = Path.Combine(SandboxHosts.RepositoryRoot, _settings.Sandbox.StateDirectory);
+        var state = Path.Combine(SandboxHosts.RepositoryRoot, Settings.Sandbox.StateDirectory);
         var options = new SshOptions("root", Path.Combine(state, "id_ed25519"), null, Path.Combine(state, "known_hosts"), false,
             TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(300));
         var pool = new SshConnectionPool(options, new HostKeyVerifier(options.KnownHostsFile, false));
-        return new TestSsh(pool, new SandboxHostInventory(_settings).WebHosts());
+        return new TestSsh(pool, new SandboxHostInventory(Settings).WebHosts());
     }
 
     private sealed class TestSsh(SshConnectionPool pool, IReadOnlyList<SshTarget> hosts) : IAsyncDisposable
@@ -239,18 +208,5 @@ public sealed partial class DeploySandboxTests
             (await Executor.RunAsync(hosts[0], new RemoteCommand(script, script))).Stdout.Trim();
 
         public ValueTask DisposeAsync() => pool.DisposeAsync();
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (var directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, directory)));
-        }
-
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
-        }
     }
 }

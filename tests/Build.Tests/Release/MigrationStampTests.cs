@@ -48,7 +48,7 @@ public sealed class MigrationStampTests
         Assert.That(MigrationStamp.Unchanged(state, key, Address, "f" + Applied[1..]), Is.False, "other migrations applied");
         Assert.That(MigrationStamp.Unchanged(state, key, "10.213.0.4:5432", Applied), Is.False, "another database");
         Assert.That(MigrationStamp.Unchanged(state, MigrationStamp.Key(Site(migration: 'z'), []), Address, Applied), Is.False, "a migration changed");
-        Assert.That(MigrationStamp.Unchanged((Venv + "x", state!.Value.Stamp), key, Address, Applied), Is.False, "the release links another venv");
+        Assert.That(MigrationStamp.Unchanged(state! with { RanOn = Venv + "x" }, key, Address, Applied), Is.False, "the release links another venv");
         Assert.That(MigrationStamp.Unchanged(null, key, Address, Applied), Is.False, "no state read");
         Assert.That(MigrationStamp.Unchanged(MigrationStamp.Parse($"{MigrationStamp.StateLine}\t{Venv}\t\nok\n"), key, Address, Applied), Is.False, "no stamp");
     }

@@ -177,17 +177,17 @@ public sealed class ReleaseCommandsTests
         Assert.That(Directory.GetDirectories(commands.Paths.Venvs).Select(Path.GetFileName), Is.EqualTo(new[] { "py3.11.2-new" }), "the venv of the kept release only");
     }
 
-    [Test]
-    public void The_container_migrate_state_names_the_layers_under_the_app_s_so_that_only_a_rebuilt_base_or_packages_change_it()
+    [TestCaseSource(typeof(HostEngine), nameof(HostEngine.All))]
+    public void The_container_migrate_state_names_the_layers_under_the_app_s_so_that_only_a_rebuilt_base_or_packages_change_it(HostEngine engine)
     {
         using var host = new TempDirectory();
-        var containers = new ContainerReleaseCommands(new ReleaseCommands(LocalPaths(host.Path)), HostEngine.Podman);
+        var containers = new ContainerReleaseCommands(new ReleaseCommands(LocalPaths(host.Path)), engine);
         host.Write("shared/migrated-container-coralnet", "stamp\n");
-        // podman as the script sees it: the image's layers, base first, the app's code last (LAYERS in the environment).
-        host.Write("bin/podman", "#!/bin/sh\n[ \"$1 $2\" = 'image inspect' ] || exit 2\nprintf '%s\\n' $LAYERS\n");
-        File.SetUnixFileMode(Path.Combine(host.Path, "bin/podman"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        // The engine as the script sees it: the image's layers, base first, the app's code last (LAYERS in the environment).
+        host.Write("bin/" + engine.Name, "#!/bin/sh\n[ \"$1 $2\" = 'image inspect' ] || exit 2\nprintf '%s\\n' $LAYERS\n");
+        File.SetUnixFileMode(Path.Combine(host.Path, "bin", engine.Name), UnixFileMode.UserRead | UnixFileMode.UserExecute);
         string State(string layers) => MigrationStamp.Parse(TempDirectory.RunSh(
-            $"PATH={Shell.Quote(host.Path + "/bin")}:$PATH LAYERS={Shell.Quote(layers)}; export LAYERS\n" + containers.MigrateState("coralnet", "reg/coralnet:1").Script).Output)!.Value.Venv;
+            $"PATH={Shell.Quote(host.Path + "/bin")}:$PATH LAYERS={Shell.Quote(layers)}; export LAYERS\n" + containers.MigrateState("coralnet", "reg/coralnet:1").Script).Output)!.RanOn;
 
         var release = State("sha256:base sha256:packages sha256:app1");
 

@@ -22,32 +22,28 @@ namespace CoralNet.Deploy.Tests.Release;
 /// https, the chain verified against pebble's root. The tests share one booted set and one site, and go
 /// in order (the last one powers a host off).
 /// </summary>
-[Category("Integration")]
-[NonParallelizable]
-public sealed class RollingDeploySandboxTests
+public sealed class RollingDeploySandboxTests : SandboxFixture
 {
     private static readonly string[] WebHosts = ["web1", "web2", "web3"];
-    private static readonly string[] Overrides = ["--sandbox_webhosts=web1,web2,web3", "--sandbox_loadbalancer=lb1"];
-    private DeploySettings _settings = null!;
-    private LocalSandbox _sandbox = null!;
-    private SandboxHost _balancer = null!;
-    private string _site = null!;
-    private HttpClient _http = null!;
     private string _firstOutput = "";
 
+    protected override IReadOnlyDictionary<string, string> Overrides { get; } = new Dictionary<string, string> { ["Sandbox_WebHosts"] = string.Join(',', WebHosts), ["Sandbox_LoadBalancer"] = "lb1" };
+
+    /// <summary>The hosts the class before kept up (a host it powered off is booted again).</summary>
+    protected override bool FreshHosts => false;
+
+    protected override string SiteCopyPrefix => "rolling-site-";
+
+    protected override SandboxHost Front => Balancer;
+
+    private SandboxHost Balancer => Sandbox.Addresses["lb1"];
+
     [OneTimeSetUp]
-    public void StartSandboxAndDeploy()
+    public void Deploy()
     {
-        SecretStore secrets;
-        (_settings, secrets) = SandboxHosts.LoadSettings(new Dictionary<string, string> { ["Sandbox_WebHosts"] = string.Join(',', WebHosts), ["Sandbox_LoadBalancer"] = "lb1" });
-        _sandbox = SandboxHosts.For(_settings, secrets);
-        _sandbox.Up();
-        _balancer = _sandbox.Addresses["lb1"];
-        _http = SiteClient.For(_balancer.Address.ToString(), [_sandbox.Acme.IssuingRoot], TimeSpan.FromSeconds(10));
-        _site = SampleSiteCopy.Make("rolling-site-");
         // The scheme Django sees (its SECURE_PROXY_SSL_HEADER reads nginx's X-Forwarded-Proto).
-        File.AppendAllText(Path.Combine(_site, "project/status/views.py"), "\n\ndef scheme(request):\n    return HttpResponse(request.scheme, content_type=\"text/plain\")\n");
-        var urls = Path.Combine(_site, "project/config/urls.py");
+        File.AppendAllText(Path.Combine(Site, "project/status/views.py"), "\n\ndef scheme(request):\n    return HttpResponse(request.scheme, content_type=\"text/plain\")\n");
+        var urls = Path.Combine(Site, "project/config/urls.py");
         File.WriteAllText(urls, File.ReadAllText(urls).Replace("]\n", "    path(\"scheme/\", views.scheme),\n]\n", StringComparison.Ordinal));
 
         // A host powered off by an earlier run's last test may hold a dead run's lock.
@@ -59,22 +55,15 @@ public sealed class RollingDeploySandboxTests
         Assert.That(second, Does.Match(@"lb1\s+: ok=\d+\s+changed=0\s"), "a second configuration of the load balancer changes nothing");
     }
 
-    [OneTimeTearDown]
-    public void RemoveSite()
-    {
-        _http.Dispose();
-        Directory.Delete(_site, recursive: true);
-    }
-
     /// <summary>The ALB's health check names a target by its address (Host: 10.0.1.23); nginx answers it as for the site there, and nothing else.</summary>
     [Test, Order(0)]
     public async Task Each_hosts_nginx_answers_the_health_URL_asked_by_its_address_and_closes_any_other_request_so_named()
     {
-        var served = await ServingThroughAsync(_balancer);
+        var served = await ServingThroughAsync(Balancer);
         foreach (var web in WebHosts)
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            var address = _sandbox.Addresses[web].Address;
+            var address = Sandbox.Addresses[web].Address;
             using var health = await http.GetAsync($"http://{address}/health/");
             Assert.That((int)health.StatusCode, Is.EqualTo(200), web);
             Assert.That((await health.Content.ReadAsStringAsync()).Trim(), Is.EqualTo(served), web);
@@ -96,18 +85,18 @@ public sealed class RollingDeploySandboxTests
         Assert.That(loop.Slowest, Is.LessThan(TimeSpan.FromMilliseconds(250)), $"the slowest of {loop.Requests} requests through the load balancer, {loop.SlowestAt.TotalSeconds:0.0} s after the loop started{Environment.NewLine}{output}");
         Assert.That(fewestHealthy, Is.GreaterThanOrEqualTo(2), "HAProxy's healthy servers, sampled during the roll");
         var served = SampleSiteCopy.Served(output);
-        Assert.That(await ServingThroughAsync(_balancer), Is.EqualTo(served));
+        Assert.That(await ServingThroughAsync(Balancer), Is.EqualTo(served));
         foreach (var web in WebHosts)
         {
-            Assert.That(await ServingThroughAsync(_sandbox.Addresses[web]), Is.EqualTo(served), web);
+            Assert.That(await ServingThroughAsync(Sandbox.Addresses[web]), Is.EqualTo(served), web);
         }
     }
 
     [Test, Order(2)]
     public async Task A_release_failing_its_health_check_on_the_first_host_stops_the_roll_there_and_rolls_it_back()
     {
-        var before = await ServingThroughAsync(_balancer);
-        var views = Path.Combine(_site, "project/status/views.py");
+        var before = await ServingThroughAsync(Balancer);
+        var views = Path.Combine(Site, "project/status/views.py");
         var good = File.ReadAllText(views);
         // Right on its own gunicorn instance, wrong behind nginx: it fails the health check through nginx.
         File.WriteAllText(views, good.Replace("    answers = database_answers()", "    if 'HTTP_X_FORWARDED_FOR' in request.META and not request.GET:\n        return HttpResponse('behind a proxy', status=503)\n    answers = database_answers()", StringComparison.Ordinal));
@@ -122,7 +111,7 @@ public sealed class RollingDeploySandboxTests
             Assert.That(fewestHealthy, Is.GreaterThanOrEqualTo(2));
             foreach (var web in WebHosts)
             {
-                Assert.That(await ServingThroughAsync(_sandbox.Addresses[web]), Is.EqualTo(before), web);
+                Assert.That(await ServingThroughAsync(Sandbox.Addresses[web]), Is.EqualTo(before), web);
             }
 
             var clock = Stopwatch.StartNew();
@@ -142,17 +131,17 @@ public sealed class RollingDeploySandboxTests
     [Test, Order(2)]
     public async Task Https_ends_at_lb1_with_pebbles_certificate_http_answers_301_and_the_challenge_path_reaches_certbots_port()
     {
-        Assert.That(_firstOutput, Does.Contain($"serves at https://coralnet.sandbox/ (lb1: curl --cacert '.sandbox/pebble/root.pem' --resolve coralnet.sandbox:443:{_balancer.Address} https://coralnet.sandbox/)"));
-        using var secure = await _http.GetAsync($"https://{_settings.Site.Domain}/health/");
+        Assert.That(_firstOutput, Does.Contain($"serves at https://coralnet.sandbox/ (lb1: curl --cacert '.sandbox/pebble/root.pem' --resolve coralnet.sandbox:443:{Balancer.Address} https://coralnet.sandbox/)"));
+        using var secure = await Https.GetAsync($"https://{Settings.Site.Domain}/health/");
         Assert.That((int)secure.StatusCode, Is.EqualTo(200));
-        Assert.That(secure.Headers.GetValues("Strict-Transport-Security"), Is.EqualTo(new[] { $"max-age={_settings.Tls.HstsMaxAgeSeconds}" }));
-        using var h2 = new HttpRequestMessage(HttpMethod.Get, $"https://{_settings.Site.Domain}/health/") { Version = new Version(2, 0), VersionPolicy = HttpVersionPolicy.RequestVersionExact };
-        using var overH2 = await _http.SendAsync(h2);
+        Assert.That(secure.Headers.GetValues("Strict-Transport-Security"), Is.EqualTo(new[] { $"max-age={Settings.Tls.HstsMaxAgeSeconds}" }));
+        using var h2 = new HttpRequestMessage(HttpMethod.Get, $"https://{Settings.Site.Domain}/health/") { Version = new Version(2, 0), VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var overH2 = await Https.SendAsync(h2);
         Assert.That(overH2.Version, Is.EqualTo(new Version(2, 0)), "HTTP/2 by ALPN");
 
-        using var redirect = await _http.GetAsync($"http://{_settings.Site.Domain}/some/page?q=1");
+        using var redirect = await Https.GetAsync($"http://{Settings.Site.Domain}/some/page?q=1");
         Assert.That((int)redirect.StatusCode, Is.EqualTo(301));
-        Assert.That(redirect.Headers.Location?.ToString(), Is.EqualTo($"https://{_settings.Site.Domain}/some/page?q=1"));
+        Assert.That(redirect.Headers.Location?.ToString(), Is.EqualTo($"https://{Settings.Site.Domain}/some/page?q=1"));
 
         // certbot's own server listens on lb1's loopback only while it runs: a stand-in answers there now.
         var token = Guid.NewGuid().ToString("N");
@@ -161,7 +150,7 @@ public sealed class RollingDeploySandboxTests
         Assert.That(served, Is.EqualTo("started"));
         try
         {
-            using var challenge = await _http.GetAsync($"http://{_settings.Site.Domain}/.well-known/acme-challenge/probe");
+            using var challenge = await Https.GetAsync($"http://{Settings.Site.Domain}/.well-known/acme-challenge/probe");
             Assert.That((int)challenge.StatusCode, Is.EqualTo(200));
             Assert.That((await challenge.Content.ReadAsStringAsync()).Trim(), Is.EqualTo(token));
         }
@@ -172,10 +161,10 @@ public sealed class RollingDeploySandboxTests
         }
 
         // Django is told https by lb1 only: a client's own X-Forwarded-Proto straight to a web host is not believed.
-        using var scheme = await _http.GetAsync($"https://{_settings.Site.Domain}/scheme/");
+        using var scheme = await Https.GetAsync($"https://{Settings.Site.Domain}/scheme/");
         Assert.That(await scheme.Content.ReadAsStringAsync(), Is.EqualTo("https"));
-        using var direct = SiteClient.For(_sandbox.Addresses["web1"].Address.ToString(), [], TimeSpan.FromSeconds(10));
-        using var forged = new HttpRequestMessage(HttpMethod.Get, $"http://{_settings.Site.Domain}/scheme/") { Headers = { { "X-Forwarded-Proto", "https" } } };
+        using var direct = SiteClient.For(Sandbox.Addresses["web1"].Address.ToString(), [], TimeSpan.FromSeconds(10));
+        using var forged = new HttpRequestMessage(HttpMethod.Get, $"http://{Settings.Site.Domain}/scheme/") { Headers = { { "X-Forwarded-Proto", "https" } } };
         using var forgedAnswer = await direct.SendAsync(forged);
         Assert.That(await forgedAnswer.Content.ReadAsStringAsync(), Is.EqualTo("http"));
         Assert.That(LbRoot("stat -c %a:%U /etc/haproxy/certs /etc/haproxy/certs/coralnet.pem"), Is.EqualTo("700:root\n600:root"));
@@ -200,15 +189,15 @@ public sealed class RollingDeploySandboxTests
         using var served = ServedCertificate();
 
         var (code, output) = Suite("--target=Status");
-        var json = ProgramProcess.Run(SandboxHosts.RepositoryRoot, new Dictionary<string, string?>(), [.. Overrides, "--target=Status", "--format=json", "--site_source=" + _site]);
+        var json = ProgramProcess.Run(SandboxHosts.RepositoryRoot, new Dictionary<string, string?>(), SuiteArguments("--target=Status", "--format=json"));
 
         Assert.That(code, Is.Zero, output);
-        Assert.That(output, Does.Contain("lb1 (load balancer):").And.Contain($"  certificate: {_settings.Site.Domain}, expires "));
+        Assert.That(output, Does.Contain("lb1 (load balancer):").And.Contain($"  certificate: {Settings.Site.Domain}, expires "));
         Assert.That(json.ExitCode, Is.Zero, json.Err);
         var balancer = JsonNode.Parse(json.Out)!["loadBalancer"]!;
         Assert.That((string?)balancer["host"], Is.EqualTo("lb1"));
         var certificate = balancer["certificate"]!;
-        Assert.That(certificate["names"]!.AsArray().Select(n => (string?)n), Is.EqualTo(new[] { _settings.Site.Domain }));
+        Assert.That(certificate["names"]!.AsArray().Select(n => (string?)n), Is.EqualTo(new[] { Settings.Site.Domain }));
         Assert.That(((string)certificate["serial"]!).TrimStart('0'), Is.EqualTo(served.SerialNumber.TrimStart('0')));
         Assert.That(DateTime.ParseExact((string)certificate["notAfter"]!, "MMM d HH:mm:ss yyyy 'GMT'", CultureInfo.InvariantCulture, DateTimeStyles.AllowInnerWhite | DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
             Is.EqualTo(served.NotAfter.ToUniversalTime()), "the expiry of the certificate lb1 serves");
@@ -220,7 +209,7 @@ public sealed class RollingDeploySandboxTests
     {
         // certbot as its timer runs it: with certbot.service's environment (the ACME directory's CA); its dry run asks the server it is told (certbot 2.1).
         const string asTheTimer = "env $(systemctl show certbot.service -p Environment --value)";
-        var dryRun = LbRoot($"{asTheTimer} certbot renew --dry-run --server {Shell.Quote(_settings.Tls.AcmeDirectory)} --no-random-sleep-on-renew 2>&1 || {{ tail -40 /var/log/letsencrypt/letsencrypt.log; exit 1; }}");
+        var dryRun = LbRoot($"{asTheTimer} certbot renew --dry-run --server {Shell.Quote(Settings.Tls.AcmeDirectory)} --no-random-sleep-on-renew 2>&1 || {{ tail -40 /var/log/letsencrypt/letsencrypt.log; exit 1; }}");
         Assert.That(dryRun, Does.Contain("Congratulations, all simulated renewals succeeded"));
 
         var before = ServedSerial();
@@ -240,11 +229,11 @@ public sealed class RollingDeploySandboxTests
     [Test, Order(3)]
     public async Task A_rollback_rolls_too_fails_no_request_keeps_two_hosts_healthy_and_brings_every_host_back_to_the_previous_release()
     {
-        var before = await ServingThroughAsync(_balancer);
+        var before = await ServingThroughAsync(Balancer);
         Touch("# a change to roll back");
         var (deployed, deployOutput) = Suite("--target=Deploy");
         Assert.That(deployed, Is.Zero, deployOutput);
-        Assert.That(await ServingThroughAsync(_balancer), Is.Not.EqualTo(before));
+        Assert.That(await ServingThroughAsync(Balancer), Is.Not.EqualTo(before));
 
         var (code, output, loop, fewestHealthy) = await UnderLoadAsync(() => Suite("--target=Rollback"));
 
@@ -253,25 +242,25 @@ public sealed class RollingDeploySandboxTests
         Assert.That(output, Does.Contain($"Roll: batch 1 of 3 (web1) to release {before}").And.Contain($"Roll: batch 3 of 3 (web3) to release {before}"));
         Assert.That(loop.Failures, Is.Empty, output);
         Assert.That(fewestHealthy, Is.GreaterThanOrEqualTo(2), "HAProxy's healthy servers, sampled during the rollback");
-        Assert.That(await ServingThroughAsync(_balancer), Is.EqualTo(before));
+        Assert.That(await ServingThroughAsync(Balancer), Is.EqualTo(before));
         foreach (var web in WebHosts)
         {
-            Assert.That(await ServingThroughAsync(_sandbox.Addresses[web]), Is.EqualTo(before), web);
+            Assert.That(await ServingThroughAsync(Sandbox.Addresses[web]), Is.EqualTo(before), web);
         }
     }
 
     [Test, Order(4)]
     public async Task A_host_powered_off_mid_roll_stops_the_roll_with_a_clear_error_and_the_site_answers_through_the_others()
     {
-        var before = await ServingThroughAsync(_balancer);
+        var before = await ServingThroughAsync(Balancer);
         Touch("# a change for the roll that loses a host");
         Task? powerOff = null;
         // A short connect timeout: the undo tries the lost host again for about 20 s, each try waiting for it.
-        var (code, output, loop, _) = await UnderLoadAsync(() => SuiteProcess.Run(SandboxHosts.RepositoryRoot, [.. Overrides, "--target=Deploy", "--timeouts_connectseconds=2", "--site_source=" + _site], (line, _) =>
+        var (code, output, loop, _) = await UnderLoadAsync(() => SuiteProcess.Run(SandboxHosts.RepositoryRoot, SuiteArguments("--target=Deploy", "--timeouts_connectseconds=2"), (line, _) =>
         {
             if (powerOff is null && line.Contains("Roll: batch 2 of 3", StringComparison.Ordinal))
             {
-                powerOff = Task.Run(() => _sandbox.PowerOff("web3"));
+                powerOff = Task.Run(() => Sandbox.PowerOff("web3"));
             }
         }));
         Assert.That(powerOff, Is.Not.Null, output);
@@ -281,7 +270,7 @@ public sealed class RollingDeploySandboxTests
         Assert.That(output, Does.Contain("The roll stopped at batch 3 of 3 (web3)"));
         TestContext.Progress.WriteLine(string.Join(Environment.NewLine, output.Split('\n').Where(l => l.Contains("Error:", StringComparison.Ordinal) || l.Contains("roll", StringComparison.OrdinalIgnoreCase))));
         Assert.That(loop.Failures, Is.Empty, output);
-        Assert.That(await ServingThroughAsync(_balancer), Is.EqualTo(before));
+        Assert.That(await ServingThroughAsync(Balancer), Is.EqualTo(before));
         Assert.That(Healthy(), Is.EquivalentTo(new[] { "web1", "web2" }));
     }
 
@@ -315,7 +304,7 @@ public sealed class RollingDeploySandboxTests
                 var clock = Stopwatch.StartNew();
                 try
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{_balancer.Address}/?loop") { Headers = { Host = _settings.Site.Domain } };
+                    using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{Balancer.Address}/?loop") { Headers = { Host = Settings.Site.Domain } };
                     using var answer = loopHttp.Send(request, HttpCompletionOption.ResponseContentRead, CancellationToken.None);
                     if ((int)answer.StatusCode != 200)
                     {
@@ -368,16 +357,16 @@ public sealed class RollingDeploySandboxTests
     /// <summary>The certificate lb1 serves for the site's name, read in a real handshake.</summary>
     private X509Certificate2 ServedCertificate()
     {
-        using var tcp = new System.Net.Sockets.TcpClient(_balancer.Address.ToString(), 443);
+        using var tcp = new System.Net.Sockets.TcpClient(Balancer.Address.ToString(), 443);
         using var tls = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
-        tls.AuthenticateAsClient(_settings.Site.Domain);
+        tls.AuthenticateAsClient(Settings.Site.Domain);
         return new X509Certificate2(tls.RemoteCertificate!);
     }
 
     /// <summary>A command as root on lb1; its output, trimmed (it must succeed).</summary>
     private string LbRoot(string script)
     {
-        var result = _sandbox.Ssh(_balancer, "sh -c " + Shell.Quote(script));
+        var result = Sandbox.Ssh(Balancer, "sh -c " + Shell.Quote(script));
         Assert.That(result.ExitCode, Is.Zero, result.Output + result.Error);
         return result.Output.Trim();
     }
@@ -385,7 +374,7 @@ public sealed class RollingDeploySandboxTests
     /// <summary>The servers HAProxy sends requests to now, read through its runtime API on lb1.</summary>
     private List<string> Healthy()
     {
-        var result = _sandbox.Ssh(_balancer, $"printf 'show stat\\n' | socat stdio UNIX-CONNECT:{SandboxLoadBalancer.RuntimeSocket}");
+        var result = Sandbox.Ssh(Balancer, $"printf 'show stat\\n' | socat stdio UNIX-CONNECT:{SandboxLoadBalancer.RuntimeSocket}");
         Assert.That(result.Succeeded, Is.True, result.Error);
         return HaproxyStats.Parse(result.Output, SandboxLoadBalancer.Backend).Where(s => s.Serving).Select(s => s.Server).Order(StringComparer.Ordinal).ToList();
     }
@@ -393,8 +382,8 @@ public sealed class RollingDeploySandboxTests
     /// <summary>The release the site answers through a host: over https through lb1, over http straight to a web host's nginx.</summary>
     private async Task<string> ServingThroughAsync(SandboxHost host)
     {
-        using var http = SiteClient.For(host.Address.ToString(), [_sandbox.Acme.IssuingRoot], TimeSpan.FromSeconds(10));
-        using var answer = await http.GetAsync($"{(host == _balancer ? "https" : "http")}://{_settings.Site.Domain}/health/");
+        using var http = SiteClient.For(host.Address.ToString(), [Sandbox.Acme.IssuingRoot], TimeSpan.FromSeconds(10));
+        using var answer = await http.GetAsync($"{(host == Balancer ? "https" : "http")}://{Settings.Site.Domain}/health/");
         var body = (await answer.Content.ReadAsStringAsync()).Trim();
         Assert.That((int)answer.StatusCode, Is.EqualTo(200), $"{host.Name}: {body}");
         return body;
@@ -403,11 +392,11 @@ public sealed class RollingDeploySandboxTests
     private X509ChainPolicy PebbleRootOnly()
     {
         var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-        policy.CustomTrustStore.Add(X509Certificate2.CreateFromPem(File.ReadAllText(_sandbox.Acme.IssuingRoot)));
+        policy.CustomTrustStore.Add(X509Certificate2.CreateFromPem(File.ReadAllText(Sandbox.Acme.IssuingRoot)));
         return policy;
     }
 
-    private (int ExitCode, string Output) Suite(params string[] args) => SuiteProcess.Run(SandboxHosts.RepositoryRoot, [.. Overrides, .. args, "--site_source=" + _site]);
+    private (int ExitCode, string Output) Suite(params string[] args) => SuiteProcess.Run(SandboxHosts.RepositoryRoot, SuiteArguments(args));
 
-    private void Touch(string line) => File.AppendAllText(Path.Combine(_site, "project/status/views.py"), line + "\n");
+    private void Touch(string line) => File.AppendAllText(Path.Combine(Site, "project/status/views.py"), line + "\n");
 }

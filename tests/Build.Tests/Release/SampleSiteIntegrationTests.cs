@@ -68,12 +68,12 @@ public sealed class SampleSiteIntegrationTests
             // address and the migrations that the database (asked as SetupDatabase asks it) has applied.
             var applied = Sh($"PGPASSWORD=django-password-1 {PostgresBin}/psql -h 127.0.0.1 -p {databasePort} -U django -d coralnet -tA -c {Shell.Quote(CoralNet.Deploy.Database.DatabaseSql.AppliedMigrationsText)}");
             var state = MigrationStamp.Parse(Output(commands.Install.MigrateState(id, "coralnet")));
-            Assert.That(state?.Venv, Does.Contain("/shared/venvs/py3."));
+            Assert.That(state?.RanOn, Does.Contain("/shared/venvs/py3."));
             Assert.That(MigrationStamp.Unchanged(state, key, $"127.0.0.1:{databasePort}", applied), Is.True, $"stamp {state}, applied {applied}");
             Assert.That(MigrationStamp.Unchanged(state, key, $"127.0.0.1:{databasePort}", "0123456789abcdef0123456789abcdef"), Is.False, "other applied migrations");
             Assert.That(MigrationStamp.Unchanged(state, key, $"127.0.0.1:{databasePort}", null), Is.False, "applied migrations not read");
             Assert.That(MigrationStamp.Unchanged(state, MigrationStamp.Key(snapshot.Manifest, ["python3-pil"]), $"127.0.0.1:{databasePort}", applied), Is.False, "another key");
-            Assert.That(MigrationStamp.Parse(Output(commands.Install.MigrateState(id, "another_database"))), Is.EqualTo(((string, string)?)(state!.Value.Venv, "")), "no stamp for a database never migrated");
+            Assert.That(MigrationStamp.Parse(Output(commands.Install.MigrateState(id, "another_database"))), Is.EqualTo(new MigrationStamp.State(state!.RanOn, "")), "no stamp for a database never migrated");
             Assert.That(Run(commands.Install.CollectStatic(id, previousId: null)), Is.EqualTo(RemoteCommand.Ok), "a second collectstatic changes nothing");
 
             // The next release, with no migration, static source or requirement changed: migrate is

@@ -4,8 +4,6 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Remote;
-using CoralNet.Deploy.Sandbox;
-using CoralNet.Deploy.Settings;
 using CoralNet.Deploy.Tests.Release;
 using CoralNet.Deploy.Tests.Sandbox;
 using CoralNet.Deploy.Tests.Support;
@@ -17,38 +15,30 @@ namespace CoralNet.Deploy.Tests.Tls;
 /// deploy with two names, shared by the assertions; then a second deploy, renewal, a name that does
 /// not resolve, and files mode.
 /// </summary>
-[Category("Integration")]
-[NonParallelizable]
-public sealed class TlsSandboxTests
+public sealed class TlsSandboxTests : SandboxFixture
 {
     private const string Extra = "www.coralnet.sandbox";
-    private static readonly Dictionary<string, string> Overrides = new() { ["Site_ExtraDomains"] = Extra };
-    private DeploySettings _settings = null!;
-    private LocalSandbox _sandbox = null!;
-    private SandboxHost _web = null!;
     private string _firstOutput = "";
     private int _firstCode;
+
+    protected override IReadOnlyDictionary<string, string> Overrides { get; } = new Dictionary<string, string> { ["Site_ExtraDomains"] = Extra };
+
+    protected override bool FreshHosts => true;
 
     [OneTimeSetUp]
     public void DeployOnce()
     {
-        (_settings, var secrets) = SandboxHosts.LoadSettings(Overrides);
-        _sandbox = SandboxHosts.For(_settings, secrets);
-        _sandbox.Down();
-        _sandbox.Up();
-        _web = _sandbox.Addresses[_settings.Sandbox.WebHosts[0]];
         (_firstCode, _firstOutput) = Suite("--target=Deploy");
         TestContext.Progress.WriteLine(_firstOutput);
     }
 
-    private static (int ExitCode, string Output) Suite(params string[] args) =>
-        SuiteRun.Run(SandboxHosts.RepositoryRoot, [.. args, "--site_extradomains=" + Extra]);
+    private (int ExitCode, string Output) Suite(params string[] args) => SuiteRun.Run(SandboxHosts.RepositoryRoot, SuiteArguments(args));
 
-    private HttpClient Client(params string[] roots) => SiteClient.For(_web.Address.ToString(), roots.Length > 0 ? roots : [_sandbox.Acme.IssuingRoot], TimeSpan.FromSeconds(10));
+    private HttpClient Client(params string[] roots) => SiteClient.For(Web.Address.ToString(), roots.Length > 0 ? roots : [Sandbox.Acme.IssuingRoot], TimeSpan.FromSeconds(10));
 
     private async Task<string> Root(string script)
     {
-        var result = _sandbox.Ssh(_web, "sh -c " + Shell.Quote(script));
+        var result = Sandbox.Ssh(Web, "sh -c " + Shell.Quote(script));
         Assert.That(result.ExitCode, Is.Zero, result.Output + result.Error);
         return await Task.FromResult(result.Output.Trim());
     }
@@ -56,7 +46,7 @@ public sealed class TlsSandboxTests
     /// <summary>The serial of the certificate the host serves for a name, read in a real handshake.</summary>
     private string ServedSerial(string name)
     {
-        using var tcp = new System.Net.Sockets.TcpClient(_web.Address.ToString(), 443);
+        using var tcp = new System.Net.Sockets.TcpClient(Web.Address.ToString(), 443);
         using var tls = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
         tls.AuthenticateAsClient(name);
         return tls.RemoteCertificate!.GetSerialNumberString();
@@ -83,17 +73,17 @@ public sealed class TlsSandboxTests
     {
         Assert.That(_firstCode, Is.Zero, _firstOutput);
         Assert.That(_firstOutput, Does.Contain($"issued certificate for coralnet.sandbox, {Extra}, valid until"));
-        Assert.That(_firstOutput, Does.Contain($"serves at https://coralnet.sandbox/ (web1: curl --cacert '.sandbox/pebble/root.pem' --resolve coralnet.sandbox:443:{_web.Address} https://coralnet.sandbox/)"));
+        Assert.That(_firstOutput, Does.Contain($"serves at https://coralnet.sandbox/ (web1: curl --cacert '.sandbox/pebble/root.pem' --resolve coralnet.sandbox:443:{Web.Address} https://coralnet.sandbox/)"));
         using var http = Client();
         foreach (var name in new[] { "coralnet.sandbox", Extra })
         {
             using var answer = await http.GetAsync($"https://{name}/health/");
             Assert.That((int)answer.StatusCode, Is.EqualTo(200), name);
-            var (code, output) = Local("curl", "-sS", "--cacert", _sandbox.Acme.IssuingRoot, "--resolve", $"{name}:443:{_web.Address}", $"https://{name}/health/");
+            var (code, output) = Local("curl", "-sS", "--cacert", Sandbox.Acme.IssuingRoot, "--resolve", $"{name}:443:{Web.Address}", $"https://{name}/health/");
             Assert.That(code, Is.Zero, $"curl verifies the chain for {name}: {output}");
         }
 
-        Assert.That(() => Client(_sandbox.Acme.DirectoryCa).GetAsync("https://coralnet.sandbox/health/").GetAwaiter().GetResult(),
+        Assert.That(() => Client(Sandbox.Acme.DirectoryCa).GetAsync("https://coralnet.sandbox/health/").GetAwaiter().GetResult(),
             Throws.InstanceOf<HttpRequestException>(), "the chain verifies against pebble's root only, not any CA");
     }
 
@@ -118,7 +108,7 @@ public sealed class TlsSandboxTests
         using var http = Client();
         using var answer = await http.GetAsync("https://coralnet.sandbox/");
 
-        Assert.That(answer.Headers.GetValues("Strict-Transport-Security"), Is.EqualTo(new[] { $"max-age={_settings.Tls.HstsMaxAgeSeconds}" }));
+        Assert.That(answer.Headers.GetValues("Strict-Transport-Security"), Is.EqualTo(new[] { $"max-age={Settings.Tls.HstsMaxAgeSeconds}" }));
     }
 
     [Test, Order(3)]
@@ -127,7 +117,7 @@ public sealed class TlsSandboxTests
         var (code, output) = Suite("--target=Status");
 
         Assert.That(code, Is.Zero, output);
-        var expiry = Local("sh", "-c", $"echo | openssl s_client -connect {_web.Address}:443 -servername coralnet.sandbox 2>/dev/null | openssl x509 -noout -enddate | cut -d= -f2").Output.Trim();
+        var expiry = Local("sh", "-c", $"echo | openssl s_client -connect {Web.Address}:443 -servername coralnet.sandbox 2>/dev/null | openssl x509 -noout -enddate | cut -d= -f2").Output.Trim();
         Assert.That(expiry, Does.EndWith("GMT"), "the served certificate's expiry, read over TLS");
         Assert.That(output, Does.Contain($"certificate: coralnet.sandbox {Extra}, expires {expiry}"));
     }
@@ -135,7 +125,7 @@ public sealed class TlsSandboxTests
     [Test, Order(4)]
     public void Openssl_negotiates_tls_1_3_and_is_refused_tls_1_1()
     {
-        var connect = new[] { "s_client", "-connect", $"{_web.Address}:443", "-servername", "coralnet.sandbox" };
+        var connect = new[] { "s_client", "-connect", $"{Web.Address}:443", "-servername", "coralnet.sandbox" };
         var (code13, output13) = Local("openssl", [.. connect, "-tls1_3"]);
         Assert.That(code13, Is.Zero, output13);
         Assert.That(output13, Does.Contain("TLSv1.3"));
@@ -166,7 +156,7 @@ public sealed class TlsSandboxTests
         // certbot as its timer runs it: with the environment of certbot.service (the ACME directory's CA). Its
         // dry run goes to Let's Encrypt's staging directory unless told the server (certbot 2.1).
         const string asTheTimer = "env $(systemctl show certbot.service -p Environment --value)";
-        var dryRun = _sandbox.Ssh(_web, $"{asTheTimer} certbot renew --dry-run --server {Shell.Quote(_settings.Tls.AcmeDirectory)} --no-random-sleep-on-renew 2>&1 || {{ tail -40 /var/log/letsencrypt/letsencrypt.log; exit 1; }}");
+        var dryRun = Sandbox.Ssh(Web, $"{asTheTimer} certbot renew --dry-run --server {Shell.Quote(Settings.Tls.AcmeDirectory)} --no-random-sleep-on-renew 2>&1 || {{ tail -40 /var/log/letsencrypt/letsencrypt.log; exit 1; }}");
         Assert.That(dryRun.ExitCode, Is.Zero, dryRun.Output + dryRun.Error);
         Assert.That(dryRun.Output, Does.Contain("Congratulations, all simulated renewals succeeded"));
 
@@ -189,7 +179,7 @@ public sealed class TlsSandboxTests
         Assert.That(code, Is.Not.Zero);
         Assert.That(output, Does.Contain("take deploy lock"), "run on its own, the step that changes nginx takes the deploy lock");
         Assert.That(await Root("test -d /srv/www/coralnet/deploy.lock && echo held || echo free"), Is.EqualTo("free"), "and the failed run released it");
-        Assert.That(output, Does.Contain($"web1: no certificate for coralnet.sandbox, {Extra}, nowhere.coralnet.sandbox from {_settings.Tls.AcmeDirectory}")
+        Assert.That(output, Does.Contain($"web1: no certificate for coralnet.sandbox, {Extra}, nowhere.coralnet.sandbox from {Settings.Tls.AcmeDirectory}")
             .And.Contain("a name does not resolve to this host").And.Contain("run Deploy again").And.Contain("nowhere.coralnet.sandbox"));
         using var http = Client();
         using var answer = await http.GetAsync("https://coralnet.sandbox/health/");
