@@ -63,34 +63,69 @@ public sealed class LocalRegistry(ContainerLayout layout, ContainerSettings sett
 
     /// <summary>
     /// Deletes the manifests of <paramref name="tags"/> of <paramref name="repository"/> from the suite's own registry
-    /// (nothing elsewhere); their layers go when it next starts (garbage-collect runs before it serves).
+    /// (nothing elsewhere); their layers go when it next starts (garbage-collect runs before it serves). A manifest that a
+    /// tag not forgotten also names stays: deleting by digest removes every tag of it (a rebuild of unchanged files is the
+    /// same image under a new release id). Housekeeping never fails a push: what could not be done is returned, to be said.
     /// </summary>
-    public void Forget(string repository, IEnumerable<string> tags)
+    public string? Forget(string repository, IEnumerable<string> tags)
     {
         if (!IsLocal)
         {
-            return;
+            return null;
         }
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        foreach (var tag in tags)
+        try
         {
-            using var head = new HttpRequestMessage(HttpMethod.Head, $"http://{settings.Registry}/v2/{repository}/manifests/{tag}");
-            head.Headers.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
-            head.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
-            using var found = http.Send(head);
-            if (found.StatusCode == HttpStatusCode.NotFound)
+            var forgotten = tags.ToHashSet(StringComparer.Ordinal);
+            var kept = Tags(http, repository).Where(tag => !forgotten.Contains(tag)).Select(tag => Digest(http, repository, tag)).ToHashSet(StringComparer.Ordinal);
+            foreach (var digest in forgotten.Select(tag => Digest(http, repository, tag)).OfType<string>().Distinct().Where(d => !kept.Contains(d)))
             {
-                continue;
+                using var deleted = http.Send(new HttpRequestMessage(HttpMethod.Delete, $"http://{settings.Registry}/v2/{repository}/manifests/{digest}"));
+                if (deleted.StatusCode != HttpStatusCode.NotFound)
+                {
+                    deleted.EnsureSuccessStatusCode();
+                }
             }
 
-            found.EnsureSuccessStatusCode();
-            using var deleted = http.Send(new HttpRequestMessage(HttpMethod.Delete, $"http://{settings.Registry}/v2/{repository}/manifests/{found.Headers.GetValues("Docker-Content-Digest").Single()}"));
-            if (deleted.StatusCode != HttpStatusCode.NotFound)
-            {
-                deleted.EnsureSuccessStatusCode();
-            }
+            return null;
         }
+        catch (Exception failure) when (failure is HttpRequestException or TaskCanceledException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            return $"old images were not removed from the registry at {settings.Registry} ({failure.Message}); the next push tries again";
+        }
+    }
+
+    /// <summary>The repository's tags (none when it does not exist yet).</summary>
+    private IEnumerable<string> Tags(HttpClient http, string repository)
+    {
+        using var answer = http.Send(new HttpRequestMessage(HttpMethod.Get, $"http://{settings.Registry}/v2/{repository}/tags/list"));
+        if (answer.StatusCode == HttpStatusCode.NotFound)
+        {
+            return [];
+        }
+
+        answer.EnsureSuccessStatusCode();
+        using var json = System.Text.Json.JsonDocument.Parse(answer.Content.ReadAsStream());
+        return json.RootElement.TryGetProperty("tags", out var list) && list.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? [.. list.EnumerateArray().Select(tag => tag.GetString()!)]
+            : [];
+    }
+
+    /// <summary>The digest of the manifest <paramref name="tag"/> names; null when there is none.</summary>
+    private string? Digest(HttpClient http, string repository, string tag)
+    {
+        using var head = new HttpRequestMessage(HttpMethod.Head, $"http://{settings.Registry}/v2/{repository}/manifests/{tag}");
+        head.Headers.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
+        head.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+        using var found = http.Send(head);
+        if (found.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        found.EnsureSuccessStatusCode();
+        return found.Headers.GetValues("Docker-Content-Digest").Single();
     }
 
     /// <summary>Fails with what to do unless the registry answers its API's base address (any HTTP answer will do: it may ask for a login).</summary>

@@ -138,7 +138,8 @@ public sealed class RollingCutover(ILoadBalancer balancer, HostReleases hosts, F
         var earlier = done.Count == 0 ? ""
             : options.KeepDoneBatches ? $" The batches before it keep release {id} (Roll.KeepDoneBatches): {Names(done.Select(h => h.Host))} serve {id}; the others serve {serving ?? "nothing"}."
             : $" The batches before it were rolled back too: on {Names(done.Select(h => h.Host))} {before}.";
-        var lost = batch.Concat(done).Where(h => !h.IsConfirmed && h.Taken != CutoverSteps.None).Select(h => h.Host).ToList();
+        // Every host: the next batch's standby may have been started while this batch cut over.
+        var lost = hosts.All().Where(h => !h.IsConfirmed && h.Taken != CutoverSteps.None).Select(h => h.Host).ToList();
         throw new ReleaseException($"The roll stopped at batch {index + 1} of {count} ({Names(targets)}): {reason}{Environment.NewLine}"
             + (undone.Count > 0 ? $"{Names(undone)} rolled back: {before}." : "") + earlier
             + (lost.Count > 0 ? $" Not undone, as it could not be reached: {Names(lost)} (run Rollback there once it answers)." : ""));

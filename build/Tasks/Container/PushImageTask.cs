@@ -44,7 +44,10 @@ public sealed class PushImageTask(ImageRunSession session, RunRegistry registry,
         if (context.Settings.Provider != ProviderKind.Aws)
         {
             var repository = SiteImage.Repository(context.Settings.Container, context.Settings.Site);
-            session.Registry(context).Forget(context.Settings.Site.Name, old.Where(name => name.StartsWith(repository + ":", StringComparison.Ordinal)).Select(name => name[(repository.Length + 1)..]));
+            if (session.Registry(context).Forget(context.Settings.Site.Name, old.Where(name => name.StartsWith(repository + ":", StringComparison.Ordinal)).Select(name => name[(repository.Length + 1)..])) is { } failure)
+            {
+                context.Log.Warning("PushImage: {0}", failure);
+            }
         }
     }
 

@@ -22,7 +22,10 @@ public sealed class StatusTask(RunConnections connections, RunOutput output) : O
         output.Publish("Status", new StatusResult(status, await balancer));
     }
 
-    /// <summary>The certificate the sandbox's load balancer serves, when HTTPS ends there; null otherwise.</summary>
+    /// <summary>
+    /// The certificate the sandbox's load balancer serves, when HTTPS ends there; null otherwise. A load balancer that
+    /// cannot be read is said in the report, not a failed Status: Status is what an operator runs when something is down.
+    /// </summary>
     private static async Task<LoadBalancerStatus?> BalancerAsync(DeploySettings settings, IRemoteExecutor executor)
     {
         if (!LoadBalancerTls.EndsThere(settings) || settings.Tls.Mode == TlsMode.Off)
@@ -31,7 +34,14 @@ public sealed class StatusTask(RunConnections connections, RunOutput output) : O
         }
 
         var host = LoadBalancerSession.Host(settings);
-        var read = await executor.RunAsync(host, new LoadBalancerTls(settings.Site, settings.Tls).ReadCertificate());
-        return new LoadBalancerStatus(host.Name, CertificateLine.Parse(read.Stdout));
+        try
+        {
+            var read = await executor.RunAsync(host, new LoadBalancerTls(settings.Site, settings.Tls).ReadCertificate());
+            return new LoadBalancerStatus(host.Name, CertificateLine.Parse(read.Stdout));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return new LoadBalancerStatus(host.Name, null, exception.Message);
+        }
     }
 }

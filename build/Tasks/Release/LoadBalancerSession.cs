@@ -48,7 +48,8 @@ public sealed class LoadBalancerSession(ICakeLog log, RunConnections connections
         var settings = context.Settings;
         var balancer = Balancer(settings);
         var files = settings.Tls.Mode == TlsMode.Files;
-        var probe = new HttpHealthProbe(settings.Site.Domain, trustedRoots, _ => true, connections.HostPorts);
+        // lb1 is asked straight: the sandbox's load balancer, never behind a forward as AWS's web hosts are.
+        var probe = new HttpHealthProbe(settings.Site.Domain, trustedRoots, _ => true, DirectHostPorts.Instance);
         await new LoadBalancerCertificateStep(connections.Executor, balancer.Host, settings, recorder, line => log.Information(line),
             servesTls => RunAsync(context, new PlannedTask(taskName, [balancer.Configuration(servesTls)])),
             async () => await probe.WaitForAsync(balancer.Host, await deployer.ServingIdAsync(), TimeSpan.FromSeconds(settings.Timeouts.HealthCheckSeconds), CancellationToken.None),

@@ -69,7 +69,7 @@ public sealed class LocalRegistryTests
             oldLayer = await PushAsync(http, "20261120T000000Z-00000000", "the old release's layer");
             await PushAsync(http, "20261121T000000Z-00000001", "the kept release's layer");
 
-            registry.Forget("coralnet", ["20261120T000000Z-00000000", "never-pushed"]);
+            Assert.That(registry.Forget("coralnet", ["20261120T000000Z-00000000", "never-pushed"]), Is.Null);
 
             Assert.That((await http.GetAsync("manifests/20261120T000000Z-00000000")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
             Assert.That((await http.GetAsync("manifests/20261121T000000Z-00000001")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -91,6 +91,41 @@ public sealed class LocalRegistryTests
         {
             restarted.StopIfStarted();
         }
+    }
+
+    [Test]
+    public async Task A_forgotten_tag_naming_the_same_image_as_a_kept_one_leaves_that_image_in_place()
+    {
+        using var folder = new TempDirectory();
+        var layout = new ContainerLayout(Path.Combine(folder.Path, "state"));
+        var settings = new ContainerSettings { Registry = "127.0.0.1:" + ImageBuildSandboxTests.FreePort() };
+        var registry = new LocalRegistry(layout, settings, new LocalRunner(_ => { }));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{settings.Registry}/v2/coralnet/") };
+        http.DefaultRequestHeaders.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
+        try
+        {
+            registry.Start();
+            // A release of unchanged files: the engine's cache gives the same image, under a new release id.
+            await PushAsync(http, "20261120T000000Z-00000000", "one image, two releases");
+            await PushAsync(http, "20261121T000000Z-00000001", "one image, two releases");
+
+            Assert.That(registry.Forget("coralnet", ["20261120T000000Z-00000000"]), Is.Null);
+
+            Assert.That((await http.GetAsync("manifests/20261121T000000Z-00000001")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the kept release's image");
+        }
+        finally
+        {
+            registry.StopIfStarted();
+        }
+    }
+
+    [Test]
+    public void A_registry_that_stopped_answering_is_said_not_thrown()
+    {
+        var settings = new ContainerSettings { Registry = "127.0.0.1:" + ImageBuildSandboxTests.FreePort() };
+        var registry = new LocalRegistry(new ContainerLayout(Path.GetTempPath()), settings, new LocalRunner(_ => { }));
+
+        Assert.That(registry.Forget("coralnet", ["20261120T000000Z-00000000"]), Does.StartWith("old images were not removed from the registry at " + settings.Registry));
     }
 
     /// <summary>Pushes an image of one layer holding <paramref name="text"/> through the registry's API; returns the layer's digest.</summary>

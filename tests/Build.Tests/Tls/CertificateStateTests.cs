@@ -71,6 +71,8 @@ public sealed class CertificateStateTests
         var none = TempDirectory.RunSh(read);
         Assert.That(none.Code, Is.Zero, none.Errors);
         Assert.That(new LoadBalancerStatus("lb1", CertificateLine.Parse(none.Output)).Lines(), Is.EqualTo(new[] { "lb1 (load balancer):", "  certificate: none yet (http)" }));
+        Assert.That(new LoadBalancerStatus("lb1", null, "lb1 did not answer").Lines(), Is.EqualTo(new[] { "lb1 (load balancer):", "  certificate: unreadable (lb1 did not answer)" }));
+        Assert.That((string?)new LoadBalancerStatus("lb1", null, "lb1 did not answer").ToJson()["error"], Is.EqualTo("lb1 did not answer"));
 
         var serial = MakeCertificate(host, days: 90, "coralnet.sandbox", "www.coralnet.sandbox");
         File.AppendAllText(ChainFile(host), File.ReadAllText(Path.Combine(host.Path, "key.pem")));
