@@ -57,11 +57,8 @@ public sealed class LocalRegistryTests
     public async Task A_forgotten_tag_is_gone_at_once_and_its_layers_when_the_registry_next_starts_while_a_kept_one_stays_whole()
     {
         using var folder = new TempDirectory();
-        var layout = new ContainerLayout(Path.Combine(folder.Path, "state"));
-        var settings = new ContainerSettings { Registry = "127.0.0.1:" + ImageBuildSandboxTests.FreePort() };
-        var registry = new LocalRegistry(layout, settings, new LocalRunner(_ => { }));
-        using var http = new HttpClient { BaseAddress = new Uri($"http://{settings.Registry}/v2/coralnet/") };
-        http.DefaultRequestHeaders.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
+        var (layout, settings, registry) = OnFreePort(folder);
+        using var http = ApiClient(settings);
         string? oldLayer;
         try
         {
@@ -97,11 +94,8 @@ public sealed class LocalRegistryTests
     public async Task A_forgotten_tag_naming_the_same_image_as_a_kept_one_leaves_that_image_in_place()
     {
         using var folder = new TempDirectory();
-        var layout = new ContainerLayout(Path.Combine(folder.Path, "state"));
-        var settings = new ContainerSettings { Registry = "127.0.0.1:" + ImageBuildSandboxTests.FreePort() };
-        var registry = new LocalRegistry(layout, settings, new LocalRunner(_ => { }));
-        using var http = new HttpClient { BaseAddress = new Uri($"http://{settings.Registry}/v2/coralnet/") };
-        http.DefaultRequestHeaders.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
+        var (_, settings, registry) = OnFreePort(folder);
+        using var http = ApiClient(settings);
         try
         {
             registry.Start();
@@ -126,6 +120,22 @@ public sealed class LocalRegistryTests
         var registry = new LocalRegistry(new ContainerLayout(Path.GetTempPath()), settings, new LocalRunner(_ => { }));
 
         Assert.That(registry.Forget("coralnet", ["20261120T000000Z-00000000"]), Does.StartWith("old images were not removed from the registry at " + settings.Registry));
+    }
+
+    /// <summary>A registry of its own on a free loopback port, its state under <paramref name="folder"/> (not started).</summary>
+    private static (ContainerLayout Layout, ContainerSettings Settings, LocalRegistry Registry) OnFreePort(TempDirectory folder)
+    {
+        var layout = new ContainerLayout(Path.Combine(folder.Path, "state"));
+        var settings = new ContainerSettings { Registry = "127.0.0.1:" + ImageBuildSandboxTests.FreePort() };
+        return (layout, settings, new LocalRegistry(layout, settings, new LocalRunner(_ => { })));
+    }
+
+    /// <summary>A client of the registry's API for the repository coralnet, asking for image manifests.</summary>
+    private static HttpClient ApiClient(ContainerSettings settings)
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://{settings.Registry}/v2/coralnet/") };
+        http.DefaultRequestHeaders.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
+        return http;
     }
 
     /// <summary>Pushes an image of one layer holding <paramref name="text"/> through the registry's API; returns the layer's digest.</summary>
