@@ -188,7 +188,9 @@ public sealed partial class LoadBalancerEmulatorTests
     {
         public async Task<CommandResult> RunAsync(SshTarget host, RemoteCommand command, CancellationToken cancellation = default)
         {
-            if (command.Summary.StartsWith("start ", StringComparison.Ordinal))
+            // The cutover proper: current moved and nginx pointed at the standby (the standby itself starts while the
+            // instance drains, and the next batch's while this one cuts over).
+            if (command.Summary.StartsWith("switch current to ", StringComparison.Ordinal))
             {
                 events.Add($"{host.Name}: cutover with the target group holding {await targetGroup()}");
             }
