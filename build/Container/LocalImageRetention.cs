@@ -19,7 +19,8 @@ public static class LocalImageRetention
     public static IReadOnlyList<string> ToRemove(IEnumerable<string> listing, IReadOnlyCollection<string> repositories, int keep, string built, string baseImage)
     {
         var images = listing.Select(line => line.Split(' ', 2)).Where(fields => fields.Length == 2)
-            .Select(fields => (Name: fields[0], Id: fields[1], Repository: fields[0][..Math.Max(0, fields[0].LastIndexOf(':'))], Tag: fields[0][(fields[0].LastIndexOf(':') + 1)..]))
+            .Select(fields => (Name: fields[0], Id: fields[1], Parsed: ImageName.Parse(fields[0])))
+            .Select(image => (image.Name, image.Id, image.Parsed.Repository, image.Parsed.Tag))
             .ToList();
         var site = images.Where(image => repositories.Contains(image.Repository)).ToList();
         var keptIds = site.Where(image => ReleaseId.IsValid(image.Tag)).Select(image => image.Tag).Distinct()

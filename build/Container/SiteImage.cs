@@ -15,6 +15,9 @@ public sealed record SiteImage(string ContextDirectory, string Dockerfile, bool 
 
     public static string Repository(ContainerSettings container, SiteSettings site) => $"{container.Registry}/{site.Name}";
 
+    /// <summary>The release id the image is named after.</summary>
+    public string ReleaseId => ImageName.Parse(ReleaseTag).Tag;
+
     /// <summary>
     /// Stages the release's files (what a host deploy would upload, .deployignore applied) as the
     /// build context, and picks the site's own Dockerfile or renders the template beside the context.

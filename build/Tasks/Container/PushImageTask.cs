@@ -29,7 +29,7 @@ public sealed class PushImageTask(ImageRunSession session, RunRegistry registry,
         if (!image.ReleaseTag.StartsWith(target.Repository + ":", StringComparison.Ordinal))
         {
             // ECR's tags are immutable: only the release id, which never names another image, goes there.
-            var releaseImage = target.Image(image.ReleaseTag[(image.ReleaseTag.LastIndexOf(':') + 1)..]);
+            var releaseImage = target.Image(image.ReleaseId);
             context.DockerTag(image.ReleaseTag, releaseImage);
             names = [releaseImage];
         }
@@ -40,11 +40,11 @@ public sealed class PushImageTask(ImageRunSession session, RunRegistry registry,
         }
 
         context.Log.Information("PushImage: pushed {0} to {1} in {2:0.0} s", names.First(), target.Address, clock.Elapsed.TotalSeconds);
-        var old = RemoveOldImages(context, image, [.. names.Prepend(image.ReleaseTag).Select(name => name[..name.LastIndexOf(':')]).Distinct()]);
+        var old = RemoveOldImages(context, image, [.. names.Prepend(image.ReleaseTag).Select(name => ImageName.Parse(name).Repository).Distinct()]);
         if (context.Settings.Provider != ProviderKind.Aws)
         {
             var repository = SiteImage.Repository(context.Settings.Container, context.Settings.Site);
-            if (session.Registry(context).Forget(context.Settings.Site.Name, old.Where(name => name.StartsWith(repository + ":", StringComparison.Ordinal)).Select(name => name[(repository.Length + 1)..])) is { } failure)
+            if (session.Registry(context).Forget(context.Settings.Site.Name, old.Select(ImageName.Parse).Where(name => name.Repository == repository).Select(name => name.Tag)) is { } failure)
             {
                 context.Log.Warning("PushImage: {0}", failure);
             }
@@ -55,8 +55,7 @@ public sealed class PushImageTask(ImageRunSession session, RunRegistry registry,
     private static List<string> RemoveOldImages(DeployContext context, SiteImage image, IReadOnlyCollection<string> repositories)
     {
         var listing = context.DockerImageLs(new DockerImageLsSettings { Format = LocalImageRetention.ListingFormat });
-        var built = image.ReleaseTag[(image.ReleaseTag.LastIndexOf(':') + 1)..];
-        var old = LocalImageRetention.ToRemove(listing, repositories, context.Settings.Site.KeepReleases, built, image.BaseImage);
+        var old = LocalImageRetention.ToRemove(listing, repositories, context.Settings.Site.KeepReleases, image.ReleaseId, image.BaseImage);
         var removed = new List<string>();
         foreach (var name in old)
         {

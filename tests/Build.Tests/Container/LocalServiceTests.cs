@@ -81,7 +81,9 @@ public sealed class LocalServiceTests
         Assert.That((Directory.Exists($"/proc/{child}"), MachineState.IsAlive(child), MachineState.IsAlive(parent.Id)), Is.EqualTo((true, false, true)));
     }
 
-    private bool Answering() => MachineState.LivePid(PidFile, _marker) is not null;
+    /// <summary>The wrapper has exec'd the service: before that its own command line holds the marker too, and across the exec it reads empty.</summary>
+    private bool Answering() =>
+        MachineState.LivePid(PidFile, _marker) is { } pid && File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim() == _marker;
 
     private LocalService Service(Func<bool> answers) => new(
         "the test's service", new LocalCommand("sh", "-c", "echo $$ > \"$1\"; exec " + _marker, "sh", PidFile), PidFile, _marker,

@@ -26,6 +26,7 @@ public sealed class SiteImageTests
         Assert.That(image.Dockerfile, Is.EqualTo(layout.RenderedDockerfile));
         Assert.That(Path.GetDirectoryName(image.Dockerfile), Is.Not.EqualTo(image.ContextDirectory));
         Assert.That((image.ReleaseTag, image.CommitTag), Is.EqualTo(("127.0.0.1:5100/coralnet:20261202T010000Z-0123abcd", "127.0.0.1:5100/coralnet:git-abc123def456")));
+        Assert.That(image.ReleaseId, Is.EqualTo("20261202T010000Z-0123abcd"));
         Assert.That(File.Exists(Path.Combine(image.ContextDirectory, "project", "manage.py")), Is.True);
         Assert.That(File.Exists(Path.Combine(image.ContextDirectory, "project", "local_settings.py")), Is.False, ".deployignore applies to the image too");
         var instructions = File.ReadAllLines(image.Dockerfile).Where(line => line.Length > 0 && !line.StartsWith('#')).ToList();
@@ -48,6 +49,15 @@ public sealed class SiteImageTests
         Assert.That(File.ReadAllText(image.Dockerfile), Is.EqualTo("FROM scratch\nCOPY . /x\n"));
         Assert.That(File.Exists(layout.RenderedDockerfile), Is.False);
         Assert.That(image.CommitTag, Is.Null);
+    }
+
+    [TestCase("127.0.0.1:5100/coralnet:git-abc", "127.0.0.1:5100/coralnet", "git-abc")]
+    [TestCase("localhost/coralnet-base:x", "localhost/coralnet-base", "x")]
+    [TestCase("<none>:<none>", "<none>", "<none>")]
+    public void An_image_name_splits_at_its_last_colon_whatever_the_registry_s_port(string name, string repository, string tag)
+    {
+        Assert.That(ImageName.Parse(name), Is.EqualTo(new ImageName(repository, tag)));
+        Assert.That(ImageName.Parse(name).ToString(), Is.EqualTo(name));
     }
 
     [Test]
