@@ -24,6 +24,7 @@ public enum CutoverSteps
 /// </summary>
 public sealed class HostRelease(SshTarget host, ReleaseListing before, int standby)
 {
+    private int _standby = standby;
     private readonly Lock _gate = new();
     private CutoverSteps _taken;
     private bool _confirmed;
@@ -34,7 +35,7 @@ public sealed class HostRelease(SshTarget host, ReleaseListing before, int stand
     public ReleaseListing Before { get; private set; } = before;
 
     /// <summary>The port of the gunicorn instance that is not serving: where the new release starts.</summary>
-    public int Standby => standby;
+    public int Standby => _standby;
 
     /// <summary>The steps taken (or perhaps taken: a step is marked before its command is sent, since a command whose answer was lost may have run).</summary>
     public CutoverSteps Taken
@@ -43,7 +44,7 @@ public sealed class HostRelease(SshTarget host, ReleaseListing before, int stand
     }
 
     /// <summary>The gunicorn instance nginx sends requests to now: the standby once the cutover is confirmed, else the one that served before (none on a host never deployed).</summary>
-    public int? ServingSlot => _confirmed ? standby : Before.ServingSlot;
+    public int? ServingSlot => _confirmed ? _standby : Before.ServingSlot;
 
     /// <summary>Whether the host's cutover is confirmed: it serves the new release, and no undo reverses it.</summary>
     public bool IsConfirmed
@@ -78,7 +79,7 @@ public sealed class HostRelease(SshTarget host, ReleaseListing before, int stand
         {
             _taken = CutoverSteps.None;
             _confirmed = true;
-            Retired = Before.ServingSlot is int old && old != standby ? old : null;
+            Retired = Before.ServingSlot is int old && old != _standby ? old : null;
         }
     }
 
@@ -87,6 +88,17 @@ public sealed class HostRelease(SshTarget host, ReleaseListing before, int stand
 
     /// <summary><c>current</c> has been put back on <paramref name="served"/>, the release nginx served (a run killed mid-cutover had moved it).</summary>
     public void CurrentPutBack(string served) => Before = Before with { Current = served, CurrentContent = null };
+
+    /// <summary>
+    /// The instance on <paramref name="serving"/>, the one nginx proxies to, has been marked serving again (and, for
+    /// containers, the one started at boot): a run killed mid-cutover had left the mark behind. Whether it runs is
+    /// not known any more, so the deploy does not count as up to date.
+    /// </summary>
+    public void ServingPutBack(int serving, int standby)
+    {
+        Before = Before with { ServingSlot = serving, ServingRuns = false, BootSlots = [serving] };
+        _standby = standby;
+    }
 
     /// <summary>The incomplete releases have been removed.</summary>
     public void IncompleteRemoved() => Before = Before with { Incomplete = [] };

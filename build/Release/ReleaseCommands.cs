@@ -126,7 +126,7 @@ public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain
 
     /// <summary>
     /// Lists the complete releases and the incomplete ones, <c>current</c> (unless it names no release) and
-    /// the hash of its manifest, the slots, the serving slot and whether its instance runs, how the slots' unit runs them, the state of the files the deploy installs,
+    /// the hash of its manifest, the slots, the serving slot and whether its instance runs, the slot nginx proxies to, the instances enabled at boot, how the slots' unit runs them, the state of the files the deploy installs,
     /// and the certificate (when asked: read under the deploy lock, it spares the certificate step a round trip), in the format <see cref="ReleaseListing.Parse"/> reads.
     /// </summary>
     public RemoteCommand ListReleases() => Command("list releases", $$"""
@@ -141,10 +141,19 @@ public sealed class ReleaseCommands(ReleasePaths paths, string? certificateChain
         if [ -f slots/serving ]; then
           read -r serving < slots/serving || true
           printf 'serving\t%s\n' "$serving"
-          if systemctl is-active --quiet {{Shell.Quote(paths.SiteName + "-gunicorn@")}}"$serving.service" 2>/dev/null; then echo running; fi
+          if systemctl is-active --quiet {{Shell.Quote(paths.GunicornUnitPrefix)}}"$serving.service" 2>/dev/null; then echo running; fi
         fi
         for slot in slots/*; do
           if [ -L "$slot" ]; then target=$(readlink "$slot"); printf 'slot\t%s\t%s\n' "${slot#slots/}" "${target##*/}"; fi
+        done
+        # What nginx proxies to and which instances start at boot: a run killed mid-cutover may have left the serving mark behind them.
+        if [ -f {{Shell.Quote(paths.NginxAvailable)}} ]; then
+          while IFS= read -r line; do
+            case $line in *'proxy_pass http://127.0.0.1:'*) port=${line##*:}; printf 'proxied\t%s\n' "${port%;}"; break ;; esac
+          done < {{Shell.Quote(paths.NginxAvailable)}}
+        fi
+        for unit in {{Shell.Quote(paths.BootUnits + "/" + paths.GunicornUnitPrefix)}}*.service; do
+          if [ -L "$unit" ]; then unit=${unit##*@}; printf 'boot\t%s\n' "${unit%.service}"; fi
         done
         {{SlotInstances.ListingScript(paths.GunicornUnitFile("service"))}}
         for dir in releases/*/; do

@@ -133,7 +133,7 @@ public sealed class ReleaseDeployer(
             throw new ReleaseException(string.Join("\n", refusals));
         }
 
-        var repair = new LeftoverRepair(_runner, _commands);
+        var repair = new LeftoverRepair(_runner, _commands, options.Site);
         await ForEachHost(async host => await repair.RunAsync(await HostStates.GetAsync(host)));
         if (_package is not null && ServingComparison.SameFiles(HostStates.All(), _package) is { } serving)
         {

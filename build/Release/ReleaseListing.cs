@@ -23,6 +23,8 @@ public sealed record ReleaseListing(
         Tls.CertificateLine? certificate = null;
         string? due = null;
         string? instances = null;
+        int? proxied = null;
+        var boot = new List<int>();
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var fields = line.Split('\t');
@@ -49,6 +51,12 @@ public sealed record ReleaseListing(
                 case ["slot", var port, var id]:
                     slots[int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)] = ReleaseId.Require(id);
                     break;
+                case ["proxied", var port]:
+                    proxied = int.Parse(port, System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case ["boot", var port]:
+                    boot.Add(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture));
+                    break;
                 case ["file", var path, var state]:
                     files[path] = state;
                     break;
@@ -70,7 +78,7 @@ public sealed record ReleaseListing(
 
         releases.Sort(StringComparer.Ordinal);
         incomplete.Sort(StringComparer.Ordinal);
-        return new ReleaseListing(releases, current, slots, serving) { Files = files, Incomplete = incomplete, CurrentContent = content, ServingRuns = running, Certificate = certificate, CertificateDue = due, Instances = instances };
+        return new ReleaseListing(releases, current, slots, serving) { Files = files, Incomplete = incomplete, CurrentContent = content, ServingRuns = running, Certificate = certificate, CertificateDue = due, Instances = instances, ProxiedSlot = proxied, BootSlots = boot };
     }
 
     /// <summary>Releases not marked complete: left by a deploy that failed or was stopped before the end; removed by the next deploy, never listed, kept or rolled back to.</summary>
@@ -87,6 +95,12 @@ public sealed record ReleaseListing(
 
     /// <summary>How the slots' unit installed on the host runs the site (see <see cref="SlotInstances"/>); null when it has none.</summary>
     public string? Instances { get; init; }
+
+    /// <summary>The port nginx's site proxies to (null without the site): the serving slot, unless a run was killed between the two.</summary>
+    public int? ProxiedSlot { get; init; }
+
+    /// <summary>The ports of the instances enabled to start at boot (Site.Runtime container enables the serving one).</summary>
+    public IReadOnlyList<int> BootSlots { get; init; } = [];
 
     /// <summary>Whether the gunicorn instance of the serving slot runs.</summary>
     public bool ServingRuns { get; init; }

@@ -36,7 +36,7 @@ public sealed record ReleasePaths(string Root, string SiteName)
     public string MaintenancePage => Shared + "/maintenance.html";
     public string Lock => Site + "/deploy.lock";
     public string AuditLog => $"/var/log/coralnet-deploy/{SiteName}.audit.log";
-    public string NginxAvailable => "/etc/nginx/sites-available/" + SiteName;
+    public string NginxAvailable { get; init; } = "/etc/nginx/sites-available/" + SiteName;
     public string NginxEnabled => "/etc/nginx/sites-enabled/" + SiteName;
 
     public string Release(string id) => Releases + "/" + ReleaseId.Require(id);
@@ -44,7 +44,13 @@ public sealed record ReleasePaths(string Root, string SiteName)
     public string Slot(int port) => Slots + "/" + port;
 
     /// <summary>The systemd unit name (without .service or .socket) of the gunicorn instance on a port.</summary>
-    public string GunicornUnit(int port) => $"{SiteName}-gunicorn@{port}";
+    public string GunicornUnit(int port) => GunicornUnitPrefix + port;
 
-    public string GunicornUnitFile(string suffix) => $"/etc/systemd/system/{SiteName}-gunicorn@.{suffix}";
+    /// <summary>What the names of the gunicorn instances' units start with: the template's name up to the instance.</summary>
+    public string GunicornUnitPrefix => SiteName + "-gunicorn@";
+
+    public string GunicornUnitFile(string suffix) => $"/etc/systemd/system/{GunicornUnitPrefix}.{suffix}";
+
+    /// <summary>Where systemd links the units enabled to start at boot (WantedBy=multi-user.target).</summary>
+    public string BootUnits { get; init; } = "/etc/systemd/system/multi-user.target.wants";
 }

@@ -25,6 +25,10 @@ public sealed class SlotUnits(SiteSettings site, ReleaseCommands commands)
             : mark;
     }
 
+    /// <summary>Whether the host's marks agree with <paramref name="serving"/>, the instance nginx proxies to: marked serving, and for containers the only one started at boot.</summary>
+    public bool Agree(ReleaseListing host, int serving) =>
+        host.ServingSlot == serving && (site.Runtime != SiteRuntime.Container || host.BootSlots is [var boot] && boot == serving);
+
     /// <summary>What a standby start needs first: the missing units, and gunicorn's listening sockets.</summary>
     public IReadOnlyList<RemoteCommand> Prepare(ReleaseListing host) => site.Runtime == SiteRuntime.Container
         ? Missing(host)

@@ -19,8 +19,9 @@ public sealed class DeployLockTask(ReleaseRunSession session, RunAudit audit, Ho
 {
     protected override async Task RunAsync(DeployContext context, ReleaseDeployer deployer)
     {
-        // Every target taking the lock here configures the hosts next (but DeployLock alone): their probe rides along.
-        hosts.InspectedUnderLock(await deployer.LockAsync(DeployLockHolder.ThisRun(deployer.Id!), LockWait(context), TakeOver(context), inspect: HostRunSession.ProbeUnderLock(context)));
+        // Every target taking the lock here configures the hosts next, but DeployLock itself: their probe rides along.
+        var probe = context.Options.Target.Equals(Name, StringComparison.OrdinalIgnoreCase) ? null : HostRunSession.ProbeUnderLock(context);
+        hosts.InspectedUnderLock(await deployer.LockAsync(DeployLockHolder.ThisRun(deployer.Id!), LockWait(context), TakeOver(context), inspect: probe));
         // The serving release when it holds the very files packaged: that one is deployed again, no new one made.
         audit.Release = deployer.Id;
         await deployer.CheckUpToDateAsync(await SiteEnvironmentOfTheRun.ForAsync(context), context.Options.Get<bool>(ForceOption));

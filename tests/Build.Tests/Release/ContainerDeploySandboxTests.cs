@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Sandbox;
 using CoralNet.Deploy.Tests.Sandbox;
 using CoralNet.Deploy.Tests.Support;
@@ -54,6 +55,29 @@ public sealed class ContainerDeploySandboxTests : ContainerDeploySandboxBase
         {
             File.WriteAllText(wsgi, good);
         }
+    }
+
+    [Test, Order(7)]
+    public async Task Marks_a_killed_run_left_behind_nginx_are_put_back_by_the_next_deploy_with_no_failed_request()
+    {
+        var serving = await ServingAsync();
+        var site = $"{Settings.Site.Root}/{Settings.Site.Name}";
+        var slot = int.Parse(OnWeb($"cat {site}/slots/serving"), System.Globalization.CultureInfo.InvariantCulture);
+        var standby = GunicornSlots.Standby(Settings.Site, slot);
+        string Unit(int port) => $"{Settings.Site.Name}-gunicorn@{port}.service";
+        // What a run killed after nginx moved to the slot and before its marks did leaves: the other slot marked serving and started at boot.
+        OnWeb($"echo {standby} > {site}/slots/serving && systemctl disable --quiet {Unit(slot)} && systemctl enable --quiet {Unit(standby)}");
+        Touch("project/status/views.py", "# change for the marks test");
+
+        var ((code, output), requests, failures) = await RequestLoop.AroundAsync(GetAsync, () => Suite("--target=Deploy"));
+
+        Assert.That(code, Is.Zero, output);
+        Assert.That(output, Does.Contain($"nginx proxied to slot {slot} while the marks named slot {standby}"));
+        Assert.That(requests, Is.GreaterThan(5), "the loop ran during the deploy");
+        Assert.That(failures, Is.Empty, "the instance nginx proxied to was not the one restarted");
+        Assert.That(await ServingAsync(), Is.EqualTo(LastReleaseId(output)).And.Not.EqualTo(serving), "the new release, started in the slot nginx did not proxy to");
+        Assert.That(OnWeb($"cat {site}/slots/serving"), Is.EqualTo(standby.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(OnWeb($"systemctl is-enabled {Unit(standby)}; systemctl is-enabled {Unit(slot)} || true"), Is.EqualTo("enabled\ndisabled"));
     }
 
     [Test, Order(6)]

@@ -108,6 +108,47 @@ public sealed class CutoverFaultTests
     }
 
     [Test]
+    public async Task Under_the_lock_the_serving_mark_a_killed_run_left_behind_nginx_is_put_back_and_the_deploy_starts_in_the_other_slot()
+    {
+        // Killed after nginx was pointed at 8002, before the mark moved: 8001 still marked, its instance still running.
+        var hosts = Targets.ToDictionary(t => t.Name, t => ModelHost.Serving(t.Name, Old, Older));
+        foreach (var host in hosts.Values)
+        {
+            host.Slots[8002] = Older;
+            host.Running[8002] = Older;
+            host.NginxSlot = 8002;
+        }
+
+        using var site = new TempDirectory();
+        site.Write("project/app.py", "print('hello')\n");
+        using var cache = new TempDirectory();
+        var deployer = Deployer(hosts, new ModelExecutor(hosts), site.Path, cache.Path);
+        var id = deployer.Package(new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero));
+
+        await deployer.LockAsync(DeployLockHolder.ThisRun(id), 0);
+
+        foreach (var host in hosts.Values)
+        {
+            Assert.That((host.ServingMark, host.Current, host.Served), Is.EqualTo(((int?)8002, Older, Older)), $"{host.Name}: marked and current as nginx serves");
+        }
+
+        foreach (var host in hosts.Values)
+        {
+            host.Releases.Add(id);
+            host.Complete.Add(id);
+        }
+
+        await deployer.StartStandbyAsync(id);
+        await deployer.ReloadNginxAsync(id);
+        await deployer.HealthCheckAsync(id);
+        await deployer.FinishAsync();
+        foreach (var host in hosts.Values)
+        {
+            Assert.That((host.NginxSlot, host.ServingMark, host.Served), Is.EqualTo(((int?)8001, (int?)8001, id)), $"{host.Name}: the new release started in the slot nginx did not proxy to");
+        }
+    }
+
+    [Test]
     public async Task A_step_failing_after_the_confirmed_cutover_leaves_the_new_release_serving_and_stops_the_retired_instance()
     {
         using var site = new TempDirectory();

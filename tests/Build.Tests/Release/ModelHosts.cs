@@ -108,6 +108,11 @@ public sealed class ModelHost(string name)
             lines.Append($"slot\t{port}\t{release}\n");
         }
 
+        if (NginxSlot is int proxied)
+        {
+            lines.Append($"proxied\t{proxied}\n");
+        }
+
         foreach (var release in Releases)
         {
             lines.Append($"{(Complete.Contains(release) ? "release" : "incomplete")}\t{release}\n");

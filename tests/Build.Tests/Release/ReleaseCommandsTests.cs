@@ -2,6 +2,7 @@ using CoralNet.Deploy.Container;
 using CoralNet.Deploy.Release;
 using CoralNet.Deploy.Remote;
 using CoralNet.Deploy.Settings;
+using CoralNet.Deploy.Templates;
 
 namespace CoralNet.Deploy.Tests.Release;
 
@@ -155,6 +156,24 @@ public sealed class ReleaseCommandsTests
         Assert.That(listing.CurrentContent, Is.EqualTo(second.Manifest.ContentHash()));
         Assert.That(listing.Slots, Is.EqualTo(new Dictionary<int, string> { [8002] = second.Id }));
         Assert.That(listing.Describe(), Is.EqualTo(new[] { $"* {second.Id}  [gunicorn :8002, serving]", $"  {first.Id}" }));
+    }
+
+    [Test]
+    public void The_listing_reads_the_port_nginx_proxies_to_and_the_instances_enabled_at_boot()
+    {
+        using var host = new TempDirectory();
+        var paths = LocalPaths(host.Path) with { NginxAvailable = host.Path + "/nginx/coralnet", BootUnits = host.Path + "/wants" };
+        var commands = new ReleaseCommands(paths);
+        Directory.CreateDirectory(paths.Slots);
+        ReleaseListing Listing() => ReleaseListing.Parse(TempDirectory.RunSh(commands.ListReleases().Script).Output);
+        Assert.That((Listing().ProxiedSlot, Listing().BootSlots), Is.EqualTo(((int?)null, Array.Empty<int>())), "no site, nothing enabled");
+
+        host.Write("nginx/coralnet", SiteTemplates.NginxSite(new SiteSettings { Name = "coralnet", Root = host.Path, Domain = "coralnet.example.org" }, new TlsSettings { Mode = TlsMode.Off }, paths, 8002, servesTls: false));
+        host.Write("wants/coralnet-gunicorn@8001.service", "");
+        File.CreateSymbolicLink(host.Path + "/wants/coralnet-gunicorn@8002.service", "/etc/systemd/system/coralnet-gunicorn@.service");
+        File.CreateSymbolicLink(host.Path + "/wants/other-gunicorn@8003.service", "/etc/systemd/system/other-gunicorn@.service");
+
+        Assert.That((Listing().ProxiedSlot, Listing().BootSlots), Is.EqualTo(((int?)8002, new[] { 8002 })), "only the site's own links count, as systemctl enable makes them");
     }
 
     [Test]
