@@ -117,9 +117,26 @@ public sealed class AwsProvisionerTests
         // The keys are printed at the third read: the one made with the launch and the wait's first find none.
         var fake = new FakeAws { ConsoleReadsWithoutKeys = 2 };
         var log = new ListLog();
-        var wait = new WaitOptions(TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(10), Task.Delay);
+        // A wait's sleep ends only once the other wait sleeps too (or after 5 s): waits run one after the other never
+        // sleep at once, and waits that overlap poll in the order asserted below whatever the machine's load.
+        var sleeping = 0;
+        var met = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task Sleep(TimeSpan interval, CancellationToken cancellation)
+        {
+            if (Interlocked.Increment(ref sleeping) == 2)
+            {
+                met.TrySetResult();
+            }
+
+            await Task.WhenAny(met.Task, Task.Delay(TimeSpan.FromSeconds(5), cancellation));
+            Interlocked.Decrement(ref sleeping);
+        }
+
+        var wait = new WaitOptions(TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(10), Sleep);
 
         await new AwsProvisioner(Settings(), _root, new Secret(MasterPassword), fake.Services(), wait, log).ProvisionAsync(CancellationToken.None);
+
+        Assert.That(met.Task.IsCompleted, Is.True, "the two waits slept at the same time");
 
         // Nothing waited before the last change (the Elastic IP); then the launch's read of the console,
         // and the two waits overlapping: each one's first poll before the other's last.
