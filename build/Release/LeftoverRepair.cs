@@ -16,8 +16,10 @@ public sealed class LeftoverRepair(ReleaseRunner runner, ReleaseCommands command
         var slots = new SlotUnits(site, commands);
         if (host.Before is { ProxiedSlot: int proxied } listing && listing.Slots.ContainsKey(proxied) && !slots.Agree(listing, proxied))
         {
-            await runner.RunAsync(host.Host, HostScript.Batch($"mark slot {proxied} serving again", slots.Serve(proxied)),
-                $"nginx proxied to slot {proxied} while the marks named {(listing.ServingSlot is int marked ? $"slot {marked}" : "none")}: an earlier run stopped mid-cutover");
+            var found = listing.ServingSlot == proxied
+                ? $"slot {proxied} served while {(listing.BootSlots.Count == 0 ? "no instance" : "slot " + string.Join(" and ", listing.BootSlots))} started at boot"
+                : $"nginx proxied to slot {proxied} while the marks named {(listing.ServingSlot is int marked ? $"slot {marked}" : "none")}";
+            await runner.RunAsync(host.Host, HostScript.Batch($"mark slot {proxied} serving again", slots.Serve(proxied)), found + ": an earlier run stopped mid-cutover");
             host.ServingPutBack(proxied, GunicornSlots.Standby(site, proxied));
         }
 

@@ -32,6 +32,20 @@ public sealed class SlotBootTests
     }
 
     [Test]
+    public void The_marks_agree_with_nginx_when_its_slot_is_marked_serving_and_for_containers_the_only_one_started_at_boot()
+    {
+        var host = new SlotUnits(new SiteSettings { Name = "coralnet", Root = "/srv/www" }, Commands);
+        var containers = new SlotUnits(Containers, Commands);
+        ReleaseListing Listing(int? serving, params int[] boot) => new([], null, new Dictionary<int, string>(), serving) { BootSlots = boot };
+
+        Assert.That(new[]
+        {
+            host.Agree(Listing(8001), 8001), host.Agree(Listing(8002, 8002), 8001),
+            containers.Agree(Listing(8001, 8001), 8001), containers.Agree(Listing(8001), 8001), containers.Agree(Listing(8001, 8001, 8002), 8001), containers.Agree(Listing(8002, 8001), 8001),
+        }, Is.EqualTo(new[] { true, false, true, false, false, false }));
+    }
+
+    [Test]
     public void Only_the_serving_slot_is_enabled_and_a_second_run_changes_nothing()
     {
         using var host = new TempDirectory();
