@@ -132,15 +132,8 @@ public sealed class CutoverFaultTests
             Assert.That((host.ServingMark, host.Current, host.Served), Is.EqualTo(((int?)8002, Older, Older)), $"{host.Name}: marked and current as nginx serves");
         }
 
-        foreach (var host in hosts.Values)
-        {
-            host.Releases.Add(id);
-            host.Complete.Add(id);
-        }
-
-        await deployer.StartStandbyAsync(id);
-        await deployer.ReloadNginxAsync(id);
-        await deployer.HealthCheckAsync(id);
+        Uploaded(hosts, id);
+        await CutOverAsync(deployer, id);
         await deployer.FinishAsync();
         foreach (var host in hosts.Values)
         {
@@ -201,6 +194,23 @@ public sealed class CutoverFaultTests
         }
     }
 
+    /// <summary>What the upload and the install steps leave on every host: the release, complete.</summary>
+    private static void Uploaded(Dictionary<string, ModelHost> hosts, string id)
+    {
+        foreach (var host in hosts.Values)
+        {
+            host.Releases.Add(id);
+            host.Complete.Add(id);
+        }
+    }
+
+    private static async Task CutOverAsync(ReleaseDeployer deployer, string id)
+    {
+        await deployer.StartStandbyAsync(id);
+        await deployer.ReloadNginxAsync(id);
+        await deployer.HealthCheckAsync(id);
+    }
+
     /// <param name="failAfterCutover">A step after the confirmed cutover (the certificate, the cleanup) fails.</param>
     private static async Task<Outcome> RunAsync(Scenario kind, string siteDirectory, Fault? fault, string? broken = null, bool failAfterCutover = false)
     {
@@ -220,17 +230,10 @@ public sealed class CutoverFaultTests
             await deployer.LockAsync(DeployLockHolder.ThisRun(id), 0);
             if (kind != Scenario.Rollback)
             {
-                // What the upload and the install steps leave: the release, complete.
-                foreach (var host in hosts.Values)
-                {
-                    host.Releases.Add(id);
-                    host.Complete.Add(id);
-                }
+                Uploaded(hosts, id);
             }
 
-            await deployer.StartStandbyAsync(id);
-            await deployer.ReloadNginxAsync(id);
-            await deployer.HealthCheckAsync(id);
+            await CutOverAsync(deployer, id);
             if (failAfterCutover)
             {
                 throw new ReleaseException("a step after the cutover failed");
