@@ -61,6 +61,16 @@ public sealed class LocalRegistry(ContainerLayout layout, ContainerSettings sett
         Service.Start();
     }
 
+    /// <summary>Forgets those of <paramref name="images"/> this registry holds (named REGISTRY/PATH:TAG), as <see cref="Forget(string, IEnumerable{string})"/> does.</summary>
+    public string? Forget(IEnumerable<ImageName> images)
+    {
+        var prefix = settings.Registry + "/";
+        return images.Where(image => image.Repository.StartsWith(prefix, StringComparison.Ordinal))
+            .GroupBy(image => image.Repository[prefix.Length..], image => image.Tag)
+            .Select(repository => Forget(repository.Key, repository))
+            .FirstOrDefault(failure => failure is not null);
+    }
+
     /// <summary>
     /// Deletes the manifests of <paramref name="tags"/> of <paramref name="repository"/> from the suite's own registry
     /// (nothing elsewhere); their layers go when it next starts (garbage-collect runs before it serves). A manifest that a

@@ -26,7 +26,7 @@ public sealed class PushImageTask(ImageRunSession session, RunRegistry registry,
         var target = await registry.ResolveAsync(context);
         await registry.LogInAsync(context);
         IEnumerable<string> names = [image.ReleaseTag, .. image.CommitTag is null ? [] : new[] { image.CommitTag }];
-        if (!image.ReleaseTag.StartsWith(target.Repository + ":", StringComparison.Ordinal))
+        if (ImageName.Parse(image.ReleaseTag).Repository != target.Repository)
         {
             // ECR's tags are immutable: only the release id, which never names another image, goes there.
             var releaseImage = target.Image(image.ReleaseId);
@@ -40,42 +40,28 @@ public sealed class PushImageTask(ImageRunSession session, RunRegistry registry,
         }
 
         context.Log.Information("PushImage: pushed {0} to {1} in {2:0.0} s", names.First(), target.Address, clock.Elapsed.TotalSeconds);
-        var old = RemoveOldImages(context, image, [.. names.Prepend(image.ReleaseTag).Select(name => ImageName.Parse(name).Repository).Distinct()]);
-        if (context.Settings.Provider != ProviderKind.Aws)
+        var local = context.Settings.Provider == ProviderKind.Aws ? null : session.Registry(context);
+        var housekeeping = new ImageHousekeeping(name => Remove(context, name), local, text => context.Log.Information("PushImage: {0}", text), text => context.Log.Verbose("PushImage: {0}", text));
+        if (housekeeping.Run(
+            context.DockerImageLs(new DockerImageLsSettings { Format = LocalImageRetention.ListingFormat }),
+            image,
+            [.. names.Prepend(image.ReleaseTag).Select(name => ImageName.Parse(name).Repository).Distinct()],
+            context.Settings.Site.KeepReleases) is { } failure)
         {
-            var repository = SiteImage.Repository(context.Settings.Container, context.Settings.Site);
-            if (session.Registry(context).Forget(context.Settings.Site.Name, old.Select(ImageName.Parse).Where(name => name.Repository == repository).Select(name => name.Tag)) is { } failure)
-            {
-                context.Log.Warning("PushImage: {0}", failure);
-            }
+            context.Log.Warning("PushImage: {0}", failure);
         }
     }
 
-    /// <summary>This machine keeps the images of the releases the hosts keep (see <see cref="LocalImageRetention"/>); returns the names it removed.</summary>
-    private static List<string> RemoveOldImages(DeployContext context, SiteImage image, IReadOnlyCollection<string> repositories)
+    private static string? Remove(DeployContext context, string name)
     {
-        var listing = context.DockerImageLs(new DockerImageLsSettings { Format = LocalImageRetention.ListingFormat });
-        var old = LocalImageRetention.ToRemove(listing, repositories, context.Settings.Site.KeepReleases, image.ReleaseId, image.BaseImage);
-        var removed = new List<string>();
-        foreach (var name in old)
+        try
         {
-            try
-            {
-                context.DockerRmi(null, name);
-                removed.Add(name);
-            }
-            catch (DockerException inUse)
-            {
-                // An older base image that a kept release's image still stands on: it goes with that release.
-                context.Log.Verbose("PushImage: kept {0}: {1}", name, inUse.Message.Split('\n')[0]);
-            }
+            context.DockerRmi(null, name);
+            return null;
         }
-
-        if (removed.Count > 0)
+        catch (DockerException inUse)
         {
-            context.Log.Information("PushImage: removed {0} image name(s) of releases this machine no longer keeps", removed.Count);
+            return inUse.Message.Split('\n')[0];
         }
-
-        return removed;
     }
 }

@@ -66,7 +66,9 @@ public sealed class LocalRegistryTests
             oldLayer = await PushAsync(http, "20261120T000000Z-00000000", "the old release's layer");
             await PushAsync(http, "20261121T000000Z-00000001", "the kept release's layer");
 
-            Assert.That(registry.Forget("coralnet", ["20261120T000000Z-00000000", "never-pushed"]), Is.Null);
+            // The names a push's housekeeping removed: the registry forgets those it holds, and only those.
+            string[] removed = [$"{settings.Registry}/coralnet:20261120T000000Z-00000000", $"{settings.Registry}/coralnet:never-pushed", "localhost/coralnet-base:aaaaaaaaaaaa", $"{settings.Registry}/othersite:20261121T000000Z-00000001"];
+            Assert.That(registry.Forget(removed.Select(ImageName.Parse)), Is.Null);
 
             Assert.That((await http.GetAsync("manifests/20261120T000000Z-00000000")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
             Assert.That((await http.GetAsync("manifests/20261121T000000Z-00000001")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
