@@ -24,8 +24,8 @@ public sealed class HaproxyTests
         Assert.That(config, Does.Contain("    server web1 10.213.0.11:80\n    server web2 10.213.0.12:80"));
         Assert.That(config, Does.Contain("http-check send meth GET uri /health/ ver HTTP/1.1 hdr Host coralnet.sandbox"));
         Assert.That(config, Does.Contain("default-server check inter 1000 fastinter 100 fall 2 rise 2"));
-        Assert.That(config, Does.Contain("    retry-on conn-failure empty-response\n").And.Contain("    http-request disable-l7-retry unless METH_GET\n"),
-            "a GET or HEAD answered by nothing (a keep-alive connection closed by nginx's reload) goes to another host; other methods only when never sent");
+        Assert.That(config, Does.Contain("    retry-on conn-failure empty-response 502\n").And.Contain("    http-request disable-l7-retry unless METH_GET\n"),
+            "a GET or HEAD answered by nothing or 502 goes to another host; other methods only when never sent");
         Assert.That(config, Does.Contain("stats socket /run/haproxy-admin.sock mode 600 user root group root level admin"), "the runtime API is root's only");
         Assert.That(config, Does.Not.Contain("{{"));
     }

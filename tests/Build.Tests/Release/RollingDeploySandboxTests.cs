@@ -144,6 +144,34 @@ public sealed partial class RollingDeploySandboxTests : SandboxFixture
         }
     }
 
+    [Test, Order(3)]
+    public async Task The_site_s_instance_dying_on_a_web_host_in_service_fails_no_GET_through_lb1_and_the_host_is_taken_out_until_it_answers()
+    {
+        // Its nginx answers 502 until HAProxy's checks take it out (as while a host shuts down, gunicorn gone before nginx): HAProxy asks another host.
+        var site = $"{Settings.Site.Root}/{Settings.Site.Name}";
+        var units = $"{Settings.Site.Name}-gunicorn@$(cat {site}/slots/serving)";
+        var (code, output, loop, fewest) = await UnderLoadAsync(() =>
+        {
+            Thread.Sleep(500);
+            var stopped = Sandbox.Ssh(Sandbox.Addresses["web1"], $"systemctl stop {units}.socket {units}.service");
+            Thread.Sleep(1500);
+            return (stopped.ExitCode, stopped.Output + stopped.Error);
+        });
+        var down = Healthy();
+        Assert.That(Sandbox.Ssh(Sandbox.Addresses["web1"], $"systemctl start {units}.socket").Succeeded, Is.True);
+        var clock = Stopwatch.StartNew();
+        while (Healthy().Count < WebHosts.Length && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.That(code, Is.Zero, output);
+        TestContext.Out.WriteLine($"{loop.Requests} requests through lb1, web1's instance stopped for 1.5 s of them");
+        Assert.That(loop.Failures, Is.Empty);
+        Assert.That((down, fewest), Is.EqualTo((new List<string> { "web2", "web3" }, 2)), "HAProxy took web1 out, and only web1");
+        Assert.That(Healthy(), Is.EqualTo(WebHosts), "web1 back in service once its instance answers");
+    }
+
     [Test, Order(4)]
     public async Task A_host_powered_off_mid_roll_stops_the_roll_with_a_clear_error_and_the_site_answers_through_the_others()
     {

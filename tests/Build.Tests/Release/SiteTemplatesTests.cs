@@ -169,6 +169,7 @@ public sealed class SiteTemplatesTests
 
         Assert.That(unit.ContainsKey("ReadWritePaths"), Is.False, "the site writes nothing on disk but its private /tmp");
         Assert.That(unit["Requires"], Is.EqualTo(new[] { "coralnet-gunicorn@%i.socket" }));
+        Assert.That(unit["Before"], Is.EqualTo(new[] { "nginx.service" }), "stopped after nginx when the host shuts down");
         Assert.That(unit["EnvironmentFile"], Is.EqualTo(new[] { "/srv/www/coralnet/shared/env", "/srv/www/coralnet/slots/%i/.release/env" }));
         Assert.That(unit["WorkingDirectory"], Is.EqualTo(new[] { "/srv/www/coralnet/slots/%i/project" }));
         Assert.That(unit["ExecStart"], Is.EqualTo(new[]
@@ -191,6 +192,7 @@ public sealed class SiteTemplatesTests
 
         Assert.That(unit["ListenStream"], Is.EqualTo(new[] { "127.0.0.1:%i" }));
         Assert.That(unit["WantedBy"], Is.EqualTo(new[] { "sockets.target" }));
+        Assert.That(unit["Before"], Is.EqualTo(new[] { "nginx.service" }), "closed after nginx stops");
         Assert.That(text, Does.Contain("ports 9001 and 9002"));
         Assert.That(GunicornSlots.Ports(site), Is.EqualTo(new[] { 9001, 9002 }));
         Assert.That(GunicornSlots.Standby(site, serving: null), Is.EqualTo(9001));

@@ -22,7 +22,7 @@ public sealed class SlotBootTests
     {
         foreach (var engine in HostEngine.All)
         {
-            Assert.That(SiteTemplates.ContainerService(Containers, Commands.Paths, engine), Does.Match(@"\n\[Install\]\n(#[^\n]*\n)*WantedBy=multi-user\.target\n$"), engine.Name);
+            Assert.That(SiteTemplates.ContainerService(Containers, Commands.Paths, engine), Does.Match(@"\n\[Install\]\n(#[^\n]*\n)*WantedBy=multi-user\.target\n$").And.Contain("\nBefore=nginx.service\n"), engine.Name);
         }
 
         Assert.That(new SlotUnits(Containers, Commands).Serve(8002).Select(c => c.Summary), Is.EqualTo(new[] { "mark slot 8002 serving", "slot 8002 starts at boot" }));
